@@ -1,0 +1,115 @@
+"""Slack Web API behind the few operations the product needs; Slack errors become our error types.
+
+Rate limits and server errors are retried here on purpose (slack-sdk retries only connection
+errors by default); what is still failing afterwards becomes a TransientError for the
+function's retry policy. Ids that Slack rate-limits hard (Tier 3 look-ups) are cached.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from typing import Any
+
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler
+
+from devplan.errors import PermanentError, TransientError
+
+log = logging.getLogger(__name__)
+OUTBOX_EVENT_TYPE = "devplan_outbox"   # message metadata that marks a post as one outbox message
+# Slack errors that a retry cannot mend: the message is marked failed and the lead can act.
+_PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "users_not_found",
+              "invalid_blocks", "msg_too_long", "no_text", "cant_invite_self", "user_is_restricted",
+              "invalid_auth", "not_authed", "account_inactive", "missing_scope", "message_not_found"}
+
+
+def web_client(base_url: str, token: str) -> WebClient:
+    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[
+        ConnectionErrorRetryHandler(max_retry_count=2),
+        RateLimitErrorRetryHandler(max_retry_count=2),
+        ServerErrorRetryHandler(max_retry_count=2),
+    ])
+
+
+class SlackGateway:
+    def __init__(self, client: WebClient):
+        self._client = client
+        self._conversations: dict[tuple[str, ...], str] = {}
+        self._channels: dict[str, str] = {}
+        self._team_id: str | None = None
+        self._lock = threading.Lock()
+
+    def _call(self, method: str, **args: Any) -> dict[str, Any]:
+        try:
+            return self._client.api_call(method, json=args).data
+        except SlackApiError as exc:
+            error = exc.response.get("error") if exc.response is not None else None
+            status = exc.response.status_code if exc.response is not None else None
+            if error in _PERMANENT:
+                raise PermanentError(f"slack {method}: {error}") from exc
+            raise TransientError(f"slack {method}: {error or status}") from exc
+        except Exception as exc:  # connection errors after slack-sdk's own retries
+            raise TransientError(f"slack {method}: {exc}") from exc
+
+    def lookup_user_id(self, email: str) -> str | None:
+        """None while the person has no Slack account (Slack answers users_not_found)."""
+        try:
+            return self._call("users.lookupByEmail", email=email)["user"]["id"]
+        except PermanentError as exc:
+            if "users_not_found" in str(exc):
+                return None
+            raise
+
+    def conversation_for(self, users: tuple[str, ...]) -> str:
+        """The DM (one user) or group DM (several) with the bot; ids are stable, so cached."""
+        key = tuple(sorted(users))
+        if key not in self._conversations:
+            channel = self._call("conversations.open", users=",".join(key))["channel"]["id"]
+            with self._lock:
+                self._conversations[key] = channel
+        return self._conversations[key]
+
+    def channel_id(self, name: str) -> str:
+        name = name.lstrip("#")
+        if name not in self._channels:
+            found = {c["name"]: c["id"] for c in self._call(
+                "conversations.list", types="public_channel", exclude_archived=True, limit=1000)["channels"]}
+            with self._lock:
+                self._channels.update(found)
+        if name not in self._channels:
+            raise PermanentError(f"slack: channel #{name} does not exist")
+        return self._channels[name]
+
+    def team_id(self) -> str:
+        if self._team_id is None:
+            self._team_id = self._call("auth.test")["team_id"]
+        return self._team_id
+
+    def post(self, channel: str, text: str, blocks: list[dict[str, Any]], outbox_id: str) -> str:
+        response = self._call("chat.postMessage", channel=channel, text=text, blocks=blocks or None,
+                              unfurl_links=False, metadata={"event_type": OUTBOX_EVENT_TYPE,
+                                                            "event_payload": {"outbox_id": outbox_id}})
+        return response["ts"]
+
+    def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None:
+        """The ts of an earlier post of this outbox message, if one got through before a crash."""
+        history = self._call("conversations.history", channel=channel, oldest=f"{oldest:.6f}",
+                             include_all_metadata=True, limit=200)
+        for message in history.get("messages", []):
+            meta = message.get("metadata") or {}
+            if meta.get("event_type") == OUTBOX_EVENT_TYPE and \
+                    (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
+                return message["ts"]
+        return None
+
+    def invite(self, channel: str, user: str) -> None:
+        """Idempotent, as Slack's already_in_channel counts as done."""
+        try:
+            self._call("conversations.invite", channel=channel, users=user)
+        except TransientError as exc:
+            if "already_in_channel" not in str(exc):
+                raise
+
+    def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
+        self._call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
