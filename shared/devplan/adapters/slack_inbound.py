@@ -1,0 +1,92 @@
+"""Requests from Slack (slash commands, interactivity, Events API): verified, decoded, routed.
+
+Slack wants an answer within 3 s, so routes do one quick Firestore read or write and return;
+anything slow goes through the outbox.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, Callable, Mapping
+from urllib.parse import parse_qs
+
+from slack_sdk.signature import SignatureVerifier
+
+from devplan.errors import InvalidEvent
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class SlackRequest:
+    kind: str            # "command" | "block_actions" | "view_submission" | "event" | "url_verification"
+    name: str            # "/utveckling", an action_id, a view callback_id, an event type
+    user_id: str
+    payload: dict[str, Any]
+
+
+def decode_slack_request(headers: Mapping[str, str], body: bytes, *, signing_secret: str,
+                         now: datetime) -> SlackRequest:
+    verifier = SignatureVerifier(signing_secret, clock=_FixedClock(now))
+    if not headers.get("X-Slack-Signature") or not headers.get("X-Slack-Request-Timestamp"):
+        raise InvalidEvent("request is not signed by Slack", status=401, code="unsigned")
+    if not verifier.is_valid_request(body, dict(headers)):
+        raise InvalidEvent("Slack signature is invalid or older than 5 minutes", status=401, code="bad_signature")
+    content_type = headers.get("Content-Type", "")
+    try:
+        if content_type.startswith("application/json"):
+            return _event(json.loads(body))
+        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
+        if "payload" in form:
+            return _interaction(json.loads(form["payload"]))
+        if "command" in form:
+            return SlackRequest("command", form["command"], form.get("user_id", ""), form)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise InvalidEvent(f"Slack request does not decode: {exc}", code="malformed") from None
+    raise InvalidEvent("Slack request is neither a command, an interaction nor an event", code="malformed")
+
+
+def _event(envelope: dict[str, Any]) -> SlackRequest:
+    if envelope.get("type") == "url_verification":
+        return SlackRequest("url_verification", "url_verification", "", envelope)
+    event = envelope["event"]
+    user = event.get("user")
+    user_id = user.get("id", "") if isinstance(user, dict) else (user or "")
+    return SlackRequest("event", event["type"], user_id, envelope)
+
+
+def _interaction(payload: dict[str, Any]) -> SlackRequest:
+    kind = payload["type"]
+    if kind == "block_actions":
+        name = payload["actions"][0]["action_id"]
+    elif kind == "view_submission":
+        name = payload["view"]["callback_id"]
+    else:
+        name = kind
+    return SlackRequest(kind, name, payload.get("user", {}).get("id", ""), payload)
+
+
+class _FixedClock:
+    def __init__(self, now: datetime):
+        self._now = now
+
+    def now(self) -> float:
+        return self._now.timestamp()
+
+
+Route = Callable[[SlackRequest], dict[str, Any]]
+
+
+def route(request: SlackRequest, routes: Mapping[tuple[str, str], Route]) -> dict[str, Any]:
+    """Dispatch on (kind, name). Unknown commands and actions are answered politely, not 4xx:
+    Slack shows the user an error otherwise."""
+    if request.kind == "url_verification":
+        return {"challenge": request.payload.get("challenge")}
+    handler = routes.get((request.kind, request.name))
+    if handler is None:
+        log.warning("no route for Slack %s %s", request.kind, request.name)
+        return {"response_type": "ephemeral", "text": "Det här känner jag inte igen ännu."} \
+            if request.kind == "command" else {}
+    return handler(request)

@@ -1,0 +1,101 @@
+"""Control of a detached local stack from other processes, through .devplan/local.json."""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import requests
+
+from devplan.local.processes import stop_group
+
+STATE_FILE = Path(".devplan") / "local.json"
+
+
+class StackClient:
+    """What the demo, the CLI and tests need from a running stack, over HTTP only."""
+
+    def __init__(self, info: dict[str, Any]):
+        self.info = info
+
+    def __getattr__(self, key: str) -> Any:
+        try:
+            return self.info[key]
+        except KeyError:
+            raise AttributeError(key) from None
+
+    def wait_quiet(self, timeout: float = 60.0, settle: float = 0.5) -> None:
+        """Wait until the function host has had no event in flight for `settle` seconds."""
+        deadline, quiet_since = time.monotonic() + timeout, None
+        while time.monotonic() < deadline:
+            if requests.get(f"{self.functions_url}/_host/status", timeout=5).json()["in_flight"] == 0:
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= settle:
+                    return
+            else:
+                quiet_since = None
+            time.sleep(0.05)
+        raise TimeoutError(f"events still in flight after {timeout:.0f} s")
+
+    def add_slack_user(self, email: str, name: str) -> dict[str, Any]:
+        response = requests.post(f"{self.slack_stand_in_url}/_stand-in/users", json={"email": email, "name": name},
+                                 timeout=10)
+        response.raise_for_status()
+        return response.json()["user"]
+
+    def slack_calls(self, since: int = 0) -> list[dict[str, Any]]:
+        return requests.get(f"{self.slack_stand_in_url}/_stand-in/messages", params={"since": since},
+                            timeout=10).json()["calls"]
+
+
+def running() -> dict[str, Any] | None:
+    if not STATE_FILE.exists():
+        return None
+    info = json.loads(STATE_FILE.read_text())
+    if not _alive(info["pid"]):
+        STATE_FILE.unlink(missing_ok=True)   # left by a stack that died
+        return None
+    return info
+
+
+def up_detached(timeout: float = 120) -> dict[str, Any]:
+    """Start `devplan local up` in its own session; return its info once it is healthy."""
+    if running():
+        raise RuntimeError(f"a local stack is already up ({STATE_FILE}); `devplan local down` stops it")
+    STATE_FILE.parent.mkdir(exist_ok=True)
+    log_path = STATE_FILE.parent / "stack.log"
+    with open(log_path, "ab") as log:
+        child = subprocess.Popen([sys.executable, "-m", "devplan.cli", "local", "up"], stdout=log,
+                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if STATE_FILE.exists():
+            return json.loads(STATE_FILE.read_text())
+        if child.poll() is not None:
+            raise RuntimeError("the local stack exited while starting:\n" + log_path.read_text()[-3000:])
+        time.sleep(0.2)
+    stop_group(child.pid)
+    raise RuntimeError(f"the local stack did not come up within {timeout:.0f} s; see {log_path}")
+
+
+def down() -> bool:
+    if not STATE_FILE.exists():
+        return False
+    info = json.loads(STATE_FILE.read_text())
+    stop_group(info["pid"], timeout=30)          # its own session: pgid == pid
+    for pgid in info.get("process_groups", []):   # in case the stack died without cleaning up
+        stop_group(pgid)
+    STATE_FILE.unlink(missing_ok=True)
+    return True
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+        return True
+    except ProcessLookupError:
+        return False

@@ -1,0 +1,112 @@
+"""The whole local stack: emulators, every function in one host, the Slack stand-in.
+
+`LocalStack.start()` runs it in this process (tests, `devplan local up`); the state file
+.devplan/local.json tells other processes (curl, the CLI, the demo) where everything is.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from werkzeug.serving import make_server
+
+from devplan import manifest as manifest_module
+from devplan import runtime
+from devplan.local.control import StackClient
+from devplan.local.emulators import Emulator, start_emulators
+from devplan.local.function_host import FunctionHost, RetryPolicy
+from devplan.local.processes import free_port
+from devplan.local.slack_stand_in import SlackStandIn
+from devplan.local.wiring import create_topics_and_push, register_firestore_triggers
+
+log = logging.getLogger("devplan.local")
+STATE_DIR = Path(".devplan")
+BOT_TOKEN = "xoxb-devplan-local"
+
+
+@dataclass
+class LocalStack:
+    project: str
+    state_dir: Path
+    firestore: Emulator
+    pubsub: Emulator
+    host: FunctionHost
+    stand_in: SlackStandIn
+    functions_url: str
+    platform_secret: str
+    slack_signing_secret: str
+    _server: Any = field(repr=False, default=None)
+
+    @classmethod
+    def start(cls, state_dir: Path = STATE_DIR, *, project: str = "devplan-local",
+              slack_rate_limit: float | None = None, retry: RetryPolicy | None = None) -> "LocalStack":
+        state_dir.mkdir(parents=True, exist_ok=True)
+        started = time.monotonic()
+        port = free_port()
+        functions_url = f"http://127.0.0.1:{port}"
+        firestore, pubsub = start_emulators(state_dir / "logs", functions_host=f"127.0.0.1:{port}")
+        platform_secret, signing_secret = secrets.token_hex(16), secrets.token_hex(16)
+        stand_in = SlackStandIn(bot_token=BOT_TOKEN, rate_limit_per_channel=slack_rate_limit,
+                                events_url=f"{functions_url}/slack-events", signing_secret=signing_secret).start()
+        os.environ.update({
+            "GOOGLE_CLOUD_PROJECT": project, "FIRESTORE_EMULATOR_HOST": firestore.host,
+            "PUBSUB_EMULATOR_HOST": pubsub.host, "DEVPLAN_PLATFORM_SECRET": platform_secret,
+            "SLACK_SIGNING_SECRET": signing_secret, "SLACK_BOT_TOKEN": BOT_TOKEN,
+            "SLACK_API_URL": f"{stand_in.url}/api/",
+        })
+        runtime.reset()
+        manifest = manifest_module.load()
+        host = FunctionHost(manifest, policy=retry)
+        server = make_server("127.0.0.1", port, host, threaded=True)
+        threading.Thread(target=server.serve_forever, daemon=True, name="function-host").start()
+        stack = cls(project, state_dir, firestore, pubsub, host, stand_in, functions_url,
+                    platform_secret, signing_secret, server)
+        try:
+            stack.wire(project)
+        except Exception:
+            stack.stop()
+            raise
+        log.info("local stack up in %.1f s", time.monotonic() - started)
+        return stack
+
+    def wire(self, project: str) -> None:
+        """Register triggers and topics for a project id (tests isolate themselves by project)."""
+        manifest = manifest_module.load()
+        register_firestore_triggers(manifest, self.firestore.host, project)
+        create_topics_and_push(manifest, self.pubsub.host, project, self.functions_url)
+
+    def info(self) -> dict[str, Any]:
+        return {
+            "project": self.project, "pid": os.getpid(),
+            "firestore_host": self.firestore.host, "pubsub_host": self.pubsub.host,
+            "functions_url": self.functions_url,
+            "webhook_url": f"{self.functions_url}/platform-webhook",
+            "slack_events_url": f"{self.functions_url}/slack-events",
+            "slack_stand_in_url": self.stand_in.url,
+            "slack_bot_token": BOT_TOKEN,
+            "platform_secret": self.platform_secret, "slack_signing_secret": self.slack_signing_secret,
+            "process_groups": [self.firestore.pgid, self.pubsub.pgid],
+        }
+
+    def write_state(self) -> Path:
+        path = self.state_dir / "local.json"
+        path.write_text(json.dumps(self.info(), indent=2))
+        return path
+
+    def client(self) -> "StackClient":
+        return StackClient(self.info())
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+        self.stand_in.stop()
+        for emulator in (self.firestore, self.pubsub):
+            emulator.stop()
+        (self.state_dir / "local.json").unlink(missing_ok=True)

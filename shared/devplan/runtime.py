@@ -1,0 +1,72 @@
+"""Composition root: settings from the environment and clients built lazily, once per instance.
+
+Nothing here touches the network at import (DESIGN §5.4); tests call `reset()` after
+changing the environment.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from functools import lru_cache
+
+from devplan import logs
+
+
+@dataclass(frozen=True)
+class Settings:
+    project: str
+    platform_secret: str
+    slack_signing_secret: str
+    slack_bot_token: str
+    slack_api_url: str
+    max_event_age_seconds: int
+
+    @classmethod
+    def from_env(cls) -> "Settings":
+        env = os.environ
+        return cls(
+            project=env.get("GOOGLE_CLOUD_PROJECT") or env.get("GCLOUD_PROJECT") or "devplan-local",
+            platform_secret=env.get("DEVPLAN_PLATFORM_SECRET", ""),
+            slack_signing_secret=env.get("SLACK_SIGNING_SECRET", ""),
+            slack_bot_token=env.get("SLACK_BOT_TOKEN", ""),
+            slack_api_url=env.get("SLACK_API_URL", "https://slack.com/api/"),
+            # Older events are dropped: production retries for 24 h; a day-old Slack
+            # message or reaction helps nobody, the next daily tick catches up instead.
+            max_event_age_seconds=int(env.get("DEVPLAN_MAX_EVENT_AGE_SECONDS", "3600")),
+        )
+
+
+def now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@lru_cache(maxsize=1)
+def settings() -> Settings:
+    logs.configure()
+    return Settings.from_env()
+
+
+@lru_cache(maxsize=1)
+def store():
+    from google.cloud import firestore
+    from devplan.adapters.firestore_store import FirestoreStore
+    return FirestoreStore(firestore.Client(project=settings().project), clock=now)
+
+
+@lru_cache(maxsize=1)
+def slack():
+    from devplan.adapters.slack import SlackGateway, web_client
+    s = settings()
+    return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
+
+
+@lru_cache(maxsize=1)
+def publisher():
+    from devplan.adapters.pubsub import Publisher
+    return Publisher(settings().project)
+
+
+def reset() -> None:
+    for cached in (settings, store, slack, publisher):
+        cached.cache_clear()

@@ -1,0 +1,68 @@
+"""The outbox sender: the only code that posts to Slack, at most once per outbox message.
+
+State machine of outbox/{id}:  pending ─claim→ sending ─post→ sent
+                                                  └─ permanent Slack error → failed
+A claim records the triggering event id and a lease. A crash after Slack accepted the post
+but before `sent` was recorded leaves `sending`; the retry of the same event (or any event
+once the lease ran out) first looks for the post in the channel's history by its metadata
+(outbox id) and only posts when it is not there. So a retry never posts twice.
+"""
+from __future__ import annotations
+
+import logging
+from datetime import datetime, timedelta
+from typing import Any
+
+from devplan.adapters.events import DocumentChange
+from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
+from devplan.errors import PermanentError
+
+log = logging.getLogger(__name__)
+LEASE = timedelta(seconds=120)            # longer than one send with Slack's retries
+HISTORY_MARGIN = timedelta(seconds=60)    # clock skew between us and Slack when searching history
+
+
+def deliver_change(change: DocumentChange, store: Any, slack: Any, now: datetime) -> str:
+    """Entry from the outbox trigger. Writes that are not pending/sending (our own `sent`) end here."""
+    if change.after is None or change.after.get("state") not in (PENDING, SENDING):
+        return "nothing_to_do"
+    return deliver(change.document_id, change.event_id, store, slack, now)
+
+
+def deliver(message_id: str, event_id: str, store: Any, slack: Any, now: datetime) -> str:
+    path = f"outbox/{message_id}"
+    doc, version = store.snapshot(path)
+    if doc is None or doc.get("state") in (SENT, FAILED):
+        return "nothing_to_do"
+    claim = doc.get("claim") or {}
+    resumed = doc["state"] == SENDING
+    if resumed and claim.get("eventId") != event_id and claim["until"] > now:
+        return "claimed_elsewhere"        # another live attempt owns it
+    first_try_at = claim["at"] if resumed else now
+    new_claim = {"eventId": event_id, "at": first_try_at, "until": now + LEASE}
+    if not store.update_if_unchanged(path, {"state": SENDING, "claim": new_claim,
+                                            "attempts": doc.get("attempts", 0) + 1}, version):
+        return "claimed_elsewhere"        # changed under us: whoever changed it carries on
+    message = OutboxMessage.from_document(message_id, doc)
+    try:
+        result = _send(message, slack, search_since=(first_try_at - HISTORY_MARGIN) if resumed else None)
+    except PermanentError as exc:
+        store.set(path, {"state": FAILED, "error": str(exc), "failedAt": now})
+        log.error("outbox %s failed for good: %s", message_id, exc, extra={"eventId": event_id, "outboxId": message_id})
+        return FAILED
+    store.set(path, {"state": SENT, "sentAt": now, **result})
+    log.info("outbox %s sent (%s)", message_id, message.topic, extra={"eventId": event_id, "outboxId": message_id})
+    return SENT
+
+
+def _send(message: OutboxMessage, slack: Any, *, search_since: datetime | None) -> dict[str, Any]:
+    if message.kind == "invite":
+        slack.invite(slack.channel_id(message.channel), message.users[0])
+        return {}
+    channel = slack.channel_id(message.channel) if message.channel else slack.conversation_for(message.users)
+    ts = slack.find_posted(channel, message.id, oldest=search_since.timestamp()) if search_since else None
+    if ts:
+        log.warning("outbox %s was already posted before a crash; recording it", message.id)
+    else:
+        ts = slack.post(channel, message.text, list(message.blocks), message.id)
+    return {"slack": {"channel": channel, "ts": ts}}

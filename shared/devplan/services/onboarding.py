@@ -1,0 +1,85 @@
+"""A new employee's first steps: goal deadline, welcome DM, mentoring channel, word to the lead.
+
+Runs on every write of employees/{id} (at least once, in any order); the employee's
+onboarding status and deterministic outbox ids make every run after the first a no-op.
+Without a Slack account (users_not_found) the employee waits, the lead is told, and the
+welcome goes out when Slack reports the account (team_join, services/slack_accounts.py).
+"""
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+from devplan.adapters import messages
+from devplan.adapters.events import DocumentChange
+from devplan.domain.calendar import Quarter
+from devplan.domain.employees import MENTORING_CHANNELS
+from devplan.domain.goals import first_goal_deadline
+from devplan.domain.outbox import OutboxMessage
+
+log = logging.getLogger(__name__)
+WELCOMED, WAITING_FOR_SLACK = "welcomed", "waiting_for_slack"
+
+
+def slack_user_of(employee: dict[str, Any] | None) -> str | None:
+    return ((employee or {}).get("slack") or {}).get("userId")
+
+
+def _deadline(employee: dict[str, Any]) -> date:
+    goals = employee.get("goals") or {}
+    if goals.get("deadline"):
+        return date.fromisoformat(goals["deadline"])
+    return first_goal_deadline(date.fromisoformat(employee["startDate"]))
+
+
+def welcome_new_employee(change: DocumentChange, store: Any, slack: Any) -> str:
+    after = change.after
+    if after is None or (after.get("onboarding") or {}).get("status") == WELCOMED:
+        return "nothing_to_do"
+    employee_id, path = change.document_id, change.path
+    # Network look-ups stay outside the transaction, which may run several times.
+    user_id = slack_user_of(after) or slack.lookup_user_id(after["email"])
+    lead = store.get(f"employees/{after['leadId']}") if after.get("leadId") else None
+    team = [d["name"] for _, d in store.find("employees", "leadId", employee_id)] \
+        if after["role"] == "project_lead" else []
+
+    def work(uow: Any) -> str:
+        if not uow.claim(f"firestore:{change.event_id}"):
+            return "duplicate"
+        employee = uow.get(path)
+        status = ((employee or {}).get("onboarding") or {}).get("status")
+        if employee is None or status == WELCOMED:
+            return "nothing_to_do"
+        deadline = _deadline(employee)
+        lang, lead_user = employee.get("language", "sv"), slack_user_of(lead)
+        update: dict[str, Any] = {"goals": {"deadline": deadline.isoformat(),
+                                            "quarter": Quarter.of(deadline).key}}
+        facts = dict(lang=lang, name=employee["name"], role=employee["role"], email=employee["email"],
+                     start_date=date.fromisoformat(employee["startDate"]), deadline=deadline)
+        if user_id is None:
+            if lead_user and status != WAITING_FOR_SLACK:
+                notice = messages.lead_notice(key="no_slack", **facts)
+                uow.emit(OutboxMessage(f"lead-notice:no-slack:{employee_id}", users=(lead_user,),
+                                       text=notice.text, blocks=notice.blocks, topic="lead notice"))
+            uow.put(path, {**update, "onboarding": {"status": WAITING_FOR_SLACK}})
+            return WAITING_FOR_SLACK
+        welcome = messages.welcome(lang=lang, name=employee["name"], role=employee["role"],
+                                   lead_name=(lead or {}).get("name"), deadline=deadline, team=team)
+        uow.emit(OutboxMessage(f"welcome:{employee_id}", users=(user_id,), text=welcome.text,
+                               blocks=welcome.blocks, topic="welcome"))
+        for channel in MENTORING_CHANNELS[employee["role"]]:
+            uow.emit(OutboxMessage(f"invite:{channel}:{employee_id}", kind="invite", channel=channel,
+                                   users=(user_id,), topic=f"invite to #{channel}"))
+        if lead_user:
+            notice = messages.lead_notice(key="new_employee", **facts)
+            uow.emit(OutboxMessage(f"lead-notice:new-employee:{employee_id}", users=(lead_user,),
+                                   text=notice.text, blocks=notice.blocks, topic="lead notice"))
+        uow.put(path, {**update, "slack": {"userId": user_id},
+                       "onboarding": {"status": WELCOMED, "welcomedAt": uow.now}})
+        return WELCOMED
+
+    outcome = store.atomically(work)
+    log.info("onboarding %s: %s", employee_id, outcome, extra={"eventId": change.event_id,
+                                                               "employeeId": employee_id, "outcome": outcome})
+    return outcome
