@@ -71,7 +71,7 @@ def parse_time(text: Any, what: str) -> datetime:
 
 # --- Firestore -------------------------------------------------------------------------
 
-_BASE64_BYTES = frozenset((string.ascii_letters + string.digits + "+/=\r\n").encode())
+_BASE64_FIRST_BYTES = frozenset((string.ascii_letters + string.digits + "+/").encode())
 
 
 def _protobuf_bytes(data: Any) -> bytes:
@@ -83,7 +83,7 @@ def _protobuf_bytes(data: Any) -> bytes:
         data = data.encode()
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise InvalidEvent("Firestore event has no protobuf body")
-    if data[0] in _BASE64_BYTES:
+    if data[0] in _BASE64_FIRST_BYTES:
         try:
             return base64.b64decode(data, validate=False)
         except binascii.Error:

@@ -196,7 +196,7 @@ class SlackStandIn:
         try:
             args = self._decode(request)
         except SlackError as e:
-            args, early = {}, (400, {"ok": False, "error": e.error})
+            args, early = {}, (200, {"ok": False, "error": e.error}, {})
         else:
             early = None
         with self._lock:

@@ -1,0 +1,75 @@
+import pytest
+
+from devplan.adapters.events import DocumentChange
+from devplan.domain.outbox import OutboxMessage
+from devplan.services import delivery
+from tests.fakes import NOW, FakeSlack, InMemoryStore
+
+
+@pytest.fixture
+def store():
+    s = InMemoryStore()
+    s.set("outbox/welcome:anna", OutboxMessage("welcome:anna", users=("U1",), text="Hej").document(NOW), merge=False)
+    return s
+
+
+def test_sends_once_and_records_ts(store):
+    slack = FakeSlack()
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "nothing_to_do"
+    assert delivery.deliver("welcome:anna", "ev2", store, slack, NOW) == "nothing_to_do"
+    doc = store.get("outbox/welcome:anna")
+    assert doc["state"] == "sent" and doc["slack"] == {"channel": "D-U1", "ts": slack.posted[0]["ts"]}
+    assert len(slack.posted) == 1
+
+
+def test_a_crash_after_posting_is_repaired_by_the_retry_without_a_second_post(store):
+    slack = FakeSlack()
+    store.fail_next_set = lambda path, data: data.get("state") == "sent"
+    with pytest.raises(ConnectionError):
+        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
+    assert store.get("outbox/welcome:anna")["state"] == "sending" and len(slack.posted) == 1
+    # While the crashed attempt's lease runs, other events leave it alone ...
+    assert delivery.deliver("welcome:anna", "ev-other", store, slack, NOW) == "claimed_elsewhere"
+    # ... and the retry of the same event finds the post in the channel's history.
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
+    assert len(slack.posted) == 1
+    assert store.get("outbox/welcome:anna")["slack"]["ts"] == slack.posted[0]["ts"]
+
+
+def test_a_crash_before_posting_posts_on_retry(store):
+    class CrashingSlack(FakeSlack):
+        def post(self, *a, **kw):
+            raise ConnectionError("network down")
+    with pytest.raises(ConnectionError):
+        delivery.deliver("welcome:anna", "ev1", store, CrashingSlack(), NOW)
+    slack = FakeSlack()
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
+    assert len(slack.posted) == 1
+
+
+def test_an_expired_lease_is_taken_over_by_any_event(store):
+    from datetime import timedelta
+    slack = FakeSlack()
+    store.fail_next_set = lambda path, data: data.get("state") == "sent"
+    with pytest.raises(ConnectionError):
+        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
+    later = NOW + delivery.LEASE + timedelta(seconds=1)
+    assert delivery.deliver("welcome:anna", "ev-sweeper", store, slack, later) == "sent"
+    assert len(slack.posted) == 1
+
+
+def test_a_permanent_slack_error_marks_the_message_failed(store):
+    store.set("outbox/invite:dev:anna", OutboxMessage("invite:dev:anna", kind="invite", channel="dev",
+                                                      users=("U1",)).document(NOW), merge=False)
+    slack = FakeSlack()
+    slack.broken_channels.add("dev")
+    assert delivery.deliver("invite:dev:anna", "ev1", store, slack, NOW) == "failed"
+    assert "does not exist" in store.get("outbox/invite:dev:anna")["error"]
+
+
+def test_the_trigger_ignores_our_own_state_writes(store):
+    slack = FakeSlack()
+    sent = DocumentChange("ev9", "written", NOW, "outbox/welcome:anna", None, {"state": "sent"})
+    assert delivery.deliver_change(sent, store, slack, NOW) == "nothing_to_do"
+    assert slack.posted == []

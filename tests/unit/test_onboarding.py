@@ -1,0 +1,125 @@
+from datetime import date
+
+import pytest
+
+from devplan.adapters.events import DocumentChange, PlatformEvent
+from devplan.errors import InvalidEvent
+from devplan.local.timeline import blocks_text
+from devplan.services import delivery, onboarding, platform_events
+from tests.fakes import NOW, FakeSlack, InMemoryStore
+
+ANNA = {"employeeId": "anna", "name": "Anna Lindqvist", "email": "Anna@InnerJourney.se", "role": "developer",
+        "leadId": "bo", "startDate": "2025-01-07"}
+BO = {"employeeId": "bo", "name": "Bo Joel Kvarnsmyr", "email": "bo@innerjourney.se", "role": "project_lead",
+      "leadId": None, "startDate": "2025-01-02"}
+
+
+def platform_event(data, event_id="evt-1", kind="employee.onboarded"):
+    return PlatformEvent(event_id, kind, NOW, data, "delivery-1")
+
+
+def change_of(store, path, event_id):
+    return DocumentChange(event_id, "google.cloud.firestore.document.v1.written", NOW, path, None, store.get(path))
+
+
+def onboard(store, slack, data, event_id):
+    platform_events.handle(platform_event(data, event_id), store)
+    return onboarding.welcome_new_employee(change_of(store, f"employees/{data['employeeId']}", "fs-" + event_id),
+                                           store, slack)
+
+
+def deliver_all(store, slack):
+    for message_id, doc in list(store.collection("outbox").items()):
+        delivery.deliver(message_id, "ev-" + message_id, store, slack, NOW)
+
+
+@pytest.fixture
+def store():
+    return InMemoryStore()
+
+
+@pytest.fixture
+def slack():
+    return FakeSlack({"anna@innerjourney.se": "U_ANNA", "bo@innerjourney.se": "U_BO"})
+
+
+def test_the_same_platform_event_twice_creates_one_employee(store):
+    assert platform_events.handle(platform_event(ANNA), store) == "accepted"
+    assert platform_events.handle(platform_event(ANNA), store) == "duplicate"
+    assert store.get("employees/anna")["email"] == "anna@innerjourney.se"
+
+
+def test_a_second_onboarding_event_for_the_same_person_keeps_the_first(store):
+    platform_events.handle(platform_event(ANNA, "evt-1"), store)
+    assert platform_events.handle(platform_event({**ANNA, "role": "coach"}, "evt-2"), store) == "already_onboarded"
+    assert store.get("employees/anna")["role"] == "developer"
+
+
+def test_unknown_type_and_bad_data_are_refused_without_writes(store):
+    with pytest.raises(InvalidEvent, match="unknown event type") as unknown:
+        platform_events.handle(platform_event(ANNA, kind="employee.fired"), store)
+    assert unknown.value.status == 422
+    with pytest.raises(InvalidEvent, match="role must be one of.*startDate must be a date"):
+        platform_events.handle(platform_event({**ANNA, "role": "ceo", "startDate": "7/1/2025"}), store)
+    assert store.docs == {}
+
+
+def test_onboarding_sets_deadline_welcomes_invites_and_tells_the_lead(store, slack):
+    onboard(store, slack, BO, "e-bo")
+    onboard(store, slack, ANNA, "e-anna")
+    anna = store.get("employees/anna")
+    # 2025-01-07 is a Tuesday; ten Swedish business days later (no holidays in between) is 2025-01-21.
+    assert anna["goals"] == {"deadline": "2025-01-21", "quarter": "2025-Q1"}
+    assert anna["onboarding"]["status"] == "welcomed" and anna["slack"] == {"userId": "U_ANNA"}
+    deliver_all(store, slack)
+    welcome = slack.posted[[p["outbox_id"] for p in slack.posted].index("welcome:anna")]
+    assert welcome["channel"] == "D-U_ANNA"
+    body = blocks_text(welcome["blocks"], "")
+    assert "21 januari 2025" in body and "Bo Joel Kvarnsmyr" in body and "Firebase" in body
+    assert "5\u00a0000\u00a0kr" in body and "#dev" in body
+    assert ("C-dev", "U_ANNA") in slack.invited
+    assert any("Anna Lindqvist" in t for t in slack.texts_to("D-U_BO"))
+
+
+def test_a_lead_is_welcomed_into_every_mentoring_channel_with_the_team_listed(store, slack):
+    platform_events.handle(platform_event(ANNA, "e-anna"), store)   # the report arrives first
+    onboard(store, slack, BO, "e-bo")
+    deliver_all(store, slack)
+    assert {c for c, u in slack.invited if u == "U_BO"} == {"C-dev", "C-coaching", "C-finance"}
+    assert "Anna Lindqvist" in str(next(p for p in slack.posted if p["outbox_id"] == "welcome:bo")["blocks"])
+
+
+def test_each_trigger_event_and_each_later_write_changes_nothing_more(store, slack):
+    onboard(store, slack, BO, "e-bo")
+    onboard(store, slack, ANNA, "e-anna")
+    outbox_before = dict(store.collection("outbox"))
+    change = change_of(store, "employees/anna", "fs-e-anna")          # the same event again
+    assert onboarding.welcome_new_employee(change, store, slack) == "nothing_to_do"
+    stale = DocumentChange("fs-other", "written", NOW, "employees/anna", None,
+                           {**store.get("employees/anna"), "onboarding": {"status": "pending"}})
+    assert onboarding.welcome_new_employee(stale, store, slack) == "nothing_to_do"  # out of order
+    assert store.collection("outbox") == outbox_before
+
+
+def test_without_a_slack_account_the_lead_is_told_and_the_welcome_waits(store, slack):
+    onboard(store, slack, BO, "e-bo")
+    erik = {**ANNA, "employeeId": "erik", "name": "Erik Holm", "email": "erik@innerjourney.se",
+            "role": "funding_manager", "startDate": "2025-02-03"}
+    assert onboard(store, slack, erik, "e-erik") == "waiting_for_slack"
+    assert store.get("employees/erik")["goals"]["deadline"] == "2025-02-17"
+    assert "outbox/welcome:erik" not in store.docs
+    assert "outbox/lead-notice:no-slack:erik" in store.docs
+    # Slack reports the new account (team_join): the stored id lets the next trigger welcome.
+    from devplan.services.slack_accounts import link_account
+    assert link_account("erik@innerjourney.se", "U_ERIK", store) == 1
+    assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-2"), store, slack) == "welcomed"
+    assert "outbox/welcome:erik" in store.docs and store.get("employees/erik")["goals"]["deadline"] == "2025-02-17"
+
+
+def test_first_goal_deadline_counts_swedish_business_days():
+    from devplan.domain.goals import first_goal_deadline
+    # Start on Friday 2025-12-19: julafton, juldagen, annandag jul, nyårsafton, nyårsdagen and
+    # trettondedag jul are skipped → ten business days later is Monday 2026-01-12.
+    assert first_goal_deadline(date(2025, 12, 19)) == date(2026, 1, 12)
+    # Starting on a Saturday counts from the Monday after.
+    assert first_goal_deadline(date(2025, 3, 1)) == date(2025, 3, 17)
