@@ -123,3 +123,15 @@ def test_first_goal_deadline_counts_swedish_business_days():
     assert first_goal_deadline(date(2025, 12, 19)) == date(2026, 1, 12)
     # Starting on a Saturday counts from the Monday after.
     assert first_goal_deadline(date(2025, 3, 1)) == date(2025, 3, 17)
+
+
+def test_waiting_for_slack_writes_nothing_more(store, slack):
+    """Our own write re-triggers the function: a run that changes nothing must write nothing."""
+    onboard(store, slack, BO, "e-bo")
+    erik = {**ANNA, "employeeId": "erik", "email": "erik@innerjourney.se"}
+    onboard(store, slack, erik, "e-erik")
+    versions = dict(store.versions)
+    assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-again"), store, slack) \
+        == "waiting_for_slack"
+    assert {p: v for p, v in store.versions.items() if not p.startswith("processedEvents/")} == \
+        {p: v for p, v in versions.items() if not p.startswith("processedEvents/")}

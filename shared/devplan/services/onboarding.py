@@ -58,7 +58,9 @@ def welcome_new_employee(change: DocumentChange, store: Any, slack: Any) -> str:
         facts = dict(lang=lang, name=employee["name"], role=employee["role"], email=employee["email"],
                      start_date=date.fromisoformat(employee["startDate"]), deadline=deadline)
         if user_id is None:
-            if lead_user and status != WAITING_FOR_SLACK:
+            if status == WAITING_FOR_SLACK:
+                return WAITING_FOR_SLACK      # no write: our own write would trigger us again
+            if lead_user:
                 notice = messages.lead_notice(key="no_slack", **facts)
                 uow.emit(OutboxMessage(f"lead-notice:no-slack:{employee_id}", users=(lead_user,),
                                        text=notice.text, blocks=notice.blocks, topic="lead notice"))
