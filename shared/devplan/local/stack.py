@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import make_server
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from devplan import manifest as manifest_module
 from devplan import runtime
@@ -29,6 +29,13 @@ from devplan.local.wiring import create_topics_and_push, register_firestore_trig
 log = logging.getLogger("devplan.local")
 STATE_DIR = Path(".devplan")
 BOT_TOKEN = "xoxb-devplan-local"
+
+
+class QuietHandler(WSGIRequestHandler):
+    """No access log per request: the functions log what matters, as in Cloud Logging."""
+
+    def log_request(self, *args, **kwargs) -> None:
+        pass
 
 
 @dataclass
@@ -64,7 +71,7 @@ class LocalStack:
         runtime.reset()
         manifest = manifest_module.load()
         host = FunctionHost(manifest, policy=retry)
-        server = make_server("127.0.0.1", port, host, threaded=True)
+        server = make_server("127.0.0.1", port, host, threaded=True, request_handler=QuietHandler)
         threading.Thread(target=server.serve_forever, daemon=True, name="function-host").start()
         stack = cls(project, state_dir, firestore, pubsub, host, stand_in, functions_url,
                     platform_secret, signing_secret, server)
@@ -102,6 +109,9 @@ class LocalStack:
 
     def client(self) -> "StackClient":
         return StackClient(self.info())
+
+    def wait_quiet(self, timeout: float = 60.0, settle: float = 0.5) -> None:
+        self.client().wait_quiet(timeout=timeout, settle=settle)
 
     def stop(self) -> None:
         if self._server is not None:

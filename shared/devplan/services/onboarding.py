@@ -41,6 +41,8 @@ def welcome_new_employee(change: DocumentChange, store: Any, slack: Any) -> str:
     # Network look-ups stay outside the transaction, which may run several times.
     user_id = slack_user_of(after) or slack.lookup_user_id(after["email"])
     lead = store.get(f"employees/{after['leadId']}") if after.get("leadId") else None
+    # The lead may be onboarded in the same minute and not linked to Slack yet: ask Slack.
+    lead_user = slack_user_of(lead) or (slack.lookup_user_id(lead["email"]) if lead else None)
     team = [d["name"] for _, d in store.find("employees", "leadId", employee_id)] \
         if after["role"] == "project_lead" else []
 
@@ -52,7 +54,7 @@ def welcome_new_employee(change: DocumentChange, store: Any, slack: Any) -> str:
         if employee is None or status == WELCOMED:
             return "nothing_to_do"
         deadline = _deadline(employee)
-        lang, lead_user = employee.get("language", "sv"), slack_user_of(lead)
+        lang = employee.get("language", "sv")
         update: dict[str, Any] = {"goals": {"deadline": deadline.isoformat(),
                                             "quarter": Quarter.of(deadline).key}}
         facts = dict(lang=lang, name=employee["name"], role=employee["role"], email=employee["email"],

@@ -1,0 +1,46 @@
+"""Fixtures for the integration and e2e tiers: one local stack per test run (Java starts once),
+tests isolated by clearing Firestore and the Slack stand-in's record between them."""
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    from devplan.local.function_host import RetryPolicy
+    from devplan.local.stack import LocalStack
+    # Fast retries keep the retry tests short; the policy's shape is the production one.
+    local = LocalStack.start(Path(tmp_path_factory.mktemp("stack")), project="devplan-test",
+                             retry=RetryPolicy(first_delay=0.2, max_delay=1.0, max_attempts=5))
+    yield local
+    local.stop()
+
+
+@pytest.fixture
+def clean_stack(stack):
+    from devplan.local.emulators import clear_firestore
+    stack.wait_quiet(timeout=60)
+    clear_firestore(stack.firestore.host, stack.project)
+    stack.stand_in.reset()
+    yield stack
+    stack.wait_quiet(timeout=60)
+
+
+def wait_for(check, *, timeout: float = 20.0, what: str = "condition"):
+    """Poll until `check()` returns something truthy; return it."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.1)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def posts(stack, **match) -> list[dict]:
+    calls = requests.get(f"{stack.stand_in.url}/_stand-in/messages", timeout=10).json()["messages"]
+    return [c for c in calls if c["method"] == "chat.postMessage" and all(c.get(k) == v for k, v in match.items())]
