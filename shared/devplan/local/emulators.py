@@ -2,6 +2,7 @@
 gcloud wrapper, which leaves a Java child behind) in their own process groups."""
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from dataclasses import dataclass
@@ -22,6 +23,8 @@ class EmulatorsMissing(RuntimeError):
 
 
 def sdk_root() -> Path:
+    if os.environ.get("DEVPLAN_SDK_ROOT"):   # an SDK somewhere else (or none, in a test)
+        return Path(os.environ["DEVPLAN_SDK_ROOT"])
     gcloud = shutil.which("gcloud")
     if gcloud:
         out = subprocess.run([gcloud, "info", "--format=value(installation.sdk_root)"],
