@@ -3,9 +3,10 @@ import functions_framework
 
 from devplan import runtime
 from devplan.adapters.entry import event_scope, http_answer
-from devplan.adapters.events import decode_document_event, decode_platform_request
+from devplan.adapters.events import (decode_document_event, decode_employee_chunk, decode_platform_request,
+                                     decode_pubsub_event, decode_tick)
 from devplan.adapters.slack_inbound import decode_slack_request, route
-from devplan.services import delivery, onboarding, platform_events, slack_routes
+from devplan.services import daily_tick, delivery, onboarding, platform_events, quarterly_cycle, slack_routes
 
 
 def _scope(event):
@@ -40,3 +41,15 @@ def on_employee_written(event):
 def send_outbox_message(event):
     with _scope(event):
         delivery.deliver_change(decode_document_event(event), runtime.store(), runtime.slack(), runtime.now())
+
+
+@functions_framework.cloud_event
+def on_daily_tick(event):
+    with _scope(event):
+        daily_tick.fan_out(decode_tick(decode_pubsub_event(event)), runtime.store(), runtime.publisher())
+
+
+@functions_framework.cloud_event
+def on_employee_tick(event):
+    with _scope(event):
+        quarterly_cycle.run_chunk(decode_employee_chunk(decode_pubsub_event(event)), runtime.store())

@@ -87,6 +87,12 @@ class InMemoryStore:
         self.docs[path] = _merge(self.docs.get(path, {}), data) if merge else copy.deepcopy(data)
         self.versions[path] = self.versions.get(path, 0) + 1
 
+    def get_many(self, paths: list[str]) -> dict[str, Any]:
+        return {p: self.get(p) for p in paths}
+
+    def ids_where(self, collection: str, field: str, value: Any) -> list[str]:
+        return [i for i, _ in self.find(collection, field, value)]
+
     def find(self, collection: str, field: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
         def lookup(doc: dict[str, Any]) -> Any:
             for part in field.split("."):
@@ -115,6 +121,9 @@ class FakeSlack:
     def lookup_user_id(self, email: str) -> str | None:
         self.lookups += 1
         return self.users.get(email)
+
+    def team_id(self) -> str:
+        return "T_TEST"
 
     def conversation_for(self, users: tuple[str, ...]) -> str:
         return "D-" + "-".join(sorted(users))

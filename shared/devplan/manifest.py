@@ -38,6 +38,7 @@ class Schedule:
     time_zone: str
     topic: str
     payload: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
 
 
 @dataclass(frozen=True)

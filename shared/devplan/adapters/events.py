@@ -12,7 +12,7 @@ import hmac
 import json
 import string
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
 from google.events.cloud.firestore import DocumentEventData
@@ -198,3 +198,48 @@ def decode_platform_request(headers: Mapping[str, str], body: bytes, *, secret: 
         id=envelope["id"], type=str(envelope["type"]), data=envelope["data"], delivery_id=delivery,
         occurred_at=parse_time(envelope["occurredAt"], "occurredAt"),
     )
+
+
+# --- Ticks (Cloud Scheduler → Pub/Sub) -----------------------------------------------------
+
+@dataclass(frozen=True)
+class Tick:
+    """"Today" for every rule: the scheduled day, carried in the message or taken from the
+    publish time in Stockholm (a Cloud Scheduler job publishes `{}` at 07:00 Stockholm)."""
+    as_of: date
+    force: bool
+    message_id: str
+
+
+@dataclass(frozen=True)
+class EmployeeChunk:
+    as_of: date
+    employee_ids: tuple[str, ...]
+    message_id: str
+
+
+def _as_of(message: PubSubMessage) -> date:
+    raw = message.data.get("asOf")
+    if raw is None:
+        from devplan.domain.calendar import stockholm_date
+        return stockholm_date(message.publish_time)
+    try:
+        return date.fromisoformat(raw)
+    except (TypeError, ValueError):
+        raise InvalidEvent(f"asOf must be a date YYYY-MM-DD, got {raw!r}") from None
+
+
+def decode_tick(message: PubSubMessage) -> Tick:
+    unknown = set(message.data) - {"asOf", "force"}
+    if unknown:
+        raise InvalidEvent(f"tick has unknown fields: {', '.join(sorted(unknown))}")
+    return Tick(_as_of(message), bool(message.data.get("force", False)), message.event_id)
+
+
+def decode_employee_chunk(message: PubSubMessage) -> EmployeeChunk:
+    ids = message.data.get("employeeIds")
+    if not isinstance(ids, list) or not all(isinstance(i, str) and i and "/" not in i for i in ids):
+        raise InvalidEvent("employeeIds must be a list of employee ids")
+    if "asOf" not in message.data:
+        raise InvalidEvent("an employee chunk must carry asOf")
+    return EmployeeChunk(_as_of(message), tuple(ids), message.event_id)

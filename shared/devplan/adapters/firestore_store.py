@@ -84,6 +84,18 @@ class FirestoreStore:
         snap = self.db.document(path).get()
         return snap.to_dict() if snap.exists else None
 
+    def get_many(self, paths: list[str]) -> dict[str, dict[str, Any] | None]:
+        """One round trip for many documents (a chunk of employees and their cycles)."""
+        found: dict[str, dict[str, Any] | None] = {p: None for p in paths}
+        for snap in self.db.get_all([self.db.document(p) for p in dict.fromkeys(paths)]):
+            found[snap.reference.path] = snap.to_dict() if snap.exists else None
+        return found
+
+    def ids_where(self, collection: str, field: str, value: Any) -> list[str]:
+        """Document ids only (no fields are sent): cheap enough for 10,000 employees."""
+        query = self.db.collection(collection).where(filter=firestore.FieldFilter(field, "==", value)).select([])
+        return [s.id for s in query.stream()]
+
     def find(self, collection: str, field: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
         query = self.db.collection(collection).where(filter=firestore.FieldFilter(field, "==", value))
         return [(s.id, s.to_dict()) for s in query.stream()]

@@ -1,9 +1,12 @@
 """SMART development goals: how many, and when they are due."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from devplan.domain.calendar import add_business_days, next_business_day
+from devplan.errors import InvalidEvent
 
 MIN_GOALS, MAX_GOALS = 1, 3
 # A new employee sets their first goals within two working weeks of starting, counted in
@@ -14,3 +17,31 @@ FIRST_GOALS_BUSINESS_DAYS = 10
 
 def first_goal_deadline(start_date: date) -> date:
     return add_business_days(next_business_day(start_date), FIRST_GOALS_BUSINESS_DAYS)
+
+
+@dataclass(frozen=True)
+class Goal:
+    goal_id: str
+    title: str
+    measure: str | None = None     # how progress is measured (the M of SMART)
+    due: date | None = None        # the T of SMART
+
+
+def parse_goals(raw: Any) -> tuple[Goal, ...]:
+    """1–3 goals, each with an id and a title; problems named in one InvalidEvent."""
+    if not isinstance(raw, list) or not MIN_GOALS <= len(raw) <= MAX_GOALS:
+        raise InvalidEvent(f"goals must be a list of {MIN_GOALS}–{MAX_GOALS} goals", code="invalid_data")
+    goals, problems = [], []
+    for n, item in enumerate(raw, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("goalId"), str) or not str(item.get("title", "")).strip():
+            problems.append(f"goal {n} needs goalId and title")
+            continue
+        try:
+            due = date.fromisoformat(item["dueDate"]) if item.get("dueDate") else None
+        except (TypeError, ValueError):
+            problems.append(f"goal {n}: dueDate must be YYYY-MM-DD")
+            continue
+        goals.append(Goal(item["goalId"], item["title"].strip(), item.get("measure"), due))
+    if problems:
+        raise InvalidEvent("goals.set: " + "; ".join(problems), code="invalid_data")
+    return tuple(goals)

@@ -9,10 +9,12 @@ once the lease ran out) first looks for the post in the channel's history by its
 """
 from __future__ import annotations
 
+import json
 import logging
 from datetime import datetime, timedelta
 from typing import Any
 
+from devplan.adapters.cycle_messages import HUDDLE_URL_TOKEN
 from devplan.adapters.events import DocumentChange
 from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
 from devplan.errors import PermanentError
@@ -55,6 +57,15 @@ def deliver(message_id: str, event_id: str, store: Any, slack: Any, now: datetim
     return SENT
 
 
+def _with_conversation_links(message: OutboxMessage, channel: str, slack: Any) -> tuple[str, list[dict[str, Any]]]:
+    """Fill in links that need the conversation's id, known only now (the 1:1 huddle link)."""
+    blocks = json.dumps(list(message.blocks))
+    if HUDDLE_URL_TOKEN not in blocks and HUDDLE_URL_TOKEN not in message.text:
+        return message.text, list(message.blocks)
+    url = f"https://app.slack.com/huddle/{slack.team_id()}/{channel}"
+    return message.text.replace(HUDDLE_URL_TOKEN, url), json.loads(blocks.replace(HUDDLE_URL_TOKEN, url))
+
+
 def _send(message: OutboxMessage, slack: Any, *, search_since: datetime | None) -> dict[str, Any]:
     if message.kind == "invite":
         slack.invite(slack.channel_id(message.channel), message.users[0])
@@ -64,5 +75,6 @@ def _send(message: OutboxMessage, slack: Any, *, search_since: datetime | None) 
     if ts:
         log.warning("outbox %s was already posted before a crash; recording it", message.id)
     else:
-        ts = slack.post(channel, message.text, list(message.blocks), message.id)
+        text, blocks = _with_conversation_links(message, channel, slack)
+        ts = slack.post(channel, text, blocks, message.id)
     return {"slack": {"channel": channel, "ts": ts}}

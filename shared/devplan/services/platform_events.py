@@ -7,6 +7,7 @@ from typing import Any, Callable
 from devplan.adapters.events import PlatformEvent
 from devplan.domain.employees import employee_document, parse_new_employee
 from devplan.errors import InvalidEvent
+from devplan.services import journal
 
 log = logging.getLogger(__name__)
 
@@ -31,6 +32,8 @@ def onboard_employee(event: PlatformEvent, store: Any) -> str:
 
 HANDLERS: dict[str, Callable[[PlatformEvent, Any], str]] = {
     "employee.onboarded": onboard_employee,
+    "journal.reflection_logged": journal.log_reflection,
+    "goals.set": journal.set_goals,
 }
 
 

@@ -1,0 +1,148 @@
+"""The quarterly cycle as pure rules: what is due for one employee as of one day.
+
+Given what the system knows (the employee, their quarter's cycle record, their reflections)
+and "today" (the tick's day in Stockholm), `due_actions` lists what to do. Every action has
+a key that is recorded once done, so a day run twice, or a later day, never repeats it.
+
+The rules, in Swedish business days (weekends, public holidays, midsommar-, jul- and
+nyårsafton off):
+- The quarter opens on its first business day. Everyone active is invited to the 1:1 with
+  their lead; a missed opening is caught up by the next tick in the same quarter.
+- Goal revision is due REVISION_BUSINESS_DAYS after the opening. Someone who started fewer
+  than NEW_STARTER_DAYS before the opening revises nothing: their first goals from
+  onboarding (and that deadline) stand, and the 1:1 agenda says so.
+- Goals not set: a nudge GOAL_NUDGE_BUSINESS_DAYS before the deadline, the lead told the
+  first business day after it.
+- 1:1 not marked held: both reminded after REVIEW_REMINDER_BUSINESS_DAYS, the lead
+  escalated after REVIEW_ESCALATION_BUSINESS_DAYS.
+- No reflection logged in the quarter: from three weeks before the quarter ends, a gentle
+  nudge at most once a week, none once one is logged.
+Messages go out on business days only; a weekend's due reminder goes out on Monday.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
+
+NEW_STARTER_DAYS = 30
+REVISION_BUSINESS_DAYS = 10
+GOAL_NUDGE_BUSINESS_DAYS = 2
+REVIEW_REMINDER_BUSINESS_DAYS = 10
+REVIEW_ESCALATION_BUSINESS_DAYS = 20
+REFLECTION_WINDOW_DAYS = 21
+REFLECTION_NUDGE_EVERY_DAYS = 7
+
+
+@dataclass(frozen=True)
+class EmployeeFacts:
+    employee_id: str
+    start_date: date
+    has_lead: bool
+    active: bool = True
+    first_goals_deadline: date | None = None     # from onboarding
+    first_goals_set: bool = False
+
+
+@dataclass(frozen=True)
+class CycleFacts:
+    """What the quarter's cycle record says (absent record: nothing done yet)."""
+    opened_on: date | None = None
+    revision_deadline: date | None = None
+    revision_done: bool = False
+    review_held: bool = False
+    done_keys: frozenset[str] = field(default_factory=frozenset)
+    reflections: int = 0
+    last_reflection_nudge: date | None = None
+    next_quarter_opened: bool = False
+
+
+@dataclass(frozen=True)
+class Action:
+    kind: str       # open_quarter | goal_nudge | goal_overdue | review_reminder | review_escalation | reflection_nudge
+    key: str        # once-only key, recorded on the cycle when done
+    deadline: date | None = None
+
+
+def opening_day(quarter: Quarter) -> date:
+    return first_business_day(quarter)
+
+
+def revision_deadline(quarter: Quarter) -> date:
+    return add_business_days(opening_day(quarter), REVISION_BUSINESS_DAYS)
+
+
+def is_new_starter(start_date: date, quarter: Quarter) -> bool:
+    return start_date > opening_day(quarter) - timedelta(days=NEW_STARTER_DAYS)
+
+
+def goal_obligation(person: EmployeeFacts, cycle: CycleFacts) -> tuple[str, date, bool] | None:
+    """(key suffix, deadline, done) of the goals currently due, if any."""
+    if cycle.revision_deadline is not None:
+        return "revision", cycle.revision_deadline, cycle.revision_done
+    if person.first_goals_deadline is not None:
+        return "first", person.first_goals_deadline, person.first_goals_set
+    return None
+
+
+def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, today: date) -> list[Action]:
+    if not person.active or cycle.next_quarter_opened or Quarter.of(today) != quarter:
+        return []
+    if not is_business_day(today) or today < person.start_date:
+        return []
+    actions: list[Action] = []
+    opening = opening_day(quarter)
+    opened_on = cycle.opened_on
+    if opened_on is None and today >= opening and person.start_date <= opening:
+        actions.append(Action("open_quarter", "open"))
+        opened_on = today
+        if not is_new_starter(person.start_date, quarter):
+            cycle = CycleFacts(**{**cycle.__dict__, "revision_deadline": revision_deadline(quarter)})
+    actions += _goal_reminders(person, cycle, today)
+    if opened_on is not None and person.has_lead and not cycle.review_held:
+        actions += _review_reminders(quarter, today)
+    if person.start_date <= quarter.end - timedelta(days=REFLECTION_WINDOW_DAYS):
+        actions += _reflection_nudge(quarter, cycle, today)
+    return [a for a in actions if a.key not in cycle.done_keys]
+
+
+def _goal_reminders(person: EmployeeFacts, cycle: CycleFacts, today: date) -> list[Action]:
+    obligation = goal_obligation(person, cycle)
+    if obligation is None or obligation[2]:
+        return []
+    which, deadline, _ = obligation
+    nudge_from = _business_days_before(deadline, GOAL_NUDGE_BUSINESS_DAYS)
+    if today > deadline:
+        return [Action("goal_overdue", f"goal-overdue:{which}", deadline)]
+    if today >= nudge_from:
+        return [Action("goal_nudge", f"goal-nudge:{which}", deadline)]
+    return []
+
+
+def _review_reminders(quarter: Quarter, today: date) -> list[Action]:
+    opening = opening_day(quarter)
+    if today >= add_business_days(opening, REVIEW_ESCALATION_BUSINESS_DAYS):
+        return [Action("review_escalation", "review-escalation")]
+    if today >= add_business_days(opening, REVIEW_REMINDER_BUSINESS_DAYS):
+        return [Action("review_reminder", "review-reminder")]
+    return []
+
+
+def _reflection_nudge(quarter: Quarter, cycle: CycleFacts, today: date) -> list[Action]:
+    if cycle.reflections > 0 or today < quarter.end - timedelta(days=REFLECTION_WINDOW_DAYS):
+        return []
+    last = cycle.last_reflection_nudge
+    if last is not None and (today - last).days < REFLECTION_NUDGE_EVERY_DAYS:
+        return []
+    return [Action("reflection_nudge", f"reflection-nudge:{today.isoformat()}")]
+
+
+def _business_days_before(d: date, n: int) -> date:
+    """The business day n business days before d (d itself counts as day 0)."""
+    day, left = d, n
+    while left > 0:
+        day -= timedelta(days=1)
+        if is_business_day(day):
+            left -= 1
+    return day
