@@ -147,3 +147,12 @@ class FakeSlack:
 
     def texts_to(self, channel: str) -> list[str]:
         return [p["text"] for p in self.posted if p["channel"] == channel]
+
+
+class FakePublisher:
+    def __init__(self):
+        self.published: list[tuple[str, dict[str, Any]]] = []
+
+    def publish_many(self, topic: str, messages: list[dict[str, Any]], **attributes: str) -> list[str]:
+        self.published += [(topic, m) for m in messages]
+        return [str(len(self.published) - len(messages) + i) for i in range(len(messages))]

@@ -1,0 +1,123 @@
+from datetime import date, datetime, timezone
+
+import pytest
+
+from devplan.adapters.events import EmployeeChunk, PlatformEvent, Tick
+from devplan.services import daily_tick, delivery, journal, quarterly_cycle, reviews
+from tests.fakes import FakePublisher, FakeSlack, InMemoryStore
+
+OPENING = date(2026, 4, 1)
+
+
+def employee(name, *, lead="bo", start="2025-09-01", slack=None, goals_set=True):
+    doc = {"name": name, "email": f"{name.lower()}@ij.se", "role": "developer", "leadId": lead,
+           "startDate": start, "status": "active", "language": "sv",
+           "goals": {"deadline": "2025-09-15", "items": [{"goalId": "g1", "title": "Optimera Firebase"}]},
+           "slack": {"userId": slack or f"U_{name.upper()}"}, "onboarding": {"status": "welcomed"}}
+    if goals_set:
+        doc["goals"]["setAt"] = datetime(2025, 9, 10, tzinfo=timezone.utc)
+    return doc
+
+
+@pytest.fixture
+def store():
+    s = InMemoryStore()
+    s.set("employees/bo", {**employee("Bo", lead=None), "role": "project_lead", "leadId": None})
+    s.set("employees/anna", employee("Anna"))
+    return s
+
+
+def chunk(day, *ids):
+    return EmployeeChunk(day, ids, f"m-{day}")
+
+
+def test_fan_out_publishes_chunks_once_per_day_and_not_on_days_off():
+    store, publisher = InMemoryStore(), FakePublisher()
+    for n in range(60):
+        store.set(f"employees/e{n:02d}", employee(f"E{n}"))
+    store.set("employees/gone", {**employee("Gone"), "status": "left"})
+    assert daily_tick.fan_out(Tick(OPENING, False, "t1"), store, publisher, chunk_size=25) == "fanned_out"
+    assert [len(m["employeeIds"]) for _, m in publisher.published] == [25, 25, 10]
+    assert {t for t, _ in publisher.published} == {"devplan-employee-tick"}
+    assert "gone" not in str(publisher.published)
+    assert daily_tick.fan_out(Tick(OPENING, False, "t2"), store, publisher) == "already_done"
+    assert daily_tick.fan_out(Tick(date(2026, 4, 4), False, "t3"), store, publisher) == "day_off"
+    assert len(publisher.published) == 3
+    assert daily_tick.fan_out(Tick(OPENING, True, "t4"), store, publisher, chunk_size=25) == "fanned_out"
+    assert len(publisher.published) == 6
+
+
+def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
+    outcome = quarterly_cycle.run_chunk(chunk(OPENING, "bo", "anna"), store)
+    assert outcome == {"open_quarter": 2}
+    cycle = store.get("cycles/anna:2026-Q2")
+    assert cycle["openedOn"] == "2026-04-01" and cycle["revision"] == {"deadline": "2026-04-17", "done": False}
+    invite = store.get("outbox/review-invite:anna:2026-Q2")
+    assert invite["users"] == ["U_ANNA", "U_BO"]
+    from devplan.local.timeline import blocks_text
+    text = blocks_text(invite["blocks"], "")
+    assert "Optimera Firebase" in text and "17 april 2026" in text and "Hinder" in text and "Feedback" in text
+    assert "{{huddle_url}}" in text                    # filled in by the sender
+    assert "outbox/review-invite:bo:2026-Q2" not in store.docs     # the project lead has no lead
+    before = dict(store.docs)
+    assert quarterly_cycle.run_chunk(chunk(OPENING, "bo", "anna"), store) == {"nothing_due": 2}
+    assert store.docs == before
+
+
+def test_sender_fills_the_huddle_link(store):
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    slack = FakeSlack()
+    delivery.deliver("review-invite:anna:2026-Q2", "ev", store, slack, datetime.now(timezone.utc))
+    assert "https://app.slack.com/huddle/T_TEST/D-U_ANNA-U_BO" in str(slack.posted[0]["blocks"])
+
+
+def test_ticks_out_of_order_send_nothing_stale(store):
+    store.set("employees/anna", {"goals": {"setAt": None}})
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 20), "anna"), store) == {"goal_overdue+review_reminder": 1}
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 15), "anna"), store) == {"out_of_order": 1}
+    assert "outbox/goal-nudge:revision:anna:2026-Q2" not in store.docs
+    assert "outbox/goal-overdue:revision:anna:2026-Q2" in store.docs
+
+
+def reflection(entry, employee_id="anna", event_id=None, when="2026-06-10T09:00:00+02:00"):
+    return PlatformEvent(event_id or f"ev-{entry}", "journal.reflection_logged", datetime.now(timezone.utc),
+                         {"employeeId": employee_id, "entryId": entry, "occurredAt": when}, "d")
+
+
+def test_a_logged_reflection_stops_the_nudges(store):
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    assert "reflection_nudge" in str(quarterly_cycle.run_chunk(chunk(date(2026, 6, 9), "anna"), store))
+    assert "outbox/reflection-nudge:2026-06-09:anna:2026-Q2" in store.docs
+    assert journal.log_reflection(reflection("r1"), store) == "accepted"
+    assert journal.log_reflection(reflection("r1"), store) == "duplicate"
+    assert journal.log_reflection(reflection("r1", event_id="other-event"), store) == "duplicate"
+    assert store.get("cycles/anna:2026-Q2")["reflections"] == 1
+    assert "reflection_nudge" not in str(quarterly_cycle.run_chunk(chunk(date(2026, 6, 16), "anna"), store))
+
+
+def test_a_reflection_for_an_unknown_employee_writes_nothing(store):
+    before = dict(store.docs)
+    assert journal.log_reflection(reflection("r9", employee_id="nobody"), store) == "unknown_employee"
+    assert store.docs == before
+
+
+def test_goals_set_mark_the_revision_done(store):
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    event = PlatformEvent("g-1", "goals.set", datetime(2026, 4, 8, 10, tzinfo=timezone.utc),
+                          {"employeeId": "anna", "goals": [{"goalId": "g2", "title": "Leda API-delprojektet"}]}, "d")
+    assert journal.set_goals(event, store) == "accepted"
+    assert store.get("cycles/anna:2026-Q2")["revision"]["done"] is True
+    assert store.get("employees/anna")["goals"]["items"][0]["title"] == "Leda API-delprojektet"
+    assert "goal_nudge" not in str(quarterly_cycle.run_chunk(chunk(date(2026, 4, 15), "anna"), store))
+
+
+def test_mark_held_by_a_participant_once_and_no_reminder_after(store):
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    ts = str(datetime(2026, 4, 9, 13, 30, tzinfo=timezone.utc).timestamp())
+    assert reviews.mark_held("anna|2026-Q2", "U_STRANGER", ts, store) == "not_a_participant"
+    assert reviews.mark_held("anna|2026-Q2", "U_BO", ts, store) == "held"
+    assert reviews.mark_held("anna|2026-Q2", "U_ANNA", ts, store) == "already_held"
+    review = store.get("cycles/anna:2026-Q2")["review"]
+    assert review["heldOn"] == "2026-04-09" and review["confirmedBy"] == {"employeeId": "bo", "slackUserId": "U_BO"}
+    assert "review_reminder" not in str(quarterly_cycle.run_chunk(chunk(date(2026, 4, 17), "anna"), store))
