@@ -20,6 +20,7 @@ def _up(args: argparse.Namespace) -> int:
     from devplan.local.stack import LocalStack
     logs.configure()
     stack = LocalStack.start(STATE_FILE.parent)
+    stack.start_scheduler()
     stack.write_state()
     print(json.dumps(stack.info(), indent=2), flush=True)
     stopped = threading.Event()
@@ -46,6 +47,31 @@ def _down(_: argparse.Namespace) -> int:
     return 0
 
 
+def _tick(args: argparse.Namespace) -> int:
+    """Publish a tick for any day: to the running local stack, or to a real project (backfill)."""
+    import os
+    from datetime import date
+    from devplan import manifest
+    from devplan.adapters.pubsub import Publisher
+    from devplan.local import control
+    if args.project:
+        os.environ.pop("PUBSUB_EMULATOR_HOST", None)
+        project = args.project
+    else:
+        info = control.running()
+        if info is None:
+            print("No local stack is up: start one with `devplan local up --detach`, "
+                  "or name a Google Cloud project with --project.", file=sys.stderr)
+            return 1
+        os.environ["PUBSUB_EMULATOR_HOST"] = info["pubsub_host"]
+        project = info["project"]
+    day = date.fromisoformat(args.as_of)
+    message = {"asOf": day.isoformat(), **({"force": True} if args.force else {})}
+    message_id = Publisher(project).publish(manifest.load().function("daily-tick").topic, message)
+    print(f"Tick for {day} published to {project} (message {message_id}).")
+    return 0
+
+
 def _demo(args: argparse.Namespace) -> int:
     from devplan.local.demo import run_demo
     return run_demo(keep=args.keep)
@@ -63,6 +89,11 @@ def main(argv: list[str] | None = None) -> int:
     demo = commands.add_parser("demo", help="onboard the seed's team on the local stack and show Slack")
     demo.add_argument("--keep", action="store_true", help="leave the stack up afterwards")
     demo.set_defaults(run=_demo)
+    tick = commands.add_parser("tick", help="publish the daily tick for a given day (re-run, backfill)")
+    tick.add_argument("--as-of", required=True, metavar="YYYY-MM-DD", help="the day the rules treat as today")
+    tick.add_argument("--project", help="a Google Cloud project (default: the running local stack)")
+    tick.add_argument("--force", action="store_true", help="fan out again even if the day was already done")
+    tick.set_defaults(run=_tick)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -42,7 +42,7 @@ class SlackGateway:
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
         try:
-            return self._client.api_call(method, json=args).data
+            return (self._client.api_call(method, json=args) if args else self._client.api_call(method)).data
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
             status = exc.response.status_code if exc.response is not None else None

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +22,11 @@ class StackClient:
 
     def __init__(self, info: dict[str, Any]):
         self.info = info
+        self._publisher = None
 
     def __getattr__(self, key: str) -> Any:
+        if key.startswith("_"):
+            raise AttributeError(key)
         try:
             return self.info[key]
         except KeyError:
@@ -46,6 +50,22 @@ class StackClient:
                                  timeout=10)
         response.raise_for_status()
         return response.json()["user"]
+
+    def tick(self, as_of: date, **extra: Any) -> str:
+        """Publish the daily tick for `as_of` to the stack's Pub/Sub emulator."""
+        if self._publisher is None:
+            os.environ["PUBSUB_EMULATOR_HOST"] = self.pubsub_host
+            from devplan.adapters.pubsub import Publisher
+            self._publisher = Publisher(self.project)
+        from devplan import manifest
+        return self._publisher.publish(manifest.load().function("daily-tick").topic,
+                                       {"asOf": as_of.isoformat(), **extra})
+
+    def click(self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None) -> dict[str, Any]:
+        """A person clicks a button in Slack (the stand-in delivers the signed interaction)."""
+        response = requests.post(f"{self.slack_stand_in_url}/_stand-in/click", json={
+            "user": user, "channel": channel, "ts": ts, "action_id": action_id, "action_ts": action_ts}, timeout=15)
+        return response.json()
 
     def slack_calls(self, since: int = 0) -> list[dict[str, Any]]:
         return requests.get(f"{self.slack_stand_in_url}/_stand-in/messages", params={"since": since},

@@ -11,6 +11,7 @@ import os
 import secrets
 import threading
 import time
+from datetime import date
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -23,6 +24,7 @@ from devplan.local.control import StackClient
 from devplan.local.emulators import Emulator, start_emulators
 from devplan.local.function_host import FunctionHost, RetryPolicy
 from devplan.local.processes import free_port
+from devplan.local.scheduler import LocalScheduler
 from devplan.local.slack_stand_in import SlackStandIn
 from devplan.local.wiring import create_topics_and_push, register_firestore_triggers
 
@@ -50,6 +52,7 @@ class LocalStack:
     platform_secret: str
     slack_signing_secret: str
     _server: Any = field(repr=False, default=None)
+    _scheduler: Any = field(repr=False, default=None)
 
     @classmethod
     def start(cls, state_dir: Path = STATE_DIR, *, project: str = "devplan-local",
@@ -89,6 +92,17 @@ class LocalStack:
         register_firestore_triggers(manifest, self.firestore.host, project)
         create_topics_and_push(manifest, self.pubsub.host, project, self.functions_url)
 
+    def publish(self, topic: str, message: dict[str, Any]) -> str:
+        return runtime.publisher().publish(topic, message)
+
+    def tick(self, as_of: date, **extra: Any) -> str:
+        return self.publish(manifest_module.load().function("daily-tick").topic, {"asOf": as_of.isoformat(), **extra})
+
+    def start_scheduler(self) -> LocalScheduler:
+        """Real-time Cloud Scheduler for `devplan local up`."""
+        self._scheduler = LocalScheduler(manifest_module.load().schedules, self.publish).start()
+        return self._scheduler
+
     def info(self) -> dict[str, Any]:
         return {
             "project": self.project, "pid": os.getpid(),
@@ -114,6 +128,8 @@ class LocalStack:
         self.client().wait_quiet(timeout=timeout, settle=settle)
 
     def stop(self) -> None:
+        if self._scheduler is not None:
+            self._scheduler.stop()
         if self._server is not None:
             self._server.shutdown()
         self.stand_in.stop()
