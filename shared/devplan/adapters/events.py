@@ -216,6 +216,7 @@ class EmployeeChunk:
     as_of: date
     employee_ids: tuple[str, ...]
     message_id: str
+    index: int | None = None        # its place in the day's fan-out, for progress
 
 
 def _as_of(message: PubSubMessage) -> date:
@@ -242,4 +243,7 @@ def decode_employee_chunk(message: PubSubMessage) -> EmployeeChunk:
         raise InvalidEvent("employeeIds must be a list of employee ids")
     if "asOf" not in message.data:
         raise InvalidEvent("an employee chunk must carry asOf")
-    return EmployeeChunk(_as_of(message), tuple(ids), message.event_id)
+    index = message.data.get("chunk")
+    if index is not None and (not isinstance(index, int) or index < 0):
+        raise InvalidEvent("chunk must be a non-negative number")
+    return EmployeeChunk(_as_of(message), tuple(ids), message.event_id, index)

@@ -46,9 +46,13 @@ def welcome(*, lang: str, name: str, role: str, lead_name: str | None, deadline:
     blocks = [
         header(text(lang, "welcome.title", first_name=first_name)),
         section(text(lang, "welcome.intro")),
-        section(text(lang, "welcome.plan", lead_name=lead_name or text(lang, "welcome.lead_you"),
-                     deadline=when, budget=format_sek(lang, ANNUAL_TRAINING_BUDGET_SEK),
-                     channels=channel_list(role))),
+        section("\n".join([
+            text(lang, "welcome.plan_heading"),
+            text(lang, "welcome.plan_goals", lead_name=lead_name, deadline=when) if lead_name
+            else text(lang, "welcome.plan_goals_self", deadline=when),
+            text(lang, "welcome.plan_review_lead" if role == "project_lead" else "welcome.plan_review"),
+            text(lang, "welcome.plan_rest", budget=format_sek(lang, ANNUAL_TRAINING_BUDGET_SEK),
+                 channels=channel_list(role))])),
         section(text(lang, "welcome.examples_heading", role=role_name(lang, role)) + "\n" + examples),
         section(text(lang, "welcome.resources_heading") + "\n" + text(lang, f"resources.{role}")),
     ]

@@ -15,6 +15,8 @@ import requests
 from devplan.local.processes import stop_group
 
 STATE_FILE = Path(".devplan") / "local.json"
+# Chunk outcomes after which no message can be on its way (services/quarterly_cycle.py).
+QUIET_OUTCOMES = {"nothing_due", "unknown_employee", "out_of_order"}
 
 
 class StackClient:
@@ -23,6 +25,7 @@ class StackClient:
     def __init__(self, info: dict[str, Any]):
         self.info = info
         self._publisher = None
+        self._db = None
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -66,6 +69,46 @@ class StackClient:
         response = requests.post(f"{self.slack_stand_in_url}/_stand-in/click", json={
             "user": user, "channel": channel, "ts": ts, "action_id": action_id, "action_ts": action_ts}, timeout=15)
         return response.json()
+
+    def firestore(self):
+        if self._db is None:
+            os.environ["FIRESTORE_EMULATOR_HOST"] = self.firestore_host
+            from google.cloud import firestore
+            self._db = firestore.Client(project=self.project)
+        return self._db
+
+    def wait_for_tick(self, day: date, timeout: float = 120.0) -> dict[str, Any]:
+        """Wait until a tick's fan-out and all its chunks are done and Slack has everything."""
+        db, deadline = self.firestore(), time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            record = db.document(f"ticks/{day.isoformat()}").get().to_dict() or {}
+            if record.get("state") == "day_off":
+                return record
+            chunks = [c.to_dict() for c in db.collection(f"ticks/{day.isoformat()}/chunks").stream()] \
+                if record.get("state") == "fanned_out" else []
+            if record.get("state") == "fanned_out" and len(chunks) >= record["chunks"]:
+                outcomes = {k for c in chunks for k in c.get("outcome", {})}
+                if outcomes - QUIET_OUTCOMES:       # something was sent: wait for Slack to have it
+                    self.wait_settled(timeout=max(1.0, deadline - time.monotonic()))
+                return record
+            time.sleep(0.05)
+        raise TimeoutError(f"tick {day} not done within {timeout:.0f} s")
+
+    def wait_settled(self, timeout: float = 60.0) -> None:
+        """No outbox message waiting to be sent and no event in flight."""
+        from google.cloud.firestore import FieldFilter
+        db, deadline = self.firestore(), time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            waiting = db.collection("outbox").where(filter=FieldFilter("state", "in", ["pending", "sending"]))
+            if waiting.count().get()[0][0].value == 0:
+                self.wait_quiet(timeout=max(1.0, deadline - time.monotonic()), settle=0.15)
+                if waiting.count().get()[0][0].value == 0:
+                    return
+            time.sleep(0.05)
+        raise TimeoutError(f"outbox not settled within {timeout:.0f} s")
+
+    def slack_users(self) -> list[dict[str, Any]]:
+        return requests.get(f"{self.slack_stand_in_url}/_stand-in/users", timeout=10).json()["users"]
 
     def slack_calls(self, since: int = 0) -> list[dict[str, Any]]:
         return requests.get(f"{self.slack_stand_in_url}/_stand-in/messages", params={"since": since},

@@ -1,85 +1,186 @@
-"""`devplan demo`: the plan on the local stack, with the Slack conversation as it happens."""
+"""`devplan demo`: the seed's year 2025 on the local stack, on an accelerated clock.
+
+Every day of 2025 the manifest's daily tick is published to Pub/Sub (as Cloud Scheduler would
+at 07:00 Stockholm), then the day's platform events (onboarding, goals, reflections) are
+POSTed to the signed webhook and the day's clicks are made in the Slack stand-in. What Slack
+received is printed as a timeline; the first message of each kind in full. The year ends
+with a summary per person, read back from Firestore.
+"""
 from __future__ import annotations
 
 import sys
 import time
-from dataclasses import dataclass
+from datetime import date, datetime, time as clock_time, timedelta
+from typing import Any
 
+from devplan import manifest
+from devplan.adapters.catalog import role_name
+from devplan.domain.calendar import STOCKHOLM, Quarter, format_date_sv, weekday_sv
 from devplan.local import control, platform_client, timeline
 from devplan.local.control import StackClient
+from devplan.local.demo_script import TEAM, YEAR, Day, Person
+from devplan.local.scheduler import fire_times
 
-
-@dataclass(frozen=True)
-class Person:
-    employee_id: str
-    name: str
-    email: str
-    role: str
-    lead_id: str | None
-    start_date: str
-    has_slack: bool = True
-
-
-# The seed's team: a project lead, a developer, a coach and a funding manager. The funding
-# manager's Slack account is made after onboarding, to show the welcome that waits for it.
-TEAM = (
-    Person("bo", "Bo Joel Kvarnsmyr", "bo@innerjourney.se", "project_lead", None, "2025-01-02"),
-    Person("anna", "Anna Lindqvist", "anna@innerjourney.se", "developer", "bo", "2025-01-07"),
-    Person("maja", "Maja Berg", "maja@innerjourney.se", "coach", "bo", "2025-01-13"),
-    Person("erik", "Erik Holm", "erik@innerjourney.se", "funding_manager", "bo", "2025-02-03", has_slack=False),
-)
+EVENT_HOUR, CLICK_HOUR = 10, 14
 
 
 class Timeline:
-    """Prints what the Slack stand-in received since the last look."""
+    """Prints what the Slack stand-in received since the last look, under the day's heading."""
 
     def __init__(self, stack: StackClient, out=sys.stdout):
-        self.stack, self.out, self.seen, self.messages = stack, out, 0, 0
+        self.stack, self.out, self.seen, self.posts = stack, out, 0, 0
+        self.kinds_shown: set[str] = set()
+        self.day_shown: date | None = None
 
-    def follow(self, settle: float = 0.8) -> None:
-        self.stack.wait_quiet(timeout=120, settle=settle)
-        calls = self.stack.slack_calls(since=self.seen)
+    def heading(self, day: date) -> None:
+        if self.day_shown != day:
+            print(f"\n── {weekday_sv(day)} {format_date_sv(day)} " + "─" * 40, file=self.out)
+            self.day_shown = day
+
+    def show(self, day: date) -> None:
+        fresh = self.stack.slack_calls(since=self.seen)
+        self.seen = max([self.seen] + [c["seq"] for c in fresh])
+        calls = [c for c in fresh if _interesting(c)]
+        if not calls:
+            return
+        self.heading(day)
+        names = {u["id"]: u["real_name"] for u in self.stack.slack_users()}
         for call in calls:
-            self.seen = max(self.seen, call["seq"])
-            self.messages += call["method"] == "chat.postMessage" and bool(call["ok"])
-        for line in timeline.render(calls):
-            print(line, file=self.out)
+            self.posts += call["method"] == "chat.postMessage"
+            kind = _kind(call)
+            lines = timeline.describe(call, names).splitlines()
+            if kind in self.kinds_shown and len(lines) > 2:
+                lines = [lines[0], lines[1][:110] + ("…" if len(lines[1]) > 110 or len(lines) > 2 else "")]
+            self.kinds_shown.add(kind)
+            print("\n".join(lines), file=self.out)
         self.out.flush()
 
 
-def say(text: str) -> None:
-    print(f"\n▶ {text}", flush=True)
+def _interesting(call: dict[str, Any]) -> bool:
+    return call["ok"] and call["method"] in ("chat.postMessage", "conversations.invite")
 
 
-def onboard(stack: StackClient, person: Person) -> None:
-    response = platform_client.send(stack.webhook_url, stack.platform_secret, "employee.onboarded", {
-        "employeeId": person.employee_id, "name": person.name, "email": person.email, "role": person.role,
-        "leadId": person.lead_id, "startDate": person.start_date})
-    response.raise_for_status()
+def _kind(call: dict[str, Any]) -> str:
+    outbox_id = (((call.get("args") or {}).get("metadata") or {}).get("event_payload") or {}).get("outbox_id", "")
+    return outbox_id.split(":")[0] or call["method"]
 
 
-def run_demo(*, keep: bool = False) -> int:
+def at(day: date, hour: int) -> datetime:
+    return datetime.combine(day, clock_time(hour), STOCKHOLM)
+
+
+class Year:
+    def __init__(self, stack: StackClient, out=sys.stdout):
+        self.stack, self.out, self.timeline = stack, out, Timeline(stack, out)
+        self.daily = next(s for s in manifest.load().schedules if s.topic == "devplan-daily-tick")
+        self.slack_ids: dict[str, str] = {}
+
+    def say(self, day: date, text: str) -> None:
+        self.timeline.heading(day)
+        print(f"  ▶ {text}", file=self.out, flush=True)
+
+    def platform(self, event_type: str, data: dict[str, Any], when: datetime) -> None:
+        body = platform_client.envelope(event_type, data, occurred_at=when)
+        response = platform_client.post_signed(self.stack.webhook_url, self.stack.platform_secret, body)
+        response.raise_for_status()
+
+    def create_slack_account(self, person: Person) -> None:
+        self.slack_ids[person.employee_id] = self.stack.add_slack_user(person.email, person.name)["id"]
+
+    def run_day(self, day: date) -> None:
+        morning = False
+        for person in TEAM:
+            if person.start_date - timedelta(days=1) == day:
+                morning = True
+                self.say(day, f"Plattformen: {person.name} ({role_name('sv', person.role)}) börjar {format_date_sv(person.start_date)}")
+                if person.slack_from is None:
+                    self.create_slack_account(person)
+                self.platform("employee.onboarded", person.onboarding_data(), at(day, EVENT_HOUR))
+            if person.slack_from == day:
+                morning = True
+                self.say(day, f"Slack: kontot för {person.name} skapas (team_join)")
+                self.create_slack_account(person)
+        if morning:
+            self.stack.wait_settled()
+        for _ in fire_times(self.daily, day):                  # 07:00 Stockholm
+            self.stack.tick(day)
+            self.stack.wait_for_tick(day)
+        self.events(day, YEAR.get(day, Day()))
+        self.timeline.show(day)
+
+    def events(self, day: date, plan: Day) -> None:
+        if not (plan.goals or plan.reflections or plan.held):
+            return
+        self.timeline.show(day)            # the morning's tick first, then what people do
+        for goals in plan.goals:
+            self.say(day, f"Plattformen: {self.name(goals.employee_id)} sätter mål: {'; '.join(goals.titles)}")
+            self.platform("goals.set", {"employeeId": goals.employee_id, "goals": [
+                {"goalId": f"{goals.employee_id}-{day}-{n}", "title": t} for n, t in enumerate(goals.titles)]},
+                at(day, EVENT_HOUR))
+        for reflection in plan.reflections:
+            self.say(day, f"Dynamisk Journal: {self.name(reflection.employee_id)} loggar en reflektion")
+            self.platform("journal.reflection_logged", {"employeeId": reflection.employee_id,
+                                                        "entryId": reflection.entry_id,
+                                                        "occurredAt": at(day, EVENT_HOUR).isoformat()},
+                          at(day, EVENT_HOUR))
+        for held in plan.held:
+            invite = self.invite_of(held.employee_id, Quarter.of(day))
+            self.say(day, f"Slack: {self.name(held.clicked_by)} klickar »Markera som genomfört« på 1:1 med "
+                          f"{self.name(held.employee_id)}")
+            answer = self.stack.click(self.slack_ids[held.clicked_by], invite["channel"], invite["ts"],
+                                      "review_mark_held", action_ts=f"{at(day, CLICK_HOUR).timestamp():.6f}")
+            if not answer.get("ok"):
+                raise RuntimeError(f"click failed: {answer}")
+        self.stack.wait_settled()
+
+    @staticmethod
+    def name(employee_id: str) -> str:
+        return next(p.name for p in TEAM if p.employee_id == employee_id)
+
+    def invite_of(self, employee_id: str, quarter: Quarter) -> dict[str, Any]:
+        wanted = f"review-invite:{employee_id}:{quarter.key}"
+        return next(c for c in self.stack.slack_calls() if c["method"] == "chat.postMessage" and c["ok"]
+                    and _kind(c) == "review-invite" and wanted in str(c["args"].get("metadata")))
+
+
+def summary(stack: StackClient, out=sys.stdout) -> None:
+    db = stack.firestore()
+    print("\n══ Året 2025 per person " + "═" * 50, file=out)
+    for person in TEAM:
+        employee = db.document(f"employees/{person.employee_id}").get().to_dict()
+        print(f"\n{person.name} ({role_name('sv', person.role)}), började {format_date_sv(person.start_date)}", file=out)
+        goals = (employee.get("goals") or {}).get("items") or []
+        print(f"  Aktuella mål: {'; '.join(g['title'] for g in goals) or '–'}", file=out)
+        for quarter in (Quarter(2025, n) for n in range(1, 5)):
+            cycle = (db.document(f"cycles/{person.employee_id}:{quarter.key}").get().to_dict()) or {}
+            review = cycle.get("review") or {}
+            held = f"hölls {format_date_sv(date.fromisoformat(review['heldOn']))}" if review.get("heldOn") else \
+                {"no_lead": "ingen (projektledare)", "invited": "ej markerat"}.get(review.get("status"), "–")
+            revision = cycle.get("revision") or {}
+            goals_done = f"klara {format_date_sv(date.fromisoformat(revision['doneOn']))}" if revision.get("doneOn") \
+                else ("ej klara" if revision.get("deadline") else "–")
+            reminders = sorted(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
+            print(f"  {quarter.label_sv}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
+                  f" · påminnelser {len(reminders)}{' (' + ', '.join(reminders) + ')' if reminders else ''}",
+                  file=out)
+
+
+def run_demo(*, keep: bool = False, year: int = 2025) -> int:
     started = time.monotonic()
     if control.running():
         print("Stoppa den lokala stacken först (`devplan local down`): demot startar en egen.", file=sys.stderr)
         return 1
-    say("Startar lokal stack: Firestore- och Pub/Sub-emulatorer, funktionerna, Slack-ersättaren …")
+    print("▶ Startar lokal stack: Firestore- och Pub/Sub-emulatorer, funktionerna, Slack-ersättaren …", flush=True)
     stack = StackClient(control.up_detached())
     try:
-        follow = Timeline(stack)
-        for person in TEAM:
-            if person.has_slack:
-                stack.add_slack_user(person.email, person.name)
-        follow.follow(settle=0.2)
-        for person in TEAM:
-            say(f"Plattformen: {person.name} ({person.role}) börjar {person.start_date}")
-            onboard(stack, person)
-            follow.follow()
-        for person in (p for p in TEAM if not p.has_slack):
-            say(f"Slack: kontot för {person.name} skapas (team_join)")
-            stack.add_slack_user(person.email, person.name)
-            follow.follow(settle=1.5)
-        say(f"Klart på {time.monotonic() - started:.0f} s: {follow.messages} meddelanden i Slack.")
+        print(f"▶ Simulerar {year} dag för dag (daglig tick kl 07:00, Europe/Stockholm)", flush=True)
+        run = Year(stack)
+        day = date(year, 1, 1)
+        while day.year == year:
+            run.run_day(day)
+            day += timedelta(days=1)
+        summary(stack)
+        print(f"\n▶ Klart på {time.monotonic() - started:.0f} s: {run.timeline.posts} meddelanden i Slack.", flush=True)
         if keep:
             print(f"Stacken är kvar ({control.STATE_FILE}); stoppa den med `devplan local down`.")
         return 0

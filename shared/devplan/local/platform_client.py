@@ -26,6 +26,9 @@ def envelope(event_type: str, data: dict[str, Any], *, event_id: str | None = No
     }).encode()
 
 
-def send(webhook_url: str, secret: str, event_type: str, data: dict[str, Any], **kw: Any) -> requests.Response:
-    body = envelope(event_type, data, **kw)
+def post_signed(webhook_url: str, secret: str, body: bytes) -> requests.Response:
     return requests.post(webhook_url, data=body, headers=signed_headers(secret, body), timeout=10)
+
+
+def send(webhook_url: str, secret: str, event_type: str, data: dict[str, Any], **kw: Any) -> requests.Response:
+    return post_signed(webhook_url, secret, envelope(event_type, data, **kw))

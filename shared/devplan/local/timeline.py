@@ -19,13 +19,14 @@ def blocks_text(blocks: list[dict[str, Any]] | None, fallback: str) -> str:
     return "\n".join(parts) or fallback or ""
 
 
-def describe(call: dict[str, Any]) -> str | None:
+def describe(call: dict[str, Any], names: dict[str, str] | None = None) -> str | None:
     method, args = call["method"], call.get("args") or {}
     where = call.get("channel_name") or call.get("channel") or "?"
     if not call.get("ok"):
         return f"  ✗ {method} → {call.get('error')} ({where})"
     if method == "conversations.invite":
-        return f"  ➕ {args.get('users')} invited to {where}"
+        who = ", ".join((names or {}).get(u, u) for u in str(args.get("users", "")).split(","))
+        return f"  ➕ {who} → {where}"
     if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
         body = blocks_text(args.get("blocks"), args.get("text", ""))
         verb = {"chat.update": "✎ updated in", "chat.postEphemeral": "👁 only to"}.get(method, "💬")
@@ -35,5 +36,5 @@ def describe(call: dict[str, Any]) -> str | None:
     return None
 
 
-def render(calls: list[dict[str, Any]]) -> list[str]:
-    return [line for line in (describe(c) for c in calls) if line]
+def render(calls: list[dict[str, Any]], names: dict[str, str] | None = None) -> list[str]:
+    return [line for line in (describe(c, names) for c in calls) if line]

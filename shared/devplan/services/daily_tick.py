@@ -21,6 +21,7 @@ def fan_out(tick: Tick, store: Any, publisher: Any, *, chunk_size: int = CHUNK_S
     day = tick.as_of.isoformat()
     if not is_business_day(tick.as_of):
         log.info("tick %s: not a Swedish business day, nothing is sent", day, extra={"asOf": day})
+        store.set(f"ticks/{day}", {"state": "day_off", "eventId": tick.message_id})
         return "day_off"
     record = store.get(f"ticks/{day}")
     if record and record.get("state") == "fanned_out" and not tick.force:
@@ -28,8 +29,10 @@ def fan_out(tick: Tick, store: Any, publisher: Any, *, chunk_size: int = CHUNK_S
         return "already_done"
     ids = sorted(store.ids_where("employees", "status", "active"))
     chunks = [ids[i:i + chunk_size] for i in range(0, len(ids), chunk_size)]
-    publisher.publish_many(EMPLOYEE_TICK_TOPIC, [{"asOf": day, "employeeIds": c} for c in chunks], asOf=day)
+    publisher.publish_many(EMPLOYEE_TICK_TOPIC, [{"asOf": day, "employeeIds": c, "chunk": n}
+                                                 for n, c in enumerate(chunks)], asOf=day)
     # Recorded after publishing: a crash in between re-publishes, which the chunks tolerate.
+    # Each chunk reports to ticks/{day}/chunks/{n} when done: progress of a long day is visible.
     store.set(f"ticks/{day}", {"state": "fanned_out", "employees": len(ids), "chunks": len(chunks),
                                "eventId": tick.message_id})
     log.info("tick %s: %d employees in %d chunks", day, len(ids), len(chunks),

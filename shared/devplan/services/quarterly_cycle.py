@@ -64,6 +64,9 @@ def run_chunk(chunk: EmployeeChunk, store: Any) -> Counter:
         outcome[store.atomically(lambda uow: apply_day(uow, employee_id, quarter, today, lead))] += 1
     log.info("tick %s chunk of %d: %s", today, len(chunk.employee_ids), dict(outcome),
              extra={"asOf": today.isoformat(), "eventId": chunk.message_id, **outcome})
+    if chunk.index is not None:
+        store.set(f"ticks/{today.isoformat()}/chunks/{chunk.index}", {"employees": len(chunk.employee_ids),
+                                                                       "outcome": dict(outcome)})
     return outcome
 
 
