@@ -33,3 +33,11 @@ def test_names_are_unique_and_topics_are_subscribed_or_scheduled():
     for schedule in m.schedules:
         assert schedule.topic in subscribed, schedule.name
         assert schedule.time_zone == "Europe/Stockholm"
+
+
+def test_the_webhook_contract_lists_exactly_the_event_types_handled():
+    import yaml
+    from devplan.services import platform_events
+    spec = yaml.safe_load((ROOT / "infra" / "webhook.openapi.yaml").read_text())
+    body = spec["paths"]["/platform-webhook"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["discriminator"]["mapping"]) == set(platform_events.HANDLERS)
