@@ -6,7 +6,8 @@ from devplan.adapters.entry import event_scope, http_answer
 from devplan.adapters.events import (decode_document_event, decode_employee_chunk, decode_platform_request,
                                      decode_pubsub_event, decode_tick)
 from devplan.adapters.slack_inbound import decode_slack_request, route
-from devplan.services import daily_tick, delivery, onboarding, platform_events, quarterly_cycle, slack_routes
+from devplan.services import (daily_tick, delivery, onboarding, outbox_sweep, platform_events, quarterly_cycle,
+                             slack_routes)
 
 
 def _scope(event):
@@ -53,3 +54,9 @@ def on_daily_tick(event):
 def on_employee_tick(event):
     with _scope(event):
         quarterly_cycle.run_chunk(decode_employee_chunk(decode_pubsub_event(event)), runtime.store())
+
+
+@functions_framework.cloud_event
+def sweep_outbox(event):
+    with _scope(event):
+        outbox_sweep.sweep(runtime.store(), runtime.slack(), runtime.now(), sweep_id=event["id"])

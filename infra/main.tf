@@ -178,6 +178,24 @@ resource "google_firestore_field" "processed_events_ttl" {
   depends_on = [google_project_service.api]
 }
 
+# The outbox sweep asks for unfinished messages by state and age (services/outbox_sweep.py).
+resource "google_firestore_index" "outbox_unfinished" {
+  project    = var.project_id
+  database   = var.firestore_database
+  collection = "outbox"
+
+  fields {
+    field_path = "state"
+    order      = "ASCENDING"
+  }
+  fields {
+    field_path = "createdAt"
+    order      = "ASCENDING"
+  }
+
+  depends_on = [google_project_service.api]
+}
+
 # --- Functions --------------------------------------------------------------------------------
 
 resource "google_cloudfunctions2_function" "function" {

@@ -93,6 +93,10 @@ class InMemoryStore:
     def ids_where(self, collection: str, field: str, value: Any) -> list[str]:
         return [i for i, _ in self.find(collection, field, value)]
 
+    def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]:
+        return [i for i, d in sorted(self.collection("outbox").items())
+                if d.get("state") in ("pending", "sending") and d["createdAt"] < created_before][:limit]
+
     def find(self, collection: str, field: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
         def lookup(doc: dict[str, Any]) -> Any:
             for part in field.split("."):

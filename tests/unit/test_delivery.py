@@ -73,3 +73,18 @@ def test_the_trigger_ignores_our_own_state_writes(store):
     sent = DocumentChange("ev9", "written", NOW, "outbox/welcome:anna", None, {"state": "sent"})
     assert delivery.deliver_change(sent, store, slack, NOW) == "nothing_to_do"
     assert slack.posted == []
+
+
+def test_the_daily_sweep_finishes_a_message_left_sending_by_a_crash_without_posting_twice(store):
+    from datetime import timedelta
+    from devplan.services import outbox_sweep
+    slack = FakeSlack()
+    store.set("outbox/fresh", OutboxMessage("fresh", users=("U2",), text="Ny").document(NOW), merge=False)
+    store.fail_next_set = lambda path, data: data.get("state") == "sent"
+    with pytest.raises(ConnectionError):
+        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)      # posted, then the instance died
+    later = NOW + timedelta(hours=2)
+    store.set("outbox/fresh", {"createdAt": later})                        # not stale yet: left alone
+    assert outbox_sweep.sweep(store, slack, later, sweep_id="tick-1") == {"sent": 1}
+    assert [p["outbox_id"] for p in slack.posted] == ["welcome:anna"]
+    assert store.get("outbox/welcome:anna")["state"] == "sent" and store.get("outbox/fresh")["state"] == "pending"

@@ -96,6 +96,11 @@ class FirestoreStore:
         query = self.db.collection(collection).where(filter=firestore.FieldFilter(field, "==", value)).select([])
         return [s.id for s in query.stream()]
 
+    def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]:
+        query = (self.db.collection(OUTBOX).where(filter=firestore.FieldFilter("state", "in", ["pending", "sending"]))
+                 .where(filter=firestore.FieldFilter("createdAt", "<", created_before)).limit(limit).select([]))
+        return [s.id for s in query.stream()]
+
     def find(self, collection: str, field: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
         query = self.db.collection(collection).where(filter=firestore.FieldFilter(field, "==", value))
         return [(s.id, s.to_dict()) for s in query.stream()]
