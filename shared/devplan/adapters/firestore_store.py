@@ -35,8 +35,9 @@ class FirestoreUnitOfWork:
         return self._reads[path]
 
     def get_all(self, paths: list[str]) -> dict[str, dict[str, Any] | None]:
-        missing = [p for p in paths if p not in self._reads]
+        missing = [p for p in dict.fromkeys(paths) if p not in self._reads]
         if missing:
+            self._reads.update(dict.fromkeys(missing))
             for snap in self._tx.get_all([self._db.document(p) for p in missing]):
                 self._reads[snap.reference.path] = snap.to_dict() if snap.exists else None
         return {p: self._reads.get(p) for p in paths}

@@ -41,32 +41,63 @@ def facts_of(employee_id: str, employee: dict, cycle: dict | None, next_cycle: d
         next_quarter_opened=bool((next_cycle or {}).get("openedOn")))
 
 
+def outbox_id(action: Action, employee_id: str, quarter: Quarter) -> str:
+    key = "review-invite" if action.kind == "open_quarter" else action.key
+    return f"{key}:{employee_id}:{quarter.key}"
+
+
 def run_chunk(chunk: EmployeeChunk, store: Any) -> Counter:
+    """Decide from one read of the chunk; apply everyone with something due in ONE transaction
+    (one commit for the chunk instead of one per person: the emulator and Firestore both
+    charge per round trip). The transaction re-reads and re-decides, so it stays exact."""
     today, quarter = chunk.as_of, Quarter.of(chunk.as_of)
-    paths = [p for e in chunk.employee_ids for p in
-             (f"employees/{e}", cycle_path(e, quarter), cycle_path(e, quarter.next()))]
-    docs = store.get_many(paths)
+    docs = store.get_many([p for e in chunk.employee_ids for p in _paths(e, quarter)[:3]])
     lead_paths = {f"employees/{d['leadId']}" for p, d in docs.items() if d and p.startswith("employees/") and d.get("leadId")}
     leads = store.get_many(sorted(lead_paths))
     outcome: Counter = Counter()
+    due: dict[str, list[Action]] = {}
     for employee_id in chunk.employee_ids:
         employee = docs[f"employees/{employee_id}"]
         if employee is None:
             log.warning("tick %s: employee %s is gone", today, employee_id, extra={"employeeId": employee_id})
             outcome["unknown_employee"] += 1
             continue
-        person, cycle = facts_of(employee_id, employee, docs[cycle_path(employee_id, quarter)],
-                                 docs[cycle_path(employee_id, quarter.next())])
-        if not due_actions(person, quarter, cycle, today):
-            outcome["nothing_due"] += 1
+        try:
+            person, cycle = facts_of(employee_id, employee, docs[cycle_path(employee_id, quarter)],
+                                     docs[cycle_path(employee_id, quarter.next())])
+        except (KeyError, TypeError, ValueError) as exc:   # one bad record must not block the chunk
+            log.error("tick %s: employee %s has unusable data: %s", today, employee_id, exc,
+                      extra={"employeeId": employee_id})
+            outcome["invalid_employee"] += 1
             continue
-        lead = leads.get(f"employees/{employee.get('leadId')}")
-        outcome[store.atomically(lambda uow: apply_day(uow, employee_id, quarter, today, lead))] += 1
+        actions = due_actions(person, quarter, cycle, today)
+        if actions:
+            due[employee_id] = actions
+        else:
+            outcome["nothing_due"] += 1
+    if due:
+        outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads)))
     log.info("tick %s chunk of %d: %s", today, len(chunk.employee_ids), dict(outcome),
              extra={"asOf": today.isoformat(), "eventId": chunk.message_id, **outcome})
     if chunk.index is not None:
         store.set(f"ticks/{today.isoformat()}/chunks/{chunk.index}", {"employees": len(chunk.employee_ids),
                                                                        "outcome": dict(outcome)})
+    return outcome
+
+
+def _paths(employee_id: str, quarter: Quarter) -> list[str]:
+    return [f"employees/{employee_id}", cycle_path(employee_id, quarter), cycle_path(employee_id, quarter.next()),
+            cycle_path(employee_id, quarter.previous())]
+
+
+def _apply_all(uow: Any, due: dict[str, list[Action]], quarter: Quarter, today: date, leads: dict) -> Counter:
+    # Everything the transaction may read, in one round trip; the unit of work caches it.
+    uow.get_all([p for e, actions in due.items() for p in
+                 _paths(e, quarter) + [f"outbox/{outbox_id(a, e, quarter)}" for a in actions]])
+    outcome: Counter = Counter()
+    for employee_id in due:
+        lead_id = (uow.get(f"employees/{employee_id}") or {}).get("leadId")
+        outcome[apply_day(uow, employee_id, quarter, today, leads.get(f"employees/{lead_id}"))] += 1
     return outcome
 
 
@@ -99,11 +130,11 @@ class _Turn:
         self.me, self.boss = slack_user_of(employee), slack_user_of(lead)
         self.first_name = employee["name"].split()[0]
 
-    def _send(self, key: str, users: tuple[str | None, ...], rendered: render.Rendered, topic: str) -> None:
+    def _send(self, action: Action, users: tuple[str | None, ...], rendered: render.Rendered, topic: str) -> None:
         if not all(users):
             log.warning("%s for %s not sent: no Slack account yet", topic, self.id, extra={"employeeId": self.id})
             return
-        self.uow.emit(OutboxMessage(f"{key}:{self.id}:{self.quarter.key}", users=tuple(users), text=rendered.text,
+        self.uow.emit(OutboxMessage(outbox_id(action, self.id, self.quarter), users=tuple(users), text=rendered.text,
                                     blocks=rendered.blocks, topic=topic))
 
     def open_quarter(self, action: Action, cycle: dict) -> dict[str, Any]:
@@ -119,7 +150,7 @@ class _Turn:
                 goals=tuple(g.get("title", "") for g in goals.get("items") or []), revision_deadline=deadline,
                 new_starter_deadline=_date(goals.get("deadline")) if new_starter and not goals.get("setAt") else None,
                 start_date=start, latest_reflection=max((r for r in reflections if r), default=None))
-            self._send("review-invite", (self.me, self.boss), render.review_invite(self.lang, facts, self.id), "1:1 invite")
+            self._send(action, (self.me, self.boss), render.review_invite(self.lang, facts, self.id), "1:1 invite")
         return {"openedOn": self.today.isoformat(),
                 # Goals set on the opening day before the tick ran stay done.
                 "revision": {"deadline": deadline.isoformat() if deadline else None,
@@ -128,7 +159,7 @@ class _Turn:
 
     def goal_nudge(self, action: Action, cycle: dict) -> dict[str, Any]:
         key = "reminder.goal_nudge" if self.lead else "reminder.goal_nudge_no_lead"
-        self._send(action.key, (self.me,), render.line(self.lang, key, first_name=self.first_name,
+        self._send(action, (self.me,), render.line(self.lang, key, first_name=self.first_name,
                                                        deadline=action.deadline, lead=(self.lead or {}).get("name")),
                    "goal nudge")
         return {}
@@ -136,24 +167,24 @@ class _Turn:
     def goal_overdue(self, action: Action, cycle: dict) -> dict[str, Any]:
         if self.lead is None:
             return self.goal_nudge(action, cycle)
-        self._send(action.key, (self.boss,), render.line(self.lang, "reminder.goal_overdue_lead",
+        self._send(action, (self.boss,), render.line(self.lang, "reminder.goal_overdue_lead",
                                                          employee=self.employee["name"], deadline=action.deadline),
                    "goals overdue → lead")
         return {}
 
     def review_reminder(self, action: Action, cycle: dict) -> dict[str, Any]:
-        self._send(action.key, (self.me, self.boss), render.line(self.lang, "reminder.review_reminder",
+        self._send(action, (self.me, self.boss), render.line(self.lang, "reminder.review_reminder",
                                                                  quarter=self.quarter.label_sv), "1:1 reminder")
         return {}
 
     def review_escalation(self, action: Action, cycle: dict) -> dict[str, Any]:
         weeks = business_days_between(opening_day(self.quarter), self.today) // 5
-        self._send(action.key, (self.boss,), render.line(self.lang, "reminder.review_escalation", weeks=weeks,
+        self._send(action, (self.boss,), render.line(self.lang, "reminder.review_escalation", weeks=weeks,
                                                          employee=self.employee["name"], quarter=self.quarter.label_sv),
                    "1:1 escalation → lead")
         return {}
 
     def reflection_nudge(self, action: Action, cycle: dict) -> dict[str, Any]:
-        self._send(action.key, (self.me,), render.line(self.lang, "reminder.reflection_nudge", first_name=self.first_name,
+        self._send(action, (self.me,), render.line(self.lang, "reminder.reflection_nudge", first_name=self.first_name,
                                                        quarter_end=self.quarter.end), "reflection nudge")
         return {"lastReflectionNudge": self.today.isoformat()}
