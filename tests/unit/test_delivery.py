@@ -88,3 +88,12 @@ def test_the_daily_sweep_finishes_a_message_left_sending_by_a_crash_without_post
     assert outbox_sweep.sweep(store, slack, later, sweep_id="tick-1") == {"sent": 1}
     assert [p["outbox_id"] for p in slack.posted] == ["welcome:anna"]
     assert store.get("outbox/welcome:anna")["state"] == "sent" and store.get("outbox/fresh")["state"] == "pending"
+
+
+def test_a_stale_copy_in_the_event_falls_back_to_a_fresh_read(store):
+    slack = FakeSlack()
+    pending, version = store.snapshot("outbox/welcome:anna")
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
+    stale = DocumentChange("ev2", "created", NOW, "outbox/welcome:anna", None, pending, after_update_time=version)
+    assert delivery.deliver_change(stale, store, slack, NOW) == "nothing_to_do"
+    assert len(slack.posted) == 1

@@ -33,6 +33,7 @@ class DocumentChange:
     path: str                       # "employees/e2"
     before: dict[str, Any] | None
     after: dict[str, Any] | None
+    after_update_time: Any = None   # the written version; a precondition for the next write
 
     @property
     def document_id(self) -> str:
@@ -130,6 +131,7 @@ def decode_document_event(event: Any) -> DocumentChange:
         path=subject.removeprefix("documents/"),
         before=_fields(payload.old_value),
         after=_fields(payload.value),
+        after_update_time=payload.value.update_time if payload.value and payload.value.name else None,
     )
 
 

@@ -13,6 +13,7 @@ import io
 import json
 import logging
 import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,6 +23,7 @@ from devplan.manifest import Function, Manifest
 
 log = logging.getLogger("devplan.local.host")
 FIRESTORE_TRIGGER_PREFIX = "/functions/projects/"
+WORKERS = 16
 SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"
 
 
@@ -36,10 +38,10 @@ class RetryPolicy:
 
 
 class EventFunction:
-    """Wraps one event function's WSGI app with the retry policy."""
+    """Wraps one event function's WSGI app with the retry policy; runs events on the host's pool."""
 
-    def __init__(self, function: Function, app: Callable, policy: RetryPolicy):
-        self.function, self.app, self.policy = function, app, policy
+    def __init__(self, function: Function, app: Callable, policy: RetryPolicy, pool: ThreadPoolExecutor):
+        self.function, self.app, self.policy, self.pool = function, app, policy, pool
         self.in_flight = 0
         self._lock = threading.Lock()
 
@@ -47,7 +49,7 @@ class EventFunction:
         body = environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))
         with self._lock:
             self.in_flight += 1
-        threading.Thread(target=self._deliver, args=(dict(environ), body, 1), daemon=True).start()
+        self.pool.submit(self._deliver, dict(environ), body, 1)
         start_response("204 No Content", [])
         return []
 
@@ -62,7 +64,7 @@ class EventFunction:
             return self._done()
         delay = self.policy.delay(attempt)
         log.warning("%s: event %s failed (attempt %d), retrying in %.1f s", self.function.name, event_id, attempt, delay)
-        timer = threading.Timer(delay, self._deliver, args=(environ, body, attempt + 1))
+        timer = threading.Timer(delay, self.pool.submit, args=(self._deliver, environ, body, attempt + 1))
         timer.daemon = True
         timer.start()
 
@@ -82,16 +84,23 @@ class EventFunction:
 
 
 class FunctionHost:
-    def __init__(self, manifest: Manifest, source: Path = SOURCE, policy: RetryPolicy | None = None):
+    def __init__(self, manifest: Manifest, source: Path = SOURCE, policy: RetryPolicy | None = None,
+                 workers: int = WORKERS):
+        # Like a function's instances: a bounded number run at once, the rest queue. A thread per
+        # event would have hundreds of threads fight over two cores during a fan-out.
+        self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="function")
         self.apps: dict[str, Callable] = {}
         self.events: dict[str, EventFunction] = {}
         for function in manifest.functions:
             app = functions_framework.create_app(target=function.entry_point, source=str(source))
             if function.is_event:
-                self.events[function.name] = EventFunction(function, app, policy or RetryPolicy())
+                self.events[function.name] = EventFunction(function, app, policy or RetryPolicy(), self.pool)
                 self.apps[function.name] = self.events[function.name]
             else:
                 self.apps[function.name] = app
+
+    def close(self) -> None:
+        self.pool.shutdown(wait=False, cancel_futures=True)
 
     @property
     def in_flight(self) -> int:

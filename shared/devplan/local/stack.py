@@ -132,6 +132,7 @@ class LocalStack:
             self._scheduler.stop()
         if self._server is not None:
             self._server.shutdown()
+        self.host.close()
         self.stand_in.stop()
         for emulator in (self.firestore, self.pubsub):
             emulator.stop()

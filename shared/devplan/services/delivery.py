@@ -28,12 +28,16 @@ def deliver_change(change: DocumentChange, store: Any, slack: Any, now: datetime
     """Entry from the outbox trigger. Writes that are not pending/sending (our own `sent`) end here."""
     if change.after is None or change.after.get("state") not in (PENDING, SENDING):
         return "nothing_to_do"
-    return deliver(change.document_id, change.event_id, store, slack, now)
+    known = (change.after, change.after_update_time) if change.after_update_time else None
+    return deliver(change.document_id, change.event_id, store, slack, now, known=known)
 
 
-def deliver(message_id: str, event_id: str, store: Any, slack: Any, now: datetime) -> str:
+def deliver(message_id: str, event_id: str, store: Any, slack: Any, now: datetime,
+            known: tuple[dict[str, Any], Any] | None = None) -> str:
+    """`known`: the document and its version as the event carried them; saves a read when the
+    document is unchanged since (the claim's precondition checks that), else we read."""
     path = f"outbox/{message_id}"
-    doc, version = store.snapshot(path)
+    doc, version = known or store.snapshot(path)
     if doc is None or doc.get("state") in (SENT, FAILED):
         return "nothing_to_do"
     claim = doc.get("claim") or {}
@@ -44,6 +48,8 @@ def deliver(message_id: str, event_id: str, store: Any, slack: Any, now: datetim
     new_claim = {"eventId": event_id, "at": first_try_at, "until": now + LEASE}
     if not store.update_if_unchanged(path, {"state": SENDING, "claim": new_claim,
                                             "attempts": doc.get("attempts", 0) + 1}, version):
+        if known is not None:             # the event's copy was stale: decide again on a fresh read
+            return deliver(message_id, event_id, store, slack, now)
         return "claimed_elsewhere"        # changed under us: whoever changed it carries on
     message = OutboxMessage.from_document(message_id, doc)
     try:
