@@ -3,7 +3,7 @@ compared with a floor measured in the same run against the same emulator and Sla
 
     .venv/bin/python bench/quarter_opening.py --employees 1000 [--json]
 
-System path: tick → Pub/Sub → fan-out → chunks of employee ids → one transaction per employee
+System path: tick → Pub/Sub → fan-out → chunks of employee ids → one transaction per chunk
 (cycles/{id}:2025-Q2 + outbox/review-invite:...) → outbox trigger → sender → Slack stand-in.
 Floor: the same number of Firestore writes by plain WriteBatch commits, plus the same number
 of chat.postMessage calls by a plain 16-thread HTTP client. See bench/README.md.
