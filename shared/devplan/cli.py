@@ -47,6 +47,20 @@ def _down(_: argparse.Namespace) -> int:
     return 0
 
 
+def _env(_: argparse.Namespace) -> int:
+    """Shell exports of the running stack (`eval "$(devplan local env)"`): WEBHOOK_URL, PLATFORM_SECRET, …"""
+    import shlex
+    from devplan.local import control
+    info = control.running()
+    if info is None:
+        print("No local stack is up: `devplan local up --detach` starts one.", file=sys.stderr)
+        return 1
+    for key, value in info.items():
+        if isinstance(value, (str, int)):
+            print(f"export {key.upper()}={shlex.quote(str(value))}")
+    return 0
+
+
 def _tick(args: argparse.Namespace) -> int:
     """Publish a tick for any day: to the running local stack, or to a real project (backfill)."""
     import os
@@ -86,6 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument("--detach", action="store_true", help="return once everything is healthy")
     up.set_defaults(run=_up)
     local.add_parser("down", help="stop everything `up` started").set_defaults(run=_down)
+    local.add_parser("env", help="shell exports of the running stack's URLs and secrets").set_defaults(run=_env)
     demo = commands.add_parser("demo", help="onboard the seed's team on the local stack and show Slack")
     demo.add_argument("--keep", action="store_true", help="leave the stack up afterwards")
     demo.set_defaults(run=_demo)
