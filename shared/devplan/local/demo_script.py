@@ -9,18 +9,15 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from devplan.domain.employees import NewEmployee
+
 
 @dataclass(frozen=True)
-class Person:
-    employee_id: str
-    name: str
-    email: str
-    role: str
-    lead_id: str | None
-    start_date: date
+class Person(NewEmployee):
     slack_from: date | None = None          # the Slack account is made later than the start
 
     def onboarding_data(self) -> dict[str, Any]:
+        """The platform's `employee.onboarded` data for this person."""
         return {"employeeId": self.employee_id, "name": self.name, "email": self.email, "role": self.role,
                 "leadId": self.lead_id, "startDate": self.start_date.isoformat()}
 
