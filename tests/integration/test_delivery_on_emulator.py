@@ -3,6 +3,7 @@ a crash between Slack's accept and our record is repaired by the retry without a
 import uuid
 
 import pytest
+import requests
 from google.cloud import firestore
 
 from devplan.adapters.firestore_store import FirestoreStore
@@ -62,8 +63,7 @@ def test_unit_of_work_claims_once_and_never_resets_an_outbox_message(store):
 
 def test_rate_limited_channel_is_retried_by_the_client(slack, stack):
     stack.stand_in.reset()
-    requests_ = __import__("requests")
-    requests_.post(f"{stack.stand_in.url}/_stand-in/faults",
+    requests.post(f"{stack.stand_in.url}/_stand-in/faults",
                    json={"method": "chat.postMessage", "status": 429, "count": 1}, timeout=5).raise_for_status()
     ts = slack.post(slack.channel_id("general"), "Grattis!", [], "recognition:test")
     assert ts

@@ -53,6 +53,7 @@ class LocalStack:
     slack_signing_secret: str
     _server: Any = field(repr=False, default=None)
     _scheduler: Any = field(repr=False, default=None)
+    _client: Any = field(repr=False, default=None)
 
     @classmethod
     def start(cls, state_dir: Path = STATE_DIR, *, project: str = "devplan-local",
@@ -122,10 +123,14 @@ class LocalStack:
         return path
 
     def client(self) -> "StackClient":
-        return StackClient(self.info())
+        if self._client is None:
+            self._client = StackClient(self.info())
+        return self._client
 
     def wait_quiet(self, timeout: float = 60.0, settle: float = 0.5) -> None:
+        """No event in flight for `settle` seconds and no outbox message waiting for Slack."""
         self.client().wait_quiet(timeout=timeout, settle=settle)
+        self.client().wait_settled(timeout=timeout)
 
     def stop(self) -> None:
         if self._scheduler is not None:
