@@ -135,3 +135,15 @@ def test_waiting_for_slack_writes_nothing_more(store, slack):
         == "waiting_for_slack"
     assert {p: v for p, v in store.versions.items() if not p.startswith("processedEvents/")} == \
         {p: v for p, v in versions.items() if not p.startswith("processedEvents/")}
+
+
+def test_a_missed_team_join_is_caught_up_by_the_daily_relink(store, slack):
+    from devplan.services.slack_accounts import relink_waiting
+    onboard(store, slack, BO, "e-bo")
+    erik = {**ANNA, "employeeId": "erik", "name": "Erik Holm", "email": "erik@innerjourney.se"}
+    onboard(store, slack, erik, "e-erik")
+    assert relink_waiting(store, slack) == 0                 # still no account: nothing changes
+    slack.users["erik@innerjourney.se"] = "U_ERIK"           # the account exists, team_join was lost
+    assert relink_waiting(store, slack) == 1
+    assert store.get("employees/erik")["slack"] == {"userId": "U_ERIK"}
+    assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-3"), store, slack) == "welcomed"
