@@ -10,6 +10,7 @@ answered 204 so it does not retry on its own.
 from __future__ import annotations
 
 import io
+import os
 import json
 import logging
 import threading
@@ -23,7 +24,7 @@ from devplan.manifest import Function, Manifest
 
 log = logging.getLogger("devplan.local.host")
 FIRESTORE_TRIGGER_PREFIX = "/functions/projects/"
-WORKERS = 16
+WORKERS = int(os.environ.get("DEVPLAN_HOST_WORKERS", "16"))   # concurrent events, like instances
 SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"
 
 
