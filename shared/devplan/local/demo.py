@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import sys
 import time
+from collections import Counter
 from datetime import date, datetime, time as clock_time, timedelta
 from typing import Any
 
@@ -22,6 +23,8 @@ from devplan.local.demo_script import TEAM, YEAR, Day, Person
 from devplan.local.scheduler import fire_times
 
 EVENT_HOUR, CLICK_HOUR = 10, 14
+REMINDER_SV = {"goal-nudge": "mål snart", "goal-overdue": "mål försenade", "review-reminder": "1:1 påminnelse",
+               "review-escalation": "1:1 eskalerad", "reflection-nudge": "reflektion"}
 
 
 class Timeline:
@@ -159,10 +162,10 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
             revision = cycle.get("revision") or {}
             goals_done = f"klara {format_date_sv(date.fromisoformat(revision['doneOn']))}" if revision.get("doneOn") \
                 else ("ej klara" if revision.get("deadline") else "–")
-            reminders = sorted(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
+            sent = Counter(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
+            reminders = ", ".join(f"{REMINDER_SV[k]}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items()))
             print(f"  {quarter.label_sv}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
-                  f" · påminnelser {len(reminders)}{' (' + ', '.join(reminders) + ')' if reminders else ''}",
-                  file=out)
+                  f" · påminnelser: {reminders or 'inga'}", file=out)
 
 
 def run_demo(*, keep: bool = False, year: int = 2025) -> int:
