@@ -121,3 +121,25 @@ def test_mark_held_by_a_participant_once_and_no_reminder_after(store):
     review = store.get("cycles/anna:2026-Q2")["review"]
     assert review["heldOn"] == "2026-04-09" and review["confirmedBy"] == {"employeeId": "bo", "slackUserId": "U_BO"}
     assert "review_reminder" not in str(quarterly_cycle.run_chunk(chunk(date(2026, 4, 17), "anna"), store))
+
+
+def test_without_a_slack_account_the_opening_waits_and_happens_once_the_account_exists(store):
+    store.docs["employees/anna"]["slack"] = {}
+    assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"waiting_for_slack": 1}
+    assert store.get("cycles/anna:2026-Q2") is None            # nothing recorded as done
+    store.set("employees/anna", {"slack": {"userId": "U_ANNA"}})
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 2), "anna"), store) == {"open_quarter": 1}
+    assert store.get("cycles/anna:2026-Q2")["revision"]["deadline"] == "2026-04-17"   # from the opening day
+    assert store.get("outbox/review-invite:anna:2026-Q2")["users"] == ["U_ANNA", "U_BO"]
+
+
+def test_first_goal_reminders_are_sent_once_even_across_a_quarter_boundary():
+    store = InMemoryStore()
+    store.set("employees/bo", {**employee("Bo", lead=None), "role": "project_lead", "leadId": None})
+    new = employee("Anna", start="2026-03-10", goals_set=False)
+    new["goals"] = {"deadline": "2026-03-24", "items": []}
+    store.set("employees/anna", new)
+    assert "goal_overdue" in str(quarterly_cycle.run_chunk(chunk(date(2026, 3, 25), "anna"), store))
+    assert "goal_overdue" in str(quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store))   # new quarter, same obligation
+    told = [p for p in store.docs if p.startswith("outbox/goal-overdue:first")]
+    assert told == ["outbox/goal-overdue:first:anna"]

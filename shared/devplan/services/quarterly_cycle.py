@@ -42,6 +42,9 @@ def facts_of(employee_id: str, employee: dict, cycle: dict | None, next_cycle: d
 
 
 def outbox_id(action: Action, employee_id: str, quarter: Quarter) -> str:
+    """First goals are one obligation whatever quarter their deadline falls in: one id for them."""
+    if action.key.endswith(":first"):
+        return f"{action.key}:{employee_id}"
     key = "review-invite" if action.kind == "open_quarter" else action.key
     return f"{key}:{employee_id}:{quarter.key}"
 
@@ -112,13 +115,21 @@ def apply_day(uow: Any, employee_id: str, quarter: Quarter, today: date, lead: d
     actions = due_actions(person, quarter, facts, today)
     if not actions:
         return "nothing_due"
-    update: dict[str, Any] = {"employeeId": employee_id, "quarter": quarter.key, "lastTick": today.isoformat(),
-                              "done": {a.key: today.isoformat() for a in actions}}
     turn = _Turn(uow, employee_id, employee, lead, quarter, today)
+    update: dict[str, Any] = {"employeeId": employee_id, "quarter": quarter.key, "lastTick": today.isoformat(),
+                              "done": {}}
+    done = []
     for action in actions:
-        update.update(getattr(turn, action.kind)(action, cycle))
+        changes = getattr(turn, action.kind)(action, cycle)
+        if changes is None:          # not sendable yet (no Slack account): a later tick tries again
+            continue
+        done.append(action.kind)
+        update["done"][action.key] = today.isoformat()
+        update.update(changes)
+    if not done:
+        return "waiting_for_slack"
     uow.put(cycle_path(employee_id, quarter), update)
-    return "+".join(a.kind for a in actions)
+    return "+".join(done)
 
 
 class _Turn:
@@ -130,14 +141,19 @@ class _Turn:
         self.me, self.boss = slack_user_of(employee), slack_user_of(lead)
         self.first_name = employee["name"].split()[0]
 
-    def _send(self, action: Action, users: tuple[str | None, ...], rendered: render.Rendered, topic: str) -> None:
+    def _send(self, action: Action, users: tuple[str | None, ...], rendered: render.Rendered, topic: str) -> bool:
+        """False when someone has no Slack account yet: the action is then not recorded as done."""
         if not all(users):
-            log.warning("%s for %s not sent: no Slack account yet", topic, self.id, extra={"employeeId": self.id})
-            return
+            log.warning("%s for %s waits: no Slack account yet", topic, self.id, extra={"employeeId": self.id})
+            return False
         self.uow.emit(OutboxMessage(outbox_id(action, self.id, self.quarter), users=tuple(users), text=rendered.text,
                                     blocks=rendered.blocks, topic=topic))
+        return True
 
-    def open_quarter(self, action: Action, cycle: dict) -> dict[str, Any]:
+    def _sent(self, ok: bool, changes: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        return (changes or {}) if ok else None
+
+    def open_quarter(self, action: Action, cycle: dict) -> dict[str, Any] | None:
         start = date.fromisoformat(self.employee["startDate"])
         new_starter = is_new_starter(start, self.quarter)
         deadline = None if new_starter else revision_deadline(self.quarter)
@@ -150,41 +166,42 @@ class _Turn:
                 goals=tuple(g.get("title", "") for g in goals.get("items") or []), revision_deadline=deadline,
                 new_starter_deadline=_date(goals.get("deadline")) if new_starter and not goals.get("setAt") else None,
                 start_date=start, latest_reflection=max((r for r in reflections if r), default=None))
-            self._send(action, (self.me, self.boss), render.review_invite(self.lang, facts, self.id), "1:1 invite")
+            if not self._send(action, (self.me, self.boss), render.review_invite(self.lang, facts, self.id),
+                              "1:1 invite"):
+                return None
+        elif self.employee.get("leadId"):
+            log.warning("1:1 for %s not sent: lead %s is unknown", self.id, self.employee["leadId"],
+                        extra={"employeeId": self.id})
         return {"openedOn": self.today.isoformat(),
                 # Goals set on the opening day before the tick ran stay done.
                 "revision": {"deadline": deadline.isoformat() if deadline else None,
                              "done": bool((cycle.get("revision") or {}).get("done"))},
                 "review": {"status": "invited" if self.lead is not None else "no_lead", "invitedOn": self.today.isoformat()}}
 
-    def goal_nudge(self, action: Action, cycle: dict) -> dict[str, Any]:
+    def goal_nudge(self, action: Action, cycle: dict) -> dict[str, Any] | None:
         key = "reminder.goal_nudge" if self.lead else "reminder.goal_nudge_no_lead"
-        self._send(action, (self.me,), render.line(self.lang, key, first_name=self.first_name,
-                                                       deadline=action.deadline, lead=(self.lead or {}).get("name")),
-                   "goal nudge")
-        return {}
+        return self._sent(self._send(action, (self.me,), render.line(
+            self.lang, key, first_name=self.first_name, deadline=action.deadline, lead=(self.lead or {}).get("name")),
+            "goal nudge"))
 
-    def goal_overdue(self, action: Action, cycle: dict) -> dict[str, Any]:
+    def goal_overdue(self, action: Action, cycle: dict) -> dict[str, Any] | None:
         if self.lead is None:
             return self.goal_nudge(action, cycle)
-        self._send(action, (self.boss,), render.line(self.lang, "reminder.goal_overdue_lead",
-                                                         employee=self.employee["name"], deadline=action.deadline),
-                   "goals overdue → lead")
-        return {}
+        return self._sent(self._send(action, (self.boss,), render.line(
+            self.lang, "reminder.goal_overdue_lead", employee=self.employee["name"], deadline=action.deadline),
+            "goals overdue → lead"))
 
-    def review_reminder(self, action: Action, cycle: dict) -> dict[str, Any]:
-        self._send(action, (self.me, self.boss), render.line(self.lang, "reminder.review_reminder",
-                                                                 quarter=self.quarter.label_sv), "1:1 reminder")
-        return {}
+    def review_reminder(self, action: Action, cycle: dict) -> dict[str, Any] | None:
+        return self._sent(self._send(action, (self.me, self.boss), render.line(
+            self.lang, "reminder.review_reminder", quarter=self.quarter.label_sv), "1:1 reminder"))
 
-    def review_escalation(self, action: Action, cycle: dict) -> dict[str, Any]:
+    def review_escalation(self, action: Action, cycle: dict) -> dict[str, Any] | None:
         weeks = business_days_between(opening_day(self.quarter), self.today) // 5
-        self._send(action, (self.boss,), render.line(self.lang, "reminder.review_escalation", weeks=weeks,
-                                                         employee=self.employee["name"], quarter=self.quarter.label_sv),
-                   "1:1 escalation → lead")
-        return {}
+        return self._sent(self._send(action, (self.boss,), render.line(
+            self.lang, "reminder.review_escalation", weeks=weeks, employee=self.employee["name"],
+            quarter=self.quarter.label_sv), "1:1 escalation → lead"))
 
-    def reflection_nudge(self, action: Action, cycle: dict) -> dict[str, Any]:
-        self._send(action, (self.me,), render.line(self.lang, "reminder.reflection_nudge", first_name=self.first_name,
-                                                       quarter_end=self.quarter.end), "reflection nudge")
-        return {"lastReflectionNudge": self.today.isoformat()}
+    def reflection_nudge(self, action: Action, cycle: dict) -> dict[str, Any] | None:
+        return self._sent(self._send(action, (self.me,), render.line(
+            self.lang, "reminder.reflection_nudge", first_name=self.first_name, quarter_end=self.quarter.end),
+            "reflection nudge"), {"lastReflectionNudge": self.today.isoformat()})
