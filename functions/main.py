@@ -7,7 +7,7 @@ from devplan.adapters.events import (decode_document_event, decode_employee_chun
                                      decode_pubsub_event, decode_tick)
 from devplan.adapters.slack_inbound import decode_slack_request, route
 from devplan.services import (daily_tick, delivery, onboarding, outbox_sweep, platform_events, quarterly_cycle,
-                             slack_accounts, slack_routes)
+                             slack_routes)
 
 
 def _scope(event):
@@ -59,10 +59,11 @@ def on_employee_tick(event):
 @functions_framework.cloud_event
 def sweep_outbox(event):
     with _scope(event):
-        outbox_sweep.sweep(runtime.store(), runtime.slack(), runtime.now(), sweep_id=event["id"])
+        tick = decode_tick(decode_pubsub_event(event))
+        outbox_sweep.sweep(runtime.store(), runtime.slack(), runtime.now, sweep_id=tick.message_id, as_of=tick.as_of)
 
 
 @functions_framework.cloud_event
-def relink_slack_accounts(event):
+def catch_up_onboarding(event):
     with _scope(event):
-        slack_accounts.relink_waiting(runtime.store(), runtime.slack())
+        onboarding.catch_up(runtime.store(), runtime.slack(), run_id=event["id"])

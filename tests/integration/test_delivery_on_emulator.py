@@ -42,7 +42,8 @@ def test_crash_after_post_then_retry_posts_once(store, slack, stack):
         delivery.deliver("welcome:crash", "event-1", store, slack, runtime.now())
     store.set = original_set
     assert store.get("outbox/welcome:crash")["state"] == "sending"
-    assert delivery.deliver("welcome:crash", "event-1", store, slack, runtime.now()) == "sent"
+    after_lease = runtime.now() + delivery.LEASE
+    assert delivery.deliver("welcome:crash", "event-1", store, slack, after_lease) == "sent"
     dms = [c for c in stack.stand_in.calls() if c["method"] == "chat.postMessage" and c["channel_name"] == "DM Crash Test"]
     assert len(dms) == 1
     assert store.get("outbox/welcome:crash")["slack"]["ts"] == dms[0]["ts"]

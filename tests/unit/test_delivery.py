@@ -2,6 +2,7 @@ import pytest
 
 from devplan.adapters.events import DocumentChange
 from devplan.domain.outbox import OutboxMessage
+from devplan.errors import TransientError
 from devplan.services import delivery
 from tests.fakes import NOW, FakeSlack, InMemoryStore
 
@@ -29,10 +30,13 @@ def test_a_crash_after_posting_is_repaired_by_the_retry_without_a_second_post(st
     with pytest.raises(ConnectionError):
         delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
     assert store.get("outbox/welcome:anna")["state"] == "sending" and len(slack.posted) == 1
-    # While the crashed attempt's lease runs, other events leave it alone ...
+    # While the crashed attempt's lease runs, other events leave it alone and a retry of the
+    # same event comes back later (the first attempt might still be alive) ...
     assert delivery.deliver("welcome:anna", "ev-other", store, slack, NOW) == "claimed_elsewhere"
-    # ... and the retry of the same event finds the post in the channel's history.
-    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
+    with pytest.raises(TransientError):
+        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
+    # ... and once the lease ran out the retry finds the post in the channel's history.
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW + delivery.LEASE) == "sent"
     assert len(slack.posted) == 1
     assert store.get("outbox/welcome:anna")["slack"]["ts"] == slack.posted[0]["ts"]
 
@@ -44,7 +48,7 @@ def test_a_crash_before_posting_posts_on_retry(store):
     with pytest.raises(ConnectionError):
         delivery.deliver("welcome:anna", "ev1", store, CrashingSlack(), NOW)
     slack = FakeSlack()
-    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW + delivery.LEASE) == "sent"
     assert len(slack.posted) == 1
 
 
@@ -85,7 +89,9 @@ def test_the_daily_sweep_finishes_a_message_left_sending_by_a_crash_without_post
         delivery.deliver("welcome:anna", "ev1", store, slack, NOW)      # posted, then the instance died
     later = NOW + timedelta(hours=2)
     store.set("outbox/fresh", {"createdAt": later})                        # not stale yet: left alone
-    assert outbox_sweep.sweep(store, slack, later, sweep_id="tick-1") == {"sent": 1}
+    from datetime import date
+    assert outbox_sweep.sweep(store, slack, lambda: later, sweep_id="t0", as_of=date(2025, 1, 11)) == {}  # Saturday
+    assert outbox_sweep.sweep(store, slack, lambda: later, sweep_id="tick-1", as_of=date(2025, 1, 13)) == {"sent": 1}
     assert [p["outbox_id"] for p in slack.posted] == ["welcome:anna"]
     assert store.get("outbox/welcome:anna")["state"] == "sent" and store.get("outbox/fresh")["state"] == "pending"
 
@@ -97,3 +103,21 @@ def test_a_stale_copy_in_the_event_falls_back_to_a_fresh_read(store):
     stale = DocumentChange("ev2", "created", NOW, "outbox/welcome:anna", None, pending, after_update_time=version)
     assert delivery.deliver_change(stale, store, slack, NOW) == "nothing_to_do"
     assert len(slack.posted) == 1
+
+
+def test_one_failing_message_does_not_hold_up_the_sweep(store):
+    from datetime import date, timedelta
+    from devplan.errors import TransientError as Transient
+    from devplan.services import outbox_sweep
+
+    class FlakySlack(FakeSlack):
+        def conversation_for(self, users):
+            if users == ("U_DOWN",):
+                raise Transient("slack conversations.open: 503")
+            return super().conversation_for(users)
+
+    store.set("outbox/a-broken", OutboxMessage("a-broken", users=("U_DOWN",), text="x").document(NOW), merge=False)
+    slack, later = FlakySlack(), NOW + timedelta(hours=2)
+    outcome = outbox_sweep.sweep(store, slack, lambda: later, sweep_id="t", as_of=date(2025, 1, 13))
+    assert outcome == {"still_failing": 1, "sent": 1}
+    assert [p["outbox_id"] for p in slack.posted] == ["welcome:anna"]

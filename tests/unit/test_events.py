@@ -97,3 +97,16 @@ def test_malformed_envelopes_are_400(body, message):
     with pytest.raises(InvalidEvent, match=message) as error:
         decode_platform_request(signed(body), body, secret=SECRET, now=NOW)
     assert error.value.status == 400
+
+
+def test_no_secret_configured_refuses_everything_even_a_request_signed_with_the_empty_key():
+    with pytest.raises(InvalidEvent) as error:
+        decode_platform_request(signed(BODY, secret=""), BODY, secret="", now=NOW)
+    assert (error.value.status, error.value.code) == (503, "not_configured")
+
+
+def test_odd_header_values_are_401_not_a_crash():
+    for headers in ({**signed(BODY), "X-Devplan-Signature": "v1=ä" * 10}, {**signed(BODY), "X-Devplan-Timestamp": "+1e9"}):
+        with pytest.raises(InvalidEvent) as error:
+            decode_platform_request(headers, BODY, secret=SECRET, now=NOW)
+        assert error.value.status == 401

@@ -137,13 +137,32 @@ def test_waiting_for_slack_writes_nothing_more(store, slack):
         {p: v for p, v in versions.items() if not p.startswith("processedEvents/")}
 
 
-def test_a_missed_team_join_is_caught_up_by_the_daily_relink(store, slack):
-    from devplan.services.slack_accounts import relink_waiting
+def test_a_missed_team_join_and_a_trigger_that_gave_up_are_caught_up_daily(store, slack):
     onboard(store, slack, BO, "e-bo")
     erik = {**ANNA, "employeeId": "erik", "name": "Erik Holm", "email": "erik@innerjourney.se"}
     onboard(store, slack, erik, "e-erik")
-    assert relink_waiting(store, slack) == 0                 # still no account: nothing changes
+    platform_events.handle(platform_event(ANNA, "e-anna"), store)      # its trigger never succeeded
+    assert onboarding.catch_up(store, slack, run_id="d1") == {"still_waiting": 1, "welcomed": 1}
+    assert store.get("employees/anna")["onboarding"]["status"] == "welcomed"
     slack.users["erik@innerjourney.se"] = "U_ERIK"           # the account exists, team_join was lost
-    assert relink_waiting(store, slack) == 1
+    assert onboarding.catch_up(store, slack, run_id="d2") == {"linked": 1}
     assert store.get("employees/erik")["slack"] == {"userId": "U_ERIK"}
     assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-3"), store, slack) == "welcomed"
+
+
+@pytest.mark.parametrize("bad", [
+    {**ANNA, "employeeId": ".."}, {**ANNA, "employeeId": "__x__"}, {**ANNA, "employeeId": "a/b"},
+    {**ANNA, "leadId": 7},
+])
+def test_ids_firestore_cannot_take_are_refused_up_front(store, bad):
+    with pytest.raises(InvalidEvent):
+        platform_events.handle(platform_event(bad), store)
+    assert store.docs == {}
+
+
+def test_goals_with_a_non_text_title_are_refused_as_400_not_a_crash(store):
+    platform_events.handle(platform_event(ANNA), store)
+    event = PlatformEvent("g1", "goals.set", NOW, {"employeeId": "anna", "goals": [{"goalId": "g", "title": 123}]}, "d")
+    with pytest.raises(InvalidEvent, match="title") as error:
+        platform_events.handle(event, store)
+    assert error.value.status == 400

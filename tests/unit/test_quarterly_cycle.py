@@ -143,3 +143,16 @@ def test_first_goal_reminders_are_sent_once_even_across_a_quarter_boundary():
     assert "goal_overdue" in str(quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store))   # new quarter, same obligation
     told = [p for p in store.docs if p.startswith("outbox/goal-overdue:first")]
     assert told == ["outbox/goal-overdue:first:anna"]
+
+
+def test_late_older_goals_and_reflections_do_not_replace_newer_ones(store):
+    def goals(event_id, hour, title):
+        return PlatformEvent(event_id, "goals.set", datetime(2026, 4, 8, hour, tzinfo=timezone.utc),
+                             {"employeeId": "anna", "goals": [{"goalId": event_id, "title": title}]}, "d")
+    assert journal.set_goals(goals("g-new", 10, "Nyare mål"), store) == "accepted"
+    assert journal.set_goals(goals("g-old", 9, "Äldre mål"), store) == "accepted"       # a retried older event
+    assert store.get("employees/anna")["goals"]["items"][0]["title"] == "Nyare mål"
+    journal.log_reflection(reflection("r-new", when="2026-06-12T09:00:00+02:00"), store)
+    journal.log_reflection(reflection("r-old", when="2026-06-02T09:00:00+02:00"), store)
+    cycle = store.get("cycles/anna:2026-Q2")
+    assert cycle["reflections"] == 2 and cycle["lastReflection"]["entryId"] == "r-new"

@@ -167,6 +167,9 @@ def platform_signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def decode_platform_request(headers: Mapping[str, str], body: bytes, *, secret: str, now: datetime) -> PlatformEvent:
     """Check the HMAC signature and the time window, then decode the envelope."""
+    if not secret:   # an empty key is a key anyone knows: refuse rather than accept forgeries
+        raise InvalidEvent("the webhook secret is not configured (DEVPLAN_PLATFORM_SECRET)", status=503,
+                           code="not_configured")
     timestamp = headers.get("X-Devplan-Timestamp")
     signature = headers.get("X-Devplan-Signature")
     delivery = headers.get("X-Devplan-Delivery")
@@ -174,13 +177,15 @@ def decode_platform_request(headers: Mapping[str, str], body: bytes, *, secret: 
         raise InvalidEvent("request is not signed: X-Devplan-Timestamp, X-Devplan-Delivery and "
                            "X-Devplan-Signature are required", status=401, code="unsigned")
     try:
+        if not timestamp.isdigit():
+            raise ValueError(timestamp)
         age = now.timestamp() - int(timestamp)
     except ValueError:
         raise InvalidEvent("X-Devplan-Timestamp must be unix seconds", status=401, code="bad_timestamp") from None
     if abs(age) > SIGNATURE_WINDOW_SECONDS:
         raise InvalidEvent(f"signature timestamp is {int(age)} s away from now; the window is "
                            f"{SIGNATURE_WINDOW_SECONDS} s", status=401, code="stale_signature")
-    if not hmac.compare_digest(platform_signature(secret, timestamp, body), signature):
+    if not hmac.compare_digest(platform_signature(secret, timestamp, body).encode(), signature.encode("utf-8", "replace")):
         raise InvalidEvent("signature does not match: expected v1=hex(HMAC-SHA256(secret, "
                            "'{timestamp}.{raw body}'))", status=401, code="bad_signature")
     try:

@@ -18,10 +18,12 @@ from devplan.errors import PermanentError, TransientError
 
 log = logging.getLogger(__name__)
 OUTBOX_EVENT_TYPE = "devplan_outbox"   # message metadata that marks a post as one outbox message
-# Slack errors that a retry cannot mend: the message is marked failed and the lead can act.
+# Slack errors about the message itself, which no retry can mend: the message is marked failed.
+# Credential and scope errors (invalid_auth, missing_scope, …) are ours to fix, so they stay
+# transient: the messages wait and go out once the token or the app is repaired.
 _PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "users_not_found",
               "invalid_blocks", "msg_too_long", "no_text", "cant_invite_self", "user_is_restricted",
-              "invalid_auth", "not_authed", "account_inactive", "missing_scope", "message_not_found"}
+              "message_not_found"}
 
 
 def web_client(base_url: str, token: str) -> WebClient:
@@ -94,14 +96,19 @@ class SlackGateway:
 
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None:
         """The ts of an earlier post of this outbox message, if one got through before a crash."""
-        history = self._call("conversations.history", channel=channel, oldest=f"{oldest:.6f}",
-                             include_all_metadata=True, limit=200)
-        for message in history.get("messages", []):
-            meta = message.get("metadata") or {}
-            if meta.get("event_type") == OUTBOX_EVENT_TYPE and \
-                    (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
-                return message["ts"]
-        return None
+        cursor = None
+        for _ in range(20):        # pages of 200: a bounded look at everything since `oldest`
+            page = self._call("conversations.history", channel=channel, oldest=f"{oldest:.6f}",
+                              include_all_metadata=True, limit=200, **({"cursor": cursor} if cursor else {}))
+            for message in page.get("messages", []):
+                meta = message.get("metadata") or {}
+                if meta.get("event_type") == OUTBOX_EVENT_TYPE and \
+                        (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
+                    return message["ts"]
+            cursor = (page.get("response_metadata") or {}).get("next_cursor")
+            if not page.get("has_more") or not cursor:
+                return None
+        raise TransientError(f"slack history of {channel} too long to search for {outbox_id}")
 
     def invite(self, channel: str, user: str) -> None:
         """Idempotent, as Slack's already_in_channel counts as done."""

@@ -29,8 +29,10 @@ class SlackRequest:
 
 def decode_slack_request(headers: Mapping[str, str], body: bytes, *, signing_secret: str,
                          now: datetime) -> SlackRequest:
+    if not signing_secret:   # an empty key is a key anyone knows
+        raise InvalidEvent("the Slack signing secret is not configured", status=503, code="not_configured")
     verifier = SignatureVerifier(signing_secret, clock=_FixedClock(now))
-    if not headers.get("X-Slack-Signature") or not headers.get("X-Slack-Request-Timestamp"):
+    if not headers.get("X-Slack-Signature") or not str(headers.get("X-Slack-Request-Timestamp", "")).isdigit():
         raise InvalidEvent("request is not signed by Slack", status=401, code="unsigned")
     if not verifier.is_valid_request(body, dict(headers)):
         raise InvalidEvent("Slack signature is invalid or older than 5 minutes", status=401, code="bad_signature")

@@ -20,6 +20,13 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
 
 
+def is_valid_id(value: Any) -> bool:
+    """An id the platform may use that is also a legal Firestore document id
+    (no '/', not '.' or '..', not the reserved __name__ form)."""
+    return isinstance(value, str) and bool(_ID.match(value)) and value not in (".", "..") \
+        and not (value.startswith("__") and value.endswith("__"))
+
+
 @dataclass(frozen=True)
 class NewEmployee:
     employee_id: str
@@ -39,7 +46,7 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
     problems = []
     employee_id, name, email, role = (data.get(k) for k in ("employeeId", "name", "email", "role"))
     lead_id, start = data.get("leadId"), data.get("startDate")
-    if not isinstance(employee_id, str) or not _ID.match(employee_id):
+    if not is_valid_id(employee_id):
         problems.append("employeeId must be 1–128 letters, digits, '_', '-' or '.'")
     if not isinstance(name, str) or not name.strip():
         problems.append("name is required")
@@ -47,7 +54,7 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
         problems.append("email must be an e-mail address")
     if role not in ROLES:
         problems.append(f"role must be one of {', '.join(ROLES)}")
-    if lead_id is not None and (not isinstance(lead_id, str) or not _ID.match(lead_id)):
+    if lead_id is not None and not is_valid_id(lead_id):
         problems.append("leadId must be an employee id or null")
     if role != "project_lead" and not lead_id:
         problems.append("leadId is required for everyone but a project lead")

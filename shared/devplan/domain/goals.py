@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from devplan.domain.calendar import add_business_days, next_business_day
+from devplan.domain.employees import is_valid_id
 from devplan.errors import InvalidEvent
 
 MIN_GOALS, MAX_GOALS = 1, 3
@@ -33,8 +34,12 @@ def parse_goals(raw: Any) -> tuple[Goal, ...]:
         raise InvalidEvent(f"goals must be a list of {MIN_GOALS}–{MAX_GOALS} goals", code="invalid_data")
     goals, problems = [], []
     for n, item in enumerate(raw, 1):
-        if not isinstance(item, dict) or not isinstance(item.get("goalId"), str) or not str(item.get("title", "")).strip():
-            problems.append(f"goal {n} needs goalId and title")
+        if not isinstance(item, dict) or not is_valid_id(item.get("goalId")) or \
+                not isinstance(item.get("title"), str) or not item["title"].strip():
+            problems.append(f"goal {n} needs a goalId (letters, digits, '_', '-', '.') and a title text")
+            continue
+        if item.get("measure") is not None and not isinstance(item["measure"], str):
+            problems.append(f"goal {n}: measure must be text")
             continue
         try:
             due = date.fromisoformat(item["dueDate"]) if item.get("dueDate") else None

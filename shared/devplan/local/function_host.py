@@ -29,9 +29,10 @@ SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"
 
 
 class RetryPolicy:
-    """Local stand-in for Eventarc's retry: exponential backoff, bounded so a run ends."""
+    """Local stand-in for Eventarc's retry: exponential backoff, bounded so a run ends (about four
+    minutes in all by default, longer than the sender's lease)."""
 
-    def __init__(self, first_delay: float = 0.5, max_delay: float = 8.0, max_attempts: int = 8):
+    def __init__(self, first_delay: float = 0.5, max_delay: float = 30.0, max_attempts: int = 12):
         self.first_delay, self.max_delay, self.max_attempts = first_delay, max_delay, max_attempts
 
     def delay(self, attempt: int) -> float:

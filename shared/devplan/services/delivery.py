@@ -2,22 +2,25 @@
 
 State machine of outbox/{id}:  pending ─claim→ sending ─post→ sent
                                                   └─ permanent Slack error → failed
-A claim records the triggering event id and a lease. A crash after Slack accepted the post
-but before `sent` was recorded leaves `sending`; the retry of the same event (or any event
-once the lease ran out) first looks for the post in the channel's history by its metadata
-(outbox id) and only posts when it is not there. So a retry never posts twice.
+A claim records the triggering event id, an attempt id and a lease. While the lease runs
+nobody else touches the message (a retry of the same event raises, to come back later). A
+crash after Slack accepted the post but before `sent` was recorded leaves `sending`; once the
+lease ran out, the retry (or the daily sweep) first looks for the post in the channel's
+history by its metadata (outbox id) and only posts when it is not there. So nothing is
+posted twice.
 """
 from __future__ import annotations
 
 import json
 import logging
+import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
 from devplan.adapters.cycle_messages import HUDDLE_URL_TOKEN
 from devplan.adapters.events import DocumentChange
 from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
-from devplan.errors import PermanentError
+from devplan.errors import PermanentError, TransientError
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=120)            # longer than one send with Slack's retries
@@ -42,10 +45,14 @@ def deliver(message_id: str, event_id: str, store: Any, slack: Any, now: datetim
         return "nothing_to_do"
     claim = doc.get("claim") or {}
     resumed = doc["state"] == SENDING
-    if resumed and claim.get("eventId") != event_id and claim["until"] > now:
-        return "claimed_elsewhere"        # another live attempt owns it
+    if resumed and claim["until"] > now:
+        # Another attempt may still be running (even one of this same event: a timed-out
+        # instance is not stopped). Only after its lease may anyone look and post.
+        if claim.get("eventId") == event_id:
+            raise TransientError(f"outbox {message_id}: an earlier attempt holds the lease until {claim['until']}")
+        return "claimed_elsewhere"
     first_try_at = claim["at"] if resumed else now
-    new_claim = {"eventId": event_id, "at": first_try_at, "until": now + LEASE}
+    new_claim = {"eventId": event_id, "attempt": uuid.uuid4().hex, "at": first_try_at, "until": now + LEASE}
     if not store.update_if_unchanged(path, {"state": SENDING, "claim": new_claim,
                                             "attempts": doc.get("attempts", 0) + 1}, version):
         if known is not None:             # the event's copy was stale: decide again on a fresh read

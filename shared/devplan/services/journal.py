@@ -11,6 +11,7 @@ from typing import Any
 
 from devplan.adapters.events import PlatformEvent, parse_time
 from devplan.domain.calendar import Quarter, stockholm_date
+from devplan.domain.employees import is_valid_id
 from devplan.domain.goals import parse_goals
 from devplan.errors import InvalidEvent
 from devplan.services.quarterly_cycle import cycle_path
@@ -20,14 +21,14 @@ log = logging.getLogger(__name__)
 
 def _employee_id(event: PlatformEvent) -> str:
     employee_id = event.data.get("employeeId")
-    if not isinstance(employee_id, str) or not employee_id or "/" in employee_id:
+    if not is_valid_id(employee_id):
         raise InvalidEvent(f"{event.type}: employeeId is required", code="invalid_data")
     return employee_id
 
 
 def log_reflection(event: PlatformEvent, store: Any) -> str:
     employee_id, entry_id = _employee_id(event), event.data.get("entryId")
-    if not isinstance(entry_id, str) or not entry_id or "/" in entry_id:
+    if not is_valid_id(entry_id):
         raise InvalidEvent("journal.reflection_logged: entryId is required", code="invalid_data")
     goal_ids = event.data.get("goalIds") or []
     if not isinstance(goal_ids, list) or not all(isinstance(g, str) for g in goal_ids):
@@ -44,9 +45,11 @@ def log_reflection(event: PlatformEvent, store: Any) -> str:
             return "duplicate"
         uow.put(entry_path, {"occurredAt": occurred, "on": day.isoformat(), "goalIds": goal_ids,
                              "eventId": event.id}, merge=False)
-        uow.put(cycle_path(employee_id, Quarter.of(day)), {
-            "employeeId": employee_id, "quarter": Quarter.of(day).key, "reflections": int(cycle.get("reflections") or 0) + 1,
-            "lastReflection": {"entryId": entry_id, "on": day.isoformat()}})
+        update = {"employeeId": employee_id, "quarter": Quarter.of(day).key,
+                  "reflections": int(cycle.get("reflections") or 0) + 1}
+        if (cycle.get("lastReflection") or {}).get("on", "") <= day.isoformat():   # newest wins, whatever the order
+            update["lastReflection"] = {"entryId": entry_id, "on": day.isoformat()}
+        uow.put(cycle_path(employee_id, Quarter.of(day)), update)
         return "accepted"
 
     return _logged(event, employee_id, store.atomically(work))
@@ -62,9 +65,11 @@ def set_goals(event: PlatformEvent, store: Any) -> str:
             return "unknown_employee"
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        uow.put(path, {"goals": {"items": [{"goalId": g.goal_id, "title": g.title, "measure": g.measure,
-                                            "dueDate": g.due.isoformat() if g.due else None} for g in goals],
-                                 "setAt": event.occurred_at, "setOn": day.isoformat()}})
+        stored_at = ((uow.get(path) or {}).get("goals") or {}).get("setAt")
+        if stored_at is None or stored_at < event.occurred_at:      # a late, older event keeps newer goals
+            uow.put(path, {"goals": {"items": [{"goalId": g.goal_id, "title": g.title, "measure": g.measure,
+                                                "dueDate": g.due.isoformat() if g.due else None} for g in goals],
+                                     "setAt": event.occurred_at, "setOn": day.isoformat()}})
         uow.put(cycle_path(employee_id, Quarter.of(day)), {
             "employeeId": employee_id, "quarter": Quarter.of(day).key,
             "revision": {"done": True, "doneOn": day.isoformat()}})

@@ -17,6 +17,8 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.employees import MENTORING_CHANNELS
 from devplan.domain.goals import first_goal_deadline
 from devplan.domain.outbox import OutboxMessage
+from devplan.errors import TransientError
+from devplan.services.slack_accounts import link_account
 
 log = logging.getLogger(__name__)
 WELCOMED, WAITING_FOR_SLACK = "welcomed", "waiting_for_slack"
@@ -86,4 +88,34 @@ def welcome_new_employee(change: DocumentChange, store: Any, slack: Any) -> str:
     outcome = store.atomically(work)
     log.info("onboarding %s: %s", employee_id, outcome, extra={"eventId": change.event_id,
                                                                "employeeId": employee_id, "outcome": outcome})
+    return outcome
+
+
+# users.lookupByEmail is Tier 3 (about 50 a minute): the daily catch-up stays well below it.
+CATCH_UP_LIMIT = 40
+
+
+def catch_up(store: Any, slack: Any, *, run_id: str) -> dict[str, int]:
+    """Daily: onboarding that never finished (its trigger gave up, a team_join was missed) is
+    run again. A random sample, so people who never get an account cannot starve the rest."""
+    import random
+    from datetime import datetime, timezone
+    candidates = store.find("employees", "onboarding.status", "pending") + \
+        store.find("employees", "onboarding.status", WAITING_FOR_SLACK)
+    outcome: dict[str, int] = {}
+    for employee_id, employee in random.sample(candidates, min(len(candidates), CATCH_UP_LIMIT)):
+        change = DocumentChange(f"catch-up:{run_id}:{employee_id}", "catch-up", datetime.now(timezone.utc),
+                                f"employees/{employee_id}", None, employee)
+        try:
+            if (employee.get("onboarding") or {}).get("status") == WAITING_FOR_SLACK:
+                user_id = slack.lookup_user_id(employee["email"])
+                result = "linked" if user_id and link_account(employee["email"], user_id, store) else "still_waiting"
+            else:
+                result = welcome_new_employee(change, store, slack)
+        except TransientError as exc:
+            log.error("onboarding catch-up of %s failed: %s", employee_id, exc, extra={"employeeId": employee_id})
+            result = "still_failing"
+        outcome[result] = outcome.get(result, 0) + 1
+    if outcome:
+        log.info("onboarding catch-up: %s", outcome, extra=outcome)
     return outcome

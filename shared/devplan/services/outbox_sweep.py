@@ -3,26 +3,41 @@
 The sender fires once per outbox document (on creation) and the platform retries a failed
 delivery for a while; a message still `pending` or `sending` well after that (retries
 exhausted, a lease left by a crashed instance) would otherwise wait forever. The sweep
-hands each to the sender's own state machine, which posts at most once."""
+hands each to the sender's own state machine, which posts at most once. It runs on
+business days only (messages go out on business days) and within a time budget; one
+message failing does not hold up the others."""
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Any
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+from typing import Any, Callable
 
+from devplan.domain.calendar import is_business_day
+from devplan.errors import PermanentError, TransientError
 from devplan.services.delivery import LEASE, deliver
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=30)      # well past the sender's lease and first retries
 BATCH = 200
+TIME_BUDGET_SECONDS = 40                 # inside the function's 60 s timeout
 
 
-def sweep(store: Any, slack: Any, now: datetime, *, sweep_id: str) -> dict[str, int]:
-    stale = store.unfinished_outbox(created_before=now - max(STALE_AFTER, LEASE), limit=BATCH)
-    outcome: dict[str, int] = {}
-    for message_id in stale:
-        result = deliver(message_id, f"sweep:{sweep_id}", store, slack, now)
-        outcome[result] = outcome.get(result, 0) + 1
-    if stale:
-        log.warning("outbox sweep found %d unfinished messages: %s", len(stale), outcome, extra=outcome)
+def sweep(store: Any, slack: Any, clock: Callable[[], datetime], *, sweep_id: str, as_of: date) -> Counter:
+    outcome: Counter = Counter()
+    if not is_business_day(as_of):
+        return outcome
+    started = time.monotonic()
+    for message_id in store.unfinished_outbox(created_before=clock() - max(STALE_AFTER, LEASE), limit=BATCH):
+        if time.monotonic() - started > TIME_BUDGET_SECONDS:
+            outcome["left_for_tomorrow"] += 1
+            continue
+        try:
+            outcome[deliver(message_id, f"sweep:{sweep_id}", store, slack, clock())] += 1
+        except (TransientError, PermanentError, ConnectionError) as exc:
+            log.error("outbox sweep: %s still fails: %s", message_id, exc, extra={"outboxId": message_id})
+            outcome["still_failing"] += 1
+    if outcome:
+        log.warning("outbox sweep finished unfinished messages: %s", dict(outcome), extra=dict(outcome))
     return outcome

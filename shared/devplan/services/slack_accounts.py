@@ -17,21 +17,3 @@ def link_account(email: str, user_id: str, store: Any) -> int:
             log.info("linked Slack account %s to %s", user_id, employee_id,
                      extra={"employeeId": employee_id, "slackUserId": user_id})
     return linked
-
-
-# users.lookupByEmail is Tier 3 (about 50 a minute): a daily catch-up stays well below it.
-RELINK_LIMIT = 40
-
-
-def relink_waiting(store: Any, slack: Any) -> int:
-    """Daily catch-up for a missed team_join: ask Slack again for everyone still waiting."""
-    waiting = store.find("employees", "onboarding.status", "waiting_for_slack")[:RELINK_LIMIT]
-    linked = 0
-    for employee_id, employee in waiting:
-        user_id = slack.lookup_user_id(employee["email"])
-        if user_id:
-            linked += link_account(employee["email"], user_id, store)
-    if waiting:
-        log.info("%d employees waiting for a Slack account, %d linked now", len(waiting), linked,
-                 extra={"waiting": len(waiting), "linked": linked})
-    return linked
