@@ -66,4 +66,4 @@ def sweep_outbox(event):
 @functions_framework.cloud_event
 def catch_up_onboarding(event):
     with _scope(event):
-        onboarding.catch_up(runtime.store(), runtime.slack(), run_id=event["id"])
+        onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), run_id=event["id"])

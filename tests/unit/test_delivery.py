@@ -14,6 +14,13 @@ def store():
     return s
 
 
+def crash_after_posting(store, slack):
+    """Slack accepts the post, then the instance dies before `sent` is recorded."""
+    store.fail_next_set = lambda path, data: data.get("state") == "sent"
+    with pytest.raises(ConnectionError):
+        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
+
+
 def test_sends_once_and_records_ts(store):
     slack = FakeSlack()
     assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
@@ -26,9 +33,7 @@ def test_sends_once_and_records_ts(store):
 
 def test_a_crash_after_posting_is_repaired_by_the_retry_without_a_second_post(store):
     slack = FakeSlack()
-    store.fail_next_set = lambda path, data: data.get("state") == "sent"
-    with pytest.raises(ConnectionError):
-        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
+    crash_after_posting(store, slack)
     assert store.get("outbox/welcome:anna")["state"] == "sending" and len(slack.posted) == 1
     # While the crashed attempt's lease runs, other events leave it alone and a retry of the
     # same event comes back later (the first attempt might still be alive) ...
@@ -55,9 +60,7 @@ def test_a_crash_before_posting_posts_on_retry(store):
 def test_an_expired_lease_is_taken_over_by_any_event(store):
     from datetime import timedelta
     slack = FakeSlack()
-    store.fail_next_set = lambda path, data: data.get("state") == "sent"
-    with pytest.raises(ConnectionError):
-        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
+    crash_after_posting(store, slack)
     later = NOW + delivery.LEASE + timedelta(seconds=1)
     assert delivery.deliver("welcome:anna", "ev-sweeper", store, slack, later) == "sent"
     assert len(slack.posted) == 1
@@ -84,9 +87,7 @@ def test_the_daily_sweep_finishes_a_message_left_sending_by_a_crash_without_post
     from devplan.services import outbox_sweep
     slack = FakeSlack()
     store.set("outbox/fresh", OutboxMessage("fresh", users=("U2",), text="Ny").document(NOW), merge=False)
-    store.fail_next_set = lambda path, data: data.get("state") == "sent"
-    with pytest.raises(ConnectionError):
-        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)      # posted, then the instance died
+    crash_after_posting(store, slack)      # posted, then the instance died
     later = NOW + timedelta(hours=2)
     store.set("outbox/fresh", {"createdAt": later})                        # not stale yet: left alone
     from datetime import date

@@ -142,10 +142,10 @@ def test_a_missed_team_join_and_a_trigger_that_gave_up_are_caught_up_daily(store
     erik = {**ANNA, "employeeId": "erik", "name": "Erik Holm", "email": "erik@innerjourney.se"}
     onboard(store, slack, erik, "e-erik")
     platform_events.handle(platform_event(ANNA, "e-anna"), store)      # its trigger never succeeded
-    assert onboarding.catch_up(store, slack, run_id="d1") == {"still_waiting": 1, "welcomed": 1}
+    assert onboarding.catch_up(store, slack, NOW, run_id="d1") == {"still_waiting": 1, "welcomed": 1}
     assert store.get("employees/anna")["onboarding"]["status"] == "welcomed"
     slack.users["erik@innerjourney.se"] = "U_ERIK"           # the account exists, team_join was lost
-    assert onboarding.catch_up(store, slack, run_id="d2") == {"linked": 1}
+    assert onboarding.catch_up(store, slack, NOW, run_id="d2") == {"linked": 1}
     assert store.get("employees/erik")["slack"] == {"userId": "U_ERIK"}
     assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-3"), store, slack) == "welcomed"
 

@@ -3,12 +3,14 @@
 Runs on every write of employees/{id} (at least once, in any order); the employee's
 onboarding status and deterministic outbox ids make every run after the first a no-op.
 Without a Slack account (users_not_found) the employee waits, the lead is told, and the
-welcome goes out when Slack reports the account (team_join, services/slack_accounts.py).
+welcome goes out when Slack reports the account (team_join, services/slack_accounts.py) or
+the daily `catch_up` finds it.
 """
 from __future__ import annotations
 
 import logging
-from datetime import date
+import random
+from datetime import date, datetime
 from typing import Any
 
 from devplan.adapters import messages
@@ -95,16 +97,14 @@ def welcome_new_employee(change: DocumentChange, store: Any, slack: Any) -> str:
 CATCH_UP_LIMIT = 40
 
 
-def catch_up(store: Any, slack: Any, *, run_id: str) -> dict[str, int]:
+def catch_up(store: Any, slack: Any, now: datetime, *, run_id: str) -> dict[str, int]:
     """Daily: onboarding that never finished (its trigger gave up, a team_join was missed) is
     run again. A random sample, so people who never get an account cannot starve the rest."""
-    import random
-    from datetime import datetime, timezone
     candidates = store.find("employees", "onboarding.status", "pending") + \
         store.find("employees", "onboarding.status", WAITING_FOR_SLACK)
     outcome: dict[str, int] = {}
     for employee_id, employee in random.sample(candidates, min(len(candidates), CATCH_UP_LIMIT)):
-        change = DocumentChange(f"catch-up:{run_id}:{employee_id}", "catch-up", datetime.now(timezone.utc),
+        change = DocumentChange(f"catch-up:{run_id}:{employee_id}", "catch-up", now,
                                 f"employees/{employee_id}", None, employee)
         try:
             if (employee.get("onboarding") or {}).get("status") == WAITING_FOR_SLACK:
