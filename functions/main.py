@@ -1,22 +1,30 @@
-"""Every Cloud Function entry point (infra/functions.yaml names them): decode, call one service, return."""
+"""Every Cloud Function entry point (infra/functions.yaml names them): decode, call one service, return.
+
+What an event handler's errors mean (retry or acknowledge) is decided once, in
+adapters/entry.py; clients come from the composition root, devplan.runtime."""
+from collections.abc import Callable
+
 import functions_framework
+from cloudevents.http import CloudEvent
+from flask import Request
 
 from devplan import runtime
-from devplan.adapters.entry import event_scope, http_answer
-from devplan.adapters.events import (decode_document_event, decode_employee_chunk, decode_platform_request,
-                                     decode_pubsub_event, decode_tick)
-from devplan.adapters.slack_inbound import decode_slack_request, route
+from devplan.adapters.decoding.firestore import employee_written, outbox_written
+from devplan.adapters.decoding.platform import decode_platform_request
+from devplan.adapters.decoding.pubsub import chunk_event, tick_event
+from devplan.adapters.decoding.slack import decode_slack_request
+from devplan.adapters.entry import HttpAnswer, http_answer, run_event
 from devplan.services import (daily_tick, delivery, onboarding, outbox_sweep, platform_events, quarterly_cycle,
-                             slack_routes)
+                              slack_routes)
 
 
-def _scope(event):
-    return event_scope(event, max_age_seconds=runtime.settings().max_event_age_seconds, now=runtime.now())
+def _run(event: CloudEvent, work: Callable[[], object]) -> None:
+    run_event(event, work, max_age_seconds=runtime.settings().max_event_age_seconds, now=runtime.now())
 
 
 @functions_framework.http
-def platform_webhook(request):
-    def work():
+def platform_webhook(request: Request) -> HttpAnswer:
+    def work() -> dict[str, str]:
         event = decode_platform_request(request.headers, request.get_data(),
                                         secret=runtime.settings().platform_secret, now=runtime.now())
         return {"id": event.id, "status": platform_events.handle(event, runtime.store())}
@@ -24,46 +32,43 @@ def platform_webhook(request):
 
 
 @functions_framework.http
-def slack_events(request):
-    def work():
+def slack_events(request: Request) -> HttpAnswer:
+    def work() -> dict[str, object]:
         slack_request = decode_slack_request(request.headers, request.get_data(),
                                              signing_secret=runtime.settings().slack_signing_secret, now=runtime.now())
-        return route(slack_request, slack_routes.routes(runtime.store()))
+        return slack_routes.route(slack_request, slack_routes.routes(runtime.store()))
     return http_answer(work)
 
 
 @functions_framework.cloud_event
-def on_employee_written(event):
-    with _scope(event):
-        onboarding.welcome_new_employee(decode_document_event(event), runtime.store(), runtime.slack())
+def on_employee_written(event: CloudEvent) -> None:
+    _run(event, lambda: onboarding.welcome_new_employee(employee_written(event), runtime.store(), runtime.slack()))
 
 
 @functions_framework.cloud_event
-def send_outbox_message(event):
-    with _scope(event):
-        delivery.deliver_change(decode_document_event(event), runtime.store(), runtime.slack(), runtime.now())
+def send_outbox_message(event: CloudEvent) -> None:
+    _run(event, lambda: delivery.deliver_change(outbox_written(event), runtime.store(), runtime.slack(),
+                                                runtime.now()))
 
 
 @functions_framework.cloud_event
-def on_daily_tick(event):
-    with _scope(event):
-        daily_tick.fan_out(decode_tick(decode_pubsub_event(event)), runtime.store(), runtime.publisher())
+def on_daily_tick(event: CloudEvent) -> None:
+    _run(event, lambda: daily_tick.fan_out(tick_event(event), runtime.store(), runtime.publisher()))
 
 
 @functions_framework.cloud_event
-def on_employee_tick(event):
-    with _scope(event):
-        quarterly_cycle.run_chunk(decode_employee_chunk(decode_pubsub_event(event)), runtime.store())
+def on_employee_tick(event: CloudEvent) -> None:
+    _run(event, lambda: quarterly_cycle.run_chunk(chunk_event(event), runtime.store()))
 
 
 @functions_framework.cloud_event
-def sweep_outbox(event):
-    with _scope(event):
-        tick = decode_tick(decode_pubsub_event(event))
+def sweep_outbox(event: CloudEvent) -> None:
+    def work() -> None:
+        tick = tick_event(event)
         outbox_sweep.sweep(runtime.store(), runtime.slack(), runtime.now, sweep_id=tick.message_id, as_of=tick.as_of)
+    _run(event, work)
 
 
 @functions_framework.cloud_event
-def catch_up_onboarding(event):
-    with _scope(event):
-        onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), run_id=event["id"])
+def catch_up_onboarding(event: CloudEvent) -> None:
+    _run(event, lambda: onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), run_id=event["id"]))

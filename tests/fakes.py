@@ -1,14 +1,18 @@
-"""Fakes with observable state for unit tests of services (no mocks): an in-memory store that
-keeps the Firestore unit-of-work contract, and a Slack that records what it was asked."""
+"""Fakes with observable state for unit tests of services (no mocks): in-memory documents
+under the real store, a Slack that records what it was asked, a publisher that keeps what
+it was given. Each answers to the same port as its real twin (services/ports.py), and
+tests/contract runs the same cases against both."""
 from __future__ import annotations
 
 import copy
 import itertools
 from datetime import datetime, timezone
-from typing import Any, Callable
+from typing import Any, Callable, Sequence, TypeVar
 
-from devplan.domain.outbox import OutboxMessage
+from devplan.adapters.firestore.store import Store
 from devplan.errors import PermanentError
+
+T = TypeVar("T")
 
 NOW = datetime(2025, 1, 7, 8, 0, tzinfo=timezone.utc)
 
@@ -23,59 +27,70 @@ def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-class FakeUnitOfWork:
-    def __init__(self, store: "InMemoryStore"):
-        self.store, self.now = store, store.now
+def _field(doc: dict[str, Any], path: str) -> Any:
+    value: Any = doc
+    for part in path.split("."):
+        value = value.get(part) if isinstance(value, dict) else None
+    return value
+
+
+_OPS: dict[str, Callable[[Any, Any], bool]] = {
+    "==": lambda a, b: a == b,
+    "in": lambda a, b: a in b,
+    "<": lambda a, b: a is not None and a < b,
+}
+
+
+class MemoryTransaction:
+    """Reads from the documents as they are; writes applied when the work returns."""
+
+    def __init__(self, documents: "MemoryDocuments"):
+        self._documents = documents
         self.writes: list[tuple[str, dict[str, Any], bool]] = []
-        self.emitted: list[OutboxMessage] = []
 
     def get(self, path: str) -> dict[str, Any] | None:
-        return copy.deepcopy(self.store.docs.get(path))
+        return self._documents.get(path)
 
-    def get_all(self, paths: list[str]) -> dict[str, Any]:
-        return {p: self.get(p) for p in paths}
+    def get_all(self, paths: Sequence[str]) -> dict[str, dict[str, Any] | None]:
+        return self._documents.get_all(paths)
 
-    def claim(self, key: str) -> bool:
-        path = f"processedEvents/{key.replace('/', '_')}"
-        if self.get(path) is not None:
-            return False
-        self.put(path, {"processedAt": self.now}, merge=False)
-        return True
-
-    def put(self, path: str, data: dict[str, Any], *, merge: bool = True) -> None:
+    def set(self, path: str, data: dict[str, Any], *, merge: bool) -> None:
         self.writes.append((path, data, merge))
 
-    def emit(self, message: OutboxMessage) -> bool:
-        path = f"outbox/{message.id}"
-        if self.get(path) is not None or any(m.id == message.id for m in self.emitted):
-            return False
-        self.emitted.append(message)
-        self.put(path, message.document(self.now), merge=False)
-        return True
 
+class MemoryDocuments:
+    """The in-memory twin of adapters/firestore/documents.FirestoreDocuments (same protocol,
+    same contract suite): documents by path, a version per document, optional crash injection."""
 
-class InMemoryStore:
-    def __init__(self, now: datetime = NOW):
+    def __init__(self) -> None:
         self.docs: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, int] = {}
-        self.now = now
         self.fail_next_set: Callable[[str, dict[str, Any]], bool] | None = None
 
-    def atomically(self, work: Callable[[FakeUnitOfWork], Any]) -> Any:
-        uow = FakeUnitOfWork(self)
-        result = work(uow)
-        for path, data, merge in uow.writes:   # committed only when work returns
+    def run_in_transaction(self, work: Callable[[MemoryTransaction], T]) -> T:
+        tx = MemoryTransaction(self)
+        result = work(tx)
+        for path, data, merge in tx.writes:   # committed only when work returns
             self.set(path, data, merge=merge)
         return result
 
     def get(self, path: str) -> dict[str, Any] | None:
         return copy.deepcopy(self.docs.get(path))
 
+    def get_all(self, paths: Sequence[str]) -> dict[str, dict[str, Any] | None]:
+        return {p: self.get(p) for p in paths}
+
+    def query(self, collection: str, filters: Sequence[tuple[str, str, Any]], *, limit: int | None = None,
+              ids_only: bool = False) -> list[tuple[str, dict[str, Any]]]:
+        found = [(i, {} if ids_only else copy.deepcopy(d)) for i, d in sorted(self.collection(collection).items())
+                 if all(_OPS[op](_field(d, f), v) for f, op, v in filters)]
+        return found[:limit] if limit is not None else found
+
     def snapshot(self, path: str) -> tuple[dict[str, Any] | None, int]:
         return self.get(path), self.versions.get(path, 0)
 
     def update_if_unchanged(self, path: str, data: dict[str, Any], version: int) -> bool:
-        if self.versions.get(path, 0) != version:
+        if path not in self.docs or self.versions.get(path, 0) != version:
             return False
         self.set(path, data)
         return True
@@ -87,28 +102,47 @@ class InMemoryStore:
         self.docs[path] = _merge(self.docs.get(path, {}), data) if merge else copy.deepcopy(data)
         self.versions[path] = self.versions.get(path, 0) + 1
 
-    def get_many(self, paths: list[str]) -> dict[str, Any]:
-        return {p: self.get(p) for p in paths}
+    def collection(self, name: str) -> dict[str, dict[str, Any]]:
+        """The documents directly in a collection (not in its subcollections), by id."""
+        prefix = name + "/"
+        return {p[len(prefix):]: d for p, d in self.docs.items()
+                if p.startswith(prefix) and "/" not in p[len(prefix):]}
 
-    def ids_where(self, collection: str, field: str, value: Any) -> list[str]:
-        return [i for i, _ in self.find(collection, field, value)]
 
-    def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]:
-        return [i for i, d in sorted(self.collection("outbox").items())
-                if d.get("state") in ("pending", "sending") and d["createdAt"] < created_before][:limit]
+class InMemoryStore(Store):
+    """The real store (adapters/firestore/store.py) over in-memory documents: services run
+    exactly the mapping, ledger and outbox code they run in production; tests seed and read
+    documents in the Firestore layout through `docs`, `get` and `set`."""
 
-    def find(self, collection: str, field: str, value: Any) -> list[tuple[str, dict[str, Any]]]:
-        def lookup(doc: dict[str, Any]) -> Any:
-            for part in field.split("."):
-                doc = doc.get(part) if isinstance(doc, dict) else None
-            return doc
-        prefix = collection + "/"
-        return [(p[len(prefix):], copy.deepcopy(d)) for p, d in sorted(self.docs.items())
-                if p.startswith(prefix) and "/" not in p[len(prefix):] and lookup(d) == value]
+    def __init__(self, now: datetime = NOW):
+        self.memory = MemoryDocuments()
+        self.now = now
+        super().__init__(self.memory, clock=lambda: self.now)
+
+    @property
+    def docs(self) -> dict[str, dict[str, Any]]:
+        return self.memory.docs
+
+    @property
+    def versions(self) -> dict[str, int]:
+        return self.memory.versions
+
+    @property
+    def fail_next_set(self) -> Callable[[str, dict[str, Any]], bool] | None:
+        return self.memory.fail_next_set
+
+    @fail_next_set.setter
+    def fail_next_set(self, check: Callable[[str, dict[str, Any]], bool] | None) -> None:
+        self.memory.fail_next_set = check
+
+    def get(self, path: str) -> dict[str, Any] | None:
+        return self.memory.get(path)
+
+    def set(self, path: str, data: dict[str, Any], *, merge: bool = True) -> None:
+        self.memory.set(path, data, merge=merge)
 
     def collection(self, name: str) -> dict[str, dict[str, Any]]:
-        prefix = name + "/"
-        return {p[len(prefix):]: d for p, d in self.docs.items() if p.startswith(prefix)}
+        return self.memory.collection(name)
 
 
 class FakeSlack:
@@ -120,6 +154,7 @@ class FakeSlack:
         self.invited: list[tuple[str, str]] = []
         self.lookups = 0
         self.broken_channels: set[str] = set()
+        self.channels = {"general", "dev", "coaching", "finance"}   # the workspace's public channels
         self._ts = itertools.count(1)
 
     def lookup_user_id(self, email: str) -> str | None:
@@ -130,10 +165,11 @@ class FakeSlack:
         return "T_TEST"
 
     def conversation_for(self, users: tuple[str, ...]) -> str:
-        return "D-" + "-".join(sorted(users))
+        return ("D-" if len(users) == 1 else "G-") + "-".join(sorted(users))
 
     def channel_id(self, name: str) -> str:
-        if name in self.broken_channels:
+        name = name.lstrip("#")
+        if name in self.broken_channels or name not in self.channels:
             raise PermanentError(f"slack: channel #{name} does not exist")
         return "C-" + name
 

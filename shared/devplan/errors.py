@@ -18,3 +18,8 @@ class PermanentError(Exception):
 
 class TransientError(Exception):
     """Worth retrying (rate limit still hit, Slack unavailable). Entry points re-raise it."""
+
+
+class UnusableRecord(PermanentError):
+    """A stored document that cannot be read as its record (a field missing or of the wrong
+    type). Permanent: logged with its path and skipped, never retried, never blocking a batch."""

@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 from functools import lru_cache
 
 from devplan import logs
+from devplan.services.ports import Publisher, Slack, Store
 
 
 @dataclass(frozen=True)
@@ -48,23 +49,25 @@ def settings() -> Settings:
 
 
 @lru_cache(maxsize=1)
-def store():
+def store() -> Store:
     from google.cloud import firestore
-    from devplan.adapters.firestore_store import FirestoreStore
-    return FirestoreStore(firestore.Client(project=settings().project), clock=now)
+
+    from devplan.adapters.firestore.documents import FirestoreDocuments
+    from devplan.adapters.firestore.store import Store as RecordStore
+    return RecordStore(FirestoreDocuments(firestore.Client(project=settings().project)), clock=now)
 
 
 @lru_cache(maxsize=1)
-def slack():
+def slack() -> Slack:
     from devplan.adapters.slack import SlackGateway, web_client
     s = settings()
     return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
 
 
 @lru_cache(maxsize=1)
-def publisher():
-    from devplan.adapters.pubsub import Publisher
-    return Publisher(settings().project)
+def publisher() -> Publisher:
+    from devplan.adapters.pubsub import Publisher as PubSubPublisher
+    return PubSubPublisher(settings().project)
 
 
 def reset() -> None:

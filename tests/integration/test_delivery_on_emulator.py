@@ -6,7 +6,9 @@ import pytest
 import requests
 from google.cloud import firestore
 
-from devplan.adapters.firestore_store import FirestoreStore
+from devplan.adapters.firestore.documents import FirestoreDocuments
+from devplan.adapters.firestore.mapping import outbox_document
+from devplan.adapters.firestore.store import Store
 from devplan.adapters.slack import SlackGateway, web_client
 from devplan.domain.outbox import OutboxMessage
 from devplan.services import delivery
@@ -16,9 +18,14 @@ pytestmark = pytest.mark.integration
 
 
 @pytest.fixture
-def store(stack):
+def documents(stack):
     # A project of its own: no triggers are registered there, so only this test sends.
-    return FirestoreStore(firestore.Client(project=f"store-{uuid.uuid4().hex[:8]}"), clock=runtime.now)
+    return FirestoreDocuments(firestore.Client(project=f"store-{uuid.uuid4().hex[:8]}"))
+
+
+@pytest.fixture
+def store(documents):
+    return Store(documents, clock=runtime.now)
 
 
 @pytest.fixture
@@ -26,40 +33,27 @@ def slack(stack):
     return SlackGateway(web_client(f"{stack.stand_in.url}/api/", stack.stand_in.bot_token))
 
 
-def test_crash_after_post_then_retry_posts_once(store, slack, stack):
+def test_crash_after_post_then_retry_posts_once(store, documents, slack, stack):
     user = stack.stand_in.add_user(f"{uuid.uuid4().hex[:6]}@innerjourney.se", "Crash Test")["user"]["id"]
     message = OutboxMessage("welcome:crash", users=(user,), text="Välkommen!")
-    store.set("outbox/welcome:crash", message.document(runtime.now()), merge=False)
-    original_set = store.set
+    documents.set("outbox/welcome:crash", outbox_document(message, runtime.now()), merge=False)
+    original_set = documents.set
 
     def crash_on_sent(path, data, merge=True):
         if data.get("state") == "sent":
             raise ConnectionError("instance died after Slack accepted the post")
         return original_set(path, data, merge=merge)
 
-    store.set = crash_on_sent
+    documents.set = crash_on_sent
     with pytest.raises(ConnectionError):
         delivery.deliver("welcome:crash", "event-1", store, slack, runtime.now())
-    store.set = original_set
-    assert store.get("outbox/welcome:crash")["state"] == "sending"
+    documents.set = original_set
+    assert documents.get("outbox/welcome:crash")["state"] == "sending"
     after_lease = runtime.now() + delivery.LEASE
     assert delivery.deliver("welcome:crash", "event-1", store, slack, after_lease) == "sent"
     dms = [c for c in stack.stand_in.calls() if c["method"] == "chat.postMessage" and c["channel_name"] == "DM Crash Test"]
     assert len(dms) == 1
-    assert store.get("outbox/welcome:crash")["slack"]["ts"] == dms[0]["ts"]
-
-
-def test_unit_of_work_claims_once_and_never_resets_an_outbox_message(store):
-    message = OutboxMessage("lead-notice:x", users=("U1",), text="hej")
-
-    def work(uow):
-        return uow.claim("event-7"), uow.emit(message)
-
-    assert store.atomically(work) == (True, True)
-    store.set("outbox/lead-notice:x", {"state": "sent"})
-    assert store.atomically(work) == (False, False)
-    assert store.get("outbox/lead-notice:x")["state"] == "sent"
-    assert store.get("processedEvents/event-7")["expireAt"] > store.get("processedEvents/event-7")["processedAt"]
+    assert documents.get("outbox/welcome:crash")["slack"]["ts"] == dms[0]["ts"]
 
 
 def test_rate_limited_channel_is_retried_by_the_client(slack, stack):

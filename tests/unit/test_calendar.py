@@ -11,14 +11,14 @@ from devplan.domain.calendar import (
     add_business_days,
     business_days_between,
     first_business_day,
-    format_date_sv,
     holiday_name,
     is_business_day,
     last_business_day,
     next_business_day,
     stockholm_date,
-    weekday_sv,
+
 )
+from devplan.messages.dates import format_date_sv, quarter_label, weekday_sv
 
 UTC = timezone.utc
 
@@ -62,7 +62,7 @@ def test_quarter_parse_key_str_and_label():
     assert q == Quarter(2025, 2)
     assert q.key == "2025-Q2"
     assert str(q) == "2025-Q2"
-    assert q.label_sv == "Q2 2025"
+    assert quarter_label("sv", q) == quarter_label("en", q) == "Q2 2025"
 
 
 @pytest.mark.parametrize(

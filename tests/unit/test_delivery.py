@@ -1,16 +1,18 @@
 import pytest
 
-from devplan.adapters.events import DocumentChange
+from devplan.adapters.decoding.firestore import DocumentChange, outbox_change
+from devplan.adapters.firestore.mapping import outbox_document
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import TransientError
 from devplan.services import delivery
+from devplan.services.inputs import OutboxWritten
 from tests.fakes import NOW, FakeSlack, InMemoryStore
 
 
 @pytest.fixture
 def store():
     s = InMemoryStore()
-    s.set("outbox/welcome:anna", OutboxMessage("welcome:anna", users=("U1",), text="Hej").document(NOW), merge=False)
+    s.set("outbox/welcome:anna", outbox_document(OutboxMessage("welcome:anna", users=("U1",), text="Hej"), NOW), merge=False)
     return s
 
 
@@ -67,8 +69,8 @@ def test_an_expired_lease_is_taken_over_by_any_event(store):
 
 
 def test_a_permanent_slack_error_marks_the_message_failed(store):
-    store.set("outbox/invite:dev:anna", OutboxMessage("invite:dev:anna", kind="invite", channel="dev",
-                                                      users=("U1",)).document(NOW), merge=False)
+    invite = OutboxMessage("invite:dev:anna", kind="invite", channel="dev", users=("U1",))
+    store.set("outbox/invite:dev:anna", outbox_document(invite, NOW), merge=False)
     slack = FakeSlack()
     slack.broken_channels.add("dev")
     assert delivery.deliver("invite:dev:anna", "ev1", store, slack, NOW) == "failed"
@@ -77,7 +79,8 @@ def test_a_permanent_slack_error_marks_the_message_failed(store):
 
 def test_the_trigger_ignores_our_own_state_writes(store):
     slack = FakeSlack()
-    sent = DocumentChange("ev9", "written", NOW, "outbox/welcome:anna", None, {"state": "sent"})
+    sent = outbox_change(DocumentChange("ev9", "written", NOW, "outbox/welcome:anna", None,
+                                        {**store.get("outbox/welcome:anna"), "state": "sent"}))
     assert delivery.deliver_change(sent, store, slack, NOW) == "nothing_to_do"
     assert slack.posted == []
 
@@ -86,7 +89,7 @@ def test_the_daily_sweep_finishes_a_message_left_sending_by_a_crash_without_post
     from datetime import timedelta
     from devplan.services import outbox_sweep
     slack = FakeSlack()
-    store.set("outbox/fresh", OutboxMessage("fresh", users=("U2",), text="Ny").document(NOW), merge=False)
+    store.set("outbox/fresh", outbox_document(OutboxMessage("fresh", users=("U2",), text="Ny"), NOW), merge=False)
     crash_after_posting(store, slack)      # posted, then the instance died
     later = NOW + timedelta(hours=2)
     store.set("outbox/fresh", {"createdAt": later})                        # not stale yet: left alone
@@ -99,9 +102,9 @@ def test_the_daily_sweep_finishes_a_message_left_sending_by_a_crash_without_post
 
 def test_a_stale_copy_in_the_event_falls_back_to_a_fresh_read(store):
     slack = FakeSlack()
-    pending, version = store.snapshot("outbox/welcome:anna")
+    pending, version = store.outbox_entry("welcome:anna")
     assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
-    stale = DocumentChange("ev2", "created", NOW, "outbox/welcome:anna", None, pending, after_update_time=version)
+    stale = OutboxWritten("ev2", "welcome:anna", pending, version)
     assert delivery.deliver_change(stale, store, slack, NOW) == "nothing_to_do"
     assert len(slack.posted) == 1
 
@@ -117,7 +120,7 @@ def test_one_failing_message_does_not_hold_up_the_sweep(store):
                 raise Transient("slack conversations.open: 503")
             return super().conversation_for(users)
 
-    store.set("outbox/a-broken", OutboxMessage("a-broken", users=("U_DOWN",), text="x").document(NOW), merge=False)
+    store.set("outbox/a-broken", outbox_document(OutboxMessage("a-broken", users=("U_DOWN",), text="x"), NOW), merge=False)
     slack, later = FlakySlack(), NOW + timedelta(hours=2)
     outcome = outbox_sweep.sweep(store, slack, lambda: later, sweep_id="t", as_of=date(2025, 1, 13))
     assert outcome == {"still_failing": 1, "sent": 1}

@@ -6,8 +6,9 @@ import pytest
 from cloudevents.http import CloudEvent
 from google.events.cloud.firestore import Document, DocumentEventData, MapValue, Value
 
-from devplan.adapters.events import (decode_document_event, decode_platform_request, decode_pubsub_event,
-                                     platform_signature)
+from devplan.adapters.decoding.firestore import decode_document_event
+from devplan.adapters.decoding.platform import decode_platform_request, platform_signature
+from devplan.adapters.decoding.pubsub import decode_pubsub_event
 from devplan.errors import InvalidEvent
 
 NOW = datetime(2025, 4, 1, 6, 0, tzinfo=timezone.utc)

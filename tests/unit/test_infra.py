@@ -281,13 +281,13 @@ def test_only_event_functions_ask_for_retries():
 # --- (c) Firestore TTL --------------------------------------------------------------------------
 
 def test_processed_events_expire_at_has_a_ttl_policy():
-    from devplan.adapters import firestore_store
+    from devplan.adapters.firestore import mapping
 
     fields = resources_of("google_firestore_field").values()
     ttl = only([f for f in fields if "ttl_config" in f])
-    assert ttl["collection"] == firestore_store.LEDGER == "processedEvents"
+    assert ttl["collection"] == mapping.LEDGER == "processedEvents"
     assert ttl["field"] == "expireAt"
-    assert '"expireAt"' in Path(firestore_store.__file__).read_text(encoding="utf-8")
+    assert '"expireAt"' in Path(mapping.__file__).read_text(encoding="utf-8")
     assert expr(ttl["database"]) == "var.firestore_database"
 
 

@@ -2,7 +2,8 @@ from datetime import date
 
 import pytest
 
-from devplan.adapters.events import DocumentChange, PlatformEvent
+from devplan.adapters.decoding.firestore import DocumentChange, employee_change
+from devplan.services.inputs import PlatformEvent
 from devplan.errors import InvalidEvent
 from devplan.local.timeline import blocks_text
 from devplan.services import delivery, onboarding, platform_events
@@ -19,7 +20,8 @@ def platform_event(data, event_id="evt-1", kind="employee.onboarded"):
 
 
 def change_of(store, path, event_id):
-    return DocumentChange(event_id, "google.cloud.firestore.document.v1.written", NOW, path, None, store.get(path))
+    return employee_change(DocumentChange(event_id, "google.cloud.firestore.document.v1.written", NOW, path, None,
+                                          store.get(path)))
 
 
 def onboard(store, slack, data, event_id):
@@ -95,8 +97,8 @@ def test_each_trigger_event_and_each_later_write_changes_nothing_more(store, sla
     outbox_before = dict(store.collection("outbox"))
     change = change_of(store, "employees/anna", "fs-e-anna")          # the same event again
     assert onboarding.welcome_new_employee(change, store, slack) == "nothing_to_do"
-    stale = DocumentChange("fs-other", "written", NOW, "employees/anna", None,
-                           {**store.get("employees/anna"), "onboarding": {"status": "pending"}})
+    stale = employee_change(DocumentChange("fs-other", "written", NOW, "employees/anna", None,
+                                           {**store.get("employees/anna"), "onboarding": {"status": "pending"}}))
     assert onboarding.welcome_new_employee(stale, store, slack) == "nothing_to_do"  # out of order
     assert store.collection("outbox") == outbox_before
 

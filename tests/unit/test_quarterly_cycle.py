@@ -2,7 +2,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from devplan.adapters.events import EmployeeChunk, PlatformEvent, Tick
+from devplan.services.inputs import EmployeeChunk, PlatformEvent, Tick
 from devplan.services import daily_tick, delivery, journal, quarterly_cycle, reviews
 from tests.fakes import FakePublisher, FakeSlack, InMemoryStore
 
@@ -68,7 +68,7 @@ def test_sender_fills_the_huddle_link(store):
     quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
     slack = FakeSlack()
     delivery.deliver("review-invite:anna:2026-Q2", "ev", store, slack, datetime.now(timezone.utc))
-    assert "https://app.slack.com/huddle/T_TEST/D-U_ANNA-U_BO" in str(slack.posted[0]["blocks"])
+    assert "https://app.slack.com/huddle/T_TEST/G-U_ANNA-U_BO" in str(slack.posted[0]["blocks"])
 
 
 def test_ticks_out_of_order_send_nothing_stale(store):

@@ -6,7 +6,8 @@ from urllib.parse import urlencode
 import pytest
 from slack_sdk.signature import SignatureVerifier
 
-from devplan.adapters.slack_inbound import decode_slack_request, route
+from devplan.adapters.decoding.slack import decode_slack_request
+from devplan.services.slack_routes import route
 from devplan.errors import InvalidEvent
 
 SECRET = "slack-secret"

@@ -3,42 +3,43 @@ from __future__ import annotations
 
 import json
 import logging
-from contextlib import contextmanager
 from datetime import datetime
-from typing import Any, Callable, Iterator
+from collections.abc import Callable
+from typing import Any
 
-from devplan.adapters.events import parse_time
 from devplan.errors import InvalidEvent, PermanentError
+from devplan.services.inputs import parse_time
 
 log = logging.getLogger("devplan.entry")
 
 
-class Acknowledge(Exception):
-    """Raised inside an event scope to stop early and acknowledge (e.g. an event too old)."""
-
-
-@contextmanager
-def event_scope(event: Any, *, max_age_seconds: int, now: datetime) -> Iterator[None]:
-    """Acknowledge what no retry can fix (logged with the event id); let the rest raise → retry."""
+def run_event(event: Any, work: Callable[[], object], *, max_age_seconds: int, now: datetime) -> None:
+    """Run an event handler. Acknowledge (return) what no retry can fix, logged with the event
+    id: an event older than `max_age_seconds` (the next tick catches up), malformed input, a
+    permanent error. Anything else raises, and the trigger retries."""
     event_id = event.get("id") if hasattr(event, "get") else None
     try:
-        sent = event.get("time")
-        if sent and (now - parse_time(sent, "event time")).total_seconds() > max_age_seconds:
-            raise Acknowledge(f"older than {max_age_seconds} s")
-        yield
-    except Acknowledge as exc:
-        log.warning("event %s dropped: %s", event_id, exc, extra={"eventId": event_id})
+        sent = event.get("time") if hasattr(event, "get") else None
+        age = (now - parse_time(sent, "event time")).total_seconds() if sent else 0.0
+        if age > max_age_seconds:
+            log.warning("event %s dropped: older than %d s", event_id, max_age_seconds,
+                        extra={"eventId": event_id, "ageSeconds": int(age)})
+            return
+        work()
     except InvalidEvent as exc:
         log.error("event %s is malformed, acknowledged: %s", event_id, exc, extra={"eventId": event_id})
     except PermanentError as exc:
         log.error("event %s cannot succeed, acknowledged: %s", event_id, exc, extra={"eventId": event_id})
 
 
-def json_response(status: int, body: dict[str, Any]) -> tuple[str, int, dict[str, str]]:
+HttpAnswer = tuple[str, int, dict[str, str]]
+
+
+def json_response(status: int, body: dict[str, Any]) -> HttpAnswer:
     return json.dumps(body, ensure_ascii=False), status, {"Content-Type": "application/json; charset=utf-8"}
 
 
-def http_answer(work: Callable[[], dict[str, Any]]) -> tuple[str, int, dict[str, str]]:
+def http_answer(work: Callable[[], dict[str, Any]]) -> HttpAnswer:
     """Run an HTTP handler; InvalidEvent becomes its 4xx JSON error. Anything else is a 500 (retried by the caller)."""
     try:
         return json_response(200, {"ok": True, **work()})

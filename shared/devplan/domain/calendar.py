@@ -1,4 +1,6 @@
-"""Business time for a Swedish company: quarters, business days, Swedish date text.
+"""Business time for a Swedish company: quarters and Swedish business days.
+
+Dates as text (month names, weekdays, quarter labels) live in devplan.messages.dates.
 
 Pure domain code with no clock: callers turn their aware "now" into a Stockholm
 date with `stockholm_date` and ask everything else in dates.
@@ -63,10 +65,6 @@ class Quarter:
     def key(self) -> str:
         """Stable identifier, sortable as text; used in storage and messages."""
         return f"{self.year:04d}-Q{self.number}"
-
-    @property
-    def label_sv(self) -> str:  # "Q2 2025": how Swedish colleagues write it
-        return f"Q{self.number} {self.year}"
 
     @property
     def start(self) -> date:
@@ -175,21 +173,3 @@ def last_business_day(q: Quarter) -> date:
     while not is_business_day(day):
         day -= _ONE_DAY
     return day
-
-
-# --- Swedish date text ---------------------------------------------------------
-# Hand-written so messages don't depend on which locales the runtime has installed.
-
-_MONTHS_SV = ("januari", "februari", "mars", "april", "maj", "juni", "juli",
-              "augusti", "september", "oktober", "november", "december")
-_WEEKDAYS_SV = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
-
-
-def format_date_sv(d: date) -> str:
-    """E.g. "2 april 2025" (Swedish writes months in lower case, no leading zero)."""
-    return f"{d.day} {_MONTHS_SV[d.month - 1]} {d.year}"
-
-
-def weekday_sv(d: date) -> str:
-    """E.g. "onsdag" (lower case, as mid-sentence in Swedish)."""
-    return _WEEKDAYS_SV[d.weekday()]

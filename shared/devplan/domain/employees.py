@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, field
+from datetime import date, datetime
 from typing import Any
 
+from devplan.domain.goals import GoalPlan
+from devplan.domain.ids import is_valid_id
 from devplan.errors import InvalidEvent
 
 ROLES = ("developer", "coach", "funding_manager", "project_lead")
@@ -17,14 +19,8 @@ MENTORING_CHANNELS: dict[str, tuple[str, ...]] = {
     "project_lead": ("dev", "coaching", "finance"),
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_ID = re.compile(r"^[A-Za-z0-9_.-]{1,128}$")
-
-
-def is_valid_id(value: Any) -> bool:
-    """An id the platform may use that is also a legal Firestore document id
-    (no '/', not '.' or '..', not the reserved __name__ form)."""
-    return isinstance(value, str) and bool(_ID.match(value)) and value not in (".", "..") \
-        and not (value.startswith("__") and value.endswith("__"))
+ACTIVE = "active"
+DEFAULT_LANGUAGE = "sv"       # Swedish first; English when the person asks for it
 
 
 @dataclass(frozen=True)
@@ -71,11 +67,34 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
     return NewEmployee(employee_id, name.strip(), email.strip().lower(), role, lead_id or None, start_date)
 
 
-def employee_document(new: NewEmployee, *, event_id: str, occurred_at: Any) -> dict[str, Any]:
-    """The employees/{id} document as the platform hands it over; reactions add the rest."""
-    return {
-        "name": new.name, "email": new.email, "role": new.role, "leadId": new.lead_id,
-        "startDate": new.start_date.isoformat(), "status": "active", "language": "sv",
-        "onboardedAt": occurred_at, "sourceEventId": event_id,
-        "onboarding": {"status": "pending"},
-    }
+# Onboarding states of an employee record (services/onboarding.py moves them on).
+PENDING, WAITING_FOR_SLACK, WELCOMED = "pending", "waiting_for_slack", "welcomed"
+
+
+@dataclass(frozen=True)
+class Employee:
+    """An employee as the plan knows them: the platform's facts and what the plan added."""
+    employee_id: str
+    name: str
+    email: str
+    role: str
+    lead_id: str | None
+    start_date: date
+    status: str = ACTIVE
+    language: str = DEFAULT_LANGUAGE
+    slack_user_id: str | None = None
+    onboarding: str = PENDING
+    welcomed_at: datetime | None = None
+    goals: GoalPlan = field(default_factory=GoalPlan)
+
+    @property
+    def first_name(self) -> str:
+        return self.name.split()[0]
+
+    @property
+    def active(self) -> bool:
+        return self.status == ACTIVE
+
+    @classmethod
+    def joining(cls, new: NewEmployee) -> Employee:
+        return cls(new.employee_id, new.name, new.email, new.role, new.lead_id, new.start_date)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from devplan.domain.calendar import add_business_days, next_business_day
-from devplan.domain.employees import is_valid_id
+from devplan.domain.ids import is_valid_id
 from devplan.errors import InvalidEvent
 
 MIN_GOALS, MAX_GOALS = 1, 3
@@ -26,6 +26,25 @@ class Goal:
     title: str
     measure: str | None = None     # how progress is measured (the M of SMART)
     due: date | None = None        # the T of SMART
+
+
+@dataclass(frozen=True)
+class GoalPlan:
+    """An employee's current goals and the deadline they answer to."""
+    deadline: date | None = None             # the first goals' deadline (onboarding)
+    items: tuple[Goal, ...] = ()
+    set_at: datetime | None = None           # when the platform said they were set (newest wins)
+    set_on: date | None = None
+
+    @property
+    def is_set(self) -> bool:
+        return self.set_at is not None
+
+    def replaced_by(self, goals: tuple[Goal, ...], set_at: datetime, set_on: date) -> GoalPlan:
+        """Goals set at `set_at`; an older, late event keeps the newer goals."""
+        if self.set_at is not None and self.set_at >= set_at:
+            return self
+        return GoalPlan(self.deadline, goals, set_at, set_on)
 
 
 def parse_goals(raw: Any) -> tuple[Goal, ...]:

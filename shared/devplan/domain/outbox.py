@@ -30,15 +30,25 @@ class OutboxMessage:
         if self.kind == "invite" and not (self.channel and len(self.users) == 1):
             raise ValueError("an invite names one channel and one user")
 
-    def document(self, created_at: datetime) -> dict[str, Any]:
-        return {
-            "kind": self.kind, "users": list(self.users), "channel": self.channel,
-            "text": self.text, "blocks": [dict(b) for b in self.blocks], "topic": self.topic,
-            "state": PENDING, "attempts": 0, "createdAt": created_at,
-        }
 
-    @classmethod
-    def from_document(cls, message_id: str, doc: dict[str, Any]) -> "OutboxMessage":
-        return cls(id=message_id, kind=doc.get("kind", "message"), users=tuple(doc.get("users") or ()),
-                   channel=doc.get("channel"), text=doc.get("text", ""),
-                   blocks=tuple(doc.get("blocks") or ()), topic=doc.get("topic", ""))
+@dataclass(frozen=True)
+class Claim:
+    """Who is sending a message now, and until when nobody else may touch it."""
+    event_id: str
+    attempt: str
+    at: datetime                  # the first try: where a search of Slack's history starts
+    until: datetime
+
+
+@dataclass(frozen=True)
+class OutboxEntry:
+    """An outbox message with its delivery state (pending → sending → sent | failed)."""
+    message: OutboxMessage
+    state: str = PENDING
+    claim: Claim | None = None
+    attempts: int = 0
+    created_at: datetime | None = None
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (SENT, FAILED)

@@ -9,7 +9,7 @@ from typing import Any
 
 import requests
 
-from devplan.adapters.events import platform_signature
+from devplan.adapters.decoding.platform import platform_signature
 
 
 def signed_headers(secret: str, body: bytes, *, timestamp: int | None = None) -> dict[str, str]:

@@ -17,60 +17,57 @@ import uuid
 from datetime import datetime, timedelta
 from typing import Any
 
-from devplan.adapters.cycle_messages import HUDDLE_URL_TOKEN
-from devplan.adapters.events import DocumentChange
-from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, OutboxMessage
+from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, Claim, OutboxEntry, OutboxMessage
 from devplan.errors import PermanentError, TransientError
+from devplan.messages.cycle import HUDDLE_URL_TOKEN
+from devplan.services.inputs import OutboxWritten
+from devplan.services.ports import Slack, Store, Version
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=120)            # longer than one send with Slack's retries
 HISTORY_MARGIN = timedelta(seconds=60)    # clock skew between us and Slack when searching history
 
 
-def deliver_change(change: DocumentChange, store: Any, slack: Any, now: datetime) -> str:
+def deliver_change(written: OutboxWritten, store: Store, slack: Slack, now: datetime) -> str:
     """Entry from the outbox trigger. Writes that are not pending/sending (our own `sent`) end here."""
-    if change.after is None or change.after.get("state") not in (PENDING, SENDING):
+    if written.entry is None or written.entry.state not in (PENDING, SENDING):
         return "nothing_to_do"
-    known = (change.after, change.after_update_time) if change.after_update_time else None
-    return deliver(change.document_id, change.event_id, store, slack, now, known=known)
+    known = (written.entry, written.version) if written.version is not None else None
+    return deliver(written.message_id, written.event_id, store, slack, now, known=known)
 
 
-def deliver(message_id: str, event_id: str, store: Any, slack: Any, now: datetime,
-            known: tuple[dict[str, Any], Any] | None = None) -> str:
-    """`known`: the document and its version as the event carried them; saves a read when the
+def deliver(message_id: str, event_id: str, store: Store, slack: Slack, now: datetime,
+            known: tuple[OutboxEntry, Version] | None = None) -> str:
+    """`known`: the message and its version as the event carried them; saves a read when the
     document is unchanged since (the claim's precondition checks that), else we read."""
-    path = f"outbox/{message_id}"
-    doc, version = known or store.snapshot(path)
-    if doc is None or doc.get("state") in (SENT, FAILED):
+    entry, version = known or store.outbox_entry(message_id)
+    if entry is None or entry.finished:
         return "nothing_to_do"
-    claim = doc.get("claim") or {}
-    resumed = doc["state"] == SENDING
-    if resumed and claim["until"] > now:
+    resumed = entry.state == SENDING and entry.claim is not None
+    if resumed and entry.claim and entry.claim.until > now:
         # Another attempt may still be running (even one of this same event: a timed-out
         # instance is not stopped). Only after its lease may anyone look and post.
-        if claim.get("eventId") == event_id:
-            raise TransientError(f"outbox {message_id}: an earlier attempt holds the lease until {claim['until']}")
+        if entry.claim.event_id == event_id:
+            raise TransientError(f"outbox {message_id}: an earlier attempt holds the lease until {entry.claim.until}")
         return "claimed_elsewhere"
-    first_try_at = claim["at"] if resumed else now
-    new_claim = {"eventId": event_id, "attempt": uuid.uuid4().hex, "at": first_try_at, "until": now + LEASE}
-    if not store.update_if_unchanged(path, {"state": SENDING, "claim": new_claim,
-                                            "attempts": doc.get("attempts", 0) + 1}, version):
+    first_try_at = entry.claim.at if resumed and entry.claim else now
+    claim = Claim(event_id, uuid.uuid4().hex, first_try_at, now + LEASE)
+    if not store.claim_outbox(message_id, claim, attempts=entry.attempts + 1, version=version):
         if known is not None:             # the event's copy was stale: decide again on a fresh read
             return deliver(message_id, event_id, store, slack, now)
         return "claimed_elsewhere"        # changed under us: whoever changed it carries on
-    message = OutboxMessage.from_document(message_id, doc)
     try:
-        result = _send(message, slack, search_since=(first_try_at - HISTORY_MARGIN) if resumed else None)
+        channel, ts = _send(entry.message, slack, search_since=(first_try_at - HISTORY_MARGIN) if resumed else None)
     except PermanentError as exc:
-        store.set(path, {"state": FAILED, "error": str(exc), "failedAt": now})
+        store.mark_failed(message_id, at=now, error=str(exc))
         log.error("outbox %s failed for good: %s", message_id, exc, extra={"eventId": event_id, "outboxId": message_id})
         return FAILED
-    store.set(path, {"state": SENT, "sentAt": now, **result})
-    log.info("outbox %s sent (%s)", message_id, message.topic, extra={"eventId": event_id, "outboxId": message_id})
+    store.mark_sent(message_id, at=now, channel=channel, ts=ts)
+    log.info("outbox %s sent (%s)", message_id, entry.message.topic, extra={"eventId": event_id, "outboxId": message_id})
     return SENT
 
 
-def _with_conversation_links(message: OutboxMessage, channel: str, slack: Any) -> tuple[str, list[dict[str, Any]]]:
+def _with_conversation_links(message: OutboxMessage, channel: str, slack: Slack) -> tuple[str, list[dict[str, Any]]]:
     """Fill in links that need the conversation's id, known only now (the 1:1 huddle link)."""
     blocks = json.dumps(list(message.blocks))
     if HUDDLE_URL_TOKEN not in blocks and HUDDLE_URL_TOKEN not in message.text:
@@ -79,10 +76,11 @@ def _with_conversation_links(message: OutboxMessage, channel: str, slack: Any) -
     return message.text.replace(HUDDLE_URL_TOKEN, url), json.loads(blocks.replace(HUDDLE_URL_TOKEN, url))
 
 
-def _send(message: OutboxMessage, slack: Any, *, search_since: datetime | None) -> dict[str, Any]:
-    if message.kind == "invite":
+def _send(message: OutboxMessage, slack: Slack, *, search_since: datetime | None) -> tuple[str | None, str | None]:
+    """(channel, ts) of the post; (None, None) for a channel invite."""
+    if message.kind == "invite" and message.channel:
         slack.invite(slack.channel_id(message.channel), message.users[0])
-        return {}
+        return None, None
     channel = slack.channel_id(message.channel) if message.channel else slack.conversation_for(message.users)
     ts = slack.find_posted(channel, message.id, oldest=search_since.timestamp()) if search_since else None
     if ts:
@@ -90,4 +88,4 @@ def _send(message: OutboxMessage, slack: Any, *, search_since: datetime | None) 
     else:
         text, blocks = _with_conversation_links(message, channel, slack)
         ts = slack.post(channel, text, blocks, message.id)
-    return {"slack": {"channel": channel, "ts": ts}}
+    return channel, ts

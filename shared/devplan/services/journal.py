@@ -7,14 +7,15 @@ with nothing written: the platform need not retry what can never succeed.
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import replace
 
-from devplan.adapters.events import PlatformEvent, parse_time
 from devplan.domain.calendar import Quarter, stockholm_date
-from devplan.domain.employees import is_valid_id
 from devplan.domain.goals import parse_goals
+from devplan.domain.ids import is_valid_id
+from devplan.domain.reflections import Reflection
 from devplan.errors import InvalidEvent
-from devplan.services.quarterly_cycle import cycle_path
+from devplan.services.inputs import PlatformEvent, parse_time
+from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -23,10 +24,10 @@ def _employee_id(event: PlatformEvent) -> str:
     employee_id = event.data.get("employeeId")
     if not is_valid_id(employee_id):
         raise InvalidEvent(f"{event.type}: employeeId is required", code="invalid_data")
-    return employee_id
+    return str(employee_id)
 
 
-def log_reflection(event: PlatformEvent, store: Any) -> str:
+def _reflection(event: PlatformEvent) -> Reflection:
     employee_id, entry_id = _employee_id(event), event.data.get("entryId")
     if not is_valid_id(entry_id):
         raise InvalidEvent("journal.reflection_logged: entryId is required", code="invalid_data")
@@ -34,45 +35,39 @@ def log_reflection(event: PlatformEvent, store: Any) -> str:
     if not isinstance(goal_ids, list) or not all(isinstance(g, str) for g in goal_ids):
         raise InvalidEvent("journal.reflection_logged: goalIds must be a list of goal ids", code="invalid_data")
     occurred = parse_time(event.data.get("occurredAt") or event.occurred_at.isoformat(), "occurredAt")
-    day = stockholm_date(occurred)
-    entry_path = f"employees/{employee_id}/reflections/{entry_id}"
+    return Reflection(employee_id, str(entry_id), occurred, stockholm_date(occurred), tuple(goal_ids), event.id)
 
-    def work(uow: Any) -> str:
-        if uow.get(f"employees/{employee_id}") is None:
+
+def log_reflection(event: PlatformEvent, store: Store) -> str:
+    reflection = _reflection(event)
+    quarter = Quarter.of(reflection.on)
+
+    def work(uow: UnitOfWork) -> str:
+        if uow.employee(reflection.employee_id) is None:
             return "unknown_employee"
-        cycle = uow.get(cycle_path(employee_id, Quarter.of(day))) or {}
-        if not uow.claim(f"platform:{event.id}") or uow.get(entry_path) is not None:
+        cycle = uow.cycle(reflection.employee_id, quarter)
+        if not uow.claim(f"platform:{event.id}") or uow.has_reflection(reflection.employee_id, reflection.entry_id):
             return "duplicate"
-        uow.put(entry_path, {"occurredAt": occurred, "on": day.isoformat(), "goalIds": goal_ids,
-                             "eventId": event.id}, merge=False)
-        update = {"employeeId": employee_id, "quarter": Quarter.of(day).key,
-                  "reflections": int(cycle.get("reflections") or 0) + 1}
-        if (cycle.get("lastReflection") or {}).get("on", "") <= day.isoformat():   # newest wins, whatever the order
-            update["lastReflection"] = {"entryId": entry_id, "on": day.isoformat()}
-        uow.put(cycle_path(employee_id, Quarter.of(day)), update)
+        uow.add_reflection(reflection)
+        uow.save_cycle(cycle.with_reflection(reflection.entry_id, reflection.on))
         return "accepted"
 
-    return _logged(event, employee_id, store.atomically(work))
+    return _logged(event, reflection.employee_id, store.atomically(work))
 
 
-def set_goals(event: PlatformEvent, store: Any) -> str:
+def set_goals(event: PlatformEvent, store: Store) -> str:
     employee_id, goals = _employee_id(event), parse_goals(event.data.get("goals"))
     day = stockholm_date(event.occurred_at)
-    path = f"employees/{employee_id}"
 
-    def work(uow: Any) -> str:
-        if uow.get(path) is None:
+    def work(uow: UnitOfWork) -> str:
+        employee = uow.employee(employee_id)
+        if employee is None:
             return "unknown_employee"
+        cycle = uow.cycle(employee_id, Quarter.of(day))
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        stored_at = ((uow.get(path) or {}).get("goals") or {}).get("setAt")
-        if stored_at is None or stored_at < event.occurred_at:      # a late, older event keeps newer goals
-            uow.put(path, {"goals": {"items": [{"goalId": g.goal_id, "title": g.title, "measure": g.measure,
-                                                "dueDate": g.due.isoformat() if g.due else None} for g in goals],
-                                     "setAt": event.occurred_at, "setOn": day.isoformat()}})
-        uow.put(cycle_path(employee_id, Quarter.of(day)), {
-            "employeeId": employee_id, "quarter": Quarter.of(day).key,
-            "revision": {"done": True, "doneOn": day.isoformat()}})
+        uow.save_employee(replace(employee, goals=employee.goals.replaced_by(goals, event.occurred_at, day)))
+        uow.save_cycle(cycle.with_goals_revised(day))
         return "accepted"
 
     return _logged(event, employee_id, store.atomically(work))

@@ -11,12 +11,12 @@ from __future__ import annotations
 import logging
 import time
 from collections import Counter
-from datetime import date, datetime, timedelta
-from typing import Any, Callable
+from datetime import date, timedelta
 
 from devplan.domain.calendar import is_business_day
 from devplan.errors import PermanentError, TransientError
 from devplan.services.delivery import LEASE, deliver
+from devplan.services.ports import Clock, Slack, Store
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=30)      # well past the sender's lease and first retries
@@ -24,8 +24,8 @@ BATCH = 200
 TIME_BUDGET_SECONDS = 40                 # inside the function's 60 s timeout
 
 
-def sweep(store: Any, slack: Any, clock: Callable[[], datetime], *, sweep_id: str, as_of: date) -> Counter:
-    outcome: Counter = Counter()
+def sweep(store: Store, slack: Slack, clock: Clock, *, sweep_id: str, as_of: date) -> Counter[str]:
+    outcome: Counter[str] = Counter()
     if not is_business_day(as_of):
         return outcome
     started = time.monotonic()

@@ -1,14 +1,14 @@
 """`/utveckling`: the asking employee's plan as it stands, found by their Slack id."""
 from __future__ import annotations
 
-from typing import Any
+from devplan.domain.employees import DEFAULT_LANGUAGE
+from devplan.messages.blocks import Rendered
+from devplan.messages.status import plan_status
+from devplan.services.ports import Store
 
-from devplan.adapters import messages
 
-
-def plan_status_for(slack_user_id: str, store: Any) -> messages.Rendered:
-    found = store.find("employees", "slack.userId", slack_user_id)
-    employee = found[0][1] if found else None
-    lead = store.get(f"employees/{employee['leadId']}") if employee and employee.get("leadId") else None
-    lang = (employee or {}).get("language", "sv")
-    return messages.plan_status(lang=lang, employee=employee, lead_name=(lead or {}).get("name"))
+def plan_status_for(slack_user_id: str, store: Store) -> Rendered:
+    employee = store.employee_with_slack_user(slack_user_id)
+    lead = store.employee(employee.lead_id) if employee and employee.lead_id else None
+    lang = employee.language if employee else DEFAULT_LANGUAGE
+    return plan_status(lang=lang, employee=employee, lead_name=lead.name if lead else None)

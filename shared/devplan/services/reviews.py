@@ -6,45 +6,45 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime, timezone
-from typing import Any
 
-from devplan.adapters import cycle_messages as render
 from devplan.domain.calendar import Quarter, stockholm_date
+from devplan.domain.cycle_record import HELD
+from devplan.domain.ids import is_valid_id
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import InvalidEvent
-from devplan.services.onboarding import slack_user_of
-from devplan.services.quarterly_cycle import cycle_path
+from devplan.messages import cycle as render
+from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def mark_held(value: str, slack_user_id: str, action_ts: str, store: Any) -> str:
+def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> str:
     try:
         employee_id, quarter_key = value.split("|")
         quarter = Quarter.parse(quarter_key)
         held_at = datetime.fromtimestamp(float(action_ts), timezone.utc)
-    except (ValueError, TypeError):
+        if not is_valid_id(employee_id):
+            raise ValueError(employee_id)
+    except (ValueError, TypeError, OverflowError, OSError):
         raise InvalidEvent(f"mark-held button value is malformed: {value!r}", code="malformed") from None
-    path = cycle_path(employee_id, quarter)
 
-    def work(uow: Any) -> str:
-        employee, cycle = uow.get(f"employees/{employee_id}"), uow.get(path)
-        lead = uow.get(f"employees/{employee['leadId']}") if employee and employee.get("leadId") else None
-        if employee is None or cycle is None or lead is None:
+    def work(uow: UnitOfWork) -> str:
+        employee = uow.employee(employee_id)
+        lead = uow.employee(employee.lead_id) if employee and employee.lead_id else None
+        if employee is None or lead is None or not uow.cycle_exists(employee_id, quarter):
             return "unknown_review"
-        review = cycle.get("review") or {}
-        if review.get("status") == "held":
+        cycle = uow.cycle(employee_id, quarter)
+        if cycle.review.status == HELD:
             return "already_held"
-        confirmer = {slack_user_of(employee): (employee_id, employee), slack_user_of(lead): (employee["leadId"], lead)}
-        if slack_user_id not in confirmer:
+        confirmer = {employee.slack_user_id: employee, lead.slack_user_id: lead}
+        who = confirmer.get(slack_user_id)
+        if who is None:
             return "not_a_participant"
-        who_id, who = confirmer[slack_user_id]
-        uow.put(path, {"review": {"status": "held", "heldAt": held_at, "heldOn": stockholm_date(held_at).isoformat(),
-                                  "confirmedBy": {"employeeId": who_id, "slackUserId": slack_user_id}}})
-        confirmation = render.held_confirmation(employee.get("language", "sv"), quarter, who["name"],
-                                                stockholm_date(held_at))
+        held_on = stockholm_date(held_at)
+        uow.save_cycle(cycle.held_by(who.employee_id, slack_user_id, held_at, held_on))
+        confirmation = render.held_confirmation(employee.language, quarter, who.name, held_on)
         uow.emit(OutboxMessage(f"review-held:{employee_id}:{quarter.key}",
-                               users=(slack_user_of(employee), slack_user_of(lead)),
+                               users=tuple(u for u in (employee.slack_user_id, lead.slack_user_id) if u),
                                text=confirmation.text, blocks=confirmation.blocks, topic="1:1 held"))
         return "held"
 

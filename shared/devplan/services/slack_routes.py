@@ -1,16 +1,27 @@
-"""The routing table of the Slack endpoint: (kind, name) → one service call."""
+"""The Slack endpoint's routing table: (kind, name) → one service call.
+
+Slack wants an answer within 3 s, so routes do one quick Firestore read or write and return;
+anything slow goes through the outbox.
+"""
 from __future__ import annotations
 
+import logging
+from collections.abc import Mapping
 from typing import Any
 
-from devplan.adapters.cycle_messages import MARK_HELD_ACTION
-from devplan.adapters.slack_inbound import Route, SlackRequest
+from devplan.messages.cycle import MARK_HELD_ACTION
 from devplan.services import reviews
+from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
+from devplan.services.ports import Store
 from devplan.services.slack_accounts import link_account
 
+log = logging.getLogger(__name__)
+# Shown for a command we do not know (yet): Slack would otherwise show the user an error.
+UNKNOWN_COMMAND = "Det här känner jag inte igen ännu."
 
-def routes(store: Any) -> dict[tuple[str, str], Route]:
+
+def routes(store: Store) -> dict[tuple[str, str], SlackRoute]:
     def utveckling(request: SlackRequest) -> dict[str, Any]:
         status = plan_status_for(request.user_id, store)
         return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
@@ -31,3 +42,14 @@ def routes(store: Any) -> dict[tuple[str, str], Route]:
         ("block_actions", MARK_HELD_ACTION): review_mark_held,
         ("event", "team_join"): team_join,
     }
+
+
+def route(request: SlackRequest, table: Mapping[tuple[str, str], SlackRoute]) -> dict[str, Any]:
+    """Dispatch on (kind, name). Unknown commands and actions are answered politely, not 4xx."""
+    if request.kind == "url_verification":
+        return {"challenge": request.payload.get("challenge")}
+    handler = table.get((request.kind, request.name))
+    if handler is None:
+        log.warning("no route for Slack %s %s", request.kind, request.name)
+        return {"response_type": "ephemeral", "text": UNKNOWN_COMMAND} if request.kind == "command" else {}
+    return handler(request)

@@ -1,7 +1,6 @@
 """The message catalog: Swedish first, English second. Pure lookups, no I/O after first load."""
 from __future__ import annotations
 
-from datetime import date
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -10,8 +9,6 @@ import yaml
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
-_MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August",
-              "September", "October", "November", "December")
 
 
 @lru_cache(maxsize=None)
@@ -32,13 +29,6 @@ def entry(language: str, key: str) -> Any:
 
 def text(language: str, key: str, **fields: Any) -> str:
     return entry(language, key).format(**fields)
-
-
-def format_date(language: str, d: date) -> str:
-    if language == "en":
-        return f"{d.day} {_MONTHS_EN[d.month - 1]} {d.year}"
-    from devplan.domain.calendar import format_date_sv
-    return format_date_sv(d)
 
 
 def format_sek(language: str, amount: int) -> str:

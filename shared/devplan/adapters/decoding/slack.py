@@ -1,30 +1,19 @@
-"""Requests from Slack (slash commands, interactivity, Events API): verified, decoded, routed.
+"""Requests from Slack (slash commands, interactivity, Events API): signature verified, decoded.
 
-Slack wants an answer within 3 s, so routes do one quick Firestore read or write and return;
-anything slow goes through the outbox.
+Routing them is the services' table (services/slack_routes.py).
 """
 from __future__ import annotations
 
 import json
-import logging
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import datetime
-from typing import Any, Callable, Mapping
+from typing import Any
 from urllib.parse import parse_qs
 
 from slack_sdk.signature import SignatureVerifier
 
 from devplan.errors import InvalidEvent
-
-log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SlackRequest:
-    kind: str            # "command" | "block_actions" | "view_submission" | "event" | "url_verification"
-    name: str            # "/utveckling", an action_id, a view callback_id, an event type
-    user_id: str
-    payload: dict[str, Any]
+from devplan.services.inputs import SlackRequest
 
 
 def decode_slack_request(headers: Mapping[str, str], body: bytes, *, signing_secret: str,
@@ -76,19 +65,3 @@ class _FixedClock:
 
     def now(self) -> float:
         return self._now.timestamp()
-
-
-Route = Callable[[SlackRequest], dict[str, Any]]
-
-
-def route(request: SlackRequest, routes: Mapping[tuple[str, str], Route]) -> dict[str, Any]:
-    """Dispatch on (kind, name). Unknown commands and actions are answered politely, not 4xx:
-    Slack shows the user an error otherwise."""
-    if request.kind == "url_verification":
-        return {"challenge": request.payload.get("challenge")}
-    handler = routes.get((request.kind, request.name))
-    if handler is None:
-        log.warning("no route for Slack %s %s", request.kind, request.name)
-        return {"response_type": "ephemeral", "text": "Det här känner jag inte igen ännu."} \
-            if request.kind == "command" else {}
-    return handler(request)

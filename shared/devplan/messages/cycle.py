@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from devplan.adapters.catalog import format_date, text
-from devplan.adapters.messages import Rendered, context, header, section
 from devplan.domain.calendar import Quarter
+from devplan.messages.blocks import Rendered, context, header, one_section, section
+from devplan.messages.catalog import text
+from devplan.messages.dates import format_date, quarter_label
 
 # The DM's channel id is only known when the sender opens the conversation, so the huddle
 # link is a token that the sender fills in (services/delivery.py).
@@ -29,7 +30,7 @@ class ReviewFacts:
 
 
 def review_invite(lang: str, facts: ReviewFacts, employee_id: str) -> Rendered:
-    q = facts.quarter.label_sv
+    q = quarter_label(lang, facts.quarter)
     first_name = facts.employee.split()[0]
     known = [text(lang, "review.goal_line", title=g) for g in facts.goals] or [text(lang, "review.goals_none")]
     if facts.revision_deadline:
@@ -59,10 +60,9 @@ def review_invite(lang: str, facts: ReviewFacts, employee_id: str) -> Rendered:
 def line(lang: str, key: str, **fields: Any) -> Rendered:
     """A one-section message (reminders, nudges, confirmations); dates are formatted here."""
     shown = {k: format_date(lang, v) if isinstance(v, date) else v for k, v in fields.items()}
-    body = text(lang, key, **shown)
-    return Rendered(body.replace("*", ""), (section(body),))
+    return one_section(text(lang, key, **shown))
 
 
 def held_confirmation(lang: str, quarter: Quarter, who: str, when: date) -> Rendered:
-    rendered = line(lang, "review.held", quarter=quarter.label_sv, who=who, date=when)
+    rendered = line(lang, "review.held", quarter=quarter_label(lang, quarter), who=who, date=when)
     return Rendered(rendered.text, rendered.blocks + (context(quarter.key),))

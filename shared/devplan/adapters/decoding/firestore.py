@@ -1,0 +1,115 @@
+"""Firestore document events (2nd gen, google.cloud.firestore.document.v1.*) decoded into
+`DocumentChange`, then into the service inputs for employees and the outbox."""
+from __future__ import annotations
+
+import base64
+import binascii
+import string
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any
+
+from google.events.cloud.firestore import DocumentEventData
+
+from devplan.adapters.firestore import mapping
+from devplan.errors import InvalidEvent
+from devplan.services.inputs import EmployeeWritten, OutboxWritten, parse_time
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    """A Firestore document write as the event carries it (raw fields)."""
+    event_id: str
+    event_type: str
+    time: datetime
+    path: str                       # "employees/e2"
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+    after_update_time: Any = None   # the written version; a precondition for the next write
+
+    @property
+    def document_id(self) -> str:
+        return self.path.rsplit("/", 1)[-1]
+
+
+_BASE64_FIRST_BYTES = frozenset((string.ascii_letters + string.digits + "+/").encode())
+
+
+def _protobuf_bytes(data: Any) -> bytes:
+    """Production sends raw protobuf; the emulator sends it base64-encoded. Accept both.
+
+    A DocumentEventData message starts with a field tag (0x0a/0x12/0x1a), never a base64
+    character, so the first byte tells the two apart."""
+    if isinstance(data, str):
+        data = data.encode()
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise InvalidEvent("Firestore event has no protobuf body")
+    if data[0] in _BASE64_FIRST_BYTES:
+        try:
+            return base64.b64decode(data, validate=False)
+        except binascii.Error:
+            raise InvalidEvent("Firestore event body is neither protobuf nor base64") from None
+    return bytes(data)
+
+
+def _value(v: Any) -> Any:
+    kind = v._pb.WhichOneof("value_type")
+    if kind is None or kind == "null_value":
+        return None
+    if kind == "map_value":
+        return {k: _value(x) for k, x in v.map_value.fields.items()}
+    if kind == "array_value":
+        return [_value(x) for x in v.array_value.values]
+    if kind == "timestamp_value":
+        return v.timestamp_value  # proto-plus gives a timezone-aware DatetimeWithNanoseconds
+    if kind == "geo_point_value":
+        return {"latitude": v.geo_point_value.latitude, "longitude": v.geo_point_value.longitude}
+    return getattr(v, kind)
+
+
+def _fields(document: Any) -> dict[str, Any] | None:
+    if not document or not document.name:
+        return None
+    return {k: _value(v) for k, v in document.fields.items()}
+
+
+def decode_document_event(event: Any) -> DocumentChange:
+    """Decode a functions-framework CloudEvent carrying DocumentEventData."""
+    try:
+        payload = DocumentEventData.deserialize(_protobuf_bytes(event.data))
+    except InvalidEvent:
+        raise
+    except Exception as exc:  # protobuf raises DecodeError and friends
+        raise InvalidEvent(f"Firestore event body does not decode: {exc}") from None
+    subject = event.get("subject") or ""
+    if not subject.startswith("documents/"):
+        raise InvalidEvent(f"Firestore event has an unexpected subject: {subject!r}")
+    return DocumentChange(
+        event_id=event["id"],
+        event_type=event["type"],
+        time=parse_time(event["time"], "event time") if event.get("time") else datetime.now(timezone.utc),
+        path=subject.removeprefix("documents/"),
+        before=_fields(payload.old_value),
+        after=_fields(payload.value),
+        after_update_time=payload.value.update_time if payload.value and payload.value.name else None,
+    )
+
+
+def employee_written(event: Any) -> EmployeeWritten:
+    return employee_change(decode_document_event(event))
+
+
+def employee_change(change: DocumentChange) -> EmployeeWritten:
+    employee_id = change.document_id
+    after = mapping.employee_from(employee_id, change.after) if change.after is not None else None
+    return EmployeeWritten(change.event_id, employee_id, after)
+
+
+def outbox_written(event: Any) -> OutboxWritten:
+    return outbox_change(decode_document_event(event))
+
+
+def outbox_change(change: DocumentChange) -> OutboxWritten:
+    entry = mapping.outbox_entry_from(change.document_id, change.after) if change.after is not None else None
+    return OutboxWritten(change.event_id, change.document_id, entry,
+                         change.after_update_time if entry is not None else None)

@@ -1,0 +1,100 @@
+"""Firestore documents, the thin layer under the store: reads, buffered transactional
+writes, queries, preconditions. The in-memory twin in tests/fakes.py answers to the same
+`Documents` protocol, and tests/contract runs the same cases against both."""
+from __future__ import annotations
+
+from typing import Any, Callable, Protocol, Sequence, TypeVar
+
+from google.api_core.exceptions import FailedPrecondition, NotFound
+from google.cloud import firestore
+
+T = TypeVar("T")
+Document = dict[str, Any]
+Filter = tuple[str, str, Any]          # (field path, "==" | "in" | "<", value)
+
+
+class DocumentTransaction(Protocol):
+    def get(self, path: str) -> Document | None: ...
+    def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]: ...
+    def set(self, path: str, data: Document, *, merge: bool) -> None: ...
+
+
+class Documents(Protocol):
+    def run_in_transaction(self, work: Callable[[DocumentTransaction], T]) -> T: ...
+    def get(self, path: str) -> Document | None: ...
+    def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]: ...
+    def query(self, collection: str, filters: Sequence[Filter], *, limit: int | None = None,
+              ids_only: bool = False) -> list[tuple[str, Document]]: ...
+    def snapshot(self, path: str) -> tuple[Document | None, Any]: ...
+    def update_if_unchanged(self, path: str, data: Document, version: Any) -> bool: ...
+    def set(self, path: str, data: Document, *, merge: bool = True) -> None: ...
+
+
+class _FirestoreTransaction:
+    def __init__(self, db: firestore.Client, transaction: firestore.Transaction):
+        self._db, self._tx = db, transaction
+
+    def get(self, path: str) -> Document | None:
+        snap = self._db.document(path).get(transaction=self._tx)
+        return snap.to_dict() if snap.exists else None
+
+    def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]:
+        found: dict[str, Document | None] = dict.fromkeys(paths)
+        for snap in self._tx.get_all([self._db.document(p) for p in dict.fromkeys(paths)]):
+            found[snap.reference.path] = snap.to_dict() if snap.exists else None
+        return found
+
+    def set(self, path: str, data: Document, *, merge: bool) -> None:
+        self._tx.set(self._db.document(path), data, merge=merge)
+
+
+class FirestoreDocuments:
+    def __init__(self, db: firestore.Client):
+        self.db = db
+
+    def run_in_transaction(self, work: Callable[[DocumentTransaction], T]) -> T:
+        """`work` may run several times (Firestore retries contended transactions)."""
+        @firestore.transactional
+        def run(transaction: firestore.Transaction) -> T:
+            return work(_FirestoreTransaction(self.db, transaction))
+
+        return run(self.db.transaction())
+
+    def get(self, path: str) -> Document | None:
+        snap = self.db.document(path).get()
+        return snap.to_dict() if snap.exists else None
+
+    def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]:
+        """One round trip for many documents (a chunk of employees and their cycles)."""
+        found: dict[str, Document | None] = dict.fromkeys(paths)
+        for snap in self.db.get_all([self.db.document(p) for p in dict.fromkeys(paths)]):
+            found[snap.reference.path] = snap.to_dict() if snap.exists else None
+        return found
+
+    def query(self, collection: str, filters: Sequence[Filter], *, limit: int | None = None,
+              ids_only: bool = False) -> list[tuple[str, Document]]:
+        """`ids_only` asks for no fields at all: cheap enough for 10,000 employees."""
+        query: Any = self.db.collection(collection)
+        for field, op, value in filters:
+            query = query.where(filter=firestore.FieldFilter(field, op, value))
+        if limit is not None:
+            query = query.limit(limit)
+        if ids_only:
+            query = query.select([])
+        return [(s.id, {} if ids_only else s.to_dict()) for s in query.stream()]
+
+    def snapshot(self, path: str) -> tuple[Document | None, Any]:
+        snap = self.db.document(path).get()
+        return (snap.to_dict() if snap.exists else None), snap.update_time
+
+    def update_if_unchanged(self, path: str, data: Document, version: Any) -> bool:
+        """One write with a precondition: cheaper than a transaction for a claim."""
+        try:
+            self.db.document(path).update(data, option=self.db.write_option(last_update_time=version))
+            return True
+        except (FailedPrecondition, NotFound):   # changed under us, or gone
+            return False
+
+    def set(self, path: str, data: Document, *, merge: bool = True) -> None:
+        self.db.document(path).set(data, merge=merge)
+

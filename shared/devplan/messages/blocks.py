@@ -1,0 +1,31 @@
+"""Block Kit building blocks and the rendered message: text for notifications, blocks to show."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+Blocks = tuple[dict[str, Any], ...]
+SECTION_LIMIT = 3000   # Slack's limit on one section's text
+
+
+@dataclass(frozen=True)
+class Rendered:
+    text: str
+    blocks: Blocks
+
+
+def section(markdown: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": markdown[:SECTION_LIMIT]}}
+
+
+def header(plain: str) -> dict[str, Any]:
+    return {"type": "header", "text": {"type": "plain_text", "text": plain[:150], "emoji": True}}
+
+
+def context(markdown: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": markdown[:SECTION_LIMIT]}]}
+
+
+def one_section(body: str) -> Rendered:
+    """A message of one section; the notification text without Slack's *bold* marks."""
+    return Rendered(body.replace("*", ""), (section(body),))

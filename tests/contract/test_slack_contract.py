@@ -1,0 +1,61 @@
+"""One contract for Slack as the sender sees it (services/ports.Slack), run against FakeSlack
+and against SlackGateway talking to the Slack stand-in over HTTP."""
+from __future__ import annotations
+
+import time
+import uuid
+
+import pytest
+
+from devplan.errors import PermanentError
+
+
+def email() -> str:
+    return f"{uuid.uuid4().hex[:8]}@innerjourney.se"
+
+
+def test_users_are_found_by_email_and_people_without_an_account_are_none(slack):
+    gateway, add_user = slack
+    address = email()
+    user_id = add_user(address, "Anna Lindqvist")
+    assert gateway.lookup_user_id(address) == user_id
+    assert gateway.lookup_user_id(email()) is None
+
+
+def test_a_group_of_people_always_gets_the_same_conversation(slack):
+    gateway, add_user = slack
+    anna, bo = add_user(email(), "Anna Lindqvist"), add_user(email(), "Bo Kvarnsmyr")
+    pair = gateway.conversation_for((anna, bo))
+    assert pair == gateway.conversation_for((bo, anna))
+    assert gateway.conversation_for((anna,)) not in (pair, gateway.conversation_for((bo,)))
+
+
+def test_mentoring_channels_exist_and_an_unknown_channel_is_a_permanent_error(slack):
+    gateway, _ = slack
+    ids = {name: gateway.channel_id(name) for name in ("general", "dev", "coaching", "finance")}
+    assert len(set(ids.values())) == 4 and gateway.channel_id("#dev") == ids["dev"]
+    with pytest.raises(PermanentError):
+        gateway.channel_id("no-such-channel")
+
+
+def test_a_post_is_found_again_by_its_outbox_id(slack):
+    gateway, add_user = slack
+    channel = gateway.conversation_for((add_user(email(), "Maja Berg"),))
+    since = time.time() - 60
+    ts = gateway.post(channel, "Välkommen!", [{"type": "section", "text": {"type": "mrkdwn", "text": "Hej"}}],
+                      "welcome:maja")
+    assert ts and gateway.find_posted(channel, "welcome:maja", oldest=since) == ts
+    assert gateway.find_posted(channel, "welcome:someone-else", oldest=since) is None
+
+
+def test_inviting_twice_is_fine(slack):
+    gateway, add_user = slack
+    user = add_user(email(), "Erik Holm")
+    dev = gateway.channel_id("dev")
+    gateway.invite(dev, user)
+    gateway.invite(dev, user)
+
+
+def test_the_team_has_an_id_for_huddle_links(slack):
+    gateway, _ = slack
+    assert gateway.team_id()
