@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import sys
+from typing import TextIO
 from datetime import datetime, timezone
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
@@ -23,7 +24,7 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False, default=str)
 
 
-def configure(level: int = logging.INFO, stream=sys.stdout) -> None:
+def configure(level: int = logging.INFO, stream: TextIO = sys.stdout) -> None:
     root = logging.getLogger()
     if any(isinstance(h.formatter, JsonFormatter) for h in root.handlers):
         return

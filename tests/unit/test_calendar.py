@@ -18,7 +18,7 @@ from devplan.domain.calendar import (
     stockholm_date,
 
 )
-from devplan.messages.dates import format_date_sv, quarter_label, weekday_sv
+from devplan.messages.dates import quarter_label, weekday_sv
 
 UTC = timezone.utc
 
@@ -247,18 +247,3 @@ def test_business_days_between_inverts_add_business_days():
             continue
         for n in range(8):
             assert business_days_between(d, add_business_days(d, n)) == n
-
-
-# --- Swedish date text -----------------------------------------------------------
-
-
-def test_format_date_sv():
-    assert format_date_sv(date(2025, 4, 2)) == "2 april 2025"
-    assert format_date_sv(date(2025, 12, 31)) == "31 december 2025"
-    assert format_date_sv(date(2026, 1, 1)) == "1 januari 2026"
-
-
-def test_weekday_sv_covers_the_week():
-    monday = date(2025, 4, 7)
-    names = [weekday_sv(monday + timedelta(days=i)) for i in range(7)]
-    assert names == ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]

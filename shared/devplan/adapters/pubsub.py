@@ -4,15 +4,15 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from google.cloud import pubsub_v1
+from google.cloud.pubsub_v1 import PublisherClient, types
 
 
 class Publisher:
     def __init__(self, project: str):
         self.project = project
         # Fan-out publishes many small messages at once: batch them.
-        self._client = pubsub_v1.PublisherClient(
-            batch_settings=pubsub_v1.types.BatchSettings(max_messages=500, max_latency=0.02))
+        self._client = PublisherClient(
+            batch_settings=types.BatchSettings(max_messages=500, max_latency=0.02))
 
     def publish_many(self, topic: str, messages: list[dict[str, Any]], **attributes: str) -> list[str]:
         """Publish JSON messages and wait until Pub/Sub has them all; returns their ids."""

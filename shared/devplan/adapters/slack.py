@@ -44,7 +44,8 @@ class SlackGateway:
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
         try:
-            return (self._client.api_call(method, json=args) if args else self._client.api_call(method)).data
+            response = self._client.api_call(method, json=args) if args else self._client.api_call(method)
+            return response.data if isinstance(response.data, dict) else {}
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
             status = exc.response.status_code if exc.response is not None else None
@@ -57,7 +58,7 @@ class SlackGateway:
     def lookup_user_id(self, email: str) -> str | None:
         """None while the person has no Slack account (Slack answers users_not_found)."""
         try:
-            return self._call("users.lookupByEmail", email=email)["user"]["id"]
+            return str(self._call("users.lookupByEmail", email=email)["user"]["id"])
         except PermanentError as exc:
             if "users_not_found" in str(exc):
                 return None
@@ -92,7 +93,7 @@ class SlackGateway:
         response = self._call("chat.postMessage", channel=channel, text=text, blocks=blocks or None,
                               unfurl_links=False, metadata={"event_type": OUTBOX_EVENT_TYPE,
                                                             "event_payload": {"outbox_id": outbox_id}})
-        return response["ts"]
+        return str(response["ts"])
 
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None:
         """The ts of an earlier post of this outbox message, if one got through before a crash."""
@@ -104,7 +105,7 @@ class SlackGateway:
                 meta = message.get("metadata") or {}
                 if meta.get("event_type") == OUTBOX_EVENT_TYPE and \
                         (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
-                    return message["ts"]
+                    return str(message["ts"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:
                 return None

@@ -15,6 +15,7 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
+from holidays.countries.sweden import Sweden
 # DE_FACTO exists from holidays 0.88; older versions fail here, loudly, rather
 # than silently treating julafton as a working day.
 from holidays.constants import DE_FACTO, PUBLIC
@@ -97,7 +98,7 @@ class Quarter:
 
 @cache  # Building a holiday table is slow relative to a lookup; years recur constantly.
 def _days_off(year: int) -> holidays.HolidayBase:
-    return holidays.Sweden(
+    return Sweden(
         years=year,
         categories=(PUBLIC, DE_FACTO),
         # Older versions default to listing every Sunday as "Söndag"; weekends

@@ -62,7 +62,8 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
         start_date = None
     if start_date is None:
         problems.append("startDate must be a date YYYY-MM-DD")
-    if problems:
+    if problems or not (isinstance(employee_id, str) and isinstance(name, str) and isinstance(email, str)
+                        and isinstance(role, str) and start_date is not None):
         raise InvalidEvent("employee.onboarded: " + "; ".join(problems), code="invalid_data")
     return NewEmployee(employee_id, name.strip(), email.strip().lower(), role, lead_id or None, start_date)
 

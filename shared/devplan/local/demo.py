@@ -165,7 +165,7 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
                 else ("ej klara" if revision.get("deadline") else "–")
             sent = Counter(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
             reminders = ", ".join(f"{REMINDER_SV[k]}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items()))
-            print(f"  {quarter_label("sv", quarter)}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
+            print(f"  {quarter_label('sv', quarter)}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
                   f" · påminnelser: {reminders or 'inga'}", file=out)
 
 

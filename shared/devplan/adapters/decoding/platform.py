@@ -7,6 +7,7 @@ import json
 from collections.abc import Mapping
 from datetime import datetime
 
+from devplan.adapters.decoding import RequestHeaders
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import PlatformEvent, parse_time
 
@@ -20,7 +21,7 @@ def platform_signature(secret: str, timestamp: str, body: bytes) -> str:
     return "v1=" + mac.hexdigest()
 
 
-def decode_platform_request(headers: Mapping[str, str], body: bytes, *, secret: str, now: datetime) -> PlatformEvent:
+def decode_platform_request(headers: RequestHeaders, body: bytes, *, secret: str, now: datetime) -> PlatformEvent:
     """Check the HMAC signature and the time window, then decode the envelope."""
     if not secret:   # an empty key is a key anyone knows: refuse rather than accept forgeries
         raise InvalidEvent("the webhook secret is not configured (DEVPLAN_PLATFORM_SECRET)", status=503,

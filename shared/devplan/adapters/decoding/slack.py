@@ -10,13 +10,14 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_sdk.signature import SignatureVerifier
+from slack_sdk.signature import Clock, SignatureVerifier
 
+from devplan.adapters.decoding import RequestHeaders
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import SlackRequest
 
 
-def decode_slack_request(headers: Mapping[str, str], body: bytes, *, signing_secret: str,
+def decode_slack_request(headers: RequestHeaders, body: bytes, *, signing_secret: str,
                          now: datetime) -> SlackRequest:
     if not signing_secret:   # an empty key is a key anyone knows
         raise InvalidEvent("the Slack signing secret is not configured", status=503, code="not_configured")
@@ -59,7 +60,7 @@ def _interaction(payload: dict[str, Any]) -> SlackRequest:
     return SlackRequest(kind, name, payload.get("user", {}).get("id", ""), payload)
 
 
-class _FixedClock:
+class _FixedClock(Clock):
     def __init__(self, now: datetime):
         self._now = now
 

@@ -58,7 +58,8 @@ class FirestoreDocuments:
         def run(transaction: firestore.Transaction) -> T:
             return work(_FirestoreTransaction(self.db, transaction))
 
-        return run(self.db.transaction())
+        result: T = run(self.db.transaction())
+        return result
 
     def get(self, path: str) -> Document | None:
         snap = self.db.document(path).get()

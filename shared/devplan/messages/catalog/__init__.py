@@ -13,7 +13,8 @@ DEFAULT_LANGUAGE = "sv"
 
 @lru_cache(maxsize=None)
 def _catalog(language: str) -> dict[str, Any]:
-    return yaml.safe_load((Path(__file__).parent / f"{language}.yaml").read_text(encoding="utf-8"))
+    loaded: dict[str, Any] = yaml.safe_load((Path(__file__).parent / f"{language}.yaml").read_text(encoding="utf-8"))
+    return loaded
 
 
 def entry(language: str, key: str) -> Any:
@@ -28,7 +29,7 @@ def entry(language: str, key: str) -> Any:
 
 
 def text(language: str, key: str, **fields: Any) -> str:
-    return entry(language, key).format(**fields)
+    return str(entry(language, key)).format(**fields)
 
 
 def format_sek(language: str, amount: int) -> str:
