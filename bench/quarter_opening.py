@@ -266,7 +266,7 @@ class HostArrivals:
     outbox latency into the emulator's dispatch and the sender's own work."""
 
     def __init__(self):
-        from devplan.local.function_host import EventFunction
+        from devplan_tools.local.function_host import EventFunction
         self.first: dict[str, float] = {}
         self.events = 0
         self.answer_s: list[float] = []               # the host's own time to answer a delivery
@@ -409,7 +409,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--employees must be at least 2 (a lead and a developer)")
 
     quiet_logs()
-    from devplan.local.stack import LocalStack
+    from devplan_tools.local.stack import LocalStack
     from devplan.services.daily_tick import CHUNK_SIZE
 
     figures: dict = {"employees": n, "chunk_size": CHUNK_SIZE}

@@ -4,7 +4,7 @@ import pytest
 
 from devplan.adapters.events import DocumentChange, PlatformEvent
 from devplan.errors import InvalidEvent
-from devplan.local.timeline import blocks_text
+from devplan_tools.local.timeline import blocks_text
 from devplan.services import delivery, onboarding, platform_events
 from tests.fakes import NOW, FakeSlack, InMemoryStore
 

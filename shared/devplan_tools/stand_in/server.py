@@ -13,7 +13,7 @@ call, Events API delivery, and the ``/_stand-in/...`` control endpoints.
     stand_in.calls()        # or GET {url}/_stand-in/messages
     stand_in.stop()
 
-Standalone: ``python -m devplan.local.slack_stand_in --port 0`` prints its URL.
+Standalone: ``python -m devplan_tools.stand_in.server --port 0`` prints its URL.
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ import urllib.request
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
 
-from devplan.local.slack_workspace import APP_ID, BOT_USER_ID, METHODS, TEAM_ID, SlackError, Workspace
+from devplan_tools.stand_in.workspace import APP_ID, BOT_USER_ID, METHODS, TEAM_ID, SlackError, Workspace
 
 log = logging.getLogger(__name__)
 

@@ -14,13 +14,13 @@ from collections import Counter
 from datetime import date, datetime, time as clock_time, timedelta
 from typing import Any
 
-from devplan import manifest
+from devplan_tools import manifest
 from devplan.adapters.catalog import role_name
 from devplan.domain.calendar import STOCKHOLM, Quarter, format_date_sv, weekday_sv
-from devplan.local import control, platform_client, timeline
-from devplan.local.control import StackClient
-from devplan.local.demo_script import TEAM, YEAR, Day, Person
-from devplan.local.scheduler import fire_times
+from devplan_tools.local import control, platform_client, timeline
+from devplan_tools.local.control import StackClient
+from devplan_tools.demo.script import TEAM, YEAR, Day, Person
+from devplan_tools.local.scheduler import fire_times
 
 EVENT_HOUR, CLICK_HOUR = 10, 14
 REMINDER_SV = {"goal-nudge": "mål snart", "goal-overdue": "mål försenade", "review-reminder": "1:1 påminnelse",
