@@ -25,7 +25,7 @@ from devplan_tools.local.emulators import Emulator, start_emulators
 from devplan_tools.local.function_host import FunctionHost, RetryPolicy
 from devplan_tools.local.processes import free_port
 from devplan_tools.local.scheduler import LocalScheduler
-from devplan_tools.stand_in.server import SlackStandIn
+from devplan_tools.stand_in import SlackStandIn
 from devplan_tools.local.wiring import create_topics_and_push, register_firestore_triggers
 
 log = logging.getLogger("devplan_tools.local")
