@@ -86,6 +86,16 @@ def _tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schedule(args: argparse.Namespace) -> int:
+    """The deployed Cloud Scheduler jobs of the manifest: status, run now, pause, resume."""
+    from devplan_tools import cloud_scheduler
+    try:
+        return cloud_scheduler.command(args.action, args.project, args.region, args.job)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
 def _demo(args: argparse.Namespace) -> int:
     from devplan_tools.demo.run import run_demo
     return run_demo(keep=args.keep)
@@ -109,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     tick.add_argument("--project", help="a Google Cloud project (default: the running local stack)")
     tick.add_argument("--force", action="store_true", help="fan out again even if the day was already done")
     tick.set_defaults(run=_tick)
+    schedule = commands.add_parser("schedule", help="the deployed Cloud Scheduler jobs of the manifest")
+    schedule.add_argument("action", choices=("status", "run", "pause", "resume"),
+                          help="status: schedule, state, last attempt; run: the job's own run now")
+    schedule.add_argument("--project", required=True, help="the Google Cloud project deployed to")
+    schedule.add_argument("--region", help="the jobs' region (default: the manifest's, as Terraform's)")
+    schedule.add_argument("--job", help="one job of the manifest (default: all)")
+    schedule.set_defaults(run=_schedule)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
