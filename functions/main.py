@@ -3,10 +3,9 @@
 What an event handler's errors mean (retry or acknowledge) is decided once, in
 adapters/entry.py; clients come from the composition root, devplan.runtime."""
 from collections.abc import Callable
+from typing import Any
 
 import functions_framework
-from cloudevents.http import CloudEvent
-from flask import Request
 
 from devplan import runtime
 from devplan.adapters.decoding.firestore import employee_written, outbox_written
@@ -18,12 +17,12 @@ from devplan.services import (daily_tick, delivery, onboarding, outbox_sweep, pl
                               slack_routes)
 
 
-def _run(event: CloudEvent, work: Callable[[], object]) -> None:
+def _run(event: Any, work: Callable[[], object]) -> None:
     run_event(event, work, max_age_seconds=runtime.settings().max_event_age_seconds, now=runtime.now())
 
 
 @functions_framework.http
-def platform_webhook(request: Request) -> HttpAnswer:
+def platform_webhook(request: Any) -> HttpAnswer:
     def work() -> dict[str, str]:
         event = decode_platform_request(request.headers, request.get_data(),
                                         secret=runtime.settings().platform_secret, now=runtime.now())
@@ -32,7 +31,7 @@ def platform_webhook(request: Request) -> HttpAnswer:
 
 
 @functions_framework.http
-def slack_events(request: Request) -> HttpAnswer:
+def slack_events(request: Any) -> HttpAnswer:
     def work() -> dict[str, object]:
         slack_request = decode_slack_request(request.headers, request.get_data(),
                                              signing_secret=runtime.settings().slack_signing_secret, now=runtime.now())
@@ -41,28 +40,28 @@ def slack_events(request: Request) -> HttpAnswer:
 
 
 @functions_framework.cloud_event
-def on_employee_written(event: CloudEvent) -> None:
+def on_employee_written(event: Any) -> None:
     _run(event, lambda: onboarding.welcome_new_employee(employee_written(event), runtime.store(), runtime.slack()))
 
 
 @functions_framework.cloud_event
-def send_outbox_message(event: CloudEvent) -> None:
+def send_outbox_message(event: Any) -> None:
     _run(event, lambda: delivery.deliver_change(outbox_written(event), runtime.store(), runtime.slack(),
                                                 runtime.now()))
 
 
 @functions_framework.cloud_event
-def on_daily_tick(event: CloudEvent) -> None:
+def on_daily_tick(event: Any) -> None:
     _run(event, lambda: daily_tick.fan_out(tick_event(event), runtime.store(), runtime.publisher()))
 
 
 @functions_framework.cloud_event
-def on_employee_tick(event: CloudEvent) -> None:
+def on_employee_tick(event: Any) -> None:
     _run(event, lambda: quarterly_cycle.run_chunk(chunk_event(event), runtime.store()))
 
 
 @functions_framework.cloud_event
-def sweep_outbox(event: CloudEvent) -> None:
+def sweep_outbox(event: Any) -> None:
     def work() -> None:
         tick = tick_event(event)
         outbox_sweep.sweep(runtime.store(), runtime.slack(), runtime.now, sweep_id=tick.message_id, as_of=tick.as_of)
@@ -70,5 +69,5 @@ def sweep_outbox(event: CloudEvent) -> None:
 
 
 @functions_framework.cloud_event
-def catch_up_onboarding(event: CloudEvent) -> None:
+def catch_up_onboarding(event: Any) -> None:
     _run(event, lambda: onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), run_id=event["id"]))

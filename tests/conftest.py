@@ -11,8 +11,8 @@ import requests
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    from devplan.local.function_host import RetryPolicy
-    from devplan.local.stack import LocalStack
+    from devplan_tools.local.function_host import RetryPolicy
+    from devplan_tools.local.stack import LocalStack
     # Fast retries keep the retry tests short; the policy's shape is the production one.
     local = LocalStack.start(Path(tmp_path_factory.mktemp("stack")), project="devplan-test",
                              retry=RetryPolicy(first_delay=0.2, max_delay=1.0, max_attempts=5))
@@ -22,7 +22,7 @@ def stack(tmp_path_factory):
 
 @pytest.fixture
 def clean_stack(stack):
-    from devplan.local.emulators import clear_firestore
+    from devplan_tools.local.emulators import clear_firestore
     stack.wait_quiet(timeout=60)
     clear_firestore(stack.firestore.host, stack.project)
     stack.stand_in.reset()

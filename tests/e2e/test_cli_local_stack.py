@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from devplan.local import platform_client
-from devplan.local.processes import group_alive
+from devplan_tools.local import platform_client
+from devplan_tools.local.processes import group_alive
 
 pytestmark = pytest.mark.e2e
-DEVPLAN = [sys.executable, "-m", "devplan.cli"]
+DEVPLAN = [sys.executable, "-m", "devplan_tools.cli"]
 
 
 def test_up_detach_webhook_dm_and_down_leaves_nothing(tmp_path):

@@ -7,7 +7,7 @@ import requests
 from google.cloud import firestore
 from google.events.cloud.firestore import Document, DocumentEventData, MapValue, Value
 
-from devplan.local import platform_client
+from devplan_tools.local import platform_client
 from tests.conftest import posts, wait_for
 
 pytestmark = pytest.mark.e2e

@@ -5,7 +5,7 @@ import pytest
 import requests
 from google.cloud import firestore
 
-from devplan.local import platform_client
+from devplan_tools.local import platform_client
 from tests.conftest import posts, wait_for
 from tests.e2e.test_onboarding_flow import ANNA, BO, onboard_team, send_signed
 

@@ -19,7 +19,7 @@ from slack_sdk.signature import SignatureVerifier
 from werkzeug.serving import make_server
 from werkzeug.wrappers import Request, Response
 
-from devplan.local.slack_stand_in import SlackStandIn
+from devplan_tools.stand_in import SlackStandIn
 
 pytestmark = pytest.mark.integration
 
@@ -331,7 +331,7 @@ def test_team_join_is_delivered_signed(stand_in, events):
 
 
 def test_runs_standalone():
-    process = subprocess.Popen([sys.executable, "-m", "devplan.local.slack_stand_in", "--port", "0"],
+    process = subprocess.Popen([sys.executable, "-m", "devplan_tools.stand_in", "--port", "0"],
                                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
         url = process.stdout.readline().strip()

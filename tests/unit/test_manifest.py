@@ -2,7 +2,7 @@
 import ast
 from pathlib import Path
 
-from devplan import manifest
+from devplan_tools import manifest
 
 ROOT = Path(__file__).resolve().parents[2]
 

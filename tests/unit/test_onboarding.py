@@ -5,7 +5,7 @@ import pytest
 from devplan.adapters.decoding.firestore import DocumentChange, employee_change
 from devplan.services.inputs import PlatformEvent
 from devplan.errors import InvalidEvent
-from devplan.local.timeline import blocks_text
+from devplan_tools.local.timeline import blocks_text
 from devplan.services import delivery, onboarding, platform_events
 from tests.fakes import NOW, FakeSlack, InMemoryStore
 

@@ -54,7 +54,7 @@ def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
     assert cycle["openedOn"] == "2026-04-01" and cycle["revision"] == {"deadline": "2026-04-17", "done": False}
     invite = store.get("outbox/review-invite:anna:2026-Q2")
     assert invite["users"] == ["U_ANNA", "U_BO"]
-    from devplan.local.timeline import blocks_text
+    from devplan_tools.local.timeline import blocks_text
     text = blocks_text(invite["blocks"], "")
     assert "Optimera Firebase" in text and "17 april 2026" in text and "Hinder" in text and "Feedback" in text
     assert "{{huddle_url}}" in text                    # filled in by the sender

@@ -3,9 +3,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from devplan import manifest
-from devplan.local.scheduler import LocalScheduler, fire_times, parse_cron
-from devplan.manifest import Schedule
+from devplan_tools import manifest
+from devplan_tools.local.scheduler import LocalScheduler, fire_times, parse_cron
+from devplan_tools.manifest import Schedule
 
 STHLM = ZoneInfo("Europe/Stockholm")
 

@@ -14,14 +14,13 @@ from collections import Counter
 from datetime import date, datetime, time as clock_time, timedelta
 from typing import Any
 
-from devplan import manifest
-from devplan.messages.catalog import role_name
-from devplan.domain.calendar import STOCKHOLM, Quarter
-from devplan.messages.dates import format_date_sv, quarter_label, weekday_sv
-from devplan.local import control, platform_client, timeline
-from devplan.local.control import StackClient
-from devplan.local.demo_script import TEAM, YEAR, Day, Person
-from devplan.local.scheduler import fire_times
+from devplan_tools import manifest
+from devplan.adapters.catalog import role_name
+from devplan.domain.calendar import STOCKHOLM, Quarter, format_date_sv, weekday_sv
+from devplan_tools.local import control, platform_client, timeline
+from devplan_tools.local.control import StackClient
+from devplan_tools.demo.script import TEAM, YEAR, Day, Person
+from devplan_tools.local.scheduler import fire_times
 
 EVENT_HOUR, CLICK_HOUR = 10, 14
 REMINDER_SV = {"goal-nudge": "mål snart", "goal-overdue": "mål försenade", "review-reminder": "1:1 påminnelse",
@@ -165,7 +164,7 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
                 else ("ej klara" if revision.get("deadline") else "–")
             sent = Counter(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
             reminders = ", ".join(f"{REMINDER_SV[k]}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items()))
-            print(f"  {quarter_label('sv', quarter)}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
+            print(f"  {quarter.label_sv}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
                   f" · påminnelser: {reminders or 'inga'}", file=out)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import requests
 
-from devplan.local.processes import answers_ok, free_port, start_group, stop_group, wait_until
+from devplan_tools.local.processes import answers_ok, free_port, start_group, stop_group, wait_until
 
 INSTALL_HINT = ("The Google Cloud SDK emulators are missing. Install them with\n"
                 "  apt-get install google-cloud-cli google-cloud-cli-firestore-emulator "

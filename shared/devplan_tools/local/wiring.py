@@ -7,7 +7,7 @@ import os
 
 import requests
 
-from devplan.manifest import Manifest
+from devplan_tools.manifest import Manifest
 
 
 def register_firestore_triggers(manifest: Manifest, firestore_host: str, project: str) -> None:

@@ -18,17 +18,17 @@ from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from devplan import manifest as manifest_module
+from devplan_tools import manifest as manifest_module
 from devplan import runtime
-from devplan.local.control import StackClient
-from devplan.local.emulators import Emulator, start_emulators
-from devplan.local.function_host import FunctionHost, RetryPolicy
-from devplan.local.processes import free_port
-from devplan.local.scheduler import LocalScheduler
-from devplan.local.slack_stand_in import SlackStandIn
-from devplan.local.wiring import create_topics_and_push, register_firestore_triggers
+from devplan_tools.local.control import StackClient
+from devplan_tools.local.emulators import Emulator, start_emulators
+from devplan_tools.local.function_host import FunctionHost, RetryPolicy
+from devplan_tools.local.processes import free_port
+from devplan_tools.local.scheduler import LocalScheduler
+from devplan_tools.stand_in import SlackStandIn
+from devplan_tools.local.wiring import create_topics_and_push, register_firestore_triggers
 
-log = logging.getLogger("devplan.local")
+log = logging.getLogger("devplan_tools.local")
 STATE_DIR = Path(".devplan")
 BOT_TOKEN = "xoxb-devplan-local"
 

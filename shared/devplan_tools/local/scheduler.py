@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, Callable
 from zoneinfo import ZoneInfo
 
-from devplan.manifest import Schedule
+from devplan_tools.manifest import Schedule
 
 log = logging.getLogger(__name__)
 _RANGES = ((0, 59), (0, 23), (1, 31), (1, 12), (0, 7))

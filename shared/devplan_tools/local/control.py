@@ -12,7 +12,7 @@ from typing import Any
 
 import requests
 
-from devplan.local.processes import stop_group
+from devplan_tools.local.processes import stop_group
 
 STATE_FILE = Path(".devplan") / "local.json"
 # Chunk outcomes after which no message can be on its way (services/quarterly_cycle.py).
@@ -60,7 +60,7 @@ class StackClient:
             os.environ["PUBSUB_EMULATOR_HOST"] = self.pubsub_host
             from devplan.adapters.pubsub import Publisher
             self._publisher = Publisher(self.project)
-        from devplan import manifest
+        from devplan_tools import manifest
         return self._publisher.publish(manifest.load().function("daily-tick").topic,
                                        {"asOf": as_of.isoformat(), **extra})
 
@@ -132,7 +132,7 @@ def up_detached(timeout: float = 120) -> dict[str, Any]:
     STATE_FILE.parent.mkdir(exist_ok=True)
     log_path = STATE_FILE.parent / "stack.log"
     with open(log_path, "ab") as log:
-        child = subprocess.Popen([sys.executable, "-m", "devplan.cli", "local", "up"], stdout=log,
+        child = subprocess.Popen([sys.executable, "-m", "devplan_tools.cli", "local", "up"], stdout=log,
                                  stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:

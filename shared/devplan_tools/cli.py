@@ -8,7 +8,7 @@ import sys
 import threading
 from pathlib import Path
 
-from devplan.local.emulators import EmulatorsMissing
+from devplan_tools.local.emulators import EmulatorsMissing
 
 STATE_FILE = Path(".devplan") / "local.json"
 
@@ -17,7 +17,7 @@ def _up(args: argparse.Namespace) -> int:
     if args.detach:
         return _up_detached()
     from devplan import logs
-    from devplan.local.stack import LocalStack
+    from devplan_tools.local.stack import LocalStack
     logs.configure()
     stack = LocalStack.start(STATE_FILE.parent)
     stack.start_scheduler()
@@ -32,7 +32,7 @@ def _up(args: argparse.Namespace) -> int:
 
 
 def _up_detached() -> int:
-    from devplan.local import control
+    from devplan_tools.local import control
     try:
         print(json.dumps(control.up_detached(), indent=2))
         return 0
@@ -42,7 +42,7 @@ def _up_detached() -> int:
 
 
 def _down(_: argparse.Namespace) -> int:
-    from devplan.local import control
+    from devplan_tools.local import control
     print("Local stack stopped." if control.down() else "No local stack is up.")
     return 0
 
@@ -50,7 +50,7 @@ def _down(_: argparse.Namespace) -> int:
 def _env(_: argparse.Namespace) -> int:
     """Shell exports of the running stack (`eval "$(devplan local env)"`): WEBHOOK_URL, PLATFORM_SECRET, …"""
     import shlex
-    from devplan.local import control
+    from devplan_tools.local import control
     info = control.running()
     if info is None:
         print("No local stack is up: `devplan local up --detach` starts one.", file=sys.stderr)
@@ -65,9 +65,9 @@ def _tick(args: argparse.Namespace) -> int:
     """Publish a tick for any day: to the running local stack, or to a real project (backfill)."""
     import os
     from datetime import date
-    from devplan import manifest
+    from devplan_tools import manifest
     from devplan.adapters.pubsub import Publisher
-    from devplan.local import control
+    from devplan_tools.local import control
     if args.project:
         os.environ.pop("PUBSUB_EMULATOR_HOST", None)
         project = args.project
@@ -86,8 +86,18 @@ def _tick(args: argparse.Namespace) -> int:
     return 0
 
 
+def _schedule(args: argparse.Namespace) -> int:
+    """The deployed Cloud Scheduler jobs of the manifest: status, run now, pause, resume."""
+    from devplan_tools import cloud_scheduler
+    try:
+        return cloud_scheduler.command(args.action, args.project, args.region, args.job)
+    except ValueError as exc:
+        print(exc, file=sys.stderr)
+        return 2
+
+
 def _demo(args: argparse.Namespace) -> int:
-    from devplan.local.demo import run_demo
+    from devplan_tools.demo.run import run_demo
     return run_demo(keep=args.keep)
 
 
@@ -109,6 +119,13 @@ def main(argv: list[str] | None = None) -> int:
     tick.add_argument("--project", help="a Google Cloud project (default: the running local stack)")
     tick.add_argument("--force", action="store_true", help="fan out again even if the day was already done")
     tick.set_defaults(run=_tick)
+    schedule = commands.add_parser("schedule", help="the deployed Cloud Scheduler jobs of the manifest")
+    schedule.add_argument("action", choices=("status", "run", "pause", "resume"),
+                          help="status: schedule, state, last attempt; run: the job's own run now")
+    schedule.add_argument("--project", required=True, help="the Google Cloud project deployed to")
+    schedule.add_argument("--region", help="the jobs' region (default: the manifest's, as Terraform's)")
+    schedule.add_argument("--job", help="one job of the manifest (default: all)")
+    schedule.set_defaults(run=_schedule)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -20,9 +20,9 @@ from typing import Any, Callable
 
 import functions_framework
 
-from devplan.manifest import Function, Manifest
+from devplan_tools.manifest import Function, Manifest
 
-log = logging.getLogger("devplan.local.host")
+log = logging.getLogger("devplan_tools.local.host")
 FIRESTORE_TRIGGER_PREFIX = "/functions/projects/"
 WORKERS = int(os.environ.get("DEVPLAN_HOST_WORKERS", "16"))   # concurrent events, like instances
 SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"

@@ -1,0 +1,166 @@
+"""A local stand-in for Slack's Web API, for the local stack, integration/e2e tests and the benchmark.
+
+It is a real HTTP server (werkzeug), so code under test talks to it through an
+unmodified ``slack_sdk.WebClient(base_url=f"{stand_in.url}/api/", token=...)``
+and sees Slack's real response shapes, HTTP statuses and error codes.  What a
+workspace *means* lives in workspace.py; this module adds what sits around
+it at Slack's edge: auth, rate limiting, injected faults, the recording of every
+call, Events API delivery, and the ``/_stand-in/...`` control endpoints.
+
+    stand_in = SlackStandIn(rate_limit_per_channel=1).start()
+    client = WebClient(base_url=f"{stand_in.url}/api/", token=stand_in.bot_token)
+    ...
+    stand_in.calls()        # or GET {url}/_stand-in/messages
+    stand_in.stop()
+
+Standalone: ``python -m devplan_tools.stand_in --port 0`` prints its URL.
+
+The parts: web_api.py (the /api/ methods), limits.py (faults, rate limits), delivery.py
+(signed events and clicks to the app); this module holds the server, the shared state and
+the ``/_stand-in/...`` endpoints.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import threading
+
+from werkzeug.serving import make_server
+from werkzeug.wrappers import Request, Response
+
+from devplan_tools.stand_in.delivery import AppDelivery
+from devplan_tools.stand_in.http import QuietHandler, json_response
+from devplan_tools.stand_in.limits import FaultsAndLimits
+from devplan_tools.stand_in.web_api import WebApi
+from devplan_tools.stand_in.workspace import Workspace
+
+MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+
+
+class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
+    def __init__(self, host="127.0.0.1", port=0, *, bot_token="xoxb-local-stand-in",
+                 rate_limit_per_channel: float | None = None, events_url: str | None = None,
+                 signing_secret: str | None = None):
+        self.host, self.port, self.bot_token = host, port, bot_token
+        self.rate_limit_per_channel = rate_limit_per_channel
+        self.events_url, self.signing_secret = events_url, signing_secret
+        self.workspace = Workspace()
+        # One lock serialises every call: the workspace, recording, faults and rate limits
+        # are then consistent without any finer locking (plenty fast for a benchmark).
+        self._lock = threading.RLock()
+        self._calls: list[dict] = []
+        self._seq = 0  # keeps counting across reset() so a client's ?since= stays meaningful
+        self._faults: dict[str, list[dict]] = {}  # method -> queued {"status"/"error", "count"}
+        self._last_post: dict[str, float] = {}  # channel id -> monotonic time of the last accepted post
+        self._server = None
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> "SlackStandIn":
+        self._server = make_server(self.host, self.port, self._wsgi, threaded=True, request_handler=QuietHandler)
+        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-stand-in", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._thread.join(timeout=5)
+            self._server = self._thread = None
+
+    def __enter__(self) -> "SlackStandIn":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        if self._server is None:
+            raise RuntimeError("SlackStandIn is not started")
+        host = "127.0.0.1" if self.host in ("", "0.0.0.0", "::") else self.host  # a wildcard is not dialable
+        return f"http://{host}:{self._server.server_port}"
+
+    def calls(self, since: int = 0) -> list[dict]:
+        with self._lock:
+            return [json.loads(json.dumps(c)) for c in self._calls if c["seq"] > since]  # deep copies
+
+    def add_user(self, email: str, name: str) -> dict:
+        """Returns ``{"ok": True, "user": {...}}`` exactly like POST /_stand-in/users."""
+        with self._lock:
+            user, created = self.workspace.add_user(email, name)
+        if created and self.events_url and self.signing_secret:
+            threading.Thread(target=self._deliver_team_join, args=(user,), daemon=True).start()
+        return {"ok": True, "user": user}
+
+    def reset(self) -> None:
+        """Forget recorded calls, rate-limit state and faults; users, channels and history stay."""
+        with self._lock:
+            self._calls.clear()
+            self._faults.clear()
+            self._last_post.clear()
+
+    def _wsgi(self, environ, start_response):
+        request = Request(environ)
+        path = request.path.rstrip("/")
+        if path.startswith("/api/"):
+            response = self._api(request, path.removeprefix("/api/"))
+        else:
+            route = {("GET", "/_stand-in/health"): lambda r: json_response({"ok": True}),
+                     ("GET", "/_stand-in/messages"): self._get_messages,
+                     ("GET", "/_stand-in/users"): self._get_users,
+                     ("POST", "/_stand-in/users"): self._post_user,
+                     ("POST", "/_stand-in/reset"): lambda r: (self.reset(), json_response({"ok": True}))[1],
+                     ("POST", "/_stand-in/faults"): self._post_fault,
+                     ("POST", "/_stand-in/trigger_ids"): self._post_trigger_id,
+                     ("POST", "/_stand-in/click"): self._post_click}.get((request.method, path))
+            response = route(request) if route else json_response({"ok": False, "error": "not_found"}, 404)
+        return response(environ, start_response)
+
+    def _get_messages(self, request: Request) -> Response:
+        try:
+            since = int(request.args.get("since", 0))
+        except ValueError:
+            return json_response({"ok": False, "error": "invalid_since"}, 400)
+        calls = self.calls(since)
+        messages = [c for c in calls if c["ok"] and c["method"] in MESSAGE_METHODS]
+        return json_response({"ok": True, "calls": calls, "messages": messages})
+
+    def _get_users(self, request: Request) -> Response:
+        with self._lock:
+            return json_response({"ok": True, "users": self.workspace.humans()})
+
+    def _post_user(self, request: Request) -> Response:
+        body = request.get_json(silent=True) or {}
+        email, name = body.get("email"), body.get("name")
+        if not (isinstance(email, str) and "@" in email and isinstance(name, str) and name.strip()):
+            return json_response({"ok": False, "error": "invalid_arguments"}, 400)
+        return json_response(self.add_user(email.strip(), name.strip()))
+
+    def _post_trigger_id(self, request: Request) -> Response:
+        with self._lock:
+            return json_response({"ok": True, "trigger_id": self.workspace.issue_trigger()})
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description="Run the Slack Web API stand-in.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--bot-token", default="xoxb-local-stand-in")
+    parser.add_argument("--rate-limit-per-channel", type=float)
+    parser.add_argument("--events-url")
+    parser.add_argument("--signing-secret")
+    a = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    stand_in = SlackStandIn(a.host, a.port, bot_token=a.bot_token, rate_limit_per_channel=a.rate_limit_per_channel,
+                            events_url=a.events_url, signing_secret=a.signing_secret).start()
+    print(stand_in.url, flush=True)
+    try:
+        threading.Event().wait()
+    except KeyboardInterrupt:
+        stand_in.stop()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""users.*: the workspace's people, looked up by id or by e-mail as Slack does."""
+
+from __future__ import annotations
+
+import datetime
+import time
+from zoneinfo import ZoneInfo
+
+from devplan_tools.stand_in.protocol import APP_ID, BOT_ID, TEAM_ID, TZ, SlackError
+
+
+def user_object(uid: str, email: str | None, real_name: str, *, is_bot: bool = False) -> dict:
+    now = datetime.datetime.now(ZoneInfo(TZ))
+    first, _, last = real_name.partition(" ")
+    profile = {"real_name": real_name, "real_name_normalized": real_name, "display_name": real_name,
+               "display_name_normalized": real_name, "first_name": first, "last_name": last,
+               "title": "", "phone": "", "status_text": "", "status_emoji": "", "team": TEAM_ID}
+    if email:
+        profile["email"] = email
+    if is_bot:
+        profile.update(bot_id=BOT_ID, api_app_id=APP_ID, always_active=True)
+    return {"id": uid, "team_id": TEAM_ID, "name": (email or real_name).split("@")[0].lower(),
+            "deleted": False, "color": "9f69e7", "real_name": real_name, "tz": TZ,
+            "tz_label": "Central European Summer Time" if now.dst() else "Central European Time",
+            "tz_offset": int(now.utcoffset().total_seconds()), "profile": profile,
+            "is_admin": False, "is_owner": False, "is_primary_owner": False, "is_restricted": False,
+            "is_ultra_restricted": False, "is_bot": is_bot, "is_app_user": False,
+            "updated": int(time.time()), "is_email_confirmed": not is_bot}
+
+
+class Users:
+    """Part of Workspace (see workspace.py): owns `users` and `_by_email`."""
+
+    METHODS = ("users.lookupByEmail", "users.info")
+
+    def add_user(self, email: str, name: str) -> tuple[dict, bool]:
+        """Returns (user, created); a known e-mail returns the existing user."""
+        if email.lower() in self._by_email:
+            return self.users[self._by_email[email.lower()]], False
+        uid = f"U{len(self._by_email) + 1:08d}"  # deterministic: U00000001, U00000002, ...
+        self.users[uid] = user_object(uid, email, name)
+        self._by_email[email.lower()] = uid
+        self.conversations["C0GENERAL"]["members"].append(uid)  # like Slack, newcomers land in #general
+        return self.users[uid], True
+
+    def humans(self) -> list[dict]:
+        return [u for u in self.users.values() if not u["is_bot"]]
+
+    def user(self, uid) -> dict:
+        if uid not in self.users:
+            raise SlackError("user_not_found")
+        return self.users[uid]
+
+    def users_lookupByEmail(self, args):
+        uid = self._by_email.get(str(args.get("email") or "").strip().lower())
+        if uid is None:
+            raise SlackError("users_not_found")  # sic: plural, unlike users.info
+        return {"ok": True, "user": self.users[uid]}
+
+    def users_info(self, args):
+        return {"ok": True, "user": self.user(args.get("user"))}
