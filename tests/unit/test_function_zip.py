@@ -71,7 +71,7 @@ def runtime_dependencies() -> list[str]:
 def test_the_zip_holds_main_requirements_and_the_whole_product_and_nothing_else(built):
     archive, _ = built
     names = {n for n in zipfile.ZipFile(archive).namelist() if not n.endswith("/")}
-    assert {"devplan/adapters/catalog/sv.yaml", "devplan/adapters/catalog/en.yaml"} <= product_files()
+    assert {"devplan/messages/catalog/sv.yaml", "devplan/messages/catalog/en.yaml"} <= product_files()
     assert names == {"main.py", "requirements.txt"} | product_files()
     assert not [n for n in names if re.search(r"devplan_tools|^tests/|^bench/|__pycache__|\.pyc$", n)]
 

@@ -15,8 +15,9 @@ from datetime import date, datetime, time as clock_time, timedelta
 from typing import Any
 
 from devplan_tools import manifest
-from devplan.adapters.catalog import role_name
-from devplan.domain.calendar import STOCKHOLM, Quarter, format_date_sv, weekday_sv
+from devplan.domain.calendar import STOCKHOLM, Quarter
+from devplan.messages.catalog import role_name
+from devplan.messages.dates import format_date_sv, quarter_label, weekday_sv
 from devplan_tools.local import control, platform_client, timeline
 from devplan_tools.local.control import StackClient
 from devplan_tools.demo.script import TEAM, YEAR, Day, Person
@@ -164,7 +165,7 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
                 else ("ej klara" if revision.get("deadline") else "–")
             sent = Counter(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
             reminders = ", ".join(f"{REMINDER_SV[k]}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items()))
-            print(f"  {quarter.label_sv}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
+            print(f"  {quarter_label('sv', quarter)}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
                   f" · påminnelser: {reminders or 'inga'}", file=out)
 
 
