@@ -2,6 +2,7 @@
 
 What an event handler's errors mean (retry or acknowledge) is decided once, in
 adapters/entry.py; clients come from the composition root, devplan.runtime."""
+
 from collections.abc import Callable
 from typing import Any
 
@@ -13,8 +14,15 @@ from devplan.adapters.decoding.platform import decode_platform_request
 from devplan.adapters.decoding.pubsub import chunk_event, tick_event
 from devplan.adapters.decoding.slack import decode_slack_request
 from devplan.adapters.entry import HttpAnswer, http_answer, run_event
-from devplan.services import (daily_tick, delivery, onboarding, outbox_sweep, platform_events, quarterly_cycle,
-                              slack_routes)
+from devplan.services import (
+    daily_tick,
+    delivery,
+    onboarding,
+    outbox_sweep,
+    platform_events,
+    quarterly_cycle,
+    slack_routes,
+)
 
 
 def _run(event: Any, work: Callable[[], object]) -> None:
@@ -24,18 +32,25 @@ def _run(event: Any, work: Callable[[], object]) -> None:
 @functions_framework.http
 def platform_webhook(request: Any) -> HttpAnswer:
     def work() -> dict[str, str]:
-        event = decode_platform_request(request.headers, request.get_data(),
-                                        secret=runtime.settings().platform_secret, now=runtime.now())
+        event = decode_platform_request(
+            request.headers, request.get_data(), secret=runtime.settings().platform_secret, now=runtime.now()
+        )
         return {"id": event.id, "status": platform_events.handle(event, runtime.store())}
+
     return http_answer(work)
 
 
 @functions_framework.http
 def slack_events(request: Any) -> HttpAnswer:
     def work() -> dict[str, object]:
-        slack_request = decode_slack_request(request.headers, request.get_data(),
-                                             signing_secret=runtime.settings().slack_signing_secret, now=runtime.now())
+        slack_request = decode_slack_request(
+            request.headers,
+            request.get_data(),
+            signing_secret=runtime.settings().slack_signing_secret,
+            now=runtime.now(),
+        )
         return slack_routes.route(slack_request, slack_routes.routes(runtime.store()))
+
     return http_answer(work)
 
 
@@ -46,8 +61,7 @@ def on_employee_written(event: Any) -> None:
 
 @functions_framework.cloud_event
 def send_outbox_message(event: Any) -> None:
-    _run(event, lambda: delivery.deliver_change(outbox_written(event), runtime.store(), runtime.slack(),
-                                                runtime.now()))
+    _run(event, lambda: delivery.deliver_change(outbox_written(event), runtime.store(), runtime.slack(), runtime.now()))
 
 
 @functions_framework.cloud_event
@@ -65,6 +79,7 @@ def sweep_outbox(event: Any) -> None:
     def work() -> None:
         tick = tick_event(event)
         outbox_sweep.sweep(runtime.store(), runtime.slack(), runtime.now, sweep_id=tick.message_id, as_of=tick.as_of)
+
     _run(event, work)
 
 

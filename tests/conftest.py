@@ -1,5 +1,6 @@
 """Fixtures for the integration and e2e tiers: one local stack per test run (Java starts once),
 tests isolated by clearing Firestore and the Slack stand-in's record between them."""
+
 from __future__ import annotations
 
 import time
@@ -13,9 +14,13 @@ import requests
 def stack(tmp_path_factory):
     from devplan_tools.local.function_host import RetryPolicy
     from devplan_tools.local.stack import LocalStack
+
     # Fast retries keep the retry tests short; the policy's shape is the production one.
-    local = LocalStack.start(Path(tmp_path_factory.mktemp("stack")), project="devplan-test",
-                             retry=RetryPolicy(first_delay=0.2, max_delay=1.0, max_attempts=5))
+    local = LocalStack.start(
+        Path(tmp_path_factory.mktemp("stack")),
+        project="devplan-test",
+        retry=RetryPolicy(first_delay=0.2, max_delay=1.0, max_attempts=5),
+    )
     yield local
     local.stop()
 
@@ -23,6 +28,7 @@ def stack(tmp_path_factory):
 @pytest.fixture
 def clean_stack(stack):
     from devplan_tools.local.emulators import clear_firestore
+
     stack.wait_quiet(timeout=60)
     clear_firestore(stack.firestore.host, stack.project)
     stack.stand_in.reset()

@@ -2,19 +2,21 @@
 under the real store, a Slack that records what it was asked, a publisher that keeps what
 it was given. Each answers to the same port as its real twin (services/ports.py), and
 tests/contract runs the same cases against both."""
+
 from __future__ import annotations
 
 import copy
 import itertools
-from datetime import datetime, timezone
-from typing import Any, Callable, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 from devplan.adapters.firestore.store import Store
 from devplan.errors import PermanentError
 
 T = TypeVar("T")
 
-NOW = datetime(2025, 1, 7, 8, 0, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 7, 8, 0, tzinfo=UTC)
 
 
 def _merge(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
@@ -44,7 +46,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 class MemoryTransaction:
     """Reads from the documents as they are; writes applied when the work returns."""
 
-    def __init__(self, documents: "MemoryDocuments"):
+    def __init__(self, documents: MemoryDocuments):
         self._documents = documents
         self.writes: list[tuple[str, dict[str, Any], bool]] = []
 
@@ -70,7 +72,7 @@ class MemoryDocuments:
     def run_in_transaction(self, work: Callable[[MemoryTransaction], T]) -> T:
         tx = MemoryTransaction(self)
         result = work(tx)
-        for path, data, merge in tx.writes:   # committed only when work returns
+        for path, data, merge in tx.writes:  # committed only when work returns
             self.set(path, data, merge=merge)
         return result
 
@@ -80,10 +82,19 @@ class MemoryDocuments:
     def get_all(self, paths: Sequence[str]) -> dict[str, dict[str, Any] | None]:
         return {p: self.get(p) for p in paths}
 
-    def query(self, collection: str, filters: Sequence[tuple[str, str, Any]], *, limit: int | None = None,
-              ids_only: bool = False) -> list[tuple[str, dict[str, Any]]]:
-        found = [(i, {} if ids_only else copy.deepcopy(d)) for i, d in sorted(self.collection(collection).items())
-                 if all(_OPS[op](_field(d, f), v) for f, op, v in filters)]
+    def query(
+        self,
+        collection: str,
+        filters: Sequence[tuple[str, str, Any]],
+        *,
+        limit: int | None = None,
+        ids_only: bool = False,
+    ) -> list[tuple[str, dict[str, Any]]]:
+        found = [
+            (i, {} if ids_only else copy.deepcopy(d))
+            for i, d in sorted(self.collection(collection).items())
+            if all(_OPS[op](_field(d, f), v) for f, op, v in filters)
+        ]
         return found[:limit] if limit is not None else found
 
     def snapshot(self, path: str) -> tuple[dict[str, Any] | None, int]:
@@ -105,8 +116,9 @@ class MemoryDocuments:
     def collection(self, name: str) -> dict[str, dict[str, Any]]:
         """The documents directly in a collection (not in its subcollections), by id."""
         prefix = name + "/"
-        return {p[len(prefix):]: d for p, d in self.docs.items()
-                if p.startswith(prefix) and "/" not in p[len(prefix):]}
+        return {
+            p[len(prefix) :]: d for p, d in self.docs.items() if p.startswith(prefix) and "/" not in p[len(prefix) :]
+        }
 
 
 class InMemoryStore(Store):
@@ -149,12 +161,12 @@ class FakeSlack:
     """Records posts per channel; users by e-mail; can refuse a channel for good."""
 
     def __init__(self, users: dict[str, str] | None = None):
-        self.users = dict(users or {})               # email → user id
+        self.users = dict(users or {})  # email → user id
         self.posted: list[dict[str, Any]] = []
         self.invited: list[tuple[str, str]] = []
         self.lookups = 0
         self.broken_channels: set[str] = set()
-        self.channels = {"general", "dev", "coaching", "finance"}   # the workspace's public channels
+        self.channels = {"general", "dev", "coaching", "finance"}  # the workspace's public channels
         self._ts = itertools.count(1)
 
     def lookup_user_id(self, email: str) -> str | None:

@@ -1,11 +1,12 @@
 """Structured logs: one JSON object per line, the shape Cloud Logging reads (severity, message)."""
+
 from __future__ import annotations
 
 import json
 import logging
 import sys
+from datetime import UTC, datetime
 from typing import TextIO
-from datetime import datetime, timezone
 
 _RESERVED = set(vars(logging.makeLogRecord({})))
 
@@ -14,7 +15,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry = {
             "severity": record.levelname,
-            "time": datetime.fromtimestamp(record.created, timezone.utc).isoformat(),
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
             "logger": record.name,
             "message": record.getMessage(),
         }

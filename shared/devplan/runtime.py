@@ -3,11 +3,12 @@
 Nothing here touches the network at import (DESIGN §5.4); tests call `reset()` after
 changing the environment.
 """
+
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache
 
 from devplan import logs
@@ -24,7 +25,7 @@ class Settings:
     max_event_age_seconds: int
 
     @classmethod
-    def from_env(cls) -> "Settings":
+    def from_env(cls) -> Settings:
         env = os.environ
         return cls(
             project=env.get("GOOGLE_CLOUD_PROJECT") or env.get("GCLOUD_PROJECT") or "devplan-local",
@@ -39,7 +40,7 @@ class Settings:
 
 
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @lru_cache(maxsize=1)
@@ -54,12 +55,14 @@ def store() -> Store:
 
     from devplan.adapters.firestore.documents import FirestoreDocuments
     from devplan.adapters.firestore.store import Store as RecordStore
+
     return RecordStore(FirestoreDocuments(firestore.Client(project=settings().project)), clock=now)
 
 
 @lru_cache(maxsize=1)
 def slack() -> Slack:
     from devplan.adapters.slack import SlackGateway, web_client
+
     s = settings()
     return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
 
@@ -67,6 +70,7 @@ def slack() -> Slack:
 @lru_cache(maxsize=1)
 def publisher() -> Publisher:
     from devplan.adapters.pubsub import Publisher as PubSubPublisher
+
     return PubSubPublisher(settings().project)
 
 

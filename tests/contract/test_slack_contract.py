@@ -1,5 +1,6 @@
 """One contract for Slack as the sender sees it (services/ports.Slack), run against FakeSlack
 and against SlackGateway talking to the Slack stand-in over HTTP."""
+
 from __future__ import annotations
 
 import time
@@ -42,8 +43,9 @@ def test_a_post_is_found_again_by_its_outbox_id(slack):
     gateway, add_user = slack
     channel = gateway.conversation_for((add_user(email(), "Maja Berg"),))
     since = time.time() - 60
-    ts = gateway.post(channel, "Välkommen!", [{"type": "section", "text": {"type": "mrkdwn", "text": "Hej"}}],
-                      "welcome:maja")
+    ts = gateway.post(
+        channel, "Välkommen!", [{"type": "section", "text": {"type": "mrkdwn", "text": "Hej"}}], "welcome:maja"
+    )
     assert ts and gateway.find_posted(channel, "welcome:maja", oldest=since) == ts
     assert gateway.find_posted(channel, "welcome:someone-else", oldest=since) is None
 

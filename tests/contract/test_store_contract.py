@@ -1,5 +1,6 @@
 """One contract for the store the services use (services/ports.Store), run against the
 in-memory documents and against Firestore on the emulator."""
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -25,6 +26,7 @@ def add(store, *employees):
     def work(uow):
         for e in employees:
             uow.add_employee(e, event_id=f"ev-{e.employee_id}", occurred_at=NOW)
+
     store.atomically(work)
 
 
@@ -61,8 +63,9 @@ def test_nothing_is_written_when_the_work_fails(store):
 def test_an_employee_round_trips_and_later_saves_keep_what_they_do_not_change(store):
     add(store, ANNA, BO)
     assert store.employee("anna") == ANNA and store.employee("nobody") is None
-    goals = GoalPlan(date(2025, 1, 21), (Goal("g1", "Optimera Firebase", "p95 < 200 ms", date(2025, 3, 31)),),
-                     NOW, date(2025, 1, 10))
+    goals = GoalPlan(
+        date(2025, 1, 21), (Goal("g1", "Optimera Firebase", "p95 < 200 ms", date(2025, 3, 31)),), NOW, date(2025, 1, 10)
+    )
     welcomed = replace(ANNA, slack_user_id="U_ANNA", onboarding=WELCOMED, welcomed_at=NOW, goals=goals)
     store.atomically(lambda uow: uow.save_employee(welcomed))
     assert store.employee("anna") == welcomed
@@ -72,8 +75,9 @@ def test_an_employee_round_trips_and_later_saves_keep_what_they_do_not_change(st
 
 
 def test_employees_are_found_by_lead_email_slack_id_and_onboarding(store):
-    erik = replace(ANNA, employee_id="erik", name="Erik Holm", email="erik@innerjourney.se",
-                   onboarding=WAITING_FOR_SLACK)
+    erik = replace(
+        ANNA, employee_id="erik", name="Erik Holm", email="erik@innerjourney.se", onboarding=WAITING_FOR_SLACK
+    )
     add(store, ANNA, BO, erik)
     store.atomically(lambda uow: uow.save_employee(replace(ANNA, slack_user_id="U_ANNA", onboarding=WELCOMED)))
     assert sorted(e.employee_id for e in store.employees_led_by("bo")) == ["anna", "erik"]
@@ -86,16 +90,21 @@ def test_employees_are_found_by_lead_email_slack_id_and_onboarding(store):
 
 def test_a_quarter_cycle_round_trips(store):
     add(store, ANNA)
-    assert store.atomically(lambda uow: (uow.cycle_exists("anna", Q2), uow.cycle("anna", Q2))) == \
-        (False, CycleRecord("anna", Q2))
-    cycle = (CycleRecord("anna", Q2, opened_on=date(2025, 4, 1))
-             .with_reflection("r1", date(2025, 4, 3)).with_reflection("r0", date(2025, 4, 2))
-             .with_goals_revised(date(2025, 4, 8))
-             .held_by("bo", "U_BO", NOW, date(2025, 4, 9))
-             .with_done(["open", "goal-nudge:revision"], date(2025, 4, 10)))
+    assert store.atomically(lambda uow: (uow.cycle_exists("anna", Q2), uow.cycle("anna", Q2))) == (
+        False,
+        CycleRecord("anna", Q2),
+    )
+    cycle = (
+        CycleRecord("anna", Q2, opened_on=date(2025, 4, 1))
+        .with_reflection("r1", date(2025, 4, 3))
+        .with_reflection("r0", date(2025, 4, 2))
+        .with_goals_revised(date(2025, 4, 8))
+        .held_by("bo", "U_BO", NOW, date(2025, 4, 9))
+        .with_done(["open", "goal-nudge:revision"], date(2025, 4, 10))
+    )
     store.atomically(lambda uow: uow.save_cycle(cycle))
     assert store.atomically(lambda uow: (uow.cycle_exists("anna", Q2), uow.cycle("anna", Q2))) == (True, cycle)
-    assert cycle.reflections == 2 and cycle.last_reflection.entry_id == "r1"     # newest by day wins
+    assert cycle.reflections == 2 and cycle.last_reflection.entry_id == "r1"  # newest by day wins
     loaded = store.load(employees=["anna", "ghost"], cycles=[("anna", Q2), ("anna", Q2.next())])
     assert loaded.employee("anna") == ANNA and loaded.employee("ghost") is None
     assert loaded.cycle("anna", Q2) == cycle and loaded.cycle("anna", Q2.next()) is None

@@ -1,8 +1,8 @@
 """The quarterly cycle on the whole local stack: tick → Pub/Sub → fan-out → chunks → outbox → Slack."""
+
 from datetime import date
 
 import pytest
-import requests
 from google.cloud import firestore
 
 from devplan_tools.local import platform_client
@@ -48,14 +48,15 @@ def test_quarter_opening_invites_both_once_and_the_button_records_who_held_it(cl
     assert len(group_posts(clean_stack)) == 1
     # Bo clicks "Markera som genomfört" on 3 April 2025, 10:00 Stockholm.
     bo = clean_stack.stand_in.add_user(BO["email"], BO["name"])["user"]["id"]
-    answer = clean_stack.client().click(bo, invites[0]["channel"], invites[0]["ts"], "review_mark_held",
-                                        action_ts="1743667200.000100")
+    answer = clean_stack.client().click(
+        bo, invites[0]["channel"], invites[0]["ts"], "review_mark_held", action_ts="1743667200.000100"
+    )
     assert answer["ok"], answer
     wait_for(lambda: len(group_posts(clean_stack)) == 2, what="held confirmation")
     review = cycle(clean_stack, "anna")["review"]
     assert review["status"] == "held" and review["heldOn"] == "2025-04-03"
     assert review["confirmedBy"] == {"employeeId": "bo", "slackUserId": bo}
-    tick(clean_stack, date(2025, 4, 16))          # 10 business days later: no 1:1 reminder, it was held
+    tick(clean_stack, date(2025, 4, 16))  # 10 business days later: no 1:1 reminder, it was held
     assert not [p for p in group_posts(clean_stack) if "Påminnelse" in (p["text"] or "")]
 
 
@@ -63,25 +64,42 @@ def test_reminders_once_each_and_out_of_order_ticks_change_nothing(clean_stack):
     onboard_team(clean_stack, BO, ANNA)
     clean_stack.wait_quiet()
     tick(clean_stack, OPENING)
-    tick(clean_stack, date(2025, 4, 11))           # two business days before the 15 April deadline
+    tick(clean_stack, date(2025, 4, 11))  # two business days before the 15 April deadline
     tick(clean_stack, date(2025, 4, 11))
     to_anna = [p["text"] for p in posts(clean_stack, channel_name="DM Anna Lindqvist")]
     assert sum("15 april 2025" in t for t in to_anna) == 1
-    tick(clean_stack, date(2025, 4, 22))           # past the deadline (Easter 18–21 April): the lead is told
-    tick(clean_stack, date(2025, 4, 14))           # a late tick from before: nothing
+    tick(clean_stack, date(2025, 4, 22))  # past the deadline (Easter 18–21 April): the lead is told
+    tick(clean_stack, date(2025, 4, 14))  # a late tick from before: nothing
     to_bo = [p["text"] for p in posts(clean_stack, channel_name="DM Bo Joel Kvarnsmyr")]
     assert sum("har inte satt sina mål" in t for t in to_bo) == 1
-    assert len([t for t in (p["text"] for p in posts(clean_stack, channel_name="DM Anna Lindqvist"))
-                if "15 april 2025" in t]) == 1
+    assert (
+        len(
+            [
+                t
+                for t in (p["text"] for p in posts(clean_stack, channel_name="DM Anna Lindqvist"))
+                if "15 april 2025" in t
+            ]
+        )
+        == 1
+    )
 
 
 def test_fan_out_covers_every_active_employee_in_chunks(clean_stack):
     batch = db(clean_stack).batch()
     for n in range(60):
-        batch.set(db(clean_stack).document(f"employees/x{n:02d}"), {
-            "name": f"Person {n}", "email": f"p{n}@ij.se", "role": "developer", "leadId": None,
-            "startDate": "2024-01-08", "status": "active", "onboarding": {"status": "welcomed"},
-            "slack": {"userId": f"UX{n}"}})
+        batch.set(
+            db(clean_stack).document(f"employees/x{n:02d}"),
+            {
+                "name": f"Person {n}",
+                "email": f"p{n}@ij.se",
+                "role": "developer",
+                "leadId": None,
+                "startDate": "2024-01-08",
+                "status": "active",
+                "onboarding": {"status": "welcomed"},
+                "slack": {"userId": f"UX{n}"},
+            },
+        )
     batch.commit()
     clean_stack.wait_quiet(settle=1.0)
     tick(clean_stack, OPENING)
@@ -96,8 +114,9 @@ def test_malformed_ticks_and_unknown_employees_are_acknowledged_without_writes(c
     clean_stack.publish("devplan-employee-tick", {"employeeIds": "everyone"})
     clean_stack.wait_quiet(settle=1.0)
     assert list(db(clean_stack).collection("ticks").stream()) == []
-    body = platform_client.envelope("journal.reflection_logged", {"employeeId": "ghost", "entryId": "j1",
-                                                                  "occurredAt": "2025-05-02T08:00:00Z"})
+    body = platform_client.envelope(
+        "journal.reflection_logged", {"employeeId": "ghost", "entryId": "j1", "occurredAt": "2025-05-02T08:00:00Z"}
+    )
     answer = send_signed(clean_stack, body)
     assert answer.status_code == 200 and answer.json()["status"] == "unknown_employee"
     assert list(db(clean_stack).collection("processedEvents").stream()) == []
@@ -107,11 +126,16 @@ def test_reflections_stop_the_nudges(clean_stack):
     onboard_team(clean_stack, BO, ANNA)
     clean_stack.wait_quiet()
     tick(clean_stack, OPENING)
-    tick(clean_stack, date(2025, 6, 10))           # 30 June − 21 days: first gentle nudge
-    nudges = lambda: [p for p in posts(clean_stack, channel_name="DM Anna Lindqvist") if "reflektera" in p["text"]]
+    tick(clean_stack, date(2025, 6, 10))  # 30 June − 21 days: first gentle nudge
+
+    def nudges():
+        return [p for p in posts(clean_stack, channel_name="DM Anna Lindqvist") if "reflektera" in p["text"]]
+
     assert len(nudges()) == 1
-    body = platform_client.envelope("journal.reflection_logged", {"employeeId": "anna", "entryId": "j-42",
-                                                                  "occurredAt": "2025-06-11T18:00:00+02:00"})
+    body = platform_client.envelope(
+        "journal.reflection_logged",
+        {"employeeId": "anna", "entryId": "j-42", "occurredAt": "2025-06-11T18:00:00+02:00"},
+    )
     assert send_signed(clean_stack, body).json()["status"] == "accepted"
     tick(clean_stack, date(2025, 6, 17))
     assert len(nudges()) == 1 and cycle(clean_stack, "anna")["reflections"] == 1

@@ -1,18 +1,19 @@
 """The sender's state machine against the real Firestore emulator and the Slack stand-in:
 a crash between Slack's accept and our record is repaired by the retry without a second post."""
+
 import uuid
 
 import pytest
 import requests
 from google.cloud import firestore
 
+from devplan import runtime
 from devplan.adapters.firestore.documents import FirestoreDocuments
 from devplan.adapters.firestore.mapping import outbox_document
 from devplan.adapters.firestore.store import Store
 from devplan.adapters.slack import SlackGateway, web_client
 from devplan.domain.outbox import OutboxMessage
 from devplan.services import delivery
-from devplan import runtime
 
 pytestmark = pytest.mark.integration
 
@@ -51,15 +52,20 @@ def test_crash_after_post_then_retry_posts_once(store, documents, slack, stack):
     assert documents.get("outbox/welcome:crash")["state"] == "sending"
     after_lease = runtime.now() + delivery.LEASE
     assert delivery.deliver("welcome:crash", "event-1", store, slack, after_lease) == "sent"
-    dms = [c for c in stack.stand_in.calls() if c["method"] == "chat.postMessage" and c["channel_name"] == "DM Crash Test"]
+    dms = [
+        c for c in stack.stand_in.calls() if c["method"] == "chat.postMessage" and c["channel_name"] == "DM Crash Test"
+    ]
     assert len(dms) == 1
     assert documents.get("outbox/welcome:crash")["slack"]["ts"] == dms[0]["ts"]
 
 
 def test_rate_limited_channel_is_retried_by_the_client(slack, stack):
     stack.stand_in.reset()
-    requests.post(f"{stack.stand_in.url}/_stand-in/faults",
-                   json={"method": "chat.postMessage", "status": 429, "count": 1}, timeout=5).raise_for_status()
+    requests.post(
+        f"{stack.stand_in.url}/_stand-in/faults",
+        json={"method": "chat.postMessage", "status": 429, "count": 1},
+        timeout=5,
+    ).raise_for_status()
     ts = slack.post(slack.channel_id("general"), "Grattis!", [], "recognition:test")
     assert ts
     statuses = [c["status"] for c in stack.stand_in.calls() if c["method"] == "chat.postMessage"]

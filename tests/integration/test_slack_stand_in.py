@@ -137,8 +137,9 @@ def test_users_lookup_and_registration(stand_in, slack, anna):
     assert e.response["error"] == "users_not_found" and e.response["ok"] is False
     assert error_of(lambda: slack.users_info(user="U99999999")).response["error"] == "user_not_found"
 
-    again = requests.post(f"{stand_in.url}/_stand-in/users",
-                          json={"email": "anna.svensson@innerjourney.se", "name": "Anna S"}).json()
+    again = requests.post(
+        f"{stand_in.url}/_stand-in/users", json={"email": "anna.svensson@innerjourney.se", "name": "Anna S"}
+    ).json()
     assert again == {"ok": True, "user": found}
     listed = requests.get(f"{stand_in.url}/_stand-in/users").json()["users"]
     assert anna["id"] in [u["id"] for u in listed]
@@ -173,7 +174,9 @@ def test_history_window_limit_and_cursor(slack):
     stamps = [slack.chat_postMessage(channel="#general", text=f"m{i}")["ts"] for i in range(5)]
     page = slack.conversations_history(channel="C0GENERAL", oldest=stamps[0], limit=2)
     assert [m["text"] for m in page["messages"]] == ["m4", "m3"] and page["has_more"] is True
-    rest = slack.conversations_history(channel="C0GENERAL", oldest=stamps[0], cursor=page["response_metadata"]["next_cursor"])
+    rest = slack.conversations_history(
+        channel="C0GENERAL", oldest=stamps[0], cursor=page["response_metadata"]["next_cursor"]
+    )
     assert [m["text"] for m in rest["messages"]] == ["m2", "m1"] and rest["has_more"] is False
     window = slack.conversations_history(channel="C0GENERAL", oldest=stamps[1], latest=stamps[3], inclusive=True)
     assert [m["text"] for m in window["messages"]] == ["m3", "m2", "m1"]
@@ -183,17 +186,23 @@ def test_form_encoded_bodies_carry_json_strings(stand_in):
     """Callers that post form bodies send blocks/metadata as JSON strings, as Slack documents."""
     blocks = [{"type": "section", "text": {"type": "mrkdwn", "text": "*hej*"}}]
     metadata = {"event_type": "e", "event_payload": {"n": 1}}
-    answer = requests.post(f"{stand_in.url}/api/chat.postMessage",
-                           headers={"Authorization": f"Bearer {stand_in.bot_token}"},
-                           data={"channel": "#dev", "blocks": json.dumps(blocks), "metadata": json.dumps(metadata)}).json()
+    answer = requests.post(
+        f"{stand_in.url}/api/chat.postMessage",
+        headers={"Authorization": f"Bearer {stand_in.bot_token}"},
+        data={"channel": "#dev", "blocks": json.dumps(blocks), "metadata": json.dumps(metadata)},
+    ).json()
     assert answer["ok"] and answer["message"]["blocks"] == blocks and answer["message"]["metadata"] == metadata
     assert stand_in.calls()[-1]["args"] == {"channel": "#dev", "blocks": blocks, "metadata": metadata}
 
 
 def test_chat_update(slack):
     posted = slack.chat_postMessage(channel="#dev", text="draft")
-    updated = slack.chat_update(channel=posted["channel"], ts=posted["ts"], text="final",
-                                blocks=[{"type": "section", "text": {"type": "plain_text", "text": "final"}}])
+    updated = slack.chat_update(
+        channel=posted["channel"],
+        ts=posted["ts"],
+        text="final",
+        blocks=[{"type": "section", "text": {"type": "plain_text", "text": "final"}}],
+    )
     assert updated["ts"] == posted["ts"] and updated["message"]["text"] == "final"
     newest = slack.conversations_history(channel=posted["channel"], limit=1)["messages"][0]
     assert newest["ts"] == posted["ts"] and newest["text"] == "final" and newest["blocks"][0]["type"] == "section"
@@ -215,8 +224,10 @@ def test_post_message_errors(slack):
 def test_post_ephemeral(slack, anna, bo):
     answer = slack.chat_postEphemeral(channel="#general", user=anna["id"], text="only you")
     assert answer["message_ts"] and "ts" not in answer.data
-    assert error_of(lambda: slack.chat_postEphemeral(channel="#finance", user=anna["id"], text="x")).response[
-        "error"] == "user_not_in_channel"
+    assert (
+        error_of(lambda: slack.chat_postEphemeral(channel="#finance", user=anna["id"], text="x")).response["error"]
+        == "user_not_in_channel"
+    )
 
 
 def test_views_publish_and_open_with_trigger_ids(stand_in, slack, anna):
@@ -229,7 +240,9 @@ def test_views_publish_and_open_with_trigger_ids(stand_in, slack, anna):
     trigger = requests.post(f"{stand_in.url}/_stand-in/trigger_ids").json()["trigger_id"]
     opened = slack.views_open(trigger_id=trigger, view=modal)["view"]
     assert opened["id"].startswith("V") and opened["type"] == "modal" and opened["title"] == modal["title"]
-    assert error_of(lambda: slack.views_open(trigger_id=trigger, view=modal)).response["error"] == "exchanged_trigger_id"
+    assert (
+        error_of(lambda: slack.views_open(trigger_id=trigger, view=modal)).response["error"] == "exchanged_trigger_id"
+    )
     e = error_of(lambda: slack.views_open(trigger_id="123.456.made-up", view=modal))
     assert e.response["error"] == "invalid_trigger_id"
 
@@ -247,8 +260,11 @@ def test_rate_limit_answers_429_and_the_sdk_retries():
         assert int(e.response.headers["Retry-After"]) >= 1
         assert plain.chat_postMessage(channel="#general", text="other channel")["ok"]
 
-        patient = WebClient(base_url=f"{limited.url}/api/", token=limited.bot_token,
-                            retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)])
+        patient = WebClient(
+            base_url=f"{limited.url}/api/",
+            token=limited.bot_token,
+            retry_handlers=[RateLimitErrorRetryHandler(max_retry_count=1)],
+        )
         started = time.monotonic()
         assert patient.chat_postMessage(channel="#dev", text="after waiting")["ok"]
         assert time.monotonic() - started >= 1
@@ -258,8 +274,13 @@ def test_rate_limit_answers_429_and_the_sdk_retries():
 def test_injected_server_errors_are_retried(stand_in, slack):
     fault = {"method": "chat.postMessage", "status": 500, "count": 2}
     assert requests.post(f"{stand_in.url}/_stand-in/faults", json=fault).json() == {"ok": True}
-    retrying = WebClient(base_url=f"{stand_in.url}/api/", token=stand_in.bot_token, retry_handlers=[
-        ServerErrorRetryHandler(max_retry_count=2, interval_calculator=FixedValueRetryIntervalCalculator(0.05))])
+    retrying = WebClient(
+        base_url=f"{stand_in.url}/api/",
+        token=stand_in.bot_token,
+        retry_handlers=[
+            ServerErrorRetryHandler(max_retry_count=2, interval_calculator=FixedValueRetryIntervalCalculator(0.05))
+        ],
+    )
     assert retrying.chat_postMessage(channel="#dev", text="eventually")["ok"]
     assert [c["status"] for c in stand_in.calls()] == [500, 500, 200]
 
@@ -286,11 +307,25 @@ def test_recorded_calls(stand_in, slack, anna, bo):
     first = recorded["calls"][0]
     at = first.pop("at")
     assert at.startswith("20") and first == {
-        "seq": first["seq"], "method": "users.lookupByEmail", "args": {"email": anna["profile"]["email"]},
-        "ok": True, "error": None, "status": 200, "channel": None, "channel_name": None, "ts": None, "text": None}
+        "seq": first["seq"],
+        "method": "users.lookupByEmail",
+        "args": {"email": anna["profile"]["email"]},
+        "ok": True,
+        "error": None,
+        "status": 200,
+        "channel": None,
+        "channel_name": None,
+        "ts": None,
+        "text": None,
+    }
     post = recorded["calls"][1]
     assert post["args"] == {"channel": "#dev", "text": "recorded", "blocks": [{"type": "divider"}]}
-    assert (post["channel"], post["channel_name"], post["ts"], post["text"]) == ("C0DEV", "#dev", posted["ts"], "recorded")
+    assert (post["channel"], post["channel_name"], post["ts"], post["text"]) == (
+        "C0DEV",
+        "#dev",
+        posted["ts"],
+        "recorded",
+    )
     names = [m["channel_name"] for m in recorded["messages"]]
     assert names == ["#dev", "DM Anna Svensson", "group DM Anna Svensson, Bo Kvarnsmyr"]
     failed = recorded["calls"][-1]
@@ -313,8 +348,9 @@ def test_team_join_is_delivered_signed(stand_in, events):
     _, received = events
     while not received.empty():  # deliveries for users added by other tests
         received.get_nowait()
-    user = requests.post(f"{stand_in.url}/_stand-in/users",
-                         json={"email": "cecilia.lund@innerjourney.se", "name": "Cecilia Lund"}).json()["user"]
+    user = requests.post(
+        f"{stand_in.url}/_stand-in/users", json={"email": "cecilia.lund@innerjourney.se", "name": "Cecilia Lund"}
+    ).json()["user"]
     verified, headers, body = received.get(timeout=5)
     assert verified, headers
     envelope = json.loads(body)
@@ -331,8 +367,12 @@ def test_team_join_is_delivered_signed(stand_in, events):
 
 
 def test_runs_standalone():
-    process = subprocess.Popen([sys.executable, "-m", "devplan_tools.stand_in", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "devplan_tools.stand_in", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     try:
         url = process.stdout.readline().strip()
         assert url.startswith("http://127.0.0.1:")

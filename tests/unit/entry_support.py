@@ -1,6 +1,7 @@
 """Shared by the entry-point tests: functions/main.py served by functions-framework's own test
 client, the in-memory fakes injected into the composition root, and requests built from the
 fixtures in tests/fixtures (signed at test time, or replayed as the emulators recorded them)."""
+
 from __future__ import annotations
 
 import base64
@@ -9,8 +10,8 @@ import dataclasses
 import hashlib
 import hmac
 import json
-from datetime import datetime, timedelta, timezone
-from functools import lru_cache
+from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ SLACK_SIGNING_SECRET = "slack-test-signing-secret"
 MAX_EVENT_AGE = 3600
 
 
-@lru_cache(maxsize=None)
+@cache
 def _app(target: str):
     return functions_framework.create_app(target=target, source=str(ROOT / "functions" / "main.py"))
 
@@ -39,6 +40,7 @@ def client(target: str):
 @dataclasses.dataclass
 class Env:
     """What the entry points see through devplan.runtime; `now` can be moved by a test."""
+
     store: InMemoryStore
     slack: FakeSlack
     publisher: FakePublisher
@@ -51,13 +53,20 @@ class Env:
         return set(self.store.collection("outbox"))
 
 
-@pytest.fixture
-def env(monkeypatch) -> Env:
-    now = datetime(2025, 4, 8, 7, 0, 30, tzinfo=timezone.utc)
-    fakes = Env(InMemoryStore(now), FakeSlack({"anna@innerjourney.se": "U_ANNA", "bo@innerjourney.se": "U_BO",
-                                               "erik@innerjourney.se": "U_ERIK"}), FakePublisher(), now)
-    settings = dataclasses.replace(runtime.Settings.from_env(), platform_secret=PLATFORM_SECRET,
-                                   slack_signing_secret=SLACK_SIGNING_SECRET, max_event_age_seconds=MAX_EVENT_AGE)
+def install_fakes(monkeypatch: pytest.MonkeyPatch) -> Env:
+    now = datetime(2025, 4, 8, 7, 0, 30, tzinfo=UTC)
+    fakes = Env(
+        InMemoryStore(now),
+        FakeSlack({"anna@innerjourney.se": "U_ANNA", "bo@innerjourney.se": "U_BO", "erik@innerjourney.se": "U_ERIK"}),
+        FakePublisher(),
+        now,
+    )
+    settings = dataclasses.replace(
+        runtime.Settings.from_env(),
+        platform_secret=PLATFORM_SECRET,
+        slack_signing_secret=SLACK_SIGNING_SECRET,
+        max_event_age_seconds=MAX_EVENT_AGE,
+    )
     monkeypatch.setattr(runtime, "settings", lambda: settings)
     monkeypatch.setattr(runtime, "store", lambda: fakes.store)
     monkeypatch.setattr(runtime, "slack", lambda: fakes.slack)
@@ -68,21 +77,28 @@ def env(monkeypatch) -> Env:
 
 # --- signed HTTP requests ---------------------------------------------------------------------
 
+
 def fixture_bytes(relative: str) -> bytes:
     return (FIXTURES / relative).read_bytes()
 
 
-def platform_headers(body: bytes, now: datetime, *, secret: str = PLATFORM_SECRET,
-                     delivery: str = "delivery-1") -> dict[str, str]:
+def platform_headers(
+    body: bytes, now: datetime, *, secret: str = PLATFORM_SECRET, delivery: str = "delivery-1"
+) -> dict[str, str]:
     """The README's contract: v1=hex(HMAC-SHA256(secret, "{timestamp}.{raw body}"))."""
     timestamp = str(int(now.timestamp()))
     mac = hmac.new(secret.encode(), timestamp.encode() + b"." + body, hashlib.sha256).hexdigest()
-    return {"Content-Type": "application/json", "X-Devplan-Timestamp": timestamp,
-            "X-Devplan-Delivery": delivery, "X-Devplan-Signature": f"v1={mac}"}
+    return {
+        "Content-Type": "application/json",
+        "X-Devplan-Timestamp": timestamp,
+        "X-Devplan-Delivery": delivery,
+        "X-Devplan-Signature": f"v1={mac}",
+    }
 
 
-def slack_headers(body: bytes, now: datetime, content_type: str, *,
-                  secret: str = SLACK_SIGNING_SECRET) -> dict[str, str]:
+def slack_headers(
+    body: bytes, now: datetime, content_type: str, *, secret: str = SLACK_SIGNING_SECRET
+) -> dict[str, str]:
     """Slack's scheme: v0=hex(HMAC-SHA256(signing secret, "v0:{timestamp}:{raw body}"))."""
     timestamp = str(int(now.timestamp()))
     mac = hmac.new(secret.encode(), f"v0:{timestamp}:".encode() + body, hashlib.sha256).hexdigest()
@@ -91,12 +107,13 @@ def slack_headers(body: bytes, now: datetime, content_type: str, *,
 
 # --- recorded trigger requests ------------------------------------------------------------------
 
+
 @dataclasses.dataclass(frozen=True)
 class Recorded:
     path: str
     headers: dict[str, str]
     body: bytes
-    time: datetime          # when the event happened (ce-time / publishTime): the age limit counts from it
+    time: datetime  # when the event happened (ce-time / publishTime): the age limit counts from it
 
 
 def _recorded(source: str, name: str) -> tuple[dict[str, Any], bytes]:

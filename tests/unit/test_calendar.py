@@ -1,7 +1,7 @@
 """Real Swedish calendar facts (checked against the `holidays` library and an almanac)."""
 
 import dataclasses
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pytest
 
@@ -16,11 +16,10 @@ from devplan.domain.calendar import (
     last_business_day,
     next_business_day,
     stockholm_date,
-
 )
 from devplan.messages.dates import quarter_label, weekday_sv
 
-UTC = timezone.utc
+UTC = UTC
 
 
 # --- stockholm_date ------------------------------------------------------------

@@ -6,8 +6,9 @@ import pytest
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import CycleFacts, EmployeeFacts, due_actions, opening_day, revision_deadline
 
-VETERAN = EmployeeFacts("anna", date(2023, 9, 1), has_lead=True, first_goals_deadline=date(2023, 9, 15),
-                        first_goals_set=True)
+VETERAN = EmployeeFacts(
+    "anna", date(2023, 9, 1), has_lead=True, first_goals_deadline=date(2023, 9, 15), first_goals_set=True
+)
 Q2_2026 = Quarter(2026, 2)
 
 
@@ -15,12 +16,15 @@ def kinds(person, quarter, cycle, day):
     return [a.kind for a in due_actions(person, quarter, cycle, day)]
 
 
-@pytest.mark.parametrize("quarter, opening", [
-    (Quarter(2025, 1), date(2025, 1, 2)),    # nyårsdagen
-    (Quarter(2026, 2), date(2026, 4, 1)),    # Easter falls 3–6 April 2026, after the opening
-    (Quarter(2024, 2), date(2024, 4, 2)),    # annandag påsk 1 April 2024
-    (Quarter(2028, 1), date(2028, 1, 3)),    # 1 January on a Saturday
-])
+@pytest.mark.parametrize(
+    "quarter, opening",
+    [
+        (Quarter(2025, 1), date(2025, 1, 2)),  # nyårsdagen
+        (Quarter(2026, 2), date(2026, 4, 1)),  # Easter falls 3–6 April 2026, after the opening
+        (Quarter(2024, 2), date(2024, 4, 2)),  # annandag påsk 1 April 2024
+        (Quarter(2028, 1), date(2028, 1, 3)),  # 1 January on a Saturday
+    ],
+)
 def test_the_quarter_opens_on_its_first_swedish_business_day(quarter, opening):
     assert opening_day(quarter) == opening
     day_before = date.fromordinal(opening.toordinal() - 1)
@@ -37,7 +41,7 @@ def test_revision_deadline_skips_easter_and_epiphany():
 
 
 def test_a_missed_opening_is_caught_up_by_a_later_tick_but_not_on_a_weekend():
-    assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 4)) == []          # Saturday
+    assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 4)) == []  # Saturday
     assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 7)) == ["open_quarter"]
 
 
@@ -60,10 +64,11 @@ def test_someone_starting_after_the_opening_gets_no_opening():
 
 
 def test_goal_nudge_before_the_deadline_then_the_lead_once_after():
-    cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), review_held=True,
-                       done_keys=frozenset({"open"}))
+    cycle = CycleFacts(
+        opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), review_held=True, done_keys=frozenset({"open"})
+    )
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 14)) == []
-    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 15)) == ["goal_nudge"]       # two business days left
+    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 15)) == ["goal_nudge"]  # two business days left
     nudged = replace(cycle, done_keys=cycle.done_keys | {"goal-nudge:revision"})
     assert kinds(VETERAN, Q2_2026, nudged, date(2026, 4, 16)) == []
     assert kinds(VETERAN, Q2_2026, nudged, date(2026, 4, 20)) == ["goal_overdue"]
@@ -73,10 +78,14 @@ def test_goal_nudge_before_the_deadline_then_the_lead_once_after():
 
 
 def test_review_reminder_then_escalation_and_nothing_once_held():
-    cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), revision_done=True,
-                       done_keys=frozenset({"open"}))
+    cycle = CycleFacts(
+        opened_on=date(2026, 4, 1),
+        revision_deadline=date(2026, 4, 17),
+        revision_done=True,
+        done_keys=frozenset({"open"}),
+    )
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 16)) == []
-    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 17)) == ["review_reminder"]   # 10 business days
+    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 17)) == ["review_reminder"]  # 10 business days
     reminded = replace(cycle, done_keys=cycle.done_keys | {"review-reminder"})
     assert kinds(VETERAN, Q2_2026, reminded, date(2026, 4, 20)) == []
     # 20 business days after 1 April 2026 (Easter, 1 May and Kristi himmelsfärd 14 May off).
@@ -88,16 +97,16 @@ def test_review_reminder_then_escalation_and_nothing_once_held():
 
 def test_reflection_nudges_start_three_weeks_before_quarter_end_at_most_weekly():
     cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_done=True, review_held=True, done_keys=frozenset({"open"}))
-    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 6, 8)) == []            # 30 June − 21 days = 9 June
+    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 6, 8)) == []  # 30 June − 21 days = 9 June
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 6, 9)) == ["reflection_nudge"]
     nudged = replace(cycle, last_reflection_nudge=date(2026, 6, 9))
     assert kinds(VETERAN, Q2_2026, nudged, date(2026, 6, 15)) == []
     assert kinds(VETERAN, Q2_2026, nudged, date(2026, 6, 16)) == ["reflection_nudge"]
     assert kinds(VETERAN, Q2_2026, replace(nudged, reflections=1), date(2026, 6, 16)) == []
-    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 6, 19)) == []           # midsommarafton: no nudge
+    assert kinds(VETERAN, Q2_2026, cycle, date(2026, 6, 19)) == []  # midsommarafton: no nudge
 
 
 def test_nothing_for_a_quarter_already_followed_by_the_next_or_for_an_inactive_employee():
     assert kinds(VETERAN, Q2_2026, CycleFacts(next_quarter_opened=True), date(2026, 6, 16)) == []
     assert kinds(replace(VETERAN, active=False), Q2_2026, CycleFacts(), date(2026, 4, 1)) == []
-    assert kinds(VETERAN, Quarter(2026, 1), CycleFacts(), date(2026, 4, 1)) == []   # the day is in another quarter
+    assert kinds(VETERAN, Quarter(2026, 1), CycleFacts(), date(2026, 4, 1)) == []  # the day is in another quarter

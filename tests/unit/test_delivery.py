@@ -12,7 +12,11 @@ from tests.fakes import NOW, FakeSlack, InMemoryStore
 @pytest.fixture
 def store():
     s = InMemoryStore()
-    s.set("outbox/welcome:anna", outbox_document(OutboxMessage("welcome:anna", users=("U1",), text="Hej"), NOW), merge=False)
+    s.set(
+        "outbox/welcome:anna",
+        outbox_document(OutboxMessage("welcome:anna", users=("U1",), text="Hej"), NOW),
+        merge=False,
+    )
     return s
 
 
@@ -52,6 +56,7 @@ def test_a_crash_before_posting_posts_on_retry(store):
     class CrashingSlack(FakeSlack):
         def post(self, *a, **kw):
             raise ConnectionError("network down")
+
     with pytest.raises(ConnectionError):
         delivery.deliver("welcome:anna", "ev1", store, CrashingSlack(), NOW)
     slack = FakeSlack()
@@ -61,6 +66,7 @@ def test_a_crash_before_posting_posts_on_retry(store):
 
 def test_an_expired_lease_is_taken_over_by_any_event(store):
     from datetime import timedelta
+
     slack = FakeSlack()
     crash_after_posting(store, slack)
     later = NOW + delivery.LEASE + timedelta(seconds=1)
@@ -79,21 +85,27 @@ def test_a_permanent_slack_error_marks_the_message_failed(store):
 
 def test_the_trigger_ignores_our_own_state_writes(store):
     slack = FakeSlack()
-    sent = outbox_change(DocumentChange("ev9", "written", NOW, "outbox/welcome:anna", None,
-                                        {**store.get("outbox/welcome:anna"), "state": "sent"}))
+    sent = outbox_change(
+        DocumentChange(
+            "ev9", "written", NOW, "outbox/welcome:anna", None, {**store.get("outbox/welcome:anna"), "state": "sent"}
+        )
+    )
     assert delivery.deliver_change(sent, store, slack, NOW) == "nothing_to_do"
     assert slack.posted == []
 
 
 def test_the_daily_sweep_finishes_a_message_left_sending_by_a_crash_without_posting_twice(store):
     from datetime import timedelta
+
     from devplan.services import outbox_sweep
+
     slack = FakeSlack()
     store.set("outbox/fresh", outbox_document(OutboxMessage("fresh", users=("U2",), text="Ny"), NOW), merge=False)
-    crash_after_posting(store, slack)      # posted, then the instance died
+    crash_after_posting(store, slack)  # posted, then the instance died
     later = NOW + timedelta(hours=2)
-    store.set("outbox/fresh", {"createdAt": later})                        # not stale yet: left alone
+    store.set("outbox/fresh", {"createdAt": later})  # not stale yet: left alone
     from datetime import date
+
     assert outbox_sweep.sweep(store, slack, lambda: later, sweep_id="t0", as_of=date(2025, 1, 11)) == {}  # Saturday
     assert outbox_sweep.sweep(store, slack, lambda: later, sweep_id="tick-1", as_of=date(2025, 1, 13)) == {"sent": 1}
     assert [p["outbox_id"] for p in slack.posted] == ["welcome:anna"]
@@ -111,6 +123,7 @@ def test_a_stale_copy_in_the_event_falls_back_to_a_fresh_read(store):
 
 def test_one_failing_message_does_not_hold_up_the_sweep(store):
     from datetime import date, timedelta
+
     from devplan.errors import TransientError as Transient
     from devplan.services import outbox_sweep
 
@@ -120,7 +133,9 @@ def test_one_failing_message_does_not_hold_up_the_sweep(store):
                 raise Transient("slack conversations.open: 503")
             return super().conversation_for(users)
 
-    store.set("outbox/a-broken", outbox_document(OutboxMessage("a-broken", users=("U_DOWN",), text="x"), NOW), merge=False)
+    store.set(
+        "outbox/a-broken", outbox_document(OutboxMessage("a-broken", users=("U_DOWN",), text="x"), NOW), merge=False
+    )
     slack, later = FlakySlack(), NOW + timedelta(hours=2)
     outcome = outbox_sweep.sweep(store, slack, lambda: later, sweep_id="t", as_of=date(2025, 1, 13))
     assert outcome == {"still_failing": 1, "sent": 1}

@@ -1,21 +1,30 @@
 """The HTTP entry points of functions/main.py (platform_webhook, slack_events), called in-process
 through functions-framework's test client with signed, production-shaped requests."""
+
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import quote
 
 import pytest
 
 from tests.fixtures.documents import ANNA
-from tests.unit.entry_support import client, env, fixture_bytes, platform_headers, slack_headers  # noqa: F401
+from tests.unit.entry_support import client, fixture_bytes, platform_headers, slack_headers
 
-ENTRY_POINTS = {"platform_webhook", "slack_events"}   # test_every_manifest_function_is_tested reads this
+ENTRY_POINTS = {"platform_webhook", "slack_events"}  # test_every_manifest_function_is_tested reads this
 ONBOARDED = fixture_bytes("platform/employee_onboarded.json")
 FORM, JSON = "application/x-www-form-urlencoded", "application/json"
-BO = {"name": "Bo Joel Kvarnsmyr", "email": "bo@innerjourney.se", "role": "project_lead", "leadId": None,
-      "startDate": "2025-01-02", "status": "active", "language": "sv", "onboarding": {"status": "welcomed"}}
+BO = {
+    "name": "Bo Joel Kvarnsmyr",
+    "email": "bo@innerjourney.se",
+    "role": "project_lead",
+    "leadId": None,
+    "startDate": "2025-01-02",
+    "status": "active",
+    "language": "sv",
+    "onboarding": {"status": "welcomed"},
+}
 
 
 def post_platform(env, body: bytes, headers: dict[str, str] | None = None):
@@ -24,11 +33,12 @@ def post_platform(env, body: bytes, headers: dict[str, str] | None = None):
 
 # --- platform_webhook -----------------------------------------------------------------------------
 
+
 def test_an_accepted_onboarding_stores_the_employee(env):
     response = post_platform(env, ONBOARDED)
     assert response.status_code == 200
     assert response.get_json() == {"ok": True, "id": "evt-anna-onboarded", "status": "accepted"}
-    assert env.store.docs["employees/anna"] == ANNA     # what the recorded Firestore event carries
+    assert env.store.docs["employees/anna"] == ANNA  # what the recorded Firestore event carries
     assert "processedEvents/platform:evt-anna-onboarded" in env.store.docs
 
 
@@ -67,13 +77,16 @@ def _signed(env, body):
     return platform_headers(body, env.now)
 
 
-@pytest.mark.parametrize("body, headers, status, error", [
-    (ONBOARDED, _unsigned, 401, "unsigned"),
-    (ONBOARDED, _bad_signature, 401, "bad_signature"),
-    (ONBOARDED, _stale, 401, "stale_signature"),
-    (b'{"id": "evt-9", "type": "employee.onboarded", ', _signed, 400, "malformed"),
-    (ONBOARDED.replace(b'"employee.onboarded"', b'"employee.promoted"'), _signed, 422, "unknown_type"),
-])
+@pytest.mark.parametrize(
+    "body, headers, status, error",
+    [
+        (ONBOARDED, _unsigned, 401, "unsigned"),
+        (ONBOARDED, _bad_signature, 401, "bad_signature"),
+        (ONBOARDED, _stale, 401, "stale_signature"),
+        (b'{"id": "evt-9", "type": "employee.onboarded", ', _signed, 400, "malformed"),
+        (ONBOARDED.replace(b'"employee.onboarded"', b'"employee.promoted"'), _signed, 422, "unknown_type"),
+    ],
+)
 def test_refused_requests_answer_4xx_json_and_write_nothing(env, body, headers, status, error):
     env.store.docs["employees/bo"] = dict(BO)
     before = env.snapshot()
@@ -85,7 +98,7 @@ def test_refused_requests_answer_4xx_json_and_write_nothing(env, body, headers, 
 
 # --- slack_events -------------------------------------------------------------------------------
 
-ANNA_SLACK, BO_SLACK = "U07L2ANNA", "U07L2BOKV"     # the user ids in tests/fixtures/slack/*
+ANNA_SLACK, BO_SLACK = "U07L2ANNA", "U07L2BOKV"  # the user ids in tests/fixtures/slack/*
 
 
 def post_slack(env, body: bytes, content_type: str, headers: dict[str, str] | None = None):
@@ -99,9 +112,12 @@ def interaction(name: str) -> bytes:
 
 def seed_team(env) -> None:
     env.store.docs["employees/bo"] = {**BO, "slack": {"userId": BO_SLACK}}
-    env.store.docs["employees/anna"] = {**ANNA, "slack": {"userId": ANNA_SLACK},
-                                        "onboarding": {"status": "welcomed"},
-                                        "goals": {"deadline": "2025-01-21", "quarter": "2025-Q1"}}
+    env.store.docs["employees/anna"] = {
+        **ANNA,
+        "slack": {"userId": ANNA_SLACK},
+        "onboarding": {"status": "welcomed"},
+        "goals": {"deadline": "2025-01-21", "quarter": "2025-Q1"},
+    }
 
 
 def test_the_slash_command_answers_the_askers_plan_ephemerally(env):
@@ -122,11 +138,16 @@ def test_url_verification_answers_the_challenge(env):
     assert env.store.docs == {}
 
 
-@pytest.mark.parametrize("headers, error", [
-    ({"Content-Type": FORM}, "unsigned"),
-    ({"Content-Type": FORM, "X-Slack-Request-Timestamp": "1744095630", "X-Slack-Signature": "v0=" + "0" * 64},
-     "bad_signature"),
-])
+@pytest.mark.parametrize(
+    "headers, error",
+    [
+        ({"Content-Type": FORM}, "unsigned"),
+        (
+            {"Content-Type": FORM, "X-Slack-Request-Timestamp": "1744095630", "X-Slack-Signature": "v0=" + "0" * 64},
+            "bad_signature",
+        ),
+    ],
+)
 def test_requests_not_signed_by_slack_are_refused_with_401_json(env, headers, error):
     seed_team(env)
     before = env.snapshot()
@@ -142,8 +163,13 @@ def test_a_signature_with_another_secret_is_refused(env):
 
 
 def test_team_join_links_the_waiting_employee(env):
-    env.store.docs["employees/erik"] = {**ANNA, "name": "Erik Holm", "email": "erik@innerjourney.se",
-                                        "role": "funding_manager", "onboarding": {"status": "waiting_for_slack"}}
+    env.store.docs["employees/erik"] = {
+        **ANNA,
+        "name": "Erik Holm",
+        "email": "erik@innerjourney.se",
+        "role": "funding_manager",
+        "onboarding": {"status": "waiting_for_slack"},
+    }
     response = post_slack(env, fixture_bytes("slack/event_team_join.json"), JSON)
     assert response.status_code == 200 and response.get_json() == {"ok": True, "linked": 1}
     assert env.store.docs["employees/erik"]["slack"] == {"userId": "U07L9ERIK"}
@@ -151,13 +177,17 @@ def test_team_join_links_the_waiting_employee(env):
 
 def test_the_mark_held_click_marks_the_1_1_held(env):
     seed_team(env)
-    env.store.docs["cycles/anna:2025-Q2"] = {"employeeId": "anna", "quarter": "2025-Q2", "openedOn": "2025-04-01",
-                                             "review": {"status": "invited", "invitedOn": "2025-04-01"}}
+    env.store.docs["cycles/anna:2025-Q2"] = {
+        "employeeId": "anna",
+        "quarter": "2025-Q2",
+        "openedOn": "2025-04-01",
+        "review": {"status": "invited", "invitedOn": "2025-04-01"},
+    }
     response = post_slack(env, interaction("block_actions_mark_held"), FORM)
     assert response.status_code == 200 and response.get_json() == {"ok": True, "outcome": "held"}
     review = env.store.docs["cycles/anna:2025-Q2"]["review"]
     assert review["status"] == "held" and review["heldOn"] == "2025-04-08"
-    assert review["heldAt"] == datetime(2025, 4, 8, 7, 0, 12, 483920, tzinfo=timezone.utc)
+    assert review["heldAt"] == datetime(2025, 4, 8, 7, 0, 12, 483920, tzinfo=UTC)
     assert review["confirmedBy"] == {"employeeId": "bo", "slackUserId": BO_SLACK}
     assert "review-held:anna:2025-Q2" in env.outbox()
     again = post_slack(env, interaction("block_actions_mark_held"), FORM)

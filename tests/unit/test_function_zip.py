@@ -1,5 +1,6 @@
 """The function zip, built exactly as cloudbuild.yaml's `package` step builds it, holds the product
 only (main.py, the devplan package, requirements.txt) and runs from itself alone."""
+
 from __future__ import annotations
 
 import ast
@@ -33,6 +34,7 @@ def package_script() -> str:
             return "$"
         assert match.group(1) == "SHORT_SHA", f"the package step uses ${match.group(1)}: teach this test"
         return SHA
+
     return re.sub(r"\$\$|\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?", substitute, step["args"][1])
 
 
@@ -44,12 +46,13 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
     for name in ("functions", "shared", "tests", "bench"):
         shutil.copytree(ROOT / name, work / name, ignore=shutil.ignore_patterns(".pytest_cache"))
     shutil.copy(ROOT / "pyproject.toml", work / "pyproject.toml")
-    stray = work / "shared" / "devplan" / "__pycache__"      # as a checkout that ran the unit tests has
+    stray = work / "shared" / "devplan" / "__pycache__"  # as a checkout that ran the unit tests has
     stray.mkdir(exist_ok=True)
     (stray / "runtime.cpython-311.pyc").write_bytes(b"")
     env = {**os.environ, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"}
-    result = subprocess.run(["bash", "-ceu", package_script()], cwd=work, env=env, capture_output=True, text=True,
-                            timeout=120)
+    result = subprocess.run(
+        ["bash", "-ceu", package_script()], cwd=work, env=env, capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     archive = work / "build" / f"devplan-{SHA}.zip"
     unpacked = tmp_path_factory.mktemp("unpacked")
@@ -60,8 +63,11 @@ def built(tmp_path_factory) -> tuple[Path, Path]:
 
 def product_files() -> set[str]:
     source = ROOT / "shared" / "devplan"
-    return {f"devplan/{p.relative_to(source).as_posix()}" for p in source.rglob("*")
-            if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"}
+    return {
+        f"devplan/{p.relative_to(source).as_posix()}"
+        for p in source.rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
+    }
 
 
 def runtime_dependencies() -> list[str]:
@@ -121,11 +127,18 @@ def test_main_imports_from_the_zip_alone_and_loads_no_tooling(built):
     _, unpacked = built
     # -I: no PYTHONPATH, no user site, no cwd; the venv's site-packages still come (with the
     # editable install's path to shared/ at their end), so the unpacked zip goes first.
-    probe = ("import json, sys; sys.path.insert(0, sys.argv[1]); import main; "
-             "print(json.dumps({n: getattr(m, '__file__', None) for n, m in sys.modules.items()"
-             " if n.split('.')[0] in ('devplan', 'devplan_tools')}))")
-    result = subprocess.run([sys.executable, "-I", "-c", probe, str(unpacked)], capture_output=True, text=True,
-                            timeout=120, cwd=unpacked.parent)
+    probe = (
+        "import json, sys; sys.path.insert(0, sys.argv[1]); import main; "
+        "print(json.dumps({n: getattr(m, '__file__', None) for n, m in sys.modules.items()"
+        " if n.split('.')[0] in ('devplan', 'devplan_tools')}))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-I", "-c", probe, str(unpacked)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=unpacked.parent,
+    )
     assert result.returncode == 0, result.stderr
     loaded = json.loads(result.stdout.splitlines()[-1])
     assert "devplan.runtime" in loaded

@@ -5,10 +5,11 @@ string literals quoted ('"x"'), expressions as '${...}', blocks as lists of dict
 '__is_block__'/'__comments__' keys; `_normalise` reduces that to plain values (older versions
 already give unquoted literals, so the same assertions hold there).
 """
+
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +26,7 @@ KNOWN_KINDS = ("http", "firestore", "pubsub")
 
 
 # --- reading ------------------------------------------------------------------------------------
+
 
 def _unquote(value: str) -> str:
     if len(value) >= 2 and value[0] == '"' and value[-1] == '"':
@@ -49,7 +51,7 @@ def expr(value: Any) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-@lru_cache(maxsize=None)
+@cache
 def parsed(path: Path) -> dict[str, Any]:
     with path.open(encoding="utf-8") as handle:
         return _normalise(hcl2.load(handle))
@@ -112,13 +114,17 @@ def the_function_resource() -> dict[str, Any]:
 
 def event_trigger_for(kind: str) -> dict[str, Any]:
     """The dynamic event_trigger block enabled only for manifest functions of `kind`."""
-    matching = [block for block in dynamic_blocks(the_function_resource(), "event_trigger")
-                if f'kind == "{kind}"' in expr(block["for_each"])]
+    matching = [
+        block
+        for block in dynamic_blocks(the_function_resource(), "event_trigger")
+        if f'kind == "{kind}"' in expr(block["for_each"])
+    ]
     assert len(matching) == 1, f"expected one event_trigger for {kind} functions, found {len(matching)}"
     return only(matching[0]["content"])
 
 
 # --- syntax -------------------------------------------------------------------------------------
+
 
 def test_the_expected_tf_files_exist():
     assert {p.name for p in TF_FILES} >= {"main.tf", "variables.tf", "outputs.tf", "versions.tf"}
@@ -131,6 +137,7 @@ def test_tf_file_parses(path):
 
 
 # --- (a) the manifest drives everything ---------------------------------------------------------
+
 
 def test_manifest_is_read_with_yamldecode_exactly_once():
     assert expr(locals_()["manifest"]) == 'yamldecode(file("${path.module}/functions.yaml"))'
@@ -160,8 +167,9 @@ def test_functions_come_from_for_each_over_the_manifest():
 
 
 def test_schedules_and_topics_come_from_for_each_over_the_manifest():
-    assert re.search(r"for (\w+) in try\(local\.manifest\.schedules, \[\]\) : \1\.name =>",
-                     expr(locals_()["schedules"]))
+    assert re.search(
+        r"for (\w+) in try\(local\.manifest\.schedules, \[\]\) : \1\.name =>", expr(locals_()["schedules"])
+    )
     jobs = resources_of("google_cloud_scheduler_job")
     job = only(list(jobs.values()))
     assert expr(job["for_each"]) == "local.schedules"
@@ -201,20 +209,26 @@ def test_no_function_schedule_or_topic_of_the_manifest_is_named_in_terraform():
 
 # --- (b) each trigger kind has its handler ------------------------------------------------------
 
+
 def test_every_trigger_kind_in_the_manifest_is_one_terraform_handles():
     kinds = {trigger_kind(f) for f in manifest()["functions"]}
     unknown = kinds - set(KNOWN_KINDS)
     assert not unknown, f"no Terraform handler for trigger kind(s) {sorted(unknown)}"
-    precondition = " ".join(expr(p["condition"]) for p in
-                            only(the_function_resource()["lifecycle"])["precondition"])
+    precondition = " ".join(expr(p["condition"]) for p in only(the_function_resource()["lifecycle"])["precondition"])
     assert all(f'"{k}"' in precondition for k in KNOWN_KINDS)
 
 
 def _handles_http():
-    assert re.fullmatch(r'\{for (\w+), (\w+) in local\.functions : \1 => \2 if \2\.kind == "http"\}',
-                        expr(locals_()["http_functions"]))
-    public = only([b for b in resources_of("google_cloud_run_service_iam_member").values()
-                   if expr(b["for_each"]) == "local.http_functions"])
+    assert re.fullmatch(
+        r'\{for (\w+), (\w+) in local\.functions : \1 => \2 if \2\.kind == "http"\}', expr(locals_()["http_functions"])
+    )
+    public = only(
+        [
+            b
+            for b in resources_of("google_cloud_run_service_iam_member").values()
+            if expr(b["for_each"]) == "local.http_functions"
+        ]
+    )
     assert public["role"] == "roles/run.invoker" and public["member"] == "allUsers"
     assert expr(public["service"]) == "google_cloudfunctions2_function.function[each.key].name"
     assert expr(public["location"]) == "local.region"
@@ -264,8 +278,11 @@ def test_manifest_uses_trigger_kinds_terraform_knows():
 
 
 def test_retry_maps_to_the_event_trigger_retry_policy():
-    assert re.search(r'retry_policy = try\((\w+)\.retry, false\) \? "RETRY_POLICY_RETRY" : '
-                     r'"RETRY_POLICY_DO_NOT_RETRY"', expr(locals_()["functions"]))
+    assert re.search(
+        r'retry_policy = try\((\w+)\.retry, false\) \? "RETRY_POLICY_RETRY" : '
+        r'"RETRY_POLICY_DO_NOT_RETRY"',
+        expr(locals_()["functions"]),
+    )
     for kind in ("firestore", "pubsub"):
         trigger = event_trigger_for(kind)
         assert expr(trigger["retry_policy"]) == "event_trigger.value.retry_policy"
@@ -280,6 +297,7 @@ def test_only_event_functions_ask_for_retries():
 
 # --- (c) Firestore TTL --------------------------------------------------------------------------
 
+
 def test_processed_events_expire_at_has_a_ttl_policy():
     from devplan.adapters.firestore import mapping
 
@@ -292,6 +310,7 @@ def test_processed_events_expire_at_has_a_ttl_policy():
 
 
 # --- runtime identity, secrets and environment --------------------------------------------------
+
 
 def _env_names_read_by_the_code() -> set[str]:
     source = (ROOT / "shared" / "devplan" / "runtime.py").read_text(encoding="utf-8")
@@ -322,8 +341,10 @@ def test_secrets_and_environment_match_what_the_code_reads():
 
 
 def test_service_accounts_have_the_roles_they_need():
-    assert expr(only(the_function_resource()["service_config"])["service_account_email"]) == \
-        "google_service_account.functions.email"
+    assert (
+        expr(only(the_function_resource()["service_config"])["service_account_email"])
+        == "google_service_account.functions.email"
+    )
     members = resources_of("google_project_iam_member")
     roles = {name: set(re.findall(r'"(roles/[\w.]+)"', expr(body["for_each"]))) for name, body in members.items()}
     assert roles["functions"] == {"roles/datastore.user", "roles/pubsub.publisher"}
@@ -334,14 +355,23 @@ def test_service_accounts_have_the_roles_they_need():
 
 def test_variables_and_outputs():
     variables = blocks_by_label(_merged("variable"))
-    assert {"project_id", "region", "firestore_location", "source_bucket", "source_object",
-            "platform_secret_id", "slack_signing_secret_id", "slack_bot_token_id"} <= set(variables)
+    assert {
+        "project_id",
+        "region",
+        "firestore_location",
+        "source_bucket",
+        "source_object",
+        "platform_secret_id",
+        "slack_signing_secret_id",
+        "slack_bot_token_id",
+    } <= set(variables)
     versions = only(_merged("terraform"))
     google = only(versions["required_providers"])["google"]
     assert google["source"] == "hashicorp/google" and ">= 5" in google["version"]
 
 
 # --- (d) Cloud Build ----------------------------------------------------------------------------
+
 
 def cloudbuild() -> dict[str, Any]:
     return yaml.safe_load(CLOUDBUILD.read_text(encoding="utf-8"))

@@ -1,4 +1,5 @@
 """The manifest, functions/main.py and Terraform must agree (DESIGN §2)."""
+
 import ast
 from pathlib import Path
 
@@ -14,8 +15,11 @@ def entry_points_in_main() -> dict[str, str]:
     for node in tree.body:
         if isinstance(node, ast.FunctionDef):
             for deco in node.decorator_list:
-                if isinstance(deco, ast.Attribute) and isinstance(deco.value, ast.Name) \
-                        and deco.value.id == "functions_framework":
+                if (
+                    isinstance(deco, ast.Attribute)
+                    and isinstance(deco.value, ast.Name)
+                    and deco.value.id == "functions_framework"
+                ):
                     found[node.name] = deco.attr
     return found
 
@@ -37,7 +41,9 @@ def test_names_are_unique_and_topics_are_subscribed_or_scheduled():
 
 def test_the_webhook_contract_lists_exactly_the_event_types_handled():
     import yaml
+
     from devplan.services import platform_events
+
     spec = yaml.safe_load((ROOT / "infra" / "webhook.openapi.yaml").read_text())
     body = spec["paths"]["/platform-webhook"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     assert set(body["discriminator"]["mapping"]) == set(platform_events.HANDLERS)

@@ -1,4 +1,5 @@
 """The messages floor: both languages say everything, dates read as people write them."""
+
 from __future__ import annotations
 
 import string
@@ -42,10 +43,17 @@ def test_dates_weekdays_and_quarters_in_both_languages():
     assert format_date_sv(date(2025, 4, 2)) == format_date("sv", date(2025, 4, 2)) == "2 april 2025"
     assert format_date("en", date(2025, 4, 2)) == "2 April 2025"
     assert format_date("sv", date(2026, 1, 1)) == "1 januari 2026"
-    assert format_date("xx", date(2025, 12, 31)) == "31 december 2025"      # unknown language: Swedish
+    assert format_date("xx", date(2025, 12, 31)) == "31 december 2025"  # unknown language: Swedish
     monday = date(2025, 3, 31)
-    assert [weekday_sv(monday + timedelta(days=i)) for i in range(7)] == \
-        ["måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"]
+    assert [weekday_sv(monday + timedelta(days=i)) for i in range(7)] == [
+        "måndag",
+        "tisdag",
+        "onsdag",
+        "torsdag",
+        "fredag",
+        "lördag",
+        "söndag",
+    ]
     assert weekday("en", monday) == "Monday"
     assert quarter_label("sv", Quarter(2025, 2)) == quarter_label("en", Quarter(2025, 2)) == "Q2 2025"
 

@@ -3,16 +3,28 @@ from datetime import date
 import pytest
 
 from devplan.adapters.decoding.firestore import DocumentChange, employee_change
-from devplan.services.inputs import PlatformEvent
 from devplan.errors import InvalidEvent
-from devplan_tools.local.timeline import blocks_text
 from devplan.services import delivery, onboarding, platform_events
+from devplan.services.inputs import PlatformEvent
+from devplan_tools.local.timeline import blocks_text
 from tests.fakes import NOW, FakeSlack, InMemoryStore
 
-ANNA = {"employeeId": "anna", "name": "Anna Lindqvist", "email": "Anna@InnerJourney.se", "role": "developer",
-        "leadId": "bo", "startDate": "2025-01-07"}
-BO = {"employeeId": "bo", "name": "Bo Joel Kvarnsmyr", "email": "bo@innerjourney.se", "role": "project_lead",
-      "leadId": None, "startDate": "2025-01-02"}
+ANNA = {
+    "employeeId": "anna",
+    "name": "Anna Lindqvist",
+    "email": "Anna@InnerJourney.se",
+    "role": "developer",
+    "leadId": "bo",
+    "startDate": "2025-01-07",
+}
+BO = {
+    "employeeId": "bo",
+    "name": "Bo Joel Kvarnsmyr",
+    "email": "bo@innerjourney.se",
+    "role": "project_lead",
+    "leadId": None,
+    "startDate": "2025-01-02",
+}
 
 
 def platform_event(data, event_id="evt-1", kind="employee.onboarded"):
@@ -20,18 +32,20 @@ def platform_event(data, event_id="evt-1", kind="employee.onboarded"):
 
 
 def change_of(store, path, event_id):
-    return employee_change(DocumentChange(event_id, "google.cloud.firestore.document.v1.written", NOW, path, None,
-                                          store.get(path)))
+    return employee_change(
+        DocumentChange(event_id, "google.cloud.firestore.document.v1.written", NOW, path, None, store.get(path))
+    )
 
 
 def onboard(store, slack, data, event_id):
     platform_events.handle(platform_event(data, event_id), store)
-    return onboarding.welcome_new_employee(change_of(store, f"employees/{data['employeeId']}", "fs-" + event_id),
-                                           store, slack)
+    return onboarding.welcome_new_employee(
+        change_of(store, f"employees/{data['employeeId']}", "fs-" + event_id), store, slack
+    )
 
 
 def deliver_all(store, slack):
-    for message_id, doc in list(store.collection("outbox").items()):
+    for message_id in list(store.collection("outbox")):
         delivery.deliver(message_id, "ev-" + message_id, store, slack, NOW)
 
 
@@ -84,7 +98,7 @@ def test_onboarding_sets_deadline_welcomes_invites_and_tells_the_lead(store, sla
 
 
 def test_a_lead_is_welcomed_into_every_mentoring_channel_with_the_team_listed(store, slack):
-    platform_events.handle(platform_event(ANNA, "e-anna"), store)   # the report arrives first
+    platform_events.handle(platform_event(ANNA, "e-anna"), store)  # the report arrives first
     onboard(store, slack, BO, "e-bo")
     deliver_all(store, slack)
     assert {c for c, u in slack.invited if u == "U_BO"} == {"C-dev", "C-coaching", "C-finance"}
@@ -95,24 +109,39 @@ def test_each_trigger_event_and_each_later_write_changes_nothing_more(store, sla
     onboard(store, slack, BO, "e-bo")
     onboard(store, slack, ANNA, "e-anna")
     outbox_before = dict(store.collection("outbox"))
-    change = change_of(store, "employees/anna", "fs-e-anna")          # the same event again
+    change = change_of(store, "employees/anna", "fs-e-anna")  # the same event again
     assert onboarding.welcome_new_employee(change, store, slack) == "nothing_to_do"
-    stale = employee_change(DocumentChange("fs-other", "written", NOW, "employees/anna", None,
-                                           {**store.get("employees/anna"), "onboarding": {"status": "pending"}}))
+    stale = employee_change(
+        DocumentChange(
+            "fs-other",
+            "written",
+            NOW,
+            "employees/anna",
+            None,
+            {**store.get("employees/anna"), "onboarding": {"status": "pending"}},
+        )
+    )
     assert onboarding.welcome_new_employee(stale, store, slack) == "nothing_to_do"  # out of order
     assert store.collection("outbox") == outbox_before
 
 
 def test_without_a_slack_account_the_lead_is_told_and_the_welcome_waits(store, slack):
     onboard(store, slack, BO, "e-bo")
-    erik = {**ANNA, "employeeId": "erik", "name": "Erik Holm", "email": "erik@innerjourney.se",
-            "role": "funding_manager", "startDate": "2025-02-03"}
+    erik = {
+        **ANNA,
+        "employeeId": "erik",
+        "name": "Erik Holm",
+        "email": "erik@innerjourney.se",
+        "role": "funding_manager",
+        "startDate": "2025-02-03",
+    }
     assert onboard(store, slack, erik, "e-erik") == "waiting_for_slack"
     assert store.get("employees/erik")["goals"]["deadline"] == "2025-02-17"
     assert "outbox/welcome:erik" not in store.docs
     assert "outbox/lead-notice:no-slack:erik" in store.docs
     # Slack reports the new account (team_join): the stored id lets the next trigger welcome.
     from devplan.services.slack_accounts import link_account
+
     assert link_account("erik@innerjourney.se", "U_ERIK", store) == 1
     assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-2"), store, slack) == "welcomed"
     assert "outbox/welcome:erik" in store.docs and store.get("employees/erik")["goals"]["deadline"] == "2025-02-17"
@@ -120,6 +149,7 @@ def test_without_a_slack_account_the_lead_is_told_and_the_welcome_waits(store, s
 
 def test_first_goal_deadline_counts_swedish_business_days():
     from devplan.domain.goals import first_goal_deadline
+
     # Start on Friday 2025-12-19: julafton, juldagen, annandag jul, nyårsafton, nyårsdagen and
     # trettondedag jul are skipped → ten business days later is Monday 2026-01-12.
     assert first_goal_deadline(date(2025, 12, 19)) == date(2026, 1, 12)
@@ -133,29 +163,37 @@ def test_waiting_for_slack_writes_nothing_more(store, slack):
     erik = {**ANNA, "employeeId": "erik", "email": "erik@innerjourney.se"}
     onboard(store, slack, erik, "e-erik")
     versions = dict(store.versions)
-    assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-again"), store, slack) \
+    assert (
+        onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-again"), store, slack)
         == "waiting_for_slack"
-    assert {p: v for p, v in store.versions.items() if not p.startswith("processedEvents/")} == \
-        {p: v for p, v in versions.items() if not p.startswith("processedEvents/")}
+    )
+    assert {p: v for p, v in store.versions.items() if not p.startswith("processedEvents/")} == {
+        p: v for p, v in versions.items() if not p.startswith("processedEvents/")
+    }
 
 
 def test_a_missed_team_join_and_a_trigger_that_gave_up_are_caught_up_daily(store, slack):
     onboard(store, slack, BO, "e-bo")
     erik = {**ANNA, "employeeId": "erik", "name": "Erik Holm", "email": "erik@innerjourney.se"}
     onboard(store, slack, erik, "e-erik")
-    platform_events.handle(platform_event(ANNA, "e-anna"), store)      # its trigger never succeeded
+    platform_events.handle(platform_event(ANNA, "e-anna"), store)  # its trigger never succeeded
     assert onboarding.catch_up(store, slack, NOW, run_id="d1") == {"still_waiting": 1, "welcomed": 1}
     assert store.get("employees/anna")["onboarding"]["status"] == "welcomed"
-    slack.users["erik@innerjourney.se"] = "U_ERIK"           # the account exists, team_join was lost
+    slack.users["erik@innerjourney.se"] = "U_ERIK"  # the account exists, team_join was lost
     assert onboarding.catch_up(store, slack, NOW, run_id="d2") == {"linked": 1}
     assert store.get("employees/erik")["slack"] == {"userId": "U_ERIK"}
     assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-3"), store, slack) == "welcomed"
 
 
-@pytest.mark.parametrize("bad", [
-    {**ANNA, "employeeId": ".."}, {**ANNA, "employeeId": "__x__"}, {**ANNA, "employeeId": "a/b"},
-    {**ANNA, "leadId": 7},
-])
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {**ANNA, "employeeId": ".."},
+        {**ANNA, "employeeId": "__x__"},
+        {**ANNA, "employeeId": "a/b"},
+        {**ANNA, "leadId": 7},
+    ],
+)
 def test_ids_firestore_cannot_take_are_refused_up_front(store, bad):
     with pytest.raises(InvalidEvent):
         platform_events.handle(platform_event(bad), store)

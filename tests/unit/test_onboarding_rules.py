@@ -1,13 +1,14 @@
 """Onboarding decided as a pure function (domain/onboarding.py), like the cycle's rules."""
+
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
 from devplan.domain.goals import GoalPlan
 from devplan.domain.onboarding import decide, goal_deadline
 
-NOW = datetime(2025, 1, 7, 8, tzinfo=timezone.utc)
+NOW = datetime(2025, 1, 7, 8, tzinfo=UTC)
 ANNA = Employee("anna", "Anna Lindqvist", "anna@innerjourney.se", "developer", "bo", date(2025, 1, 7))
 
 
@@ -15,8 +16,10 @@ def test_a_new_employee_with_slack_is_welcomed_invited_and_their_lead_told():
     decision = decide(ANNA, slack_user_id="U_ANNA", lead_slack_user_id="U_BO", now=NOW)
     assert decision.outcome == WELCOMED
     assert [(a.kind, a.outbox_id, a.to) for a in decision.actions] == [
-        ("welcome", "welcome:anna", "U_ANNA"), ("channel_invite", "invite:dev:anna", "U_ANNA"),
-        ("lead_notice_new", "lead-notice:new-employee:anna", "U_BO")]
+        ("welcome", "welcome:anna", "U_ANNA"),
+        ("channel_invite", "invite:dev:anna", "U_ANNA"),
+        ("lead_notice_new", "lead-notice:new-employee:anna", "U_BO"),
+    ]
     saved = decision.employee
     assert saved.onboarding == WELCOMED and saved.slack_user_id == "U_ANNA" and saved.welcomed_at == NOW
     assert saved.goals.deadline == date(2025, 1, 21) == goal_deadline(ANNA)
@@ -45,5 +48,6 @@ def test_the_welcomed_and_the_unknown_are_left_alone():
 
 def test_a_deadline_once_set_stands():
     set_earlier = Employee(**{**ANNA.__dict__, "goals": GoalPlan(deadline=date(2025, 2, 3)), "onboarding": PENDING})
-    assert decide(set_earlier, slack_user_id="U", lead_slack_user_id=None, now=NOW).employee.goals.deadline == \
-        date(2025, 2, 3)
+    assert decide(set_earlier, slack_user_id="U", lead_slack_user_id=None, now=NOW).employee.goals.deadline == date(
+        2025, 2, 3
+    )

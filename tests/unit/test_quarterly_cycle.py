@@ -1,21 +1,29 @@
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
-from devplan.services.inputs import EmployeeChunk, PlatformEvent, Tick
 from devplan.services import daily_tick, delivery, journal, quarterly_cycle, reviews
+from devplan.services.inputs import EmployeeChunk, PlatformEvent, Tick
 from tests.fakes import FakePublisher, FakeSlack, InMemoryStore
 
 OPENING = date(2026, 4, 1)
 
 
 def employee(name, *, lead="bo", start="2025-09-01", slack=None, goals_set=True):
-    doc = {"name": name, "email": f"{name.lower()}@ij.se", "role": "developer", "leadId": lead,
-           "startDate": start, "status": "active", "language": "sv",
-           "goals": {"deadline": "2025-09-15", "items": [{"goalId": "g1", "title": "Optimera Firebase"}]},
-           "slack": {"userId": slack or f"U_{name.upper()}"}, "onboarding": {"status": "welcomed"}}
+    doc = {
+        "name": name,
+        "email": f"{name.lower()}@ij.se",
+        "role": "developer",
+        "leadId": lead,
+        "startDate": start,
+        "status": "active",
+        "language": "sv",
+        "goals": {"deadline": "2025-09-15", "items": [{"goalId": "g1", "title": "Optimera Firebase"}]},
+        "slack": {"userId": slack or f"U_{name.upper()}"},
+        "onboarding": {"status": "welcomed"},
+    }
     if goals_set:
-        doc["goals"]["setAt"] = datetime(2025, 9, 10, tzinfo=timezone.utc)
+        doc["goals"]["setAt"] = datetime(2025, 9, 10, tzinfo=UTC)
     return doc
 
 
@@ -55,10 +63,11 @@ def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
     invite = store.get("outbox/review-invite:anna:2026-Q2")
     assert invite["users"] == ["U_ANNA", "U_BO"]
     from devplan_tools.local.timeline import blocks_text
+
     text = blocks_text(invite["blocks"], "")
     assert "Optimera Firebase" in text and "17 april 2026" in text and "Hinder" in text and "Feedback" in text
-    assert "{{huddle_url}}" in text                    # filled in by the sender
-    assert "outbox/review-invite:bo:2026-Q2" not in store.docs     # the project lead has no lead
+    assert "{{huddle_url}}" in text  # filled in by the sender
+    assert "outbox/review-invite:bo:2026-Q2" not in store.docs  # the project lead has no lead
     before = dict(store.docs)
     assert quarterly_cycle.run_chunk(chunk(OPENING, "bo", "anna"), store) == {"nothing_due": 2}
     assert store.docs == before
@@ -67,7 +76,7 @@ def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
 def test_sender_fills_the_huddle_link(store):
     quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
     slack = FakeSlack()
-    delivery.deliver("review-invite:anna:2026-Q2", "ev", store, slack, datetime.now(timezone.utc))
+    delivery.deliver("review-invite:anna:2026-Q2", "ev", store, slack, datetime.now(UTC))
     assert "https://app.slack.com/huddle/T_TEST/G-U_ANNA-U_BO" in str(slack.posted[0]["blocks"])
 
 
@@ -81,8 +90,13 @@ def test_ticks_out_of_order_send_nothing_stale(store):
 
 
 def reflection(entry, employee_id="anna", event_id=None, when="2026-06-10T09:00:00+02:00"):
-    return PlatformEvent(event_id or f"ev-{entry}", "journal.reflection_logged", datetime.now(timezone.utc),
-                         {"employeeId": employee_id, "entryId": entry, "occurredAt": when}, "d")
+    return PlatformEvent(
+        event_id or f"ev-{entry}",
+        "journal.reflection_logged",
+        datetime.now(UTC),
+        {"employeeId": employee_id, "entryId": entry, "occurredAt": when},
+        "d",
+    )
 
 
 def test_a_logged_reflection_stops_the_nudges(store):
@@ -104,8 +118,13 @@ def test_a_reflection_for_an_unknown_employee_writes_nothing(store):
 
 def test_goals_set_mark_the_revision_done(store):
     quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
-    event = PlatformEvent("g-1", "goals.set", datetime(2026, 4, 8, 10, tzinfo=timezone.utc),
-                          {"employeeId": "anna", "goals": [{"goalId": "g2", "title": "Leda API-delprojektet"}]}, "d")
+    event = PlatformEvent(
+        "g-1",
+        "goals.set",
+        datetime(2026, 4, 8, 10, tzinfo=UTC),
+        {"employeeId": "anna", "goals": [{"goalId": "g2", "title": "Leda API-delprojektet"}]},
+        "d",
+    )
     assert journal.set_goals(event, store) == "accepted"
     assert store.get("cycles/anna:2026-Q2")["revision"]["done"] is True
     assert store.get("employees/anna")["goals"]["items"][0]["title"] == "Leda API-delprojektet"
@@ -114,7 +133,7 @@ def test_goals_set_mark_the_revision_done(store):
 
 def test_mark_held_by_a_participant_once_and_no_reminder_after(store):
     quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
-    ts = str(datetime(2026, 4, 9, 13, 30, tzinfo=timezone.utc).timestamp())
+    ts = str(datetime(2026, 4, 9, 13, 30, tzinfo=UTC).timestamp())
     assert reviews.mark_held("anna|2026-Q2", "U_STRANGER", ts, store) == "not_a_participant"
     assert reviews.mark_held("anna|2026-Q2", "U_BO", ts, store) == "held"
     assert reviews.mark_held("anna|2026-Q2", "U_ANNA", ts, store) == "already_held"
@@ -126,10 +145,10 @@ def test_mark_held_by_a_participant_once_and_no_reminder_after(store):
 def test_without_a_slack_account_the_opening_waits_and_happens_once_the_account_exists(store):
     store.docs["employees/anna"]["slack"] = {}
     assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"waiting_for_slack": 1}
-    assert store.get("cycles/anna:2026-Q2") is None            # nothing recorded as done
+    assert store.get("cycles/anna:2026-Q2") is None  # nothing recorded as done
     store.set("employees/anna", {"slack": {"userId": "U_ANNA"}})
     assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 2), "anna"), store) == {"open_quarter": 1}
-    assert store.get("cycles/anna:2026-Q2")["revision"]["deadline"] == "2026-04-17"   # from the opening day
+    assert store.get("cycles/anna:2026-Q2")["revision"]["deadline"] == "2026-04-17"  # from the opening day
     assert store.get("outbox/review-invite:anna:2026-Q2")["users"] == ["U_ANNA", "U_BO"]
 
 
@@ -140,17 +159,25 @@ def test_first_goal_reminders_are_sent_once_even_across_a_quarter_boundary():
     new["goals"] = {"deadline": "2026-03-24", "items": []}
     store.set("employees/anna", new)
     assert "goal_overdue" in str(quarterly_cycle.run_chunk(chunk(date(2026, 3, 25), "anna"), store))
-    assert "goal_overdue" in str(quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store))   # new quarter, same obligation
+    assert "goal_overdue" in str(
+        quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    )  # new quarter, same obligation
     told = [p for p in store.docs if p.startswith("outbox/goal-overdue:first")]
     assert told == ["outbox/goal-overdue:first:anna"]
 
 
 def test_late_older_goals_and_reflections_do_not_replace_newer_ones(store):
     def goals(event_id, hour, title):
-        return PlatformEvent(event_id, "goals.set", datetime(2026, 4, 8, hour, tzinfo=timezone.utc),
-                             {"employeeId": "anna", "goals": [{"goalId": event_id, "title": title}]}, "d")
+        return PlatformEvent(
+            event_id,
+            "goals.set",
+            datetime(2026, 4, 8, hour, tzinfo=UTC),
+            {"employeeId": "anna", "goals": [{"goalId": event_id, "title": title}]},
+            "d",
+        )
+
     assert journal.set_goals(goals("g-new", 10, "Nyare mål"), store) == "accepted"
-    assert journal.set_goals(goals("g-old", 9, "Äldre mål"), store) == "accepted"       # a retried older event
+    assert journal.set_goals(goals("g-old", 9, "Äldre mål"), store) == "accepted"  # a retried older event
     assert store.get("employees/anna")["goals"]["items"][0]["title"] == "Nyare mål"
     journal.log_reflection(reflection("r-new", when="2026-06-12T09:00:00+02:00"), store)
     journal.log_reflection(reflection("r-old", when="2026-06-02T09:00:00+02:00"), store)

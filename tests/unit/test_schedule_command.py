@@ -1,6 +1,7 @@
 """`devplan schedule` against a small fake of CloudSchedulerClient: the jobs asked for and what is printed."""
+
 import io
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import SimpleNamespace
 
 import pytest
@@ -45,31 +46,47 @@ class FakeScheduler:
 
 def deployed(name: str, region: str, *, last=None, code=0, message="") -> SimpleNamespace:
     schedule = next(s for s in manifest.load().schedules if s.name == name)
-    return SimpleNamespace(name=f"projects/{PROJECT}/locations/{region}/jobs/{name}", schedule=schedule.cron,
-                           time_zone=schedule.time_zone, state=SimpleNamespace(name="ENABLED"),
-                           last_attempt_time=last, status=SimpleNamespace(code=code, message=message), runs=0)
+    return SimpleNamespace(
+        name=f"projects/{PROJECT}/locations/{region}/jobs/{name}",
+        schedule=schedule.cron,
+        time_zone=schedule.time_zone,
+        state=SimpleNamespace(name="ENABLED"),
+        last_attempt_time=last,
+        status=SimpleNamespace(code=code, message=message),
+        runs=0,
+    )
 
 
 def test_jobs_are_named_as_terraform_names_them():
     from google.cloud.scheduler_v1 import CloudSchedulerClient
-    assert cloud_scheduler.job_path("p", "europe-north1", "devplan-daily") == \
-        CloudSchedulerClient.job_path("p", "europe-north1", "devplan-daily")
+
+    assert cloud_scheduler.job_path("p", "europe-north1", "devplan-daily") == CloudSchedulerClient.job_path(
+        "p", "europe-north1", "devplan-daily"
+    )
     assert cloud_scheduler.job_names() == [s.name for s in manifest.load().schedules] == ["devplan-daily"]
 
 
 def test_status_prints_schedule_zone_state_and_last_attempt_of_every_manifest_job():
     region = manifest.load().region
-    fake = FakeScheduler(deployed("devplan-daily", region, last=datetime(2025, 4, 1, 5, 0, tzinfo=timezone.utc)))
+    fake = FakeScheduler(deployed("devplan-daily", region, last=datetime(2025, 4, 1, 5, 0, tzinfo=UTC)))
     out = io.StringIO()
     assert cloud_scheduler.command("status", PROJECT, client=fake, out=out) == 0
     assert fake.requests == [("get_job", f"projects/{PROJECT}/locations/{region}/jobs/devplan-daily")]
-    assert out.getvalue() == ("devplan-daily: 0 7 * * * (Europe/Stockholm), ENABLED, "
-                              "last attempt 2025-04-01T05:00:00+00:00 OK\n")
+    assert out.getvalue() == (
+        "devplan-daily: 0 7 * * * (Europe/Stockholm), ENABLED, last attempt 2025-04-01T05:00:00+00:00 OK\n"
+    )
 
 
 def test_status_shows_a_failed_attempt_and_a_job_never_run():
-    fake = FakeScheduler(deployed("devplan-daily", "europe-west1", last=datetime(2025, 4, 1, 5, 0, tzinfo=timezone.utc),
-                                  code=5, message="topic not found"))
+    fake = FakeScheduler(
+        deployed(
+            "devplan-daily",
+            "europe-west1",
+            last=datetime(2025, 4, 1, 5, 0, tzinfo=UTC),
+            code=5,
+            message="topic not found",
+        )
+    )
     out = io.StringIO()
     cloud_scheduler.command("status", PROJECT, "europe-west1", client=fake, out=out)
     assert out.getvalue().endswith("failed (code 5: topic not found)\n")
@@ -94,8 +111,10 @@ def test_run_pause_and_resume_act_on_the_named_job():
 def test_a_job_not_deployed_is_said_so_and_fails_the_command():
     out = io.StringIO()
     assert cloud_scheduler.command("status", PROJECT, "europe-north1", client=FakeScheduler(), out=out) == 1
-    assert out.getvalue() == \
-        f"devplan-daily: not deployed (projects/{PROJECT}/locations/europe-north1/jobs/devplan-daily)\n"
+    assert (
+        out.getvalue()
+        == f"devplan-daily: not deployed (projects/{PROJECT}/locations/europe-north1/jobs/devplan-daily)\n"
+    )
 
 
 def test_a_job_outside_the_manifest_is_refused(capsys):

@@ -1,10 +1,11 @@
 """What every entry point shares: event age limits, retry-or-acknowledge, JSON HTTP answers."""
+
 from __future__ import annotations
 
 import json
 import logging
-from datetime import datetime
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from devplan.errors import InvalidEvent, PermanentError
@@ -22,8 +23,12 @@ def run_event(event: Any, work: Callable[[], object], *, max_age_seconds: int, n
         sent = event.get("time") if hasattr(event, "get") else None
         age = (now - parse_time(sent, "event time")).total_seconds() if sent else 0.0
         if age > max_age_seconds:
-            log.warning("event %s dropped: older than %d s", event_id, max_age_seconds,
-                        extra={"eventId": event_id, "ageSeconds": int(age)})
+            log.warning(
+                "event %s dropped: older than %d s",
+                event_id,
+                max_age_seconds,
+                extra={"eventId": event_id, "ageSeconds": int(age)},
+            )
             return
         work()
     except InvalidEvent as exc:

@@ -1,4 +1,5 @@
 """Publishing to Pub/Sub (the emulator when PUBSUB_EMULATOR_HOST is set, as the client library does)."""
+
 from __future__ import annotations
 
 import json
@@ -11,8 +12,7 @@ class Publisher:
     def __init__(self, project: str):
         self.project = project
         # Fan-out publishes many small messages at once: batch them.
-        self._client = PublisherClient(
-            batch_settings=types.BatchSettings(max_messages=500, max_latency=0.02))
+        self._client = PublisherClient(batch_settings=types.BatchSettings(max_messages=500, max_latency=0.02))
 
     def publish_many(self, topic: str, messages: list[dict[str, Any]], **attributes: str) -> list[str]:
         """Publish JSON messages and wait until Pub/Sub has them all; returns their ids."""

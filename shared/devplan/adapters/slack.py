@@ -4,6 +4,7 @@ Rate limits and server errors are retried here on purpose (slack-sdk retries onl
 errors by default); what is still failing afterwards becomes a TransientError for the
 function's retry policy. Ids that Slack rate-limits hard (Tier 3 look-ups) are cached.
 """
+
 from __future__ import annotations
 
 import logging
@@ -12,26 +13,45 @@ from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, RateLimitErrorRetryHandler, ServerErrorRetryHandler
+from slack_sdk.http_retry.builtin_handlers import (
+    ConnectionErrorRetryHandler,
+    RateLimitErrorRetryHandler,
+    ServerErrorRetryHandler,
+)
 
 from devplan.errors import PermanentError, TransientError
 
 log = logging.getLogger(__name__)
-OUTBOX_EVENT_TYPE = "devplan_outbox"   # message metadata that marks a post as one outbox message
+OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as one outbox message
 # Slack errors about the message itself, which no retry can mend: the message is marked failed.
 # Credential and scope errors (invalid_auth, missing_scope, …) are ours to fix, so they stay
 # transient: the messages wait and go out once the token or the app is repaired.
-_PERMANENT = {"channel_not_found", "not_in_channel", "is_archived", "user_not_found", "users_not_found",
-              "invalid_blocks", "msg_too_long", "no_text", "cant_invite_self", "user_is_restricted",
-              "message_not_found"}
+_PERMANENT = {
+    "channel_not_found",
+    "not_in_channel",
+    "is_archived",
+    "user_not_found",
+    "users_not_found",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+    "cant_invite_self",
+    "user_is_restricted",
+    "message_not_found",
+}
 
 
 def web_client(base_url: str, token: str) -> WebClient:
-    return WebClient(token=token, base_url=base_url, timeout=10, retry_handlers=[
-        ConnectionErrorRetryHandler(max_retry_count=2),
-        RateLimitErrorRetryHandler(max_retry_count=2),
-        ServerErrorRetryHandler(max_retry_count=2),
-    ])
+    return WebClient(
+        token=token,
+        base_url=base_url,
+        timeout=10,
+        retry_handlers=[
+            ConnectionErrorRetryHandler(max_retry_count=2),
+            RateLimitErrorRetryHandler(max_retry_count=2),
+            ServerErrorRetryHandler(max_retry_count=2),
+        ],
+    )
 
 
 class SlackGateway:
@@ -76,8 +96,12 @@ class SlackGateway:
     def channel_id(self, name: str) -> str:
         name = name.lstrip("#")
         if name not in self._channels:
-            found = {c["name"]: c["id"] for c in self._call(
-                "conversations.list", types="public_channel", exclude_archived=True, limit=1000)["channels"]}
+            found = {
+                c["name"]: c["id"]
+                for c in self._call("conversations.list", types="public_channel", exclude_archived=True, limit=1000)[
+                    "channels"
+                ]
+            }
             with self._lock:
                 self._channels.update(found)
         if name not in self._channels:
@@ -90,21 +114,34 @@ class SlackGateway:
         return self._team_id
 
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]], outbox_id: str) -> str:
-        response = self._call("chat.postMessage", channel=channel, text=text, blocks=blocks or None,
-                              unfurl_links=False, metadata={"event_type": OUTBOX_EVENT_TYPE,
-                                                            "event_payload": {"outbox_id": outbox_id}})
+        response = self._call(
+            "chat.postMessage",
+            channel=channel,
+            text=text,
+            blocks=blocks or None,
+            unfurl_links=False,
+            metadata={"event_type": OUTBOX_EVENT_TYPE, "event_payload": {"outbox_id": outbox_id}},
+        )
         return str(response["ts"])
 
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None:
         """The ts of an earlier post of this outbox message, if one got through before a crash."""
         cursor = None
-        for _ in range(20):        # pages of 200: a bounded look at everything since `oldest`
-            page = self._call("conversations.history", channel=channel, oldest=f"{oldest:.6f}",
-                              include_all_metadata=True, limit=200, **({"cursor": cursor} if cursor else {}))
+        for _ in range(20):  # pages of 200: a bounded look at everything since `oldest`
+            page = self._call(
+                "conversations.history",
+                channel=channel,
+                oldest=f"{oldest:.6f}",
+                include_all_metadata=True,
+                limit=200,
+                **({"cursor": cursor} if cursor else {}),
+            )
             for message in page.get("messages", []):
                 meta = message.get("metadata") or {}
-                if meta.get("event_type") == OUTBOX_EVENT_TYPE and \
-                        (meta.get("event_payload") or {}).get("outbox_id") == outbox_id:
+                if (
+                    meta.get("event_type") == OUTBOX_EVENT_TYPE
+                    and (meta.get("event_payload") or {}).get("outbox_id") == outbox_id
+                ):
                     return str(message["ts"])
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:

@@ -15,10 +15,11 @@ from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
-from holidays.countries.sweden import Sweden
+
 # DE_FACTO exists from holidays 0.88; older versions fail here, loudly, rather
 # than silently treating julafton as a working day.
 from holidays.constants import DE_FACTO, PUBLIC
+from holidays.countries.sweden import Sweden
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 

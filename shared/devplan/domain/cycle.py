@@ -19,6 +19,7 @@ nyårsafton off):
   nudge at most once a week, none once one is logged.
 Messages go out on business days only; a weekend's due reminder goes out on Monday.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -41,13 +42,14 @@ class EmployeeFacts:
     start_date: date
     has_lead: bool
     active: bool = True
-    first_goals_deadline: date | None = None     # from onboarding
+    first_goals_deadline: date | None = None  # from onboarding
     first_goals_set: bool = False
 
 
 @dataclass(frozen=True)
 class CycleFacts:
     """What the quarter's cycle record says (absent record: nothing done yet)."""
+
     opened_on: date | None = None
     revision_deadline: date | None = None
     revision_done: bool = False
@@ -60,8 +62,8 @@ class CycleFacts:
 
 @dataclass(frozen=True)
 class Action:
-    kind: str       # open_quarter | goal_nudge | goal_overdue | review_reminder | review_escalation | reflection_nudge
-    key: str        # once-only key, recorded on the cycle when done
+    kind: str  # open_quarter | goal_nudge | goal_overdue | review_reminder | review_escalation | reflection_nudge
+    key: str  # once-only key, recorded on the cycle when done
     deadline: date | None = None
 
 

@@ -1,4 +1,5 @@
 """Employees of the plan: who they are, their role, their lead, where they get mentoring."""
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,7 @@ MENTORING_CHANNELS: dict[str, tuple[str, ...]] = {
 }
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 ACTIVE = "active"
-DEFAULT_LANGUAGE = "sv"       # Swedish first; English when the person asks for it
+DEFAULT_LANGUAGE = "sv"  # Swedish first; English when the person asks for it
 
 
 @dataclass(frozen=True)
@@ -62,8 +63,13 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
         start_date = None
     if start_date is None:
         problems.append("startDate must be a date YYYY-MM-DD")
-    if problems or not (isinstance(employee_id, str) and isinstance(name, str) and isinstance(email, str)
-                        and isinstance(role, str) and start_date is not None):
+    if problems or not (
+        isinstance(employee_id, str)
+        and isinstance(name, str)
+        and isinstance(email, str)
+        and isinstance(role, str)
+        and start_date is not None
+    ):
         raise InvalidEvent("employee.onboarded: " + "; ".join(problems), code="invalid_data")
     return NewEmployee(employee_id, name.strip(), email.strip().lower(), role, lead_id or None, start_date)
 
@@ -75,6 +81,7 @@ PENDING, WAITING_FOR_SLACK, WELCOMED = "pending", "waiting_for_slack", "welcomed
 @dataclass(frozen=True)
 class Employee:
     """An employee as the plan knows them: the platform's facts and what the plan added."""
+
     employee_id: str
     name: str
     email: str

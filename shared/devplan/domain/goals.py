@@ -1,4 +1,5 @@
 """SMART development goals: how many, and when they are due."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -24,16 +25,17 @@ def first_goal_deadline(start_date: date) -> date:
 class Goal:
     goal_id: str
     title: str
-    measure: str | None = None     # how progress is measured (the M of SMART)
-    due: date | None = None        # the T of SMART
+    measure: str | None = None  # how progress is measured (the M of SMART)
+    due: date | None = None  # the T of SMART
 
 
 @dataclass(frozen=True)
 class GoalPlan:
     """An employee's current goals and the deadline they answer to."""
-    deadline: date | None = None             # the first goals' deadline (onboarding)
+
+    deadline: date | None = None  # the first goals' deadline (onboarding)
     items: tuple[Goal, ...] = ()
-    set_at: datetime | None = None           # when the platform said they were set (newest wins)
+    set_at: datetime | None = None  # when the platform said they were set (newest wins)
     set_on: date | None = None
 
     @property
@@ -53,8 +55,12 @@ def parse_goals(raw: Any) -> tuple[Goal, ...]:
         raise InvalidEvent(f"goals must be a list of {MIN_GOALS}–{MAX_GOALS} goals", code="invalid_data")
     goals, problems = [], []
     for n, item in enumerate(raw, 1):
-        if not isinstance(item, dict) or not is_valid_id(item.get("goalId")) or \
-                not isinstance(item.get("title"), str) or not item["title"].strip():
+        if (
+            not isinstance(item, dict)
+            or not is_valid_id(item.get("goalId"))
+            or not isinstance(item.get("title"), str)
+            or not item["title"].strip()
+        ):
             problems.append(f"goal {n} needs a goalId (letters, digits, '_', '-', '.') and a title text")
             continue
         if item.get("measure") is not None and not isinstance(item["measure"], str):

@@ -5,6 +5,7 @@ The service (services/onboarding.py) looks people up in Slack, loads the records
 write nothing, since our own write would trigger us again) and the messages to send,
 each with a deterministic outbox id so a second run sends nothing twice.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -18,16 +19,16 @@ NOTHING_TO_DO = "nothing_to_do"
 
 @dataclass(frozen=True)
 class OnboardingAction:
-    kind: str                     # welcome | channel_invite | lead_notice_new | lead_notice_no_slack
+    kind: str  # welcome | channel_invite | lead_notice_new | lead_notice_no_slack
     outbox_id: str
-    to: str                       # the Slack user id it goes to (or who is invited)
-    channel: str | None = None    # for channel_invite
+    to: str  # the Slack user id it goes to (or who is invited)
+    channel: str | None = None  # for channel_invite
 
 
 @dataclass(frozen=True)
 class OnboardingDecision:
-    outcome: str                  # welcomed | waiting_for_slack | nothing_to_do
-    employee: Employee | None     # the record to save; None: write nothing
+    outcome: str  # welcomed | waiting_for_slack | nothing_to_do
+    employee: Employee | None  # the record to save; None: write nothing
     actions: tuple[OnboardingAction, ...] = ()
 
 
@@ -36,8 +37,9 @@ def goal_deadline(employee: Employee) -> date:
     return employee.goals.deadline or first_goal_deadline(employee.start_date)
 
 
-def decide(employee: Employee | None, *, slack_user_id: str | None, lead_slack_user_id: str | None,
-           now: datetime) -> OnboardingDecision:
+def decide(
+    employee: Employee | None, *, slack_user_id: str | None, lead_slack_user_id: str | None, now: datetime
+) -> OnboardingDecision:
     """`slack_user_id`: the person's account if Slack knows it now; `lead_slack_user_id` likewise."""
     if employee is None or employee.onboarding == WELCOMED:
         return OnboardingDecision(NOTHING_TO_DO, None)
@@ -45,13 +47,18 @@ def decide(employee: Employee | None, *, slack_user_id: str | None, lead_slack_u
     who = employee.employee_id
     if slack_user_id is None:
         if employee.onboarding == WAITING_FOR_SLACK:
-            return OnboardingDecision(WAITING_FOR_SLACK, None)   # already waiting: no write
-        notice = (OnboardingAction("lead_notice_no_slack", f"lead-notice:no-slack:{who}", lead_slack_user_id),) \
-            if lead_slack_user_id else ()
+            return OnboardingDecision(WAITING_FOR_SLACK, None)  # already waiting: no write
+        notice = (
+            (OnboardingAction("lead_notice_no_slack", f"lead-notice:no-slack:{who}", lead_slack_user_id),)
+            if lead_slack_user_id
+            else ()
+        )
         return OnboardingDecision(WAITING_FOR_SLACK, replace(planned, onboarding=WAITING_FOR_SLACK), notice)
     actions = [OnboardingAction("welcome", f"welcome:{who}", slack_user_id)]
-    actions += [OnboardingAction("channel_invite", f"invite:{channel}:{who}", slack_user_id, channel)
-                for channel in MENTORING_CHANNELS[employee.role]]
+    actions += [
+        OnboardingAction("channel_invite", f"invite:{channel}:{who}", slack_user_id, channel)
+        for channel in MENTORING_CHANNELS[employee.role]
+    ]
     if lead_slack_user_id:
         actions.append(OnboardingAction("lead_notice_new", f"lead-notice:new-employee:{who}", lead_slack_user_id))
     welcomed = replace(planned, slack_user_id=slack_user_id, onboarding=WELCOMED, welcomed_at=now)

@@ -3,9 +3,10 @@
 The id is deterministic (e.g. "welcome:e2", "review-invite:e2:2025-Q2"): the same decision
 reached by two events lands on the same document, so it is delivered at most once.
 """
+
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -15,12 +16,12 @@ PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 @dataclass(frozen=True)
 class OutboxMessage:
     id: str
-    kind: str = "message"                       # "message" | "invite"
-    users: tuple[str, ...] = ()                 # Slack user ids: one → DM, several → group DM
-    channel: str | None = None                  # a public channel by name ("general", "dev")
-    text: str = ""                              # notification / fallback text
+    kind: str = "message"  # "message" | "invite"
+    users: tuple[str, ...] = ()  # Slack user ids: one → DM, several → group DM
+    channel: str | None = None  # a public channel by name ("general", "dev")
+    text: str = ""  # notification / fallback text
     blocks: tuple[dict[str, Any], ...] = ()
-    topic: str = ""                             # what it is about, for logs and the demo timeline
+    topic: str = ""  # what it is about, for logs and the demo timeline
 
     def __post_init__(self) -> None:
         if "/" in self.id or not self.id:
@@ -34,15 +35,17 @@ class OutboxMessage:
 @dataclass(frozen=True)
 class Claim:
     """Who is sending a message now, and until when nobody else may touch it."""
+
     event_id: str
     attempt: str
-    at: datetime                  # the first try: where a search of Slack's history starts
+    at: datetime  # the first try: where a search of Slack's history starts
     until: datetime
 
 
 @dataclass(frozen=True)
 class OutboxEntry:
     """An outbox message with its delivery state (pending → sending → sent | failed)."""
+
     message: OutboxMessage
     state: str = PENDING
     claim: Claim | None = None

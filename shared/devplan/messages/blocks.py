@@ -1,11 +1,12 @@
 """Block Kit building blocks and the rendered message: text for notifications, blocks to show."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
 Blocks = tuple[dict[str, Any], ...]
-SECTION_LIMIT = 3000   # Slack's limit on one section's text
+SECTION_LIMIT = 3000  # Slack's limit on one section's text
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
 """Slack messages of the quarterly cycle: 1:1 invites, reminders and nudges (pure rendering)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ MARK_HELD_ACTION = "review_mark_held"
 @dataclass(frozen=True)
 class ReviewFacts:
     """What the system knows of the person when the invite goes out (no placeholder numbers)."""
+
     employee: str
     lead: str
     quarter: Quarter
@@ -36,23 +38,44 @@ def review_invite(lang: str, facts: ReviewFacts, employee_id: str) -> Rendered:
     if facts.revision_deadline:
         known.append(text(lang, "review.revision", deadline=format_date(lang, facts.revision_deadline)))
     if facts.new_starter_deadline:
-        known.append(text(lang, "review.new_starter", start_date=format_date(lang, facts.start_date),
-                          deadline=format_date(lang, facts.new_starter_deadline)))
-    known.append(text(lang, "review.reflection", date=format_date(lang, facts.latest_reflection))
-                 if facts.latest_reflection else text(lang, "review.reflection_none"))
+        known.append(
+            text(
+                lang,
+                "review.new_starter",
+                start_date=format_date(lang, facts.start_date),
+                deadline=format_date(lang, facts.new_starter_deadline),
+            )
+        )
+    known.append(
+        text(lang, "review.reflection", date=format_date(lang, facts.latest_reflection))
+        if facts.latest_reflection
+        else text(lang, "review.reflection_none")
+    )
     huddle_link = f"<{HUDDLE_URL_TOKEN}|{text(lang, 'review.huddle')}>"
     blocks = (
         header(text(lang, "review.title", quarter=q, employee=facts.employee, lead=facts.lead)),
         section(text(lang, "review.intro", huddle_link=huddle_link)),
         section(text(lang, "review.agenda_heading") + "\n" + text(lang, "review.agenda")),
         section(text(lang, "review.known_heading", first_name=first_name) + "\n" + "\n".join(known)),
-        {"type": "actions", "block_id": f"review:{employee_id}:{facts.quarter.key}", "elements": [
-            {"type": "button", "action_id": "review_huddle", "url": HUDDLE_URL_TOKEN,
-             "text": {"type": "plain_text", "text": text(lang, "review.huddle")}},
-            {"type": "button", "action_id": MARK_HELD_ACTION, "style": "primary",
-             "value": f"{employee_id}|{facts.quarter.key}",
-             "text": {"type": "plain_text", "text": text(lang, "review.mark_held")}},
-        ]},
+        {
+            "type": "actions",
+            "block_id": f"review:{employee_id}:{facts.quarter.key}",
+            "elements": [
+                {
+                    "type": "button",
+                    "action_id": "review_huddle",
+                    "url": HUDDLE_URL_TOKEN,
+                    "text": {"type": "plain_text", "text": text(lang, "review.huddle")},
+                },
+                {
+                    "type": "button",
+                    "action_id": MARK_HELD_ACTION,
+                    "style": "primary",
+                    "value": f"{employee_id}|{facts.quarter.key}",
+                    "text": {"type": "plain_text", "text": text(lang, "review.mark_held")},
+                },
+            ],
+        },
     )
     return Rendered(text(lang, "review.text", quarter=q, employee=facts.employee, lead=facts.lead), blocks)
 

@@ -2,6 +2,7 @@
 
 Hand-written so messages do not depend on which locales the runtime has installed.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -9,10 +10,34 @@ from datetime import date
 from devplan.domain.calendar import Quarter
 
 _MONTHS = {
-    "sv": ("januari", "februari", "mars", "april", "maj", "juni", "juli",
-           "augusti", "september", "oktober", "november", "december"),
-    "en": ("January", "February", "March", "April", "May", "June", "July",
-           "August", "September", "October", "November", "December"),
+    "sv": (
+        "januari",
+        "februari",
+        "mars",
+        "april",
+        "maj",
+        "juni",
+        "juli",
+        "augusti",
+        "september",
+        "oktober",
+        "november",
+        "december",
+    ),
+    "en": (
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ),
 }
 _WEEKDAYS = {
     "sv": ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag"),
@@ -25,17 +50,17 @@ def _language(language: str) -> str:
 
 
 def format_date(language: str, d: date) -> str:
-    """"2 april 2025" / "2 April 2025" (Swedish writes months in lower case, no leading zero)."""
+    """ "2 april 2025" / "2 April 2025" (Swedish writes months in lower case, no leading zero)."""
     return f"{d.day} {_MONTHS[_language(language)][d.month - 1]} {d.year}"
 
 
 def weekday(language: str, d: date) -> str:
-    """"onsdag" (lower case, as mid-sentence in Swedish) / "Wednesday"."""
+    """ "onsdag" (lower case, as mid-sentence in Swedish) / "Wednesday"."""
     return _WEEKDAYS[_language(language)][d.weekday()]
 
 
 def quarter_label(language: str, quarter: Quarter) -> str:
-    """"Q2 2025": how Swedish and English colleagues alike write a quarter."""
+    """ "Q2 2025": how Swedish and English colleagues alike write a quarter."""
     return f"Q{quarter.number} {quarter.year}"
 
 

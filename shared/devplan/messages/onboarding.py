@@ -1,4 +1,5 @@
 """Onboarding messages: the welcome DM and the notices to the lead (pure rendering)."""
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -11,12 +12,14 @@ from devplan.messages.blocks import Rendered, context, header, one_section, sect
 from devplan.messages.catalog import entry, format_sek, role_name, text
 from devplan.messages.dates import format_date, quarter_label
 
+
 def channel_list(role: str) -> str:
     return ", ".join(f"#{c}" for c in MENTORING_CHANNELS[role])
 
 
-def welcome(*, lang: str, name: str, role: str, lead_name: str | None, deadline: date,
-            team: Sequence[str] = ()) -> Rendered:
+def welcome(
+    *, lang: str, name: str, role: str, lead_name: str | None, deadline: date, team: Sequence[str] = ()
+) -> Rendered:
     first_name = name.split()[0]
     when = format_date(lang, deadline)
     quarter = Quarter.of(deadline)
@@ -25,13 +28,23 @@ def welcome(*, lang: str, name: str, role: str, lead_name: str | None, deadline:
     blocks = [
         header(text(lang, "welcome.title", first_name=first_name)),
         section(text(lang, "welcome.intro")),
-        section("\n".join([
-            text(lang, "welcome.plan_heading"),
-            text(lang, "welcome.plan_goals", lead_name=lead_name, deadline=when) if lead_name
-            else text(lang, "welcome.plan_goals_self", deadline=when),
-            text(lang, "welcome.plan_review_lead" if role == "project_lead" else "welcome.plan_review"),
-            text(lang, "welcome.plan_rest", budget=format_sek(lang, ANNUAL_TRAINING_BUDGET_SEK),
-                 channels=channel_list(role))])),
+        section(
+            "\n".join(
+                [
+                    text(lang, "welcome.plan_heading"),
+                    text(lang, "welcome.plan_goals", lead_name=lead_name, deadline=when)
+                    if lead_name
+                    else text(lang, "welcome.plan_goals_self", deadline=when),
+                    text(lang, "welcome.plan_review_lead" if role == "project_lead" else "welcome.plan_review"),
+                    text(
+                        lang,
+                        "welcome.plan_rest",
+                        budget=format_sek(lang, ANNUAL_TRAINING_BUDGET_SEK),
+                        channels=channel_list(role),
+                    ),
+                ]
+            )
+        ),
         section(text(lang, "welcome.examples_heading", role=role_name(lang, role)) + "\n" + examples),
         section(text(lang, "welcome.resources_heading") + "\n" + text(lang, f"resources.{role}")),
     ]
@@ -41,9 +54,15 @@ def welcome(*, lang: str, name: str, role: str, lead_name: str | None, deadline:
     return Rendered(text(lang, "welcome.text", first_name=first_name, deadline=when), tuple(blocks))
 
 
-def lead_notice(*, lang: str, key: str, name: str, role: str, email: str, start_date: date,
-                deadline: date) -> Rendered:
-    line = text(lang, f"lead_notice.{key}", name=name, role=role_name(lang, role), email=email,
-                start_date=format_date(lang, start_date), deadline=format_date(lang, deadline),
-                channels=channel_list(role))
+def lead_notice(*, lang: str, key: str, name: str, role: str, email: str, start_date: date, deadline: date) -> Rendered:
+    line = text(
+        lang,
+        f"lead_notice.{key}",
+        name=name,
+        role=role_name(lang, role),
+        email=email,
+        start_date=format_date(lang, start_date),
+        deadline=format_date(lang, deadline),
+        channels=channel_list(role),
+    )
     return one_section(line)

@@ -1,4 +1,5 @@
 """`/utveckling`: the asker's plan as it stands (pure rendering)."""
+
 from __future__ import annotations
 
 from devplan.domain.employees import Employee
@@ -18,7 +19,8 @@ def plan_status(*, lang: str, employee: Employee | None, lead_name: str | None) 
     lines = [
         text(lang, "status.heading", name=employee.name),
         text(lang, "status.role", role=role_name(lang, employee.role)),
-        text(lang, "status.goals_some", count=len(items), deadline=deadline) if items
+        text(lang, "status.goals_some", count=len(items), deadline=deadline)
+        if items
         else text(lang, "status.goals_none", deadline=deadline),
         *(f"  • {g.title}" for g in items),
         text(lang, "status.lead", lead_name=lead_name) if lead_name else "",

@@ -5,6 +5,7 @@ handler returns the cycle record as changed by the action, or None when its mess
 be sent yet (someone has no Slack account): the action is then not recorded as done, and a
 later tick tries again.
 """
+
 from __future__ import annotations
 
 import logging
@@ -36,6 +37,7 @@ def outbox_id(action: Action, employee_id: str, quarter: Quarter) -> str:
 @dataclass(frozen=True)
 class Turn:
     """One employee on one day, with what the handlers need to write and send."""
+
     uow: UnitOfWork
     employee: Employee
     lead: Employee | None
@@ -45,12 +47,22 @@ class Turn:
     def send(self, action: Action, users: tuple[str | None, ...], rendered: Rendered, topic: str) -> bool:
         """False when someone has no Slack account yet: the action is then not recorded as done."""
         if not all(users):
-            log.warning("%s for %s waits: no Slack account yet", topic, self.employee.employee_id,
-                        extra={"employeeId": self.employee.employee_id})
+            log.warning(
+                "%s for %s waits: no Slack account yet",
+                topic,
+                self.employee.employee_id,
+                extra={"employeeId": self.employee.employee_id},
+            )
             return False
-        self.uow.emit(OutboxMessage(outbox_id(action, self.employee.employee_id, self.quarter),
-                                    users=tuple(u for u in users if u), text=rendered.text,
-                                    blocks=rendered.blocks, topic=topic))
+        self.uow.emit(
+            OutboxMessage(
+                outbox_id(action, self.employee.employee_id, self.quarter),
+                users=tuple(u for u in users if u),
+                text=rendered.text,
+                blocks=rendered.blocks,
+                topic=topic,
+            )
+        )
         return True
 
     @property
@@ -74,34 +86,53 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
     reflections = [c.last_reflection.on for c in (cycle, previous) if c.last_reflection]
     if turn.lead is not None:
         facts = render.ReviewFacts(
-            employee=employee.name, lead=turn.lead.name, quarter=quarter,
-            goals=tuple(g.title for g in employee.goals.items), revision_deadline=deadline,
+            employee=employee.name,
+            lead=turn.lead.name,
+            quarter=quarter,
+            goals=tuple(g.title for g in employee.goals.items),
+            revision_deadline=deadline,
             new_starter_deadline=employee.goals.deadline if new_starter and not employee.goals.is_set else None,
-            start_date=employee.start_date, latest_reflection=max(reflections, default=None))
-        if not turn.send(action, (turn.me, turn.boss), render.review_invite(turn.lang, facts, employee.employee_id),
-                         "1:1 invite"):
+            start_date=employee.start_date,
+            latest_reflection=max(reflections, default=None),
+        )
+        if not turn.send(
+            action, (turn.me, turn.boss), render.review_invite(turn.lang, facts, employee.employee_id), "1:1 invite"
+        ):
             return None
     elif employee.lead_id:
-        log.warning("1:1 for %s not sent: lead %s is unknown", employee.employee_id, employee.lead_id,
-                    extra={"employeeId": employee.employee_id})
+        log.warning(
+            "1:1 for %s not sent: lead %s is unknown",
+            employee.employee_id,
+            employee.lead_id,
+            extra={"employeeId": employee.employee_id},
+        )
     # Goals set on the opening day before the tick ran stay done.
-    return replace(cycle, opened_on=turn.today, revision=Revision(deadline, cycle.revision.done, cycle.revision.done_on),
-                   review=replace(cycle.review, status=INVITED if turn.lead is not None else NO_LEAD,
-                                  invited_on=turn.today))
+    return replace(
+        cycle,
+        opened_on=turn.today,
+        revision=Revision(deadline, cycle.revision.done, cycle.revision.done_on),
+        review=replace(cycle.review, status=INVITED if turn.lead is not None else NO_LEAD, invited_on=turn.today),
+    )
 
 
 def goal_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     key = "reminder.goal_nudge" if turn.lead else "reminder.goal_nudge_no_lead"
-    rendered = render.line(turn.lang, key, first_name=turn.employee.first_name, deadline=action.deadline,
-                           lead=turn.lead.name if turn.lead else None)
+    rendered = render.line(
+        turn.lang,
+        key,
+        first_name=turn.employee.first_name,
+        deadline=action.deadline,
+        lead=turn.lead.name if turn.lead else None,
+    )
     return cycle if turn.send(action, (turn.me,), rendered, "goal nudge") else None
 
 
 def goal_overdue(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     if turn.lead is None:
         return goal_nudge(turn, action, cycle)
-    rendered = render.line(turn.lang, "reminder.goal_overdue_lead", employee=turn.employee.name,
-                           deadline=action.deadline)
+    rendered = render.line(
+        turn.lang, "reminder.goal_overdue_lead", employee=turn.employee.name, deadline=action.deadline
+    )
     return cycle if turn.send(action, (turn.boss,), rendered, "goals overdue → lead") else None
 
 
@@ -112,14 +143,20 @@ def review_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleReco
 
 def review_escalation(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     weeks = business_days_between(opening_day(turn.quarter), turn.today) // 5
-    rendered = render.line(turn.lang, "reminder.review_escalation", weeks=weeks, employee=turn.employee.name,
-                           quarter=quarter_label(turn.lang, turn.quarter))
+    rendered = render.line(
+        turn.lang,
+        "reminder.review_escalation",
+        weeks=weeks,
+        employee=turn.employee.name,
+        quarter=quarter_label(turn.lang, turn.quarter),
+    )
     return cycle if turn.send(action, (turn.boss,), rendered, "1:1 escalation → lead") else None
 
 
 def reflection_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    rendered = render.line(turn.lang, "reminder.reflection_nudge", first_name=turn.employee.first_name,
-                           quarter_end=turn.quarter.end)
+    rendered = render.line(
+        turn.lang, "reminder.reflection_nudge", first_name=turn.employee.first_name, quarter_end=turn.quarter.end
+    )
     if not turn.send(action, (turn.me,), rendered, "reflection nudge"):
         return None
     return replace(cycle, last_reflection_nudge=turn.today)

@@ -4,6 +4,7 @@ One invocation must not loop over every employee with a transaction (10,000 empl
 not fit a function's time limit); it publishes one message per chunk of employee ids, and
 chunks run in parallel across instances (services/quarterly_cycle.py).
 """
+
 from __future__ import annotations
 
 import logging
@@ -14,7 +15,7 @@ from devplan.services.ports import Publisher, Store
 
 log = logging.getLogger(__name__)
 EMPLOYEE_TICK_TOPIC = "devplan-employee-tick"
-CHUNK_SIZE = 25   # small chunks spread a big organisation over many instances
+CHUNK_SIZE = 25  # small chunks spread a big organisation over many instances
 
 
 def fan_out(tick: Tick, store: Store, publisher: Publisher, *, chunk_size: int = CHUNK_SIZE) -> str:
@@ -27,12 +28,18 @@ def fan_out(tick: Tick, store: Store, publisher: Publisher, *, chunk_size: int =
         log.info("tick %s already fanned out; duplicate ignored", day, extra={"asOf": day, "eventId": tick.message_id})
         return "already_done"
     ids = sorted(store.active_employee_ids())
-    chunks = [ids[i:i + chunk_size] for i in range(0, len(ids), chunk_size)]
-    publisher.publish_many(EMPLOYEE_TICK_TOPIC, [{"asOf": day, "employeeIds": c, "chunk": n}
-                                                 for n, c in enumerate(chunks)], asOf=day)
+    chunks = [ids[i : i + chunk_size] for i in range(0, len(ids), chunk_size)]
+    publisher.publish_many(
+        EMPLOYEE_TICK_TOPIC, [{"asOf": day, "employeeIds": c, "chunk": n} for n, c in enumerate(chunks)], asOf=day
+    )
     # Recorded after publishing: a crash in between re-publishes, which the chunks tolerate.
     # Each chunk reports to ticks/{day}/chunks/{n} when done: progress of a long day is visible.
     store.record_tick(tick.as_of, "fanned_out", event_id=tick.message_id, employees=len(ids), chunks=len(chunks))
-    log.info("tick %s: %d employees in %d chunks", day, len(ids), len(chunks),
-             extra={"asOf": day, "employees": len(ids), "chunks": len(chunks)})
+    log.info(
+        "tick %s: %d employees in %d chunks",
+        day,
+        len(ids),
+        len(chunks),
+        extra={"asOf": day, "employees": len(ids), "chunks": len(chunks)},
+    )
     return "fanned_out"

@@ -9,6 +9,7 @@ lease ran out, the retry (or the daily sweep) first looks for the post in the ch
 history by its metadata (outbox id) and only posts when it is not there. So nothing is
 posted twice.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,8 +25,8 @@ from devplan.services.inputs import OutboxWritten
 from devplan.services.ports import Slack, Store, Version
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=120)            # longer than one send with Slack's retries
-HISTORY_MARGIN = timedelta(seconds=60)    # clock skew between us and Slack when searching history
+LEASE = timedelta(seconds=120)  # longer than one send with Slack's retries
+HISTORY_MARGIN = timedelta(seconds=60)  # clock skew between us and Slack when searching history
 
 
 def deliver_change(written: OutboxWritten, store: Store, slack: Slack, now: datetime) -> str:
@@ -36,8 +37,14 @@ def deliver_change(written: OutboxWritten, store: Store, slack: Slack, now: date
     return deliver(written.message_id, written.event_id, store, slack, now, known=known)
 
 
-def deliver(message_id: str, event_id: str, store: Store, slack: Slack, now: datetime,
-            known: tuple[OutboxEntry, Version] | None = None) -> str:
+def deliver(
+    message_id: str,
+    event_id: str,
+    store: Store,
+    slack: Slack,
+    now: datetime,
+    known: tuple[OutboxEntry, Version] | None = None,
+) -> str:
     """`known`: the message and its version as the event carried them; saves a read when the
     document is unchanged since (the claim's precondition checks that), else we read."""
     entry, version = known or store.outbox_entry(message_id)
@@ -53,9 +60,9 @@ def deliver(message_id: str, event_id: str, store: Store, slack: Slack, now: dat
     first_try_at = entry.claim.at if resumed and entry.claim else now
     claim = Claim(event_id, uuid.uuid4().hex, first_try_at, now + LEASE)
     if not store.claim_outbox(message_id, claim, attempts=entry.attempts + 1, version=version):
-        if known is not None:             # the event's copy was stale: decide again on a fresh read
+        if known is not None:  # the event's copy was stale: decide again on a fresh read
             return deliver(message_id, event_id, store, slack, now)
-        return "claimed_elsewhere"        # changed under us: whoever changed it carries on
+        return "claimed_elsewhere"  # changed under us: whoever changed it carries on
     try:
         channel, ts = _send(entry.message, slack, search_since=(first_try_at - HISTORY_MARGIN) if resumed else None)
     except PermanentError as exc:
@@ -63,7 +70,9 @@ def deliver(message_id: str, event_id: str, store: Store, slack: Slack, now: dat
         log.error("outbox %s failed for good: %s", message_id, exc, extra={"eventId": event_id, "outboxId": message_id})
         return FAILED
     store.mark_sent(message_id, at=now, channel=channel, ts=ts)
-    log.info("outbox %s sent (%s)", message_id, entry.message.topic, extra={"eventId": event_id, "outboxId": message_id})
+    log.info(
+        "outbox %s sent (%s)", message_id, entry.message.topic, extra={"eventId": event_id, "outboxId": message_id}
+    )
     return SENT
 
 

@@ -3,6 +3,7 @@
 They live below the services so that a service never imports an adapter; every decoder
 raises one InvalidEvent for input it cannot accept.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -31,6 +32,7 @@ def parse_time(text: Any, what: str) -> datetime:
 @dataclass(frozen=True)
 class EmployeeWritten:
     """employees/{id} was written (Firestore trigger); `employee` is the record after it."""
+
     event_id: str
     employee_id: str
     employee: Employee | None
@@ -39,6 +41,7 @@ class EmployeeWritten:
 @dataclass(frozen=True)
 class OutboxWritten:
     """outbox/{id} was created; `version` is the written version, a precondition for the claim."""
+
     event_id: str
     message_id: str
     entry: OutboxEntry | None
@@ -48,6 +51,7 @@ class OutboxWritten:
 @dataclass(frozen=True)
 class PlatformEvent:
     """The platform's webhook envelope {"id", "type", "occurredAt", "data"}."""
+
     id: str
     type: str
     occurred_at: datetime
@@ -57,8 +61,9 @@ class PlatformEvent:
 
 @dataclass(frozen=True)
 class Tick:
-    """"Today" for every rule: the scheduled day, carried in the message or taken from the
+    """ "Today" for every rule: the scheduled day, carried in the message or taken from the
     publish time in Stockholm (a Cloud Scheduler job publishes `{}` at 07:00 Stockholm)."""
+
     as_of: date
     force: bool
     message_id: str
@@ -69,13 +74,13 @@ class EmployeeChunk:
     as_of: date
     employee_ids: tuple[str, ...]
     message_id: str
-    index: int | None = None        # its place in the day's fan-out, for progress
+    index: int | None = None  # its place in the day's fan-out, for progress
 
 
 @dataclass(frozen=True)
 class SlackRequest:
-    kind: str            # "command" | "block_actions" | "view_submission" | "event" | "url_verification"
-    name: str            # "/utveckling", an action_id, a view callback_id, an event type
+    kind: str  # "command" | "block_actions" | "view_submission" | "event" | "url_verification"
+    name: str  # "/utveckling", an action_id, a view callback_id, an event type
     user_id: str
     payload: dict[str, Any]
 

@@ -4,6 +4,7 @@ Both land on the employee's cycle record of the quarter they happened in (Stockh
 which is what the cycle's reminders read. An unknown employee is logged and acknowledged,
 with nothing written: the platform need not retry what can never succeed.
 """
+
 from __future__ import annotations
 
 import logging
@@ -75,6 +76,12 @@ def set_goals(event: PlatformEvent, store: Store) -> str:
 
 def _logged(event: PlatformEvent, employee_id: str, outcome: str) -> str:
     level = logging.WARNING if outcome == "unknown_employee" else logging.INFO
-    log.log(level, "%s for %s: %s", event.type, employee_id, outcome,
-            extra={"eventId": event.id, "employeeId": employee_id, "outcome": outcome})
+    log.log(
+        level,
+        "%s for %s: %s",
+        event.type,
+        employee_id,
+        outcome,
+        extra={"eventId": event.id, "employeeId": employee_id, "outcome": outcome},
+    )
     return outcome

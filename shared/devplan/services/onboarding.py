@@ -6,6 +6,7 @@ outbox ids make every run after the first a no-op. Without a Slack account the e
 waits, the lead is told, and the welcome goes out when Slack reports the account (team_join,
 services/slack_accounts.py) or the daily `catch_up` finds it.
 """
+
 from __future__ import annotations
 
 import logging
@@ -55,22 +56,39 @@ def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -
         return decision.outcome
 
     outcome = store.atomically(work)
-    log.info("onboarding %s: %s", written.employee_id, outcome,
-             extra={"eventId": written.event_id, "employeeId": written.employee_id, "outcome": outcome})
+    log.info(
+        "onboarding %s: %s",
+        written.employee_id,
+        outcome,
+        extra={"eventId": written.event_id, "employeeId": written.employee_id, "outcome": outcome},
+    )
     return outcome
 
 
 def _lead_notice(key: str) -> Callable[[Employee, Employee | None, list[str]], Rendered]:
     def render_notice(employee: Employee, lead: Employee | None, team: list[str]) -> Rendered:
-        return render.lead_notice(lang=employee.language, key=key, name=employee.name, role=employee.role,
-                                  email=employee.email, start_date=employee.start_date,
-                                  deadline=goal_deadline(employee))
+        return render.lead_notice(
+            lang=employee.language,
+            key=key,
+            name=employee.name,
+            role=employee.role,
+            email=employee.email,
+            start_date=employee.start_date,
+            deadline=goal_deadline(employee),
+        )
+
     return render_notice
 
 
 def _welcome(employee: Employee, lead: Employee | None, team: list[str]) -> Rendered:
-    return render.welcome(lang=employee.language, name=employee.name, role=employee.role,
-                          lead_name=lead.name if lead else None, deadline=goal_deadline(employee), team=team)
+    return render.welcome(
+        lang=employee.language,
+        name=employee.name,
+        role=employee.role,
+        lead_name=lead.name if lead else None,
+        deadline=goal_deadline(employee),
+        team=team,
+    )
 
 
 # What each onboarding action says, and what it is called in logs and the demo timeline.
@@ -83,12 +101,16 @@ _RENDERERS: dict[str, tuple[Callable[[Employee, Employee | None, list[str]], Ren
 
 def _message(action: OnboardingAction, employee: Employee, lead: Employee | None, team: list[str]) -> OutboxMessage:
     if action.kind == "channel_invite":
-        return OutboxMessage(action.outbox_id, kind="invite", channel=action.channel, users=(action.to,),
-                             topic=f"invite to #{action.channel}")
+        return OutboxMessage(
+            action.outbox_id,
+            kind="invite",
+            channel=action.channel,
+            users=(action.to,),
+            topic=f"invite to #{action.channel}",
+        )
     render_action, topic = _RENDERERS[action.kind]
     rendered = render_action(employee, lead, team)
-    return OutboxMessage(action.outbox_id, users=(action.to,), text=rendered.text, blocks=rendered.blocks,
-                         topic=topic)
+    return OutboxMessage(action.outbox_id, users=(action.to,), text=rendered.text, blocks=rendered.blocks, topic=topic)
 
 
 # users.lookupByEmail is Tier 3 (about 50 a minute): the daily catch-up stays well below it.
@@ -109,8 +131,12 @@ def catch_up(store: Store, slack: Slack, now: datetime, *, run_id: str) -> dict[
                 written = EmployeeWritten(f"catch-up:{run_id}:{employee.employee_id}", employee.employee_id, employee)
                 result = welcome_new_employee(written, store, slack)
         except TransientError as exc:
-            log.error("onboarding catch-up of %s failed: %s", employee.employee_id, exc,
-                      extra={"employeeId": employee.employee_id})
+            log.error(
+                "onboarding catch-up of %s failed: %s",
+                employee.employee_id,
+                exc,
+                extra={"employeeId": employee.employee_id},
+            )
             result = "still_failing"
         outcome[result] = outcome.get(result, 0) + 1
     if outcome:

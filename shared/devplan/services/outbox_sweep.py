@@ -6,6 +6,7 @@ exhausted, a lease left by a crashed instance) would otherwise wait forever. The
 hands each to the sender's own state machine, which posts at most once. It runs on
 business days only (messages go out on business days) and within a time budget; one
 message failing does not hold up the others."""
+
 from __future__ import annotations
 
 import logging
@@ -19,9 +20,9 @@ from devplan.services.delivery import LEASE, deliver
 from devplan.services.ports import Clock, Slack, Store
 
 log = logging.getLogger(__name__)
-STALE_AFTER = timedelta(minutes=30)      # well past the sender's lease and first retries
+STALE_AFTER = timedelta(minutes=30)  # well past the sender's lease and first retries
 BATCH = 200
-TIME_BUDGET_SECONDS = 40                 # inside the function's 60 s timeout
+TIME_BUDGET_SECONDS = 40  # inside the function's 60 s timeout
 
 
 def sweep(store: Store, slack: Slack, clock: Clock, *, sweep_id: str, as_of: date) -> Counter[str]:

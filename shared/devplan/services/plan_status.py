@@ -1,4 +1,5 @@
 """`/utveckling`: the asking employee's plan as it stands, found by their Slack id."""
+
 from __future__ import annotations
 
 from devplan.domain.employees import DEFAULT_LANGUAGE

@@ -1,4 +1,5 @@
 """Events from the Inner Journey platform: each type handled in one transaction, claimed once."""
+
 from __future__ import annotations
 
 import logging
@@ -20,13 +21,17 @@ def onboard_employee(event: PlatformEvent, store: Store) -> str:
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
         if uow.employee(employee.employee_id) is not None:
-            return "already_onboarded"   # a second onboarding event for the same person: keep the first
+            return "already_onboarded"  # a second onboarding event for the same person: keep the first
         uow.add_employee(employee, event_id=event.id, occurred_at=event.occurred_at)
         return "accepted"
 
     outcome = store.atomically(work)
-    log.info("employee.onboarded %s: %s", employee.employee_id, outcome,
-             extra={"eventId": event.id, "employeeId": employee.employee_id, "outcome": outcome})
+    log.info(
+        "employee.onboarded %s: %s",
+        employee.employee_id,
+        outcome,
+        extra={"eventId": event.id, "employeeId": employee.employee_id, "outcome": outcome},
+    )
     return outcome
 
 
@@ -40,6 +45,7 @@ HANDLERS: dict[str, Callable[[PlatformEvent, Store], str]] = {
 def handle(event: PlatformEvent, store: Store) -> str:
     handler = HANDLERS.get(event.type)
     if handler is None:
-        raise InvalidEvent(f"unknown event type {event.type!r}; known: {', '.join(sorted(HANDLERS))}",
-                           status=422, code="unknown_type")
+        raise InvalidEvent(
+            f"unknown event type {event.type!r}; known: {', '.join(sorted(HANDLERS))}", status=422, code="unknown_type"
+        )
     return handler(event, store)

@@ -5,6 +5,7 @@ Services are typed against these and never import an SDK or an adapter. The real
 (tests/fakes.py) both satisfy them; mypy checks that, and tests/contract runs the same cases
 against fake and real so the two cannot drift.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -19,12 +20,13 @@ from devplan.domain.reflections import Reflection
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
-Version = Any          # a document's version as the store knows it (opaque to services)
+Version = Any  # a document's version as the store knows it (opaque to services)
 
 
 class UnitOfWork(Protocol):
     """One transaction: reads first, writes buffered until the work returns. The work may run
     several times (contention), so it must not talk to Slack or keep state outside."""
+
     now: datetime
 
     def claim(self, event_key: str) -> bool:
@@ -33,8 +35,9 @@ class UnitOfWork(Protocol):
     def emit(self, message: OutboxMessage) -> bool:
         """Add a message to the outbox unless one with its id exists (never reset one)."""
 
-    def prefetch(self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (),
-                 outbox: Iterable[str] = ()) -> None:
+    def prefetch(
+        self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (), outbox: Iterable[str] = ()
+    ) -> None:
         """Read all of these in one round trip; later reads come from the cache."""
 
     def employee(self, employee_id: str) -> Employee | None: ...
@@ -67,8 +70,9 @@ class Store(Protocol):
     def employees_onboarding(self, statuses: Sequence[str]) -> list[Employee]: ...
     def link_slack_account(self, employee_id: str, slack_user_id: str) -> None: ...
     def tick_state(self, day: date) -> str | None: ...
-    def record_tick(self, day: date, state: str, *, event_id: str, employees: int | None = None,
-                    chunks: int | None = None) -> None: ...
+    def record_tick(
+        self, day: date, state: str, *, event_id: str, employees: int | None = None, chunks: int | None = None
+    ) -> None: ...
     def record_chunk(self, day: date, index: int, *, employees: int, outcome: Mapping[str, int]) -> None: ...
     def outbox_entry(self, message_id: str) -> tuple[OutboxEntry | None, Version]: ...
     def claim_outbox(self, message_id: str, claim: Claim, *, attempts: int, version: Version) -> bool:

@@ -3,6 +3,7 @@ what is due (services/cycle_actions.py). Reads the whole chunk in one round trip
 employees with something due get written, in one transaction that re-reads and re-decides,
 so contention or a duplicate chunk never sends twice. A day older than the last one
 applied (ticks out of order) changes nothing."""
+
 from __future__ import annotations
 
 import logging
@@ -21,9 +22,17 @@ from devplan.services.ports import Store, UnitOfWork
 log = logging.getLogger(__name__)
 
 
-def facts_of(employee: Employee, cycle: CycleRecord, next_cycle: CycleRecord | None) -> tuple[EmployeeFacts, CycleFacts]:
-    person = EmployeeFacts(employee.employee_id, employee.start_date, bool(employee.lead_id), employee.active,
-                           employee.goals.deadline, employee.goals.is_set)
+def facts_of(
+    employee: Employee, cycle: CycleRecord, next_cycle: CycleRecord | None
+) -> tuple[EmployeeFacts, CycleFacts]:
+    person = EmployeeFacts(
+        employee.employee_id,
+        employee.start_date,
+        bool(employee.lead_id),
+        employee.active,
+        employee.goals.deadline,
+        employee.goals.is_set,
+    )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 
 
@@ -46,9 +55,10 @@ def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
                 continue
             cycle = loaded.cycle(employee_id, quarter) or CycleRecord(employee_id, quarter)
             person, facts = facts_of(employee, cycle, loaded.cycle(employee_id, quarter.next()))
-        except UnusableRecord as exc:        # one bad record must not block the chunk
-            log.error("tick %s: employee %s has unusable data: %s", today, employee_id, exc,
-                      extra={"employeeId": employee_id})
+        except UnusableRecord as exc:  # one bad record must not block the chunk
+            log.error(
+                "tick %s: employee %s has unusable data: %s", today, employee_id, exc, extra={"employeeId": employee_id}
+            )
             outcome["invalid_employee"] += 1
             continue
         actions = due_actions(person, quarter, facts, today)
@@ -60,8 +70,13 @@ def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
     if due:
         leads = _leads(store, employees)
         outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads)))
-    log.info("tick %s chunk of %d: %s", today, len(ids), dict(outcome),
-             extra={"asOf": today.isoformat(), "eventId": chunk.message_id, **outcome})
+    log.info(
+        "tick %s chunk of %d: %s",
+        today,
+        len(ids),
+        dict(outcome),
+        extra={"asOf": today.isoformat(), "eventId": chunk.message_id, **outcome},
+    )
     if chunk.index is not None:
         store.record_chunk(today, chunk.index, employees=len(ids), outcome=outcome)
     return outcome
@@ -82,12 +97,16 @@ def _leads(store: Store, employees: list[Employee]) -> dict[str, Employee | None
     return leads
 
 
-def _apply_all(uow: UnitOfWork, due: dict[str, list[Action]], quarter: Quarter, today: date,
-               leads: dict[str, Employee | None]) -> Counter[str]:
+def _apply_all(
+    uow: UnitOfWork, due: dict[str, list[Action]], quarter: Quarter, today: date, leads: dict[str, Employee | None]
+) -> Counter[str]:
     # Everything the transaction may read, in one round trip; the unit of work caches it.
     quarters = (quarter, quarter.next(), quarter.previous())
-    uow.prefetch(employees=due, cycles=[(e, q) for e in due for q in quarters],
-                 outbox=[outbox_id(a, e, quarter) for e, actions in due.items() for a in actions])
+    uow.prefetch(
+        employees=due,
+        cycles=[(e, q) for e in due for q in quarters],
+        outbox=[outbox_id(a, e, quarter) for e, actions in due.items() for a in actions],
+    )
     outcome: Counter[str] = Counter()
     for employee_id in due:
         employee = uow.employee(employee_id)
@@ -112,7 +131,7 @@ def apply_day(uow: UnitOfWork, employee_id: str, quarter: Quarter, today: date, 
     done: list[Action] = []
     for action in actions:
         changed = ACTIONS[action.kind](turn, action, cycle)
-        if changed is None:          # not sendable yet (no Slack account): a later tick tries again
+        if changed is None:  # not sendable yet (no Slack account): a later tick tries again
             continue
         cycle = changed
         done.append(action)

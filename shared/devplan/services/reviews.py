@@ -2,10 +2,11 @@
 
 The day comes from Slack's action timestamp (business time from the event, not our clock).
 Only the employee and their lead may confirm; a second click changes nothing."""
+
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.cycle_record import HELD
@@ -22,7 +23,7 @@ def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> s
     try:
         employee_id, quarter_key = value.split("|")
         quarter = Quarter.parse(quarter_key)
-        held_at = datetime.fromtimestamp(float(action_ts), timezone.utc)
+        held_at = datetime.fromtimestamp(float(action_ts), UTC)
         if not is_valid_id(employee_id):
             raise ValueError(employee_id)
     except (ValueError, TypeError, OverflowError, OSError):
@@ -43,12 +44,24 @@ def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> s
         held_on = stockholm_date(held_at)
         uow.save_cycle(cycle.held_by(who.employee_id, slack_user_id, held_at, held_on))
         confirmation = render.held_confirmation(employee.language, quarter, who.name, held_on)
-        uow.emit(OutboxMessage(f"review-held:{employee_id}:{quarter.key}",
-                               users=tuple(u for u in (employee.slack_user_id, lead.slack_user_id) if u),
-                               text=confirmation.text, blocks=confirmation.blocks, topic="1:1 held"))
+        uow.emit(
+            OutboxMessage(
+                f"review-held:{employee_id}:{quarter.key}",
+                users=tuple(u for u in (employee.slack_user_id, lead.slack_user_id) if u),
+                text=confirmation.text,
+                blocks=confirmation.blocks,
+                topic="1:1 held",
+            )
+        )
         return "held"
 
     outcome = store.atomically(work)
-    log.info("1:1 %s %s marked by %s: %s", employee_id, quarter.key, slack_user_id, outcome,
-             extra={"employeeId": employee_id, "quarter": quarter.key, "outcome": outcome})
+    log.info(
+        "1:1 %s %s marked by %s: %s",
+        employee_id,
+        quarter.key,
+        slack_user_id,
+        outcome,
+        extra={"employeeId": employee_id, "quarter": quarter.key, "outcome": outcome},
+    )
     return outcome

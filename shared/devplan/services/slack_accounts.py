@@ -1,4 +1,5 @@
 """Slack accounts that appear after onboarding (Slack's team_join event) are linked by e-mail."""
+
 from __future__ import annotations
 
 import logging
@@ -15,6 +16,10 @@ def link_account(email: str, user_id: str, store: Store) -> int:
         if employee.slack_user_id != user_id:
             store.link_slack_account(employee.employee_id, user_id)
             linked += 1
-            log.info("linked Slack account %s to %s", user_id, employee.employee_id,
-                     extra={"employeeId": employee.employee_id, "slackUserId": user_id})
+            log.info(
+                "linked Slack account %s to %s",
+                user_id,
+                employee.employee_id,
+                extra={"employeeId": employee.employee_id, "slackUserId": user_id},
+            )
     return linked

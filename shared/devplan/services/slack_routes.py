@@ -3,6 +3,7 @@
 Slack wants an answer within 3 s, so routes do one quick Firestore read or write and return;
 anything slow goes through the outbox.
 """
+
 from __future__ import annotations
 
 import logging
@@ -33,8 +34,12 @@ def routes(store: Store) -> dict[tuple[str, str], SlackRoute]:
 
     def review_mark_held(request: SlackRequest) -> dict[str, Any]:
         action = request.payload["actions"][0]
-        outcome = reviews.mark_held(action.get("value", ""), request.user_id,
-                                    action.get("action_ts") or request.payload.get("action_ts", "0"), store)
+        outcome = reviews.mark_held(
+            action.get("value", ""),
+            request.user_id,
+            action.get("action_ts") or request.payload.get("action_ts", "0"),
+            store,
+        )
         return {"outcome": outcome}
 
     return {

@@ -1,4 +1,5 @@
 """Decoders, one module per source: Firestore events, Pub/Sub pushes, the platform webhook, Slack."""
+
 from collections.abc import Mapping
 
 from werkzeug.datastructures import Headers

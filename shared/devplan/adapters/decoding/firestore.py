@@ -1,12 +1,13 @@
 """Firestore document events (2nd gen, google.cloud.firestore.document.v1.*) decoded into
 `DocumentChange`, then into the service inputs for employees and the outbox."""
+
 from __future__ import annotations
 
 import base64
 import binascii
 import string
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from google.events.cloud.firestore import DocumentEventData
@@ -19,13 +20,14 @@ from devplan.services.inputs import EmployeeWritten, OutboxWritten, parse_time
 @dataclass(frozen=True)
 class DocumentChange:
     """A Firestore document write as the event carries it (raw fields)."""
+
     event_id: str
     event_type: str
     time: datetime
-    path: str                       # "employees/e2"
+    path: str  # "employees/e2"
     before: dict[str, Any] | None
     after: dict[str, Any] | None
-    after_update_time: Any = None   # the written version; a precondition for the next write
+    after_update_time: Any = None  # the written version; a precondition for the next write
 
     @property
     def document_id(self) -> str:
@@ -87,7 +89,7 @@ def decode_document_event(event: Any) -> DocumentChange:
     return DocumentChange(
         event_id=event["id"],
         event_type=event["type"],
-        time=parse_time(event["time"], "event time") if event.get("time") else datetime.now(timezone.utc),
+        time=parse_time(event["time"], "event time") if event.get("time") else datetime.now(UTC),
         path=subject.removeprefix("documents/"),
         before=_fields(payload.old_value),
         after=_fields(payload.value),
@@ -111,5 +113,6 @@ def outbox_written(event: Any) -> OutboxWritten:
 
 def outbox_change(change: DocumentChange) -> OutboxWritten:
     entry = mapping.outbox_entry_from(change.document_id, change.after) if change.after is not None else None
-    return OutboxWritten(change.event_id, change.document_id, entry,
-                         change.after_update_time if entry is not None else None)
+    return OutboxWritten(
+        change.event_id, change.document_id, entry, change.after_update_time if entry is not None else None
+    )

@@ -1,10 +1,10 @@
 """The platform's webhook: HMAC signature and time window checked, then the envelope decoded."""
+
 from __future__ import annotations
 
 import hashlib
 import hmac
 import json
-from collections.abc import Mapping
 from datetime import datetime
 
 from devplan.adapters.decoding import RequestHeaders
@@ -23,15 +23,19 @@ def platform_signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def decode_platform_request(headers: RequestHeaders, body: bytes, *, secret: str, now: datetime) -> PlatformEvent:
     """Check the HMAC signature and the time window, then decode the envelope."""
-    if not secret:   # an empty key is a key anyone knows: refuse rather than accept forgeries
-        raise InvalidEvent("the webhook secret is not configured (DEVPLAN_PLATFORM_SECRET)", status=503,
-                           code="not_configured")
+    if not secret:  # an empty key is a key anyone knows: refuse rather than accept forgeries
+        raise InvalidEvent(
+            "the webhook secret is not configured (DEVPLAN_PLATFORM_SECRET)", status=503, code="not_configured"
+        )
     timestamp = headers.get("X-Devplan-Timestamp")
     signature = headers.get("X-Devplan-Signature")
     delivery = headers.get("X-Devplan-Delivery")
     if not timestamp or not signature or not delivery:
-        raise InvalidEvent("request is not signed: X-Devplan-Timestamp, X-Devplan-Delivery and "
-                           "X-Devplan-Signature are required", status=401, code="unsigned")
+        raise InvalidEvent(
+            "request is not signed: X-Devplan-Timestamp, X-Devplan-Delivery and X-Devplan-Signature are required",
+            status=401,
+            code="unsigned",
+        )
     try:
         if not timestamp.isdigit():
             raise ValueError(timestamp)
@@ -39,11 +43,19 @@ def decode_platform_request(headers: RequestHeaders, body: bytes, *, secret: str
     except ValueError:
         raise InvalidEvent("X-Devplan-Timestamp must be unix seconds", status=401, code="bad_timestamp") from None
     if abs(age) > SIGNATURE_WINDOW_SECONDS:
-        raise InvalidEvent(f"signature timestamp is {int(age)} s away from now; the window is "
-                           f"{SIGNATURE_WINDOW_SECONDS} s", status=401, code="stale_signature")
-    if not hmac.compare_digest(platform_signature(secret, timestamp, body).encode(), signature.encode("utf-8", "replace")):
-        raise InvalidEvent("signature does not match: expected v1=hex(HMAC-SHA256(secret, "
-                           "'{timestamp}.{raw body}'))", status=401, code="bad_signature")
+        raise InvalidEvent(
+            f"signature timestamp is {int(age)} s away from now; the window is {SIGNATURE_WINDOW_SECONDS} s",
+            status=401,
+            code="stale_signature",
+        )
+    if not hmac.compare_digest(
+        platform_signature(secret, timestamp, body).encode(), signature.encode("utf-8", "replace")
+    ):
+        raise InvalidEvent(
+            "signature does not match: expected v1=hex(HMAC-SHA256(secret, '{timestamp}.{raw body}'))",
+            status=401,
+            code="bad_signature",
+        )
     try:
         envelope = json.loads(body)
     except (json.JSONDecodeError, UnicodeDecodeError):
@@ -58,6 +70,9 @@ def decode_platform_request(headers: RequestHeaders, body: bytes, *, secret: str
     if not isinstance(envelope["data"], dict):
         raise InvalidEvent("data must be a JSON object", code="malformed")
     return PlatformEvent(
-        id=envelope["id"], type=str(envelope["type"]), data=envelope["data"], delivery_id=delivery,
+        id=envelope["id"],
+        type=str(envelope["type"]),
+        data=envelope["data"],
+        delivery_id=delivery,
         occurred_at=parse_time(envelope["occurredAt"], "occurredAt"),
     )

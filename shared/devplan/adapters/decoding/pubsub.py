@@ -1,4 +1,5 @@
 """Pub/Sub pushes (google.cloud.pubsub.topic.v1.messagePublished) and the ticks they carry."""
+
 from __future__ import annotations
 
 import base64
@@ -6,7 +7,7 @@ import binascii
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 from devplan.domain.calendar import stockholm_date
@@ -16,7 +17,7 @@ from devplan.services.inputs import EmployeeChunk, Tick, parse_time
 
 @dataclass(frozen=True)
 class PubSubMessage:
-    event_id: str                   # Pub/Sub messageId
+    event_id: str  # Pub/Sub messageId
     publish_time: datetime
     data: dict[str, Any]
     attributes: dict[str, str] = field(default_factory=dict)
@@ -37,7 +38,7 @@ def decode_pubsub_event(event: Any) -> PubSubMessage:
     published = message.get("publishTime") or message.get("publish_time") or event.get("time")
     return PubSubMessage(
         event_id=str(message.get("messageId") or message.get("message_id") or event["id"]),
-        publish_time=parse_time(published, "publishTime") if published else datetime.now(timezone.utc),
+        publish_time=parse_time(published, "publishTime") if published else datetime.now(UTC),
         data=data,
         attributes=dict(message.get("attributes") or {}),
     )

@@ -2,10 +2,10 @@
 
 Routing them is the services' table (services/slack_routes.py).
 """
+
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from urllib.parse import parse_qs
@@ -17,9 +17,8 @@ from devplan.errors import InvalidEvent
 from devplan.services.inputs import SlackRequest
 
 
-def decode_slack_request(headers: RequestHeaders, body: bytes, *, signing_secret: str,
-                         now: datetime) -> SlackRequest:
-    if not signing_secret:   # an empty key is a key anyone knows
+def decode_slack_request(headers: RequestHeaders, body: bytes, *, signing_secret: str, now: datetime) -> SlackRequest:
+    if not signing_secret:  # an empty key is a key anyone knows
         raise InvalidEvent("the Slack signing secret is not configured", status=503, code="not_configured")
     verifier = SignatureVerifier(signing_secret, clock=_FixedClock(now))
     if not headers.get("X-Slack-Signature") or not str(headers.get("X-Slack-Request-Timestamp", "")).isdigit():

@@ -1,16 +1,18 @@
 """Firestore documents, the thin layer under the store: reads, buffered transactional
 writes, queries, preconditions. The in-memory twin in tests/fakes.py answers to the same
 `Documents` protocol, and tests/contract runs the same cases against both."""
+
 from __future__ import annotations
 
-from typing import Any, Callable, Protocol, Sequence, TypeVar
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol, TypeVar
 
 from google.api_core.exceptions import FailedPrecondition, NotFound
 from google.cloud import firestore
 
 T = TypeVar("T")
 Document = dict[str, Any]
-Filter = tuple[str, str, Any]          # (field path, "==" | "in" | "<", value)
+Filter = tuple[str, str, Any]  # (field path, "==" | "in" | "<", value)
 
 
 class DocumentTransaction(Protocol):
@@ -23,8 +25,9 @@ class Documents(Protocol):
     def run_in_transaction(self, work: Callable[[DocumentTransaction], T]) -> T: ...
     def get(self, path: str) -> Document | None: ...
     def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]: ...
-    def query(self, collection: str, filters: Sequence[Filter], *, limit: int | None = None,
-              ids_only: bool = False) -> list[tuple[str, Document]]: ...
+    def query(
+        self, collection: str, filters: Sequence[Filter], *, limit: int | None = None, ids_only: bool = False
+    ) -> list[tuple[str, Document]]: ...
     def snapshot(self, path: str) -> tuple[Document | None, Any]: ...
     def update_if_unchanged(self, path: str, data: Document, version: Any) -> bool: ...
     def set(self, path: str, data: Document, *, merge: bool = True) -> None: ...
@@ -54,6 +57,7 @@ class FirestoreDocuments:
 
     def run_in_transaction(self, work: Callable[[DocumentTransaction], T]) -> T:
         """`work` may run several times (Firestore retries contended transactions)."""
+
         @firestore.transactional
         def run(transaction: firestore.Transaction) -> T:
             return work(_FirestoreTransaction(self.db, transaction))
@@ -72,8 +76,9 @@ class FirestoreDocuments:
             found[snap.reference.path] = snap.to_dict() if snap.exists else None
         return found
 
-    def query(self, collection: str, filters: Sequence[Filter], *, limit: int | None = None,
-              ids_only: bool = False) -> list[tuple[str, Document]]:
+    def query(
+        self, collection: str, filters: Sequence[Filter], *, limit: int | None = None, ids_only: bool = False
+    ) -> list[tuple[str, Document]]:
         """`ids_only` asks for no fields at all: cheap enough for 10,000 employees."""
         query: Any = self.db.collection(collection)
         for field, op, value in filters:
@@ -93,9 +98,8 @@ class FirestoreDocuments:
         try:
             self.db.document(path).update(data, option=self.db.write_option(last_update_time=version))
             return True
-        except (FailedPrecondition, NotFound):   # changed under us, or gone
+        except (FailedPrecondition, NotFound):  # changed under us, or gone
             return False
 
     def set(self, path: str, data: Document, *, merge: bool = True) -> None:
         self.db.document(path).set(data, merge=merge)
-

@@ -11,6 +11,7 @@ or a camelCase key. Layout (unchanged since the first release):
 Writes of records are merges that leave out unknown values (None), so a field another
 writer set is never cleared by accident.
 """
+
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
@@ -20,7 +21,8 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord, LastReflection, Review, Revision
 from devplan.domain.employees import DEFAULT_LANGUAGE, PENDING, Employee
 from devplan.domain.goals import Goal, GoalPlan
-from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage, PENDING as OUTBOX_PENDING
+from devplan.domain.outbox import PENDING as OUTBOX_PENDING
+from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.domain.reflections import Reflection
 from devplan.errors import UnusableRecord
 
@@ -72,20 +74,32 @@ def _compact(doc: Document) -> Document:
 
 # --- employees ---------------------------------------------------------------------------
 
+
 def employee_from(employee_id: str, doc: Document) -> Employee:
     try:
         goals = doc.get("goals") or {}
         return Employee(
-            employee_id=employee_id, name=doc["name"], email=doc["email"], role=doc["role"],
-            lead_id=doc.get("leadId") or None, start_date=date.fromisoformat(doc["startDate"]),
-            status=doc.get("status", "active"), language=doc.get("language") or DEFAULT_LANGUAGE,
+            employee_id=employee_id,
+            name=doc["name"],
+            email=doc["email"],
+            role=doc["role"],
+            lead_id=doc.get("leadId") or None,
+            start_date=date.fromisoformat(doc["startDate"]),
+            status=doc.get("status", "active"),
+            language=doc.get("language") or DEFAULT_LANGUAGE,
             slack_user_id=(doc.get("slack") or {}).get("userId"),
             onboarding=(doc.get("onboarding") or {}).get("status", PENDING),
             welcomed_at=(doc.get("onboarding") or {}).get("welcomedAt"),
-            goals=GoalPlan(deadline=_day(goals.get("deadline")),
-                           items=tuple(Goal(g.get("goalId", ""), g.get("title", ""), g.get("measure"),
-                                            _day(g.get("dueDate"))) for g in goals.get("items") or []),
-                           set_at=goals.get("setAt"), set_on=_day(goals.get("setOn"))))
+            goals=GoalPlan(
+                deadline=_day(goals.get("deadline")),
+                items=tuple(
+                    Goal(g.get("goalId", ""), g.get("title", ""), g.get("measure"), _day(g.get("dueDate")))
+                    for g in goals.get("items") or []
+                ),
+                set_at=goals.get("setAt"),
+                set_on=_day(goals.get("setOn")),
+            ),
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None
 
@@ -93,24 +107,43 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
 def new_employee_document(employee: Employee, *, event_id: str, occurred_at: datetime) -> Document:
     """employees/{id} as the platform hands it over; reactions add the rest."""
     return {
-        "name": employee.name, "email": employee.email, "role": employee.role, "leadId": employee.lead_id,
-        "startDate": employee.start_date.isoformat(), "status": employee.status, "language": employee.language,
-        "onboardedAt": occurred_at, "sourceEventId": event_id, "onboarding": {"status": employee.onboarding},
+        "name": employee.name,
+        "email": employee.email,
+        "role": employee.role,
+        "leadId": employee.lead_id,
+        "startDate": employee.start_date.isoformat(),
+        "status": employee.status,
+        "language": employee.language,
+        "onboardedAt": occurred_at,
+        "sourceEventId": event_id,
+        "onboarding": {"status": employee.onboarding},
     }
 
 
 def employee_update(employee: Employee) -> Document:
     """What the plan adds to an employee (goals, Slack id, onboarding), as a merge."""
     goals = employee.goals
-    return _compact({
-        "goals": _compact({
-            "deadline": _iso(goals.deadline), "quarter": Quarter.of(goals.deadline).key if goals.deadline else None,
-            "items": [{"goalId": g.goal_id, "title": g.title, "measure": g.measure, "dueDate": _iso(g.due)}
-                      for g in goals.items] if goals.is_set else None,
-            "setAt": goals.set_at, "setOn": _iso(goals.set_on)}) or None,
-        "slack": {"userId": employee.slack_user_id} if employee.slack_user_id else None,
-        "onboarding": _compact({"status": employee.onboarding, "welcomedAt": employee.welcomed_at}),
-    })
+    return _compact(
+        {
+            "goals": _compact(
+                {
+                    "deadline": _iso(goals.deadline),
+                    "quarter": Quarter.of(goals.deadline).key if goals.deadline else None,
+                    "items": [
+                        {"goalId": g.goal_id, "title": g.title, "measure": g.measure, "dueDate": _iso(g.due)}
+                        for g in goals.items
+                    ]
+                    if goals.is_set
+                    else None,
+                    "setAt": goals.set_at,
+                    "setOn": _iso(goals.set_on),
+                }
+            )
+            or None,
+            "slack": {"userId": employee.slack_user_id} if employee.slack_user_id else None,
+            "onboarding": _compact({"status": employee.onboarding, "welcomedAt": employee.welcomed_at}),
+        }
+    )
 
 
 def slack_link_update(slack_user_id: str) -> Document:
@@ -119,9 +152,14 @@ def slack_link_update(slack_user_id: str) -> Document:
 
 # --- reflections and cycles ---------------------------------------------------------------
 
+
 def reflection_document(reflection: Reflection) -> Document:
-    return {"occurredAt": reflection.occurred_at, "on": reflection.on.isoformat(),
-            "goalIds": list(reflection.goal_ids), "eventId": reflection.event_id}
+    return {
+        "occurredAt": reflection.occurred_at,
+        "on": reflection.on.isoformat(),
+        "goalIds": list(reflection.goal_ids),
+        "eventId": reflection.event_id,
+    }
 
 
 def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> CycleRecord:
@@ -132,62 +170,111 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
         confirmed = review.get("confirmedBy") or {}
         last = doc.get("lastReflection")
         return CycleRecord(
-            employee_id, quarter, opened_on=_day(doc.get("openedOn")),
+            employee_id,
+            quarter,
+            opened_on=_day(doc.get("openedOn")),
             revision=Revision(_day(revision.get("deadline")), bool(revision.get("done")), _day(revision.get("doneOn"))),
-            review=Review(review.get("status"), _day(review.get("invitedOn")), review.get("heldAt"),
-                          _day(review.get("heldOn")), confirmed.get("employeeId"), confirmed.get("slackUserId")),
+            review=Review(
+                review.get("status"),
+                _day(review.get("invitedOn")),
+                review.get("heldAt"),
+                _day(review.get("heldOn")),
+                confirmed.get("employeeId"),
+                confirmed.get("slackUserId"),
+            ),
             done={k: date.fromisoformat(v) for k, v in (doc.get("done") or {}).items()},
-            last_tick=_day(doc.get("lastTick")), reflections=int(doc.get("reflections") or 0),
+            last_tick=_day(doc.get("lastTick")),
+            reflections=int(doc.get("reflections") or 0),
             last_reflection=LastReflection(last["entryId"], date.fromisoformat(last["on"])) if last else None,
-            last_reflection_nudge=_day(doc.get("lastReflectionNudge")))
+            last_reflection_nudge=_day(doc.get("lastReflectionNudge")),
+        )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{cycle_path(employee_id, quarter)} is not a usable cycle: {exc!r}") from None
 
 
 def cycle_document(cycle: CycleRecord) -> Document:
     revision, review = cycle.revision, cycle.review
-    return _compact({
-        "employeeId": cycle.employee_id, "quarter": cycle.quarter.key, "openedOn": _iso(cycle.opened_on),
-        "revision": {"deadline": _iso(revision.deadline), "done": revision.done,
-                     **_compact({"doneOn": _iso(revision.done_on)})} if revision != Revision() else None,
-        "review": _compact({
-            "status": review.status, "invitedOn": _iso(review.invited_on), "heldAt": review.held_at,
-            "heldOn": _iso(review.held_on),
-            "confirmedBy": {"employeeId": review.confirmed_by, "slackUserId": review.confirmed_by_slack}
-            if review.confirmed_by else None}) or None,
-        "done": {k: v.isoformat() for k, v in cycle.done.items()} or None,
-        "lastTick": _iso(cycle.last_tick), "reflections": cycle.reflections or None,
-        "lastReflection": {"entryId": cycle.last_reflection.entry_id, "on": cycle.last_reflection.on.isoformat()}
-        if cycle.last_reflection else None,
-        "lastReflectionNudge": _iso(cycle.last_reflection_nudge),
-    })
+    return _compact(
+        {
+            "employeeId": cycle.employee_id,
+            "quarter": cycle.quarter.key,
+            "openedOn": _iso(cycle.opened_on),
+            "revision": {
+                "deadline": _iso(revision.deadline),
+                "done": revision.done,
+                **_compact({"doneOn": _iso(revision.done_on)}),
+            }
+            if revision != Revision()
+            else None,
+            "review": _compact(
+                {
+                    "status": review.status,
+                    "invitedOn": _iso(review.invited_on),
+                    "heldAt": review.held_at,
+                    "heldOn": _iso(review.held_on),
+                    "confirmedBy": {"employeeId": review.confirmed_by, "slackUserId": review.confirmed_by_slack}
+                    if review.confirmed_by
+                    else None,
+                }
+            )
+            or None,
+            "done": {k: v.isoformat() for k, v in cycle.done.items()} or None,
+            "lastTick": _iso(cycle.last_tick),
+            "reflections": cycle.reflections or None,
+            "lastReflection": {"entryId": cycle.last_reflection.entry_id, "on": cycle.last_reflection.on.isoformat()}
+            if cycle.last_reflection
+            else None,
+            "lastReflectionNudge": _iso(cycle.last_reflection_nudge),
+        }
+    )
 
 
 # --- outbox and ledger --------------------------------------------------------------------
 
+
 def outbox_document(message: OutboxMessage, created_at: datetime) -> Document:
     return {
-        "kind": message.kind, "users": list(message.users), "channel": message.channel,
-        "text": message.text, "blocks": [dict(b) for b in message.blocks], "topic": message.topic,
-        "state": OUTBOX_PENDING, "attempts": 0, "createdAt": created_at,
+        "kind": message.kind,
+        "users": list(message.users),
+        "channel": message.channel,
+        "text": message.text,
+        "blocks": [dict(b) for b in message.blocks],
+        "topic": message.topic,
+        "state": OUTBOX_PENDING,
+        "attempts": 0,
+        "createdAt": created_at,
     }
 
 
 def outbox_entry_from(message_id: str, doc: Document) -> OutboxEntry:
     try:
-        message = OutboxMessage(id=message_id, kind=doc.get("kind", "message"), users=tuple(doc.get("users") or ()),
-                                channel=doc.get("channel"), text=doc.get("text", ""),
-                                blocks=tuple(doc.get("blocks") or ()), topic=doc.get("topic", ""))
+        message = OutboxMessage(
+            id=message_id,
+            kind=doc.get("kind", "message"),
+            users=tuple(doc.get("users") or ()),
+            channel=doc.get("channel"),
+            text=doc.get("text", ""),
+            blocks=tuple(doc.get("blocks") or ()),
+            topic=doc.get("topic", ""),
+        )
         claim = doc.get("claim")
-        return OutboxEntry(message, doc["state"], Claim(claim["eventId"], claim["attempt"], claim["at"], claim["until"])
-                           if claim else None, int(doc.get("attempts") or 0), doc.get("createdAt"))
+        return OutboxEntry(
+            message,
+            doc["state"],
+            Claim(claim["eventId"], claim["attempt"], claim["at"], claim["until"]) if claim else None,
+            int(doc.get("attempts") or 0),
+            doc.get("createdAt"),
+        )
     except (KeyError, TypeError, ValueError) as exc:
         raise UnusableRecord(f"{outbox_path(message_id)} is not a usable outbox message: {exc!r}") from None
 
 
 def claim_update(state: str, claim: Claim, attempts: int) -> Document:
-    return {"state": state, "attempts": attempts, "claim": {
-        "eventId": claim.event_id, "attempt": claim.attempt, "at": claim.at, "until": claim.until}}
+    return {
+        "state": state,
+        "attempts": attempts,
+        "claim": {"eventId": claim.event_id, "attempt": claim.attempt, "at": claim.at, "until": claim.until},
+    }
 
 
 def sent_update(state: str, at: datetime, channel: str | None, ts: str | None) -> Document:

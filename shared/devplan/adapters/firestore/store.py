@@ -5,6 +5,7 @@ in-memory twin in tests). The ledger and outbox rules are written here once.
 The unit of work buffers writes until the work returns, which keeps Firestore's rule "all
 reads before writes" without services having to order their calls.
 """
+
 from __future__ import annotations
 
 import logging
@@ -45,10 +46,14 @@ class UnitOfWork:
         for path, data, merge in self._writes:
             self._tx.set(path, data, merge=merge)
 
-    def prefetch(self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (),
-                 outbox: Iterable[str] = ()) -> None:
-        paths = [m.employee_path(e) for e in employees] + [m.cycle_path(e, q) for e, q in cycles] + \
-            [m.outbox_path(o) for o in outbox]
+    def prefetch(
+        self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (), outbox: Iterable[str] = ()
+    ) -> None:
+        paths = (
+            [m.employee_path(e) for e in employees]
+            + [m.cycle_path(e, q) for e, q in cycles]
+            + [m.outbox_path(o) for o in outbox]
+        )
         missing = [p for p in dict.fromkeys(paths) if p not in self._reads]
         if missing:
             self._reads.update(self._tx.get_all(missing))
@@ -58,7 +63,7 @@ class UnitOfWork:
         if self._get(path) is not None:
             return False
         self._put(path, m.ledger_document(self.now), merge=False)
-        self._reads[path] = {}          # a second claim in the same run is refused too
+        self._reads[path] = {}  # a second claim in the same run is refused too
         return True
 
     def emit(self, message: OutboxMessage) -> bool:
@@ -78,8 +83,11 @@ class UnitOfWork:
         return m.employee_from(employee_id, doc) if doc is not None else None
 
     def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None:
-        self._put(m.employee_path(employee.employee_id),
-                  m.new_employee_document(employee, event_id=event_id, occurred_at=occurred_at), merge=False)
+        self._put(
+            m.employee_path(employee.employee_id),
+            m.new_employee_document(employee, event_id=event_id, occurred_at=occurred_at),
+            merge=False,
+        )
 
     def save_employee(self, employee: Employee) -> None:
         self._put(m.employee_path(employee.employee_id), m.employee_update(employee))
@@ -97,8 +105,11 @@ class UnitOfWork:
         return self._get(m.reflection_path(employee_id, entry_id)) is not None
 
     def add_reflection(self, reflection: Reflection) -> None:
-        self._put(m.reflection_path(reflection.employee_id, reflection.entry_id),
-                  m.reflection_document(reflection), merge=False)
+        self._put(
+            m.reflection_path(reflection.employee_id, reflection.entry_id),
+            m.reflection_document(reflection),
+            merge=False,
+        )
 
 
 class Loaded:
@@ -168,8 +179,9 @@ class Store:
     def tick_state(self, day: date) -> str | None:
         return (self.documents.get(m.tick_path(day)) or {}).get("state")
 
-    def record_tick(self, day: date, state: str, *, event_id: str, employees: int | None = None,
-                    chunks: int | None = None) -> None:
+    def record_tick(
+        self, day: date, state: str, *, event_id: str, employees: int | None = None, chunks: int | None = None
+    ) -> None:
         self.documents.set(m.tick_path(day), m.tick_document(state, event_id, employees, chunks))
 
     def record_chunk(self, day: date, index: int, *, employees: int, outcome: Mapping[str, int]) -> None:
@@ -181,8 +193,9 @@ class Store:
         return (m.outbox_entry_from(message_id, doc) if doc is not None else None), version
 
     def claim_outbox(self, message_id: str, claim: Claim, *, attempts: int, version: Any) -> bool:
-        return self.documents.update_if_unchanged(m.outbox_path(message_id),
-                                                  m.claim_update(SENDING, claim, attempts), version)
+        return self.documents.update_if_unchanged(
+            m.outbox_path(message_id), m.claim_update(SENDING, claim, attempts), version
+        )
 
     def mark_sent(self, message_id: str, *, at: datetime, channel: str | None, ts: str | None) -> None:
         self.documents.set(m.outbox_path(message_id), m.sent_update(SENT, at, channel, ts))
@@ -191,6 +204,12 @@ class Store:
         self.documents.set(m.outbox_path(message_id), m.failed_update(FAILED, at, error))
 
     def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]:
-        return [i for i, _ in self.documents.query(
-            m.OUTBOX, [("state", "in", ["pending", "sending"]), ("createdAt", "<", created_before)],
-            limit=limit, ids_only=True)]
+        return [
+            i
+            for i, _ in self.documents.query(
+                m.OUTBOX,
+                [("state", "in", ["pending", "sending"]), ("createdAt", "<", created_before)],
+                limit=limit,
+                ids_only=True,
+            )
+        ]

@@ -1,7 +1,8 @@
 """The message catalog: Swedish first, English second. Pure lookups, no I/O after first load."""
+
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
 
 
-@lru_cache(maxsize=None)
+@cache
 def _catalog(language: str) -> dict[str, Any]:
     loaded: dict[str, Any] = yaml.safe_load((Path(__file__).parent / f"{language}.yaml").read_text(encoding="utf-8"))
     return loaded
