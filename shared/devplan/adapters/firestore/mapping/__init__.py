@@ -1,0 +1,83 @@
+"""The one place that knows the Firestore layout: paths, field names, defaults.
+
+Records (frozen dataclasses of the domain) go in and come out; services never see a path
+or a camelCase key. Layout (unchanged since the first release):
+  employees/{id}                       Employee
+  employees/{id}/reflections/{entry}   Reflection
+  cycles/{employee}:{YYYY-QN}          CycleRecord
+  outbox/{id}                          OutboxEntry
+  processedEvents/{key}                the idempotency ledger (TTL on expireAt)
+  ticks/{day}, ticks/{day}/chunks/{n}  progress of a daily tick
+Writes of records are merges that leave out unknown values (None), so a field another
+writer set is never cleared by accident.
+"""
+
+from devplan.adapters.firestore.mapping.common import (
+    CYCLES,
+    EMPLOYEES,
+    LEDGER,
+    LEDGER_RETENTION,
+    OUTBOX,
+    TICKS,
+    Document,
+    chunk_path,
+    cycle_path,
+    employee_path,
+    ledger_path,
+    outbox_path,
+    reflection_path,
+    tick_path,
+)
+from devplan.adapters.firestore.mapping.cycles import (
+    cycle_document,
+    cycle_from,
+)
+from devplan.adapters.firestore.mapping.employees import (
+    employee_from,
+    employee_update,
+    new_employee_document,
+    reflection_document,
+    slack_link_update,
+)
+from devplan.adapters.firestore.mapping.outbox import (
+    chunk_document,
+    claim_update,
+    failed_update,
+    ledger_document,
+    outbox_document,
+    outbox_entry_from,
+    sent_update,
+    tick_document,
+)
+
+__all__ = [
+    "CYCLES",
+    "Document",
+    "EMPLOYEES",
+    "LEDGER",
+    "LEDGER_RETENTION",
+    "OUTBOX",
+    "TICKS",
+    "chunk_path",
+    "cycle_path",
+    "employee_path",
+    "ledger_path",
+    "outbox_path",
+    "reflection_path",
+    "tick_path",
+    "employee_from",
+    "employee_update",
+    "new_employee_document",
+    "reflection_document",
+    "slack_link_update",
+    "cycle_document",
+    "cycle_from",
+    "chunk_document",
+    "claim_update",
+    "failed_update",
+    "ledger_document",
+    "outbox_document",
+    "outbox_entry_from",
+    "sent_update",
+    "tick_document",
+]

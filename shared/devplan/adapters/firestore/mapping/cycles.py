@@ -1,0 +1,77 @@
+"""A quarter's cycle record ↔ cycles/{employee}:{YYYY-QN}."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from devplan.adapters.firestore.mapping.common import Document, compact, cycle_path, day, iso
+from devplan.domain.calendar import Quarter
+from devplan.domain.cycle_record import CycleRecord, LastReflection, Review, Revision
+from devplan.errors import UnusableRecord
+
+
+def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> CycleRecord:
+    if doc is None:
+        return CycleRecord(employee_id, quarter)
+    try:
+        revision, review = doc.get("revision") or {}, doc.get("review") or {}
+        confirmed = review.get("confirmedBy") or {}
+        last = doc.get("lastReflection")
+        return CycleRecord(
+            employee_id,
+            quarter,
+            opened_on=day(doc.get("openedOn")),
+            revision=Revision(day(revision.get("deadline")), bool(revision.get("done")), day(revision.get("doneOn"))),
+            review=Review(
+                review.get("status"),
+                day(review.get("invitedOn")),
+                review.get("heldAt"),
+                day(review.get("heldOn")),
+                confirmed.get("employeeId"),
+                confirmed.get("slackUserId"),
+            ),
+            done={k: date.fromisoformat(v) for k, v in (doc.get("done") or {}).items()},
+            last_tick=day(doc.get("lastTick")),
+            reflections=int(doc.get("reflections") or 0),
+            last_reflection=LastReflection(last["entryId"], date.fromisoformat(last["on"])) if last else None,
+            last_reflection_nudge=day(doc.get("lastReflectionNudge")),
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise UnusableRecord(f"{cycle_path(employee_id, quarter)} is not a usable cycle: {exc!r}") from None
+
+
+def cycle_document(cycle: CycleRecord) -> Document:
+    revision, review = cycle.revision, cycle.review
+    return compact(
+        {
+            "employeeId": cycle.employee_id,
+            "quarter": cycle.quarter.key,
+            "openedOn": iso(cycle.opened_on),
+            "revision": {
+                "deadline": iso(revision.deadline),
+                "done": revision.done,
+                **compact({"doneOn": iso(revision.done_on)}),
+            }
+            if revision != Revision()
+            else None,
+            "review": compact(
+                {
+                    "status": review.status,
+                    "invitedOn": iso(review.invited_on),
+                    "heldAt": review.held_at,
+                    "heldOn": iso(review.held_on),
+                    "confirmedBy": {"employeeId": review.confirmed_by, "slackUserId": review.confirmed_by_slack}
+                    if review.confirmed_by
+                    else None,
+                }
+            )
+            or None,
+            "done": {k: v.isoformat() for k, v in cycle.done.items()} or None,
+            "lastTick": iso(cycle.last_tick),
+            "reflections": cycle.reflections or None,
+            "lastReflection": {"entryId": cycle.last_reflection.entry_id, "on": cycle.last_reflection.on.isoformat()}
+            if cycle.last_reflection
+            else None,
+            "lastReflectionNudge": iso(cycle.last_reflection_nudge),
+        }
+    )

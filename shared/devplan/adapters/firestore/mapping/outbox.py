@@ -1,0 +1,75 @@
+"""The outbox, the idempotency ledger and tick progress ↔ outbox/{id}, processedEvents/{key}, ticks/{day}."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from devplan.adapters.firestore.mapping.common import LEDGER_RETENTION, Document, compact, outbox_path
+from devplan.domain.outbox import PENDING as OUTBOX_PENDING
+from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
+from devplan.errors import UnusableRecord
+
+
+def outbox_document(message: OutboxMessage, created_at: datetime) -> Document:
+    return {
+        "kind": message.kind,
+        "users": list(message.users),
+        "channel": message.channel,
+        "text": message.text,
+        "blocks": [dict(b) for b in message.blocks],
+        "topic": message.topic,
+        "state": OUTBOX_PENDING,
+        "attempts": 0,
+        "createdAt": created_at,
+    }
+
+
+def outbox_entry_from(message_id: str, doc: Document) -> OutboxEntry:
+    try:
+        message = OutboxMessage(
+            id=message_id,
+            kind=doc.get("kind", "message"),
+            users=tuple(doc.get("users") or ()),
+            channel=doc.get("channel"),
+            text=doc.get("text", ""),
+            blocks=tuple(doc.get("blocks") or ()),
+            topic=doc.get("topic", ""),
+        )
+        claim = doc.get("claim")
+        return OutboxEntry(
+            message,
+            doc["state"],
+            Claim(claim["eventId"], claim["attempt"], claim["at"], claim["until"]) if claim else None,
+            int(doc.get("attempts") or 0),
+            doc.get("createdAt"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise UnusableRecord(f"{outbox_path(message_id)} is not a usable outbox message: {exc!r}") from None
+
+
+def claim_update(state: str, claim: Claim, attempts: int) -> Document:
+    return {
+        "state": state,
+        "attempts": attempts,
+        "claim": {"eventId": claim.event_id, "attempt": claim.attempt, "at": claim.at, "until": claim.until},
+    }
+
+
+def sent_update(state: str, at: datetime, channel: str | None, ts: str | None) -> Document:
+    return {"state": state, "sentAt": at, **({"slack": {"channel": channel, "ts": ts}} if channel else {})}
+
+
+def failed_update(state: str, at: datetime, error: str) -> Document:
+    return {"state": state, "error": error, "failedAt": at}
+
+
+def ledger_document(now: datetime) -> Document:
+    return {"processedAt": now, "expireAt": now + LEDGER_RETENTION}
+
+
+def tick_document(state: str, event_id: str, employees: int | None, chunks: int | None) -> Document:
+    return compact({"state": state, "employees": employees, "chunks": chunks, "eventId": event_id})
+
+
+def chunk_document(employees: int, outcome: dict[str, int]) -> Document:
+    return {"employees": employees, "outcome": dict(outcome)}
