@@ -395,6 +395,8 @@ def test_cloudbuild_runs_the_unit_tests_before_it_deploys():
     steps = cloudbuild()["steps"]
     tests = _step_index(steps, lambda s: "pytest tests/unit" in _step_text(s), "unit test")
     assert "pip install" in _step_text(steps[tests]) and "-e '.[test]'" in _step_text(steps[tests])
+    # the same checks as .ci/run (./dev test runs ./dev check first), before the tests
+    assert _step_text(steps[tests]).index("./dev check") < _step_text(steps[tests]).index("pytest tests/unit")
     upload = _step_index(steps, lambda s: "gs://" in _step_text(s), "upload")
     init = _step_index(steps, lambda s: s.get("args", [None])[0] == "init", "terraform init")
     apply = _step_index(steps, lambda s: s.get("args", [None])[0] == "apply", "terraform apply")
