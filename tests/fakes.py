@@ -9,7 +9,7 @@ import copy
 import itertools
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from devplan.adapters.firestore.store import Store
 from devplan.errors import PermanentError
@@ -208,3 +208,13 @@ class FakePublisher:
     def publish_many(self, topic: str, messages: list[dict[str, Any]], **attributes: str) -> list[str]:
         self.published += [(topic, m) for m in messages]
         return [str(len(self.published) - len(messages) + i) for i in range(len(messages))]
+
+
+if TYPE_CHECKING:  # mypy checks that each fake answers to its port, as runtime.py checks the real adapters
+    from devplan.adapters.firestore.documents import Documents
+    from devplan.services import ports
+
+    _documents: Documents = MemoryDocuments()
+    _store: ports.Store = InMemoryStore()
+    _slack: ports.Slack = FakeSlack()
+    _publisher: ports.Publisher = FakePublisher()
