@@ -8,6 +8,7 @@ System path: tick → Pub/Sub → fan-out → chunks of employee ids → one tra
 Floor: the same number of Firestore writes by plain WriteBatch commits, plus the same number
 of chat.postMessage calls by a plain 16-thread HTTP client. See bench/README.md.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -18,11 +19,9 @@ import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(REPO / "shared"))   # harmless when devplan is installed in the venv
+sys.path.insert(0, str(REPO / "shared"))  # harmless when devplan is installed in the venv
 
 from google.cloud import firestore  # noqa: E402
-
-
 from opening import OPENING, err  # noqa: E402
 from opening.floor import floor_posts, floor_writes  # noqa: E402
 from opening.profile import HostArrivals, RpcCounter, latencies  # noqa: E402
@@ -35,8 +34,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=1000, help="N: one lead + N-1 developers (default 1000)")
     parser.add_argument("--timeout", type=float, default=600.0, help="seconds to wait for the system path")
-    parser.add_argument("--profile", action="store_true",
-                        help="also count the functions' Firestore RPCs, CPU per process and latencies from the data")
+    parser.add_argument(
+        "--profile",
+        action="store_true",
+        help="also count the functions' Firestore RPCs, CPU per process and latencies from the data",
+    )
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line at the end")
     args = parser.parse_args(argv)
     n = args.employees
@@ -44,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--employees must be at least 2 (a lead and a developer)")
 
     quiet_logs()
-    from devplan_tools.local.stack import LocalStack
     from devplan.services.daily_tick import CHUNK_SIZE
+    from devplan_tools.local.stack import LocalStack
 
     figures: dict = {"employees": n, "chunk_size": CHUNK_SIZE}
     stack = None
@@ -58,14 +60,17 @@ def main(argv: list[str] | None = None) -> int:
             db = firestore.Client(project=stack.project)
             seeded = seed(stack, db, n)
             figures.update({k: round(v, 3) for k, v in seeded.items() if k.endswith("_s")})
-            err(f"seeded in {seeded['seed_total_s']:.1f} s (users {seeded['seed_users_s']:.1f} s, writes "
-                f"{seeded['seed_write_s']:.1f} s, trigger drain {seeded['seed_total_s'] - seeded['seed_users_s'] - seeded['seed_write_s']:.1f} s); "
-                f"ticking {OPENING} …")
+            drain = seeded["seed_total_s"] - seeded["seed_users_s"] - seeded["seed_write_s"]
+            err(
+                f"seeded in {seeded['seed_total_s']:.1f} s (users {seeded['seed_users_s']:.1f} s, writes "
+                f"{seeded['seed_write_s']:.1f} s, trigger drain {drain:.1f} s); "
+                f"ticking {OPENING} …"
+            )
 
             rpcs = RpcCounter() if args.profile else None
             arrivals = HostArrivals() if args.profile else None
             system = run_system(stack, db, n, args.timeout, rpcs)
-            stack.wait_quiet(timeout=120, settle=0.5)   # trailing trigger events (our own `sent` writes)
+            stack.wait_quiet(timeout=120, settle=0.5)  # trailing trigger events (our own `sent` writes)
             wrote = written_by_system(db, n)
             tl = timeline(db, system["t0_wall"])
             lat = latencies(db, n, arrivals) if args.profile else None

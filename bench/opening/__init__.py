@@ -1,6 +1,7 @@
 """The quarter-opening benchmark's parts (bench/quarter_opening.py is the command): seed.py
 seeds the employees, system.py times the system path, floor.py the floor, profile.py the
 --profile instrumentation, report.py prints the table."""
+
 from __future__ import annotations
 
 import sys
@@ -11,7 +12,7 @@ QUARTER = "2025-Q2"
 INVITE_PREFIX = "review-invite:"
 TARGET_RATIO = 3.0
 BATCH_LIMIT = 500
-FLOOR_PROJECT = "devplan-bench-floor"   # no trigger is registered for this project
+FLOOR_PROJECT = "devplan-bench-floor"  # no trigger is registered for this project
 
 
 def err(*args) -> None:

@@ -1,11 +1,12 @@
 """The floor: the least time the same external work can take, against the same emulator and
 stand-in: plain WriteBatch commits and plain concurrent chat.postMessage calls."""
+
 from __future__ import annotations
 
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import requests
 from google.cloud import firestore
@@ -15,8 +16,13 @@ from opening import BATCH_LIMIT, FLOOR_PROJECT, QUARTER
 
 def floor_writes(writes: int) -> float:
     db = firestore.Client(project=FLOOR_PROJECT)
-    doc = {"employeeId": "x", "quarter": QUARTER, "state": "pending", "text": "Dags för kvartalets 1:1 " * 8,
-           "at": datetime.now(timezone.utc)}
+    doc = {
+        "employeeId": "x",
+        "quarter": QUARTER,
+        "state": "pending",
+        "text": "Dags för kvartalets 1:1 " * 8,
+        "at": datetime.now(UTC),
+    }
     started = time.monotonic()
     for start in range(0, writes, BATCH_LIMIT):
         batch = db.batch()
@@ -25,18 +31,24 @@ def floor_writes(writes: int) -> float:
         batch.commit()
     return time.monotonic() - started
 
+
 def floor_posts(stand_in, posts: int, user_id: str) -> float:
     url, headers = f"{stand_in.url}/api/", {"Authorization": f"Bearer {stand_in.bot_token}"}
-    channel = requests.post(url + "conversations.open", json={"users": user_id}, headers=headers,
-                            timeout=10).json()["channel"]["id"]
+    channel = requests.post(url + "conversations.open", json={"users": user_id}, headers=headers, timeout=10).json()[
+        "channel"
+    ]["id"]
     local = threading.local()
 
     def post(i: int) -> None:
         if not hasattr(local, "session"):
             local.session = requests.Session()
         session = local.session
-        answer = session.post(url + "chat.postMessage", headers=headers, timeout=30,
-                              json={"channel": channel, "text": f"Floor post {i}: dags för kvartalets 1:1"})
+        answer = session.post(
+            url + "chat.postMessage",
+            headers=headers,
+            timeout=30,
+            json={"channel": channel, "text": f"Floor post {i}: dags för kvartalets 1:1"},
+        )
         if not answer.json().get("ok"):
             raise RuntimeError(answer.text)
 

@@ -1,13 +1,24 @@
 """--profile: the functions' Firestore RPCs, trigger arrivals at the host, CPU per process and
 latencies read back from the data. Counting adds a little overhead of its own."""
+
 from __future__ import annotations
 
+import itertools
 import os
 import threading
 import time
 
-RPCS = ("batch_get_documents", "begin_transaction", "commit", "rollback", "run_query", "run_aggregation_query",
-        "get_document", "update_document", "batch_write")
+RPCS = (
+    "batch_get_documents",
+    "begin_transaction",
+    "commit",
+    "rollback",
+    "run_query",
+    "run_aggregation_query",
+    "get_document",
+    "update_document",
+    "batch_write",
+)
 
 
 class RpcCounter:
@@ -15,6 +26,7 @@ class RpcCounter:
 
     def __init__(self):
         from google.cloud.firestore_v1.services.firestore import client as gapic
+
         self.counts: dict[str, int] = {}
         self.seconds: dict[str, float] = {}
         self._lock = threading.Lock()
@@ -34,7 +46,9 @@ class RpcCounter:
                 with self._lock:
                     self.counts[name] = self.counts.get(name, 0) + 1
                     self.seconds[name] = self.seconds.get(name, 0.0) + time.perf_counter() - started
+
         return counted
+
 
 class HostArrivals:
     """First arrival at the function host of a trigger event per document (ce-subject), to split the
@@ -42,10 +56,11 @@ class HostArrivals:
 
     def __init__(self):
         from devplan_tools.local.function_host import EventFunction
+
         self.first: dict[str, float] = {}
         self.events = 0
-        self.answer_s: list[float] = []               # the host's own time to answer a delivery
-        self.concurrent = self.peak_concurrent = 0    # deliveries being answered at the same time
+        self.answer_s: list[float] = []  # the host's own time to answer a delivery
+        self.concurrent = self.peak_concurrent = 0  # deliveries being answered at the same time
         lock = threading.Lock()
         original = EventFunction.__call__
 
@@ -64,7 +79,9 @@ class HostArrivals:
                 with lock:
                     self.concurrent -= 1
                     self.answer_s.append(time.perf_counter() - started)
+
         EventFunction.__call__ = call
+
 
 def _proc_cpu(pid: int) -> tuple[int, float]:
     """(process group id, user+system CPU seconds) of one process, from /proc."""
@@ -72,6 +89,7 @@ def _proc_cpu(pid: int) -> tuple[int, float]:
     with open(f"/proc/{pid}/stat") as f:
         fields = f.read().rsplit(")", 1)[1].split()
     return int(fields[2]), (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
 
 def cpu_snapshot(stack) -> dict[str, float]:
     """CPU seconds so far: this process (bench, function host, Slack stand-in: all in-process),
@@ -89,32 +107,36 @@ def cpu_snapshot(stack) -> dict[str, float]:
                 found[groups[pgid]] += cpu
     with open("/proc/stat") as f:
         ticks = [int(x) for x in f.readline().split()[1:]]
-    found["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")   # minus idle, iowait
+    found["machine_busy"] = (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")  # minus idle, iowait
     return found
+
 
 def cores() -> int:
 
     return len(os.sched_getaffinity(0))
 
+
 def percentiles(values: list[float]) -> dict[str, float]:
     if not values:
         return {}
     values = sorted(values)
-    pick = lambda q: round(values[min(len(values) - 1, int(q * len(values)))], 3)   # noqa: E731
+    pick = lambda q: round(values[min(len(values) - 1, int(q * len(values)))], 3)  # noqa: E731
     return {"p50": pick(0.5), "p90": pick(0.9), "max": round(values[-1], 3)}
 
-def latencies(db, n: int, arrivals: "HostArrivals") -> dict:
+
+def latencies(db, n: int, arrivals: HostArrivals) -> dict:
     """From the data: per-chunk transaction spacing (consecutive cycle writes of one chunk), and per
     outbox doc: created → first trigger event at the host (the emulator's dispatch) → the sender's
     start (claim.at is the `now` taken on entry) → the sent mark (snapshot read, claim write,
     conversations.open, chat.postMessage, the `sent` write)."""
     from devplan.services.daily_tick import CHUNK_SIZE
+
     updated = {s.id.split(":")[0]: s.update_time.timestamp() for s in db.collection("cycles").select([]).stream()}
     ids = sorted(updated)
     gaps, chunk_spans = [], []
     for start in range(0, len(ids), CHUNK_SIZE):
-        times = [updated[i] for i in ids[start:start + CHUNK_SIZE]]
-        gaps += [b - a for a, b in zip(times, times[1:])]
+        times = [updated[i] for i in ids[start : start + CHUNK_SIZE]]
+        gaps += [b - a for a, b in itertools.pairwise(times)]
         chunk_spans.append(times[-1] - times[0])
     dispatch, claim, send = [], [], []
     for snap in db.collection("outbox").select(["claim"]).stream():
@@ -125,9 +147,15 @@ def latencies(db, n: int, arrivals: "HostArrivals") -> dict:
             claim.append(claimed.timestamp() - arrived)
             send.append(snap.update_time.timestamp() - claimed.timestamp())
     answer = percentiles(arrivals.answer_s)
-    return {"host_deliveries": {"events": arrivals.events, "peak_answered_at_once": arrivals.peak_concurrent,
-                                **{f"answer_{q}_s": x for q, x in answer.items()}},
-            "tx_spacing_in_chunk_s": percentiles(gaps), "chunk_span_s": percentiles(chunk_spans),
-            "outbox_created_to_host_s (emulator dispatch)": percentiles(dispatch),
-            "outbox_host_to_sender_start_s (host thread start)": percentiles(claim),
-            "outbox_sender_start_to_sent_s (read, claim, open, post, mark)": percentiles(send)}
+    return {
+        "host_deliveries": {
+            "events": arrivals.events,
+            "peak_answered_at_once": arrivals.peak_concurrent,
+            **{f"answer_{q}_s": x for q, x in answer.items()},
+        },
+        "tx_spacing_in_chunk_s": percentiles(gaps),
+        "chunk_span_s": percentiles(chunk_spans),
+        "outbox_created_to_host_s (emulator dispatch)": percentiles(dispatch),
+        "outbox_host_to_sender_start_s (host thread start)": percentiles(claim),
+        "outbox_sender_start_to_sent_s (read, claim, open, post, mark)": percentiles(send),
+    }

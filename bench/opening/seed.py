@@ -1,10 +1,11 @@
 """Seeding: one project lead and N-1 developers, all welcomed, goals set (not measured)."""
+
 from __future__ import annotations
 
 import logging
 import sys
 import time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from google.cloud import firestore
 
@@ -38,23 +39,40 @@ def seed(stack, db: firestore.Client, n: int) -> dict:
             name = "Lena Ledare" if lead else f"Dev Nummer{i:05d}"
             email = f"{eid}@bench.innerjourney.se"
             user_id = stack.stand_in.add_user(email, name)["user"]["id"]
-            people.append((eid, {
-                "name": name, "email": email, "role": "project_lead" if lead else "developer",
-                "leadId": None if lead else "lead", "startDate": "2024-01-08", "status": "active",
-                "onboarding": {"status": "welcomed"},
-                "goals": {"deadline": "2024-01-22", "setAt": datetime(2024, 1, 15, 9, 0, tzinfo=timezone.utc),
-                          "items": [{"goalId": "g1", "title": f"Bli bättre på något, del {i}"}]},
-                "slack": {"userId": user_id}}))
+            people.append(
+                (
+                    eid,
+                    {
+                        "name": name,
+                        "email": email,
+                        "role": "project_lead" if lead else "developer",
+                        "leadId": None if lead else "lead",
+                        "startDate": "2024-01-08",
+                        "status": "active",
+                        "onboarding": {"status": "welcomed"},
+                        "goals": {
+                            "deadline": "2024-01-22",
+                            "setAt": datetime(2024, 1, 15, 9, 0, tzinfo=UTC),
+                            "items": [{"goalId": "g1", "title": f"Bli bättre på något, del {i}"}],
+                        },
+                        "slack": {"userId": user_id},
+                    },
+                )
+            )
     finally:
         stack.stand_in.events_url = events_url
     t_users = time.monotonic() - started
     for start in range(0, n, BATCH_LIMIT):
         batch = db.batch()
-        for eid, doc in people[start:start + BATCH_LIMIT]:
+        for eid, doc in people[start : start + BATCH_LIMIT]:
             batch.set(db.document(f"employees/{eid}"), doc)
         batch.commit()
     t_written = time.monotonic() - started
     # Every employee write fires on_employee_written (a no-op for welcomed employees).
     stack.wait_quiet(timeout=300, settle=1.0)
-    return {"seed_users_s": t_users, "seed_write_s": t_written - t_users,
-            "seed_total_s": time.monotonic() - started, "lead_user": people[0][1]["slack"]["userId"]}
+    return {
+        "seed_users_s": t_users,
+        "seed_write_s": t_written - t_users,
+        "seed_total_s": time.monotonic() - started,
+        "lead_user": people[0][1]["slack"]["userId"],
+    }

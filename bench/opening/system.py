@@ -1,5 +1,6 @@
 """The system path: tick → fan-out → chunks → transactions → outbox → sender → Slack stand-in,
 timed until every invite is posted, every cycle opened and every outbox doc sent."""
+
 from __future__ import annotations
 
 import time
@@ -36,19 +37,25 @@ class InvitePosts:
                 self.first_at = self.first_at or call["at"]
                 self.last_at = call["at"]
             else:
-                self.other_methods["chat.postMessage (other)"] = self.other_methods.get("chat.postMessage (other)", 0) + 1
+                self.other_methods["chat.postMessage (other)"] = (
+                    self.other_methods.get("chat.postMessage (other)", 0) + 1
+                )
         return len(self.ids)
+
 
 def count(query) -> int:
     return int(query.count().get()[0][0].value)
 
+
 def opened_cycles(db) -> int:
     return count(db.collection("cycles").where(filter=FieldFilter("openedOn", "==", OPENING.isoformat())))
+
 
 def sent_outbox(db) -> int:
     return count(db.collection("outbox").where(filter=FieldFilter("state", "==", "sent")))
 
-def run_system(stack, db, n: int, timeout: float, rpcs: "RpcCounter | None" = None) -> dict:
+
+def run_system(stack, db, n: int, timeout: float, rpcs: RpcCounter | None = None) -> dict:
     invites = InvitePosts(stack.stand_in, since=max((c["seq"] for c in stack.stand_in.calls()), default=0))
     want_posts, want_cycles, want_sent = n - 1, n, n - 1
     posts = cycles = sent = 0
@@ -63,7 +70,7 @@ def run_system(stack, db, n: int, timeout: float, rpcs: "RpcCounter | None" = No
     host_latency: list[float] = []
     while True:
         now = time.monotonic()
-        if rpcs:   # how quickly the function host answers an HTTP request under this load
+        if rpcs:  # how quickly the function host answers an HTTP request under this load
             started = time.perf_counter()
             requests.get(f"{stack.functions_url}/_host/status", timeout=10)
             host_latency.append(time.perf_counter() - started)
@@ -85,8 +92,10 @@ def run_system(stack, db, n: int, timeout: float, rpcs: "RpcCounter | None" = No
             break
         if now - last_progress >= 2.0:
             last_progress = now
-            err(f"  [{now - t0:6.1f} s] invites posted {posts}/{want_posts}, cycles opened {cycles}/{want_cycles}, "
-                f"outbox sent {sent}/{want_sent}, host in flight {stack.host.in_flight}")
+            err(
+                f"  [{now - t0:6.1f} s] invites posted {posts}/{want_posts}, cycles opened {cycles}/{want_cycles}, "
+                f"outbox sent {sent}/{want_sent}, host in flight {stack.host.in_flight}"
+            )
         if now - t0 > timeout:
             elapsed = None
             err(f"TIMEOUT after {timeout:.0f} s: posts {posts}, cycles {cycles}, sent {sent}")
@@ -98,14 +107,32 @@ def run_system(stack, db, n: int, timeout: float, rpcs: "RpcCounter | None" = No
         cpu_after = cpu_snapshot(stack)
         wall = time.monotonic() - t0
         cpu = {k: round(cpu_after[k] - cpu_before[k], 2) for k in cpu_after}
-        cpu["others_on_machine"] = round(cpu["machine_busy"] - cpu["bench_process"] - cpu["firestore_emulator"]
-                                         - cpu["pubsub_emulator"], 2)
-        profile = {"wall_s": round(wall, 2), "cpu_s": cpu, "host_status_latency_s": percentiles(host_latency), "cpu_capacity_s": round(wall * cores(), 2),
-                   "rpc_counts": dict(sorted(rpcs.counts.items())),
-                   "rpc_seconds": {k: round(v, 2) for k, v in sorted(rpcs.seconds.items())}}
-    return {"T_system": elapsed, "profile": profile, "posts": posts, "post_calls": invites.total, "cycles": cycles, "sent": sent,
-            "done_at": done_at, "t0_wall": t0_wall, "first_post_at": invites.first_at, "last_post_at": invites.last_at,
-            "other_slack_calls": invites.other_methods, "peak_in_flight": peak}
+        cpu["others_on_machine"] = round(
+            cpu["machine_busy"] - cpu["bench_process"] - cpu["firestore_emulator"] - cpu["pubsub_emulator"], 2
+        )
+        profile = {
+            "wall_s": round(wall, 2),
+            "cpu_s": cpu,
+            "host_status_latency_s": percentiles(host_latency),
+            "cpu_capacity_s": round(wall * cores(), 2),
+            "rpc_counts": dict(sorted(rpcs.counts.items())),
+            "rpc_seconds": {k: round(v, 2) for k, v in sorted(rpcs.seconds.items())},
+        }
+    return {
+        "T_system": elapsed,
+        "profile": profile,
+        "posts": posts,
+        "post_calls": invites.total,
+        "cycles": cycles,
+        "sent": sent,
+        "done_at": done_at,
+        "t0_wall": t0_wall,
+        "first_post_at": invites.first_at,
+        "last_post_at": invites.last_at,
+        "other_slack_calls": invites.other_methods,
+        "peak_in_flight": peak,
+    }
+
 
 def written_by_system(db, n: int) -> dict:
     """Firestore document writes of the opening, counted from the data it left:
@@ -117,10 +144,17 @@ def written_by_system(db, n: int) -> dict:
     marks = sum(1 for d in outbox if d.get("state") in ("sent", "failed"))
     ticks = 1 if db.document(f"ticks/{OPENING.isoformat()}").get().exists else 0
     chunk_records = count(db.collection(f"ticks/{OPENING.isoformat()}/chunks"))
-    return {"cycles_docs": cycles, "outbox_docs": len(outbox), "claims": claims, "sent_marks": marks,
-            "tick_record": ticks, "chunk_records": chunk_records,
-            "writes": cycles + len(outbox) + claims + marks + ticks + chunk_records,
-            "tick": db.document(f"ticks/{OPENING.isoformat()}").get().to_dict() or {}}
+    return {
+        "cycles_docs": cycles,
+        "outbox_docs": len(outbox),
+        "claims": claims,
+        "sent_marks": marks,
+        "tick_record": ticks,
+        "chunk_records": chunk_records,
+        "writes": cycles + len(outbox) + claims + marks + ticks + chunk_records,
+        "tick": db.document(f"ticks/{OPENING.isoformat()}").get().to_dict() or {},
+    }
+
 
 def timeline(db, origin: float) -> dict:
     """Seconds from publishing the tick to the fan-out record, the first/last cycle and the last
@@ -130,5 +164,10 @@ def timeline(db, origin: float) -> dict:
         return {}
     cyc = [s.update_time.timestamp() for s in db.collection("cycles").select([]).stream()]
     out = [s.update_time.timestamp() for s in db.collection("outbox").select([]).stream()]
-    rel = lambda ts: round(ts - origin, 2)   # noqa: E731
-    return {"fanned_out": rel(tick.update_time.timestamp()), "cycles_first": rel(min(cyc)), "cycles_last": rel(max(cyc)), "outbox_last_update": rel(max(out))}
+    rel = lambda ts: round(ts - origin, 2)  # noqa: E731
+    return {
+        "fanned_out": rel(tick.update_time.timestamp()),
+        "cycles_first": rel(min(cyc)),
+        "cycles_last": rel(max(cyc)),
+        "outbox_last_update": rel(max(out)),
+    }

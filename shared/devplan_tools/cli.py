@@ -1,4 +1,5 @@
 """`devplan`: the local stack, the demo and ops commands."""
+
 from __future__ import annotations
 
 import argparse
@@ -18,6 +19,7 @@ def _up(args: argparse.Namespace) -> int:
         return _up_detached()
     from devplan import logs
     from devplan_tools.local.stack import LocalStack
+
     logs.configure()
     stack = LocalStack.start(STATE_FILE.parent)
     stack.start_scheduler()
@@ -33,6 +35,7 @@ def _up(args: argparse.Namespace) -> int:
 
 def _up_detached() -> int:
     from devplan_tools.local import control
+
     try:
         print(json.dumps(control.up_detached(), indent=2))
         return 0
@@ -43,6 +46,7 @@ def _up_detached() -> int:
 
 def _down(_: argparse.Namespace) -> int:
     from devplan_tools.local import control
+
     print("Local stack stopped." if control.down() else "No local stack is up.")
     return 0
 
@@ -50,7 +54,9 @@ def _down(_: argparse.Namespace) -> int:
 def _env(_: argparse.Namespace) -> int:
     """Shell exports of the running stack (`eval "$(devplan local env)"`): WEBHOOK_URL, PLATFORM_SECRET, …"""
     import shlex
+
     from devplan_tools.local import control
+
     info = control.running()
     if info is None:
         print("No local stack is up: `devplan local up --detach` starts one.", file=sys.stderr)
@@ -65,23 +71,28 @@ def _tick(args: argparse.Namespace) -> int:
     """Publish a tick for any day: to the running local stack, or to a real project (backfill)."""
     import os
     from datetime import date
-    from devplan_tools import manifest
+
     from devplan.adapters.pubsub import Publisher
+    from devplan_tools import manifest
     from devplan_tools.local import control
+
     if args.project:
         os.environ.pop("PUBSUB_EMULATOR_HOST", None)
         project = args.project
     else:
         info = control.running()
         if info is None:
-            print("No local stack is up: start one with `devplan local up --detach`, "
-                  "or name a Google Cloud project with --project.", file=sys.stderr)
+            print(
+                "No local stack is up: start one with `devplan local up --detach`, "
+                "or name a Google Cloud project with --project.",
+                file=sys.stderr,
+            )
             return 1
         os.environ["PUBSUB_EMULATOR_HOST"] = info["pubsub_host"]
         project = info["project"]
     day = date.fromisoformat(args.as_of)
     message = {"asOf": day.isoformat(), **({"force": True} if args.force else {})}
-    message_id = Publisher(project).publish(manifest.load().function("daily-tick").topic, message)
+    message_id = Publisher(project).publish(manifest.load().topic_of("daily-tick"), message)
     print(f"Tick for {day} published to {project} (message {message_id}).")
     return 0
 
@@ -89,6 +100,7 @@ def _tick(args: argparse.Namespace) -> int:
 def _schedule(args: argparse.Namespace) -> int:
     """The deployed Cloud Scheduler jobs of the manifest: status, run now, pause, resume."""
     from devplan_tools import cloud_scheduler
+
     try:
         return cloud_scheduler.command(args.action, args.project, args.region, args.job)
     except ValueError as exc:
@@ -98,6 +110,7 @@ def _schedule(args: argparse.Namespace) -> int:
 
 def _demo(args: argparse.Namespace) -> int:
     from devplan_tools.demo.run import run_demo
+
     return run_demo(keep=args.keep)
 
 
@@ -105,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devplan", description="Inner Journey's development plan, automated.")
     commands = parser.add_subparsers(dest="command", required=True)
     local = commands.add_parser("local", help="the local stack on the Google emulators").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     up = local.add_parser("up", help="start emulators, functions and the Slack stand-in")
     up.add_argument("--detach", action="store_true", help="return once everything is healthy")
     up.set_defaults(run=_up)
@@ -120,8 +134,11 @@ def main(argv: list[str] | None = None) -> int:
     tick.add_argument("--force", action="store_true", help="fan out again even if the day was already done")
     tick.set_defaults(run=_tick)
     schedule = commands.add_parser("schedule", help="the deployed Cloud Scheduler jobs of the manifest")
-    schedule.add_argument("action", choices=("status", "run", "pause", "resume"),
-                          help="status: schedule, state, last attempt; run: the job's own run now")
+    schedule.add_argument(
+        "action",
+        choices=("status", "run", "pause", "resume"),
+        help="status: schedule, state, last attempt; run: the job's own run now",
+    )
     schedule.add_argument("--project", required=True, help="the Google Cloud project deployed to")
     schedule.add_argument("--region", help="the jobs' region (default: the manifest's, as Terraform's)")
     schedule.add_argument("--job", help="one job of the manifest (default: all)")

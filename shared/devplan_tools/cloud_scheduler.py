@@ -5,6 +5,7 @@ infra/main.tf creates one job per schedule of infra/functions.yaml, named after 
 --region). `run` is the job's own run (what its schedule would do, with its own payload), so an
 operator never publishes a tick by hand to replay the day's schedule.
 """
+
 from __future__ import annotations
 
 import sys
@@ -23,6 +24,7 @@ def job_path(project: str, region: str, job: str) -> str:
 def build_client() -> Any:
     # Imported here: only this command needs the library (the tools extra), and only when it runs.
     from google.cloud import scheduler_v1
+
     return scheduler_v1.CloudSchedulerClient()
 
 
@@ -45,9 +47,17 @@ def describe(job: Any) -> str:
     return f"{job.name.rsplit('/', 1)[-1]}: {job.schedule} ({job.time_zone}), {job.state.name}, {attempt}"
 
 
-def command(action: str, project: str, region: str | None = None, job: str | None = None, *,
-            client: Any = None, out: TextIO | None = None) -> int:
+def command(
+    action: str,
+    project: str,
+    region: str | None = None,
+    job: str | None = None,
+    *,
+    client: Any = None,
+    out: TextIO | None = None,
+) -> int:
     from google.api_core.exceptions import NotFound
+
     out = out or sys.stdout
     names, region = job_names(job), region or manifest.load().region
     client = client if client is not None else build_client()

@@ -1,4 +1,5 @@
 """The manifest (infra/functions.yaml) as typed values, shared by the local stack and tests."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,8 +13,8 @@ MANIFEST_PATH = Path(__file__).resolve().parents[2] / "infra" / "functions.yaml"
 
 @dataclass(frozen=True)
 class FirestoreTrigger:
-    document: str      # e.g. "employees/{employeeId}"
-    event_type: str    # e.g. google.cloud.firestore.document.v1.written
+    document: str  # e.g. "employees/{employeeId}"
+    event_type: str  # e.g. google.cloud.firestore.document.v1.written
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Function:
     name: str
     entry_point: str
     description: str
-    kind: str                                  # "http" | "firestore" | "pubsub"
+    kind: str  # "http" | "firestore" | "pubsub"
     retry: bool = False
     firestore: FirestoreTrigger | None = None
     topic: str | None = None
@@ -49,6 +50,13 @@ class Manifest:
 
     def function(self, name: str) -> Function:
         return next(f for f in self.functions if f.name == name)
+
+    def topic_of(self, name: str) -> str:
+        """The Pub/Sub topic the function `name` is triggered by."""
+        topic = self.function(name).topic
+        if topic is None:
+            raise ValueError(f"function {name!r} is not triggered by a Pub/Sub topic")
+        return topic
 
     def by_kind(self, kind: str) -> list[Function]:
         return [f for f in self.functions if f.kind == kind]

@@ -6,26 +6,33 @@ POSTed to the signed webhook and the day's clicks are made in the Slack stand-in
 received is printed as a timeline; the first message of each kind in full. The year ends
 with a summary per person, read back from Firestore.
 """
+
 from __future__ import annotations
 
 import sys
 import time
 from collections import Counter
-from datetime import date, datetime, time as clock_time, timedelta
+from datetime import date, datetime, timedelta
+from datetime import time as clock_time
 from typing import Any
 
-from devplan_tools import manifest
 from devplan.domain.calendar import STOCKHOLM, Quarter
 from devplan.messages.catalog import role_name
 from devplan.messages.dates import format_date_sv, quarter_label, weekday_sv
+from devplan_tools import manifest
+from devplan_tools.demo.script import TEAM, YEAR, Day, Person
 from devplan_tools.local import control, platform_client, timeline
 from devplan_tools.local.control import StackClient
-from devplan_tools.demo.script import TEAM, YEAR, Day, Person
 from devplan_tools.local.scheduler import fire_times
 
 EVENT_HOUR, CLICK_HOUR = 10, 14
-REMINDER_SV = {"goal-nudge": "mål snart", "goal-overdue": "mål försenade", "review-reminder": "1:1 påminnelse",
-               "review-escalation": "1:1 eskalerad", "reflection-nudge": "reflektion"}
+REMINDER_SV = {
+    "goal-nudge": "mål snart",
+    "goal-overdue": "mål försenade",
+    "review-reminder": "1:1 påminnelse",
+    "review-escalation": "1:1 eskalerad",
+    "reflection-nudge": "reflektion",
+}
 
 
 class Timeline:
@@ -52,7 +59,9 @@ class Timeline:
         for call in calls:
             self.posts += call["method"] == "chat.postMessage"
             kind = _kind(call)
-            lines = timeline.describe(call, names).splitlines()
+            text = timeline.describe(call, names)
+            assert text is not None  # _interesting() keeps only calls that describe() renders
+            lines = text.splitlines()
             if kind in self.kinds_shown and len(lines) > 2:
                 lines = [lines[0], lines[1][:110] + ("…" if len(lines[1]) > 110 or len(lines) > 2 else "")]
             self.kinds_shown.add(kind)
@@ -96,7 +105,11 @@ class Year:
         for person in TEAM:
             if person.start_date - timedelta(days=1) == day:
                 morning = True
-                self.say(day, f"Plattformen: {person.name} ({role_name('sv', person.role)}) börjar {format_date_sv(person.start_date)}")
+                self.say(
+                    day,
+                    f"Plattformen: {person.name} ({role_name('sv', person.role)}) "
+                    f"börjar {format_date_sv(person.start_date)}",
+                )
                 if person.slack_from is None:
                     self.create_slack_account(person)
                 self.platform("employee.onboarded", person.onboarding_data(), at(day, EVENT_HOUR))
@@ -106,7 +119,7 @@ class Year:
                 self.create_slack_account(person)
         if morning:
             self.stack.wait_settled()
-        for _ in fire_times(self.daily, day):                  # 07:00 Stockholm
+        for _ in fire_times(self.daily, day):  # 07:00 Stockholm
             self.stack.tick(day)
             self.stack.wait_for_tick(day)
         self.events(day, YEAR.get(day, Day()))
@@ -115,24 +128,44 @@ class Year:
     def events(self, day: date, plan: Day) -> None:
         if not (plan.goals or plan.reflections or plan.held):
             return
-        self.timeline.show(day)            # the morning's tick first, then what people do
+        self.timeline.show(day)  # the morning's tick first, then what people do
         for goals in plan.goals:
             self.say(day, f"Plattformen: {self.name(goals.employee_id)} sätter mål: {'; '.join(goals.titles)}")
-            self.platform("goals.set", {"employeeId": goals.employee_id, "goals": [
-                {"goalId": f"{goals.employee_id}-{day}-{n}", "title": t} for n, t in enumerate(goals.titles)]},
-                at(day, EVENT_HOUR))
+            self.platform(
+                "goals.set",
+                {
+                    "employeeId": goals.employee_id,
+                    "goals": [
+                        {"goalId": f"{goals.employee_id}-{day}-{n}", "title": t} for n, t in enumerate(goals.titles)
+                    ],
+                },
+                at(day, EVENT_HOUR),
+            )
         for reflection in plan.reflections:
             self.say(day, f"Dynamisk Journal: {self.name(reflection.employee_id)} loggar en reflektion")
-            self.platform("journal.reflection_logged", {"employeeId": reflection.employee_id,
-                                                        "entryId": reflection.entry_id,
-                                                        "occurredAt": at(day, EVENT_HOUR).isoformat()},
-                          at(day, EVENT_HOUR))
+            self.platform(
+                "journal.reflection_logged",
+                {
+                    "employeeId": reflection.employee_id,
+                    "entryId": reflection.entry_id,
+                    "occurredAt": at(day, EVENT_HOUR).isoformat(),
+                },
+                at(day, EVENT_HOUR),
+            )
         for held in plan.held:
             invite = self.invite_of(held.employee_id, Quarter.of(day))
-            self.say(day, f"Slack: {self.name(held.clicked_by)} klickar »Markera som genomfört« på 1:1 med "
-                          f"{self.name(held.employee_id)}")
-            answer = self.stack.click(self.slack_ids[held.clicked_by], invite["channel"], invite["ts"],
-                                      "review_mark_held", action_ts=f"{at(day, CLICK_HOUR).timestamp():.6f}")
+            self.say(
+                day,
+                f"Slack: {self.name(held.clicked_by)} klickar »Markera som genomfört« på 1:1 med "
+                f"{self.name(held.employee_id)}",
+            )
+            answer = self.stack.click(
+                self.slack_ids[held.clicked_by],
+                invite["channel"],
+                invite["ts"],
+                "review_mark_held",
+                action_ts=f"{at(day, CLICK_HOUR).timestamp():.6f}",
+            )
             if not answer.get("ok"):
                 raise RuntimeError(f"click failed: {answer}")
         self.stack.wait_settled()
@@ -143,8 +176,14 @@ class Year:
 
     def invite_of(self, employee_id: str, quarter: Quarter) -> dict[str, Any]:
         wanted = f"review-invite:{employee_id}:{quarter.key}"
-        return next(c for c in self.stack.slack_calls() if c["method"] == "chat.postMessage" and c["ok"]
-                    and _kind(c) == "review-invite" and wanted in str(c["args"].get("metadata")))
+        return next(
+            c
+            for c in self.stack.slack_calls()
+            if c["method"] == "chat.postMessage"
+            and c["ok"]
+            and _kind(c) == "review-invite"
+            and wanted in str(c["args"].get("metadata"))
+        )
 
 
 def summary(stack: StackClient, out=sys.stdout) -> None:
@@ -152,21 +191,33 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
     print("\n══ Året 2025 per person " + "═" * 50, file=out)
     for person in TEAM:
         employee = db.document(f"employees/{person.employee_id}").get().to_dict()
-        print(f"\n{person.name} ({role_name('sv', person.role)}), började {format_date_sv(person.start_date)}", file=out)
+        print(
+            f"\n{person.name} ({role_name('sv', person.role)}), började {format_date_sv(person.start_date)}", file=out
+        )
         goals = (employee.get("goals") or {}).get("items") or []
         print(f"  Aktuella mål: {'; '.join(g['title'] for g in goals) or '–'}", file=out)
         for quarter in (Quarter(2025, n) for n in range(1, 5)):
             cycle = (db.document(f"cycles/{person.employee_id}:{quarter.key}").get().to_dict()) or {}
             review = cycle.get("review") or {}
-            held = f"hölls {format_date_sv(date.fromisoformat(review['heldOn']))}" if review.get("heldOn") else \
-                {"no_lead": "ingen (projektledare)", "invited": "ej markerat"}.get(review.get("status"), "–")
+            held = (
+                f"hölls {format_date_sv(date.fromisoformat(review['heldOn']))}"
+                if review.get("heldOn")
+                else {"no_lead": "ingen (projektledare)", "invited": "ej markerat"}.get(review.get("status") or "", "–")
+            )
             revision = cycle.get("revision") or {}
-            goals_done = f"klara {format_date_sv(date.fromisoformat(revision['doneOn']))}" if revision.get("doneOn") \
+            goals_done = (
+                f"klara {format_date_sv(date.fromisoformat(revision['doneOn']))}"
+                if revision.get("doneOn")
                 else ("ej klara" if revision.get("deadline") else "–")
+            )
             sent = Counter(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
             reminders = ", ".join(f"{REMINDER_SV[k]}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items()))
-            print(f"  {quarter_label('sv', quarter)}: 1:1 {held} · mål {goals_done} · reflektioner {cycle.get('reflections', 0)}"
-                  f" · påminnelser: {reminders or 'inga'}", file=out)
+            print(
+                f"  {quarter_label('sv', quarter)}: 1:1 {held} · mål {goals_done}"
+                f" · reflektioner {cycle.get('reflections', 0)}"
+                f" · påminnelser: {reminders or 'inga'}",
+                file=out,
+            )
 
 
 def run_demo(*, keep: bool = False, year: int = 2025) -> int:

@@ -1,4 +1,5 @@
 """Control of a detached local stack from other processes, through .devplan/local.json."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,16 @@ import sys
 import time
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import requests
 
 from devplan_tools.local.processes import stop_group
+
+if TYPE_CHECKING:
+    from google.cloud import firestore
+
+    from devplan.adapters.pubsub import Publisher
 
 STATE_FILE = Path(".devplan") / "local.json"
 # Chunk outcomes after which no message can be on its way (services/quarterly_cycle.py).
@@ -24,8 +30,9 @@ class StackClient:
 
     def __init__(self, info: dict[str, Any]):
         self.info = info
-        self._publisher = None
-        self._db = None
+        # Both created on first use, once the emulator's address is in the environment.
+        self._publisher: Publisher | None = None
+        self._db: firestore.Client | None = None
 
     def __getattr__(self, key: str) -> Any:
         if key.startswith("_"):
@@ -49,8 +56,9 @@ class StackClient:
         raise TimeoutError(f"events still in flight after {timeout:.0f} s")
 
     def add_slack_user(self, email: str, name: str) -> dict[str, Any]:
-        response = requests.post(f"{self.slack_stand_in_url}/_stand-in/users", json={"email": email, "name": name},
-                                 timeout=10)
+        response = requests.post(
+            f"{self.slack_stand_in_url}/_stand-in/users", json={"email": email, "name": name}, timeout=10
+        )
         response.raise_for_status()
         return response.json()["user"]
 
@@ -59,21 +67,26 @@ class StackClient:
         if self._publisher is None:
             os.environ["PUBSUB_EMULATOR_HOST"] = self.pubsub_host
             from devplan.adapters.pubsub import Publisher
+
             self._publisher = Publisher(self.project)
         from devplan_tools import manifest
-        return self._publisher.publish(manifest.load().function("daily-tick").topic,
-                                       {"asOf": as_of.isoformat(), **extra})
+
+        return self._publisher.publish(manifest.load().topic_of("daily-tick"), {"asOf": as_of.isoformat(), **extra})
 
     def click(self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None) -> dict[str, Any]:
         """A person clicks a button in Slack (the stand-in delivers the signed interaction)."""
-        response = requests.post(f"{self.slack_stand_in_url}/_stand-in/click", json={
-            "user": user, "channel": channel, "ts": ts, "action_id": action_id, "action_ts": action_ts}, timeout=15)
+        response = requests.post(
+            f"{self.slack_stand_in_url}/_stand-in/click",
+            json={"user": user, "channel": channel, "ts": ts, "action_id": action_id, "action_ts": action_ts},
+            timeout=15,
+        )
         return response.json()
 
     def firestore(self):
         if self._db is None:
             os.environ["FIRESTORE_EMULATOR_HOST"] = self.firestore_host
             from google.cloud import firestore
+
             self._db = firestore.Client(project=self.project)
         return self._db
 
@@ -84,11 +97,14 @@ class StackClient:
             record = db.document(f"ticks/{day.isoformat()}").get().to_dict() or {}
             if record.get("state") == "day_off":
                 return record
-            chunks = [c.to_dict() for c in db.collection(f"ticks/{day.isoformat()}/chunks").stream()] \
-                if record.get("state") == "fanned_out" else []
+            chunks = (
+                [c.to_dict() for c in db.collection(f"ticks/{day.isoformat()}/chunks").stream()]
+                if record.get("state") == "fanned_out"
+                else []
+            )
             if record.get("state") == "fanned_out" and len(chunks) >= record["chunks"]:
                 outcomes = {k for c in chunks for k in c.get("outcome", {})}
-                if outcomes - QUIET_OUTCOMES:       # something was sent: wait for Slack to have it
+                if outcomes - QUIET_OUTCOMES:  # something was sent: wait for Slack to have it
                     self.wait_settled(timeout=max(1.0, deadline - time.monotonic()))
                 return record
             time.sleep(0.05)
@@ -97,6 +113,7 @@ class StackClient:
     def wait_settled(self, timeout: float = 60.0) -> None:
         """No outbox message waiting to be sent and no event in flight."""
         from google.cloud.firestore import FieldFilter
+
         db, deadline = self.firestore(), time.monotonic() + timeout
         while time.monotonic() < deadline:
             waiting = db.collection("outbox").where(filter=FieldFilter("state", "in", ["pending", "sending"]))
@@ -111,8 +128,9 @@ class StackClient:
         return requests.get(f"{self.slack_stand_in_url}/_stand-in/users", timeout=10).json()["users"]
 
     def slack_calls(self, since: int = 0) -> list[dict[str, Any]]:
-        return requests.get(f"{self.slack_stand_in_url}/_stand-in/messages", params={"since": since},
-                            timeout=10).json()["calls"]
+        return requests.get(
+            f"{self.slack_stand_in_url}/_stand-in/messages", params={"since": since}, timeout=10
+        ).json()["calls"]
 
 
 def running() -> dict[str, Any] | None:
@@ -120,7 +138,7 @@ def running() -> dict[str, Any] | None:
         return None
     info = json.loads(STATE_FILE.read_text())
     if not _alive(info["pid"]):
-        STATE_FILE.unlink(missing_ok=True)   # left by a stack that died
+        STATE_FILE.unlink(missing_ok=True)  # left by a stack that died
         return None
     return info
 
@@ -132,8 +150,13 @@ def up_detached(timeout: float = 120) -> dict[str, Any]:
     STATE_FILE.parent.mkdir(exist_ok=True)
     log_path = STATE_FILE.parent / "stack.log"
     with open(log_path, "ab") as log:
-        child = subprocess.Popen([sys.executable, "-m", "devplan_tools.cli", "local", "up"], stdout=log,
-                                 stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True)
+        child = subprocess.Popen(
+            [sys.executable, "-m", "devplan_tools.cli", "local", "up"],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if STATE_FILE.exists():
@@ -149,8 +172,8 @@ def down() -> bool:
     if not STATE_FILE.exists():
         return False
     info = json.loads(STATE_FILE.read_text())
-    stop_group(info["pid"], timeout=30)          # its own session: pgid == pid
-    for pgid in info.get("process_groups", []):   # in case the stack died without cleaning up
+    stop_group(info["pid"], timeout=30)  # its own session: pgid == pid
+    for pgid in info.get("process_groups", []):  # in case the stack died without cleaning up
         stop_group(pgid)
     STATE_FILE.unlink(missing_ok=True)
     return True

@@ -7,16 +7,18 @@ so this host applies the manifest's retry policy itself: an event function that 
 re-delivered with backoff when `retry: true`, dropped when not; the emulator is always
 answered 204 so it does not retry on its own.
 """
+
 from __future__ import annotations
 
 import io
-import os
 import json
 import logging
+import os
 import threading
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import functions_framework
 
@@ -24,7 +26,7 @@ from devplan_tools.manifest import Function, Manifest
 
 log = logging.getLogger("devplan_tools.local.host")
 FIRESTORE_TRIGGER_PREFIX = "/functions/projects/"
-WORKERS = int(os.environ.get("DEVPLAN_HOST_WORKERS", "16"))   # concurrent events, like instances
+WORKERS = int(os.environ.get("DEVPLAN_HOST_WORKERS", "16"))  # concurrent events, like instances
 SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"
 
 
@@ -61,11 +63,18 @@ class EventFunction:
             return self._done()
         event_id = environ.get("HTTP_CE_ID", "?")
         if not self.function.retry or attempt >= self.policy.max_attempts:
-            log.error("%s: event %s failed (attempt %d); %s", self.function.name, event_id, attempt,
-                      "dropped (retry off)" if not self.function.retry else "giving up")
+            log.error(
+                "%s: event %s failed (attempt %d); %s",
+                self.function.name,
+                event_id,
+                attempt,
+                "dropped (retry off)" if not self.function.retry else "giving up",
+            )
             return self._done()
         delay = self.policy.delay(attempt)
-        log.warning("%s: event %s failed (attempt %d), retrying in %.1f s", self.function.name, event_id, attempt, delay)
+        log.warning(
+            "%s: event %s failed (attempt %d), retrying in %.1f s", self.function.name, event_id, attempt, delay
+        )
         timer = threading.Timer(delay, self.pool.submit, args=(self._deliver, environ, body, attempt + 1))
         timer.daemon = True
         timer.start()
@@ -86,8 +95,9 @@ class EventFunction:
 
 
 class FunctionHost:
-    def __init__(self, manifest: Manifest, source: Path = SOURCE, policy: RetryPolicy | None = None,
-                 workers: int = WORKERS):
+    def __init__(
+        self, manifest: Manifest, source: Path = SOURCE, policy: RetryPolicy | None = None, workers: int = WORKERS
+    ):
         # Like a function's instances: a bounded number run at once, the rest queue. A thread per
         # event would have hundreds of threads fight over two cores during a fan-out.
         self.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="function")
@@ -120,8 +130,7 @@ class FunctionHost:
         else:
             name, _, rest = path.lstrip("/").partition("/")
             app = self.apps.get(name)
-            environ = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + "/" + name,
-                       "PATH_INFO": "/" + rest}
+            environ = {**environ, "SCRIPT_NAME": environ.get("SCRIPT_NAME", "") + "/" + name, "PATH_INFO": "/" + rest}
         if app is None:
             start_response("404 Not Found", [("Content-Type", "application/json")])
             return [b'{"ok": false, "error": "no_such_function"}']

@@ -1,13 +1,15 @@
 """Child processes in their own process groups, stopped as a whole group (Java leaves children)."""
+
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import requests
 
@@ -20,9 +22,11 @@ def free_port() -> int:
 
 def start_group(argv: list[str], log_path: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
     log_path.parent.mkdir(parents=True, exist_ok=True)
-    log = open(log_path, "ab")
-    return subprocess.Popen(argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                            start_new_session=True, env=env)
+    # The child gets its own copy of the descriptor, so ours can be closed once it is started.
+    with open(log_path, "ab") as log:
+        return subprocess.Popen(
+            argv, stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True, env=env
+        )
 
 
 def stop_group(pgid: int, timeout: float = 10.0) -> None:
@@ -34,10 +38,8 @@ def stop_group(pgid: int, timeout: float = 10.0) -> None:
             return
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            try:
-                os.waitpid(-pgid, os.WNOHANG)   # reap our own children so they leave no zombie
-            except ChildProcessError:
-                pass
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(-pgid, os.WNOHANG)  # reap our own children so they leave no zombie
             if not group_alive(pgid):
                 return
             time.sleep(0.1)
@@ -62,7 +64,9 @@ def group_alive(pgid: int) -> bool:
     return False
 
 
-def wait_until(check: Callable[[], bool], *, timeout: float, what: str, alive: Callable[[], bool] = lambda: True) -> None:
+def wait_until(
+    check: Callable[[], bool], *, timeout: float, what: str, alive: Callable[[], bool] = lambda: True
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if not alive():

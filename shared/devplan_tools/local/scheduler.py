@@ -4,12 +4,14 @@ Cloud Scheduler has no emulator. `fire_times` answers when a job fires on a give
 time zone (unix cron, as Cloud Scheduler reads it); `LocalScheduler` publishes at those
 moments in real time for `devplan local up`, and the demo walks days on an accelerated clock.
 """
+
 from __future__ import annotations
 
 import logging
 import threading
-from datetime import date, datetime, time, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from devplan_tools.manifest import Schedule
@@ -40,7 +42,7 @@ def parse_cron(expression: str) -> tuple[set[int], ...]:
     fields = expression.split()
     if len(fields) != 5:
         raise ValueError(f"cron needs 5 fields (minute hour day month weekday): {expression!r}")
-    minutes, hours, days, months, weekdays = (_field(f, lo, hi) for f, (lo, hi) in zip(fields, _RANGES))
+    minutes, hours, days, months, weekdays = (_field(f, lo, hi) for f, (lo, hi) in zip(fields, _RANGES, strict=True))
     return minutes, hours, days, months, {d % 7 for d in weekdays}
 
 
@@ -60,8 +62,12 @@ def fire_times(schedule: Schedule, day: date) -> list[datetime]:
 class LocalScheduler:
     """Publishes each schedule's payload at its fire times, in real time (daemon thread)."""
 
-    def __init__(self, schedules: tuple[Schedule, ...], publish: Callable[[str, dict[str, Any]], Any],
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+    def __init__(
+        self,
+        schedules: tuple[Schedule, ...],
+        publish: Callable[[str, dict[str, Any]], Any],
+        clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ):
         self.schedules, self.publish, self.clock = schedules, publish, clock
         self._stop = threading.Event()
 
@@ -87,7 +93,7 @@ class LocalScheduler:
             log.info("schedule %s fires (%s)", schedule.name, when.isoformat())
             self.publish(schedule.topic, dict(schedule.payload))
 
-    def start(self) -> "LocalScheduler":
+    def start(self) -> LocalScheduler:
         threading.Thread(target=self.run, daemon=True, name="local-scheduler").start()
         return self
 

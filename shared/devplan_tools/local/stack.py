@@ -3,6 +3,7 @@
 `LocalStack.start()` runs it in this process (tests, `devplan local up`); the state file
 .devplan/local.json tells other processes (curl, the CLI, the demo) where everything is.
 """
+
 from __future__ import annotations
 
 import json
@@ -11,22 +12,22 @@ import os
 import secrets
 import threading
 import time
-from datetime import date
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from devplan_tools import manifest as manifest_module
 from devplan import runtime
+from devplan_tools import manifest as manifest_module
 from devplan_tools.local.control import StackClient
 from devplan_tools.local.emulators import Emulator, start_emulators
 from devplan_tools.local.function_host import FunctionHost, RetryPolicy
 from devplan_tools.local.processes import free_port
 from devplan_tools.local.scheduler import LocalScheduler
-from devplan_tools.stand_in import SlackStandIn
 from devplan_tools.local.wiring import create_topics_and_push, register_firestore_triggers
+from devplan_tools.stand_in import SlackStandIn
 
 log = logging.getLogger("devplan_tools.local")
 STATE_DIR = Path(".devplan")
@@ -56,29 +57,54 @@ class LocalStack:
     _client: Any = field(repr=False, default=None)
 
     @classmethod
-    def start(cls, state_dir: Path = STATE_DIR, *, project: str = "devplan-local",
-              slack_rate_limit: float | None = None, retry: RetryPolicy | None = None) -> "LocalStack":
+    def start(
+        cls,
+        state_dir: Path = STATE_DIR,
+        *,
+        project: str = "devplan-local",
+        slack_rate_limit: float | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> LocalStack:
         state_dir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         port = free_port()
         functions_url = f"http://127.0.0.1:{port}"
         firestore, pubsub = start_emulators(state_dir / "logs", functions_host=f"127.0.0.1:{port}")
         platform_secret, signing_secret = secrets.token_hex(16), secrets.token_hex(16)
-        stand_in = SlackStandIn(bot_token=BOT_TOKEN, rate_limit_per_channel=slack_rate_limit,
-                                events_url=f"{functions_url}/slack-events", signing_secret=signing_secret).start()
-        os.environ.update({
-            "GOOGLE_CLOUD_PROJECT": project, "FIRESTORE_EMULATOR_HOST": firestore.host,
-            "PUBSUB_EMULATOR_HOST": pubsub.host, "DEVPLAN_PLATFORM_SECRET": platform_secret,
-            "SLACK_SIGNING_SECRET": signing_secret, "SLACK_BOT_TOKEN": BOT_TOKEN,
-            "SLACK_API_URL": f"{stand_in.url}/api/",
-        })
+        stand_in = SlackStandIn(
+            bot_token=BOT_TOKEN,
+            rate_limit_per_channel=slack_rate_limit,
+            events_url=f"{functions_url}/slack-events",
+            signing_secret=signing_secret,
+        ).start()
+        os.environ.update(
+            {
+                "GOOGLE_CLOUD_PROJECT": project,
+                "FIRESTORE_EMULATOR_HOST": firestore.host,
+                "PUBSUB_EMULATOR_HOST": pubsub.host,
+                "DEVPLAN_PLATFORM_SECRET": platform_secret,
+                "SLACK_SIGNING_SECRET": signing_secret,
+                "SLACK_BOT_TOKEN": BOT_TOKEN,
+                "SLACK_API_URL": f"{stand_in.url}/api/",
+            }
+        )
         runtime.reset()
         manifest = manifest_module.load()
         host = FunctionHost(manifest, policy=retry)
         server = make_server("127.0.0.1", port, host, threaded=True, request_handler=QuietHandler)
         threading.Thread(target=server.serve_forever, daemon=True, name="function-host").start()
-        stack = cls(project, state_dir, firestore, pubsub, host, stand_in, functions_url,
-                    platform_secret, signing_secret, server)
+        stack = cls(
+            project,
+            state_dir,
+            firestore,
+            pubsub,
+            host,
+            stand_in,
+            functions_url,
+            platform_secret,
+            signing_secret,
+            server,
+        )
         try:
             stack.wire(project)
         except Exception:
@@ -94,10 +120,10 @@ class LocalStack:
         create_topics_and_push(manifest, self.pubsub.host, project, self.functions_url)
 
     def publish(self, topic: str, message: dict[str, Any]) -> str:
-        return runtime.publisher().publish(topic, message)
+        return runtime.publisher().publish_many(topic, [message])[0]
 
     def tick(self, as_of: date, **extra: Any) -> str:
-        return self.publish(manifest_module.load().function("daily-tick").topic, {"asOf": as_of.isoformat(), **extra})
+        return self.publish(manifest_module.load().topic_of("daily-tick"), {"asOf": as_of.isoformat(), **extra})
 
     def start_scheduler(self) -> LocalScheduler:
         """Real-time Cloud Scheduler for `devplan local up`."""
@@ -106,14 +132,17 @@ class LocalStack:
 
     def info(self) -> dict[str, Any]:
         return {
-            "project": self.project, "pid": os.getpid(),
-            "firestore_host": self.firestore.host, "pubsub_host": self.pubsub.host,
+            "project": self.project,
+            "pid": os.getpid(),
+            "firestore_host": self.firestore.host,
+            "pubsub_host": self.pubsub.host,
             "functions_url": self.functions_url,
             "webhook_url": f"{self.functions_url}/platform-webhook",
             "slack_events_url": f"{self.functions_url}/slack-events",
             "slack_stand_in_url": self.stand_in.url,
             "slack_bot_token": BOT_TOKEN,
-            "platform_secret": self.platform_secret, "slack_signing_secret": self.slack_signing_secret,
+            "platform_secret": self.platform_secret,
+            "slack_signing_secret": self.slack_signing_secret,
             "process_groups": [self.firestore.pgid, self.pubsub.pgid],
         }
 
@@ -122,7 +151,7 @@ class LocalStack:
         path.write_text(json.dumps(self.info(), indent=2))
         return path
 
-    def client(self) -> "StackClient":
+    def client(self) -> StackClient:
         if self._client is None:
             self._client = StackClient(self.info())
         return self._client

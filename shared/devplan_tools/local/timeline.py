@@ -1,4 +1,5 @@
 """The Slack conversation as a readable timeline (demo output), from the stand-in's record."""
+
 from __future__ import annotations
 
 import textwrap
@@ -30,8 +31,11 @@ def describe(call: dict[str, Any], names: dict[str, str] | None = None) -> str |
     if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
         body = blocks_text(args.get("blocks"), args.get("text", ""))
         verb = {"chat.update": "✎ updated in", "chat.postEphemeral": "👁 only to"}.get(method, "💬")
-        lines = [textwrap.fill(line, WIDTH, initial_indent="     ", subsequent_indent="     ")
-                 for line in body.splitlines() if line.strip()]
+        lines = [
+            textwrap.fill(line, WIDTH, initial_indent="     ", subsequent_indent="     ")
+            for line in body.splitlines()
+            if line.strip()
+        ]
         return f"  {verb} {where}\n" + "\n".join(lines)
     return None
 

@@ -5,14 +5,15 @@ from __future__ import annotations
 import time
 
 from devplan_tools.stand_in.protocol import APP_ID, BOT_ID, BOT_NAME, BOT_USER_ID, TEAM_ID, SlackError
+from devplan_tools.stand_in.state import WorkspaceState
 
 MAX_BLOCKS, MAX_TEXT = 50, 40_000
 
 
-class Chat:
+class Chat(WorkspaceState):
     """Part of Workspace (see workspace.py): appends to `history`, keeps `_last_ts`."""
 
-    METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
+    METHODS: tuple[str, ...] = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 
     def next_ts(self) -> str:
         """Slack ts: epoch seconds with 6 decimals, unique and strictly increasing."""
@@ -41,8 +42,11 @@ class Chat:
         if isinstance(meta, str):
             raise SlackError("invalid_metadata_format")
         if meta is not None:
-            if not (isinstance(meta, dict) and isinstance(meta.get("event_type"), str)
-                    and isinstance(meta.get("event_payload"), dict)):
+            if not (
+                isinstance(meta, dict)
+                and isinstance(meta.get("event_type"), str)
+                and isinstance(meta.get("event_payload"), dict)
+            ):
                 raise SlackError("invalid_metadata_schema")
             fields["metadata"] = {"event_type": meta["event_type"], "event_payload": meta["event_payload"]}
         return fields
@@ -54,10 +58,24 @@ class Chat:
 
     def _post(self, conv: dict, fields: dict) -> dict:
         ts = self.next_ts()
-        message = {"type": "message", "text": fields.get("text", ""), "user": BOT_USER_ID, "bot_id": BOT_ID,
-                   "app_id": APP_ID, "team": TEAM_ID, "ts": ts, **{k: v for k, v in fields.items() if k != "text"},
-                   "bot_profile": {"id": BOT_ID, "app_id": APP_ID, "name": BOT_NAME, "team_id": TEAM_ID,
-                                   "deleted": False, "icons": {}}}
+        message = {
+            "type": "message",
+            "text": fields.get("text", ""),
+            "user": BOT_USER_ID,
+            "bot_id": BOT_ID,
+            "app_id": APP_ID,
+            "team": TEAM_ID,
+            "ts": ts,
+            **{k: v for k, v in fields.items() if k != "text"},
+            "bot_profile": {
+                "id": BOT_ID,
+                "app_id": APP_ID,
+                "name": BOT_NAME,
+                "team_id": TEAM_ID,
+                "deleted": False,
+                "icons": {},
+            },
+        }
         self.history[conv["id"]].append(message)
         conv["is_open"] = True
         return message
@@ -76,8 +94,13 @@ class Chat:
         if not (fields.get("text") or fields.get("blocks") or fields.get("attachments")):
             raise SlackError("no_text")
         message.update(fields, edited={"user": BOT_USER_ID, "ts": self.next_ts()})
-        return {"ok": True, "channel": conv["id"], "ts": message["ts"], "text": message["text"],
-                "message": self._shown(message)}
+        return {
+            "ok": True,
+            "channel": conv["id"],
+            "ts": message["ts"],
+            "text": message["text"],
+            "message": self._shown(message),
+        }
 
     def chat_postEphemeral(self, args):
         conv = self.conversation(args.get("channel"), lenient=True)

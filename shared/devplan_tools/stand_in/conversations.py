@@ -5,15 +5,22 @@ from __future__ import annotations
 import base64
 import hashlib
 import time
+from typing import Any
 
 from devplan_tools.stand_in.protocol import BOT_USER_ID, SlackError, flag, id_list, ts_key
+from devplan_tools.stand_in.state import WorkspaceState
 
 
-class Conversations:
+class Conversations(WorkspaceState):
     """Part of Workspace (see workspace.py): owns `conversations` and `history`."""
 
-    METHODS = ("conversations.open", "conversations.invite", "conversations.members", "conversations.list",
-               "conversations.history")
+    METHODS: tuple[str, ...] = (
+        "conversations.open",
+        "conversations.invite",
+        "conversations.members",
+        "conversations.list",
+        "conversations.history",
+    )
 
     def find(self, ref) -> dict | None:
         """Resolve what chat.postMessage accepts: an id, "#name"/"name", or a user id (their DM with the bot)."""
@@ -43,8 +50,14 @@ class Conversations:
         if cid not in self.conversations:
             kind = "im" if len(members) == 1 else "mpim"
             name = "mpdm-" + "--".join(self.users[u]["name"] for u in members + [BOT_USER_ID]) + "-1"
-            self.conversations[cid] = {"id": cid, "kind": kind, "name": name, "members": members + [BOT_USER_ID],
-                                       "created": int(time.time()), "is_open": False}
+            self.conversations[cid] = {
+                "id": cid,
+                "kind": kind,
+                "name": name,
+                "members": members + [BOT_USER_ID],
+                "created": int(time.time()),
+                "is_open": False,
+            }
             self.history[cid] = []
         return self.conversations[cid]
 
@@ -56,16 +69,38 @@ class Conversations:
     def _channel_object(self, conv: dict) -> dict:
         kind, created = conv["kind"], conv["created"]
         if kind == "im":
-            return {"id": conv["id"], "created": created, "is_im": True, "is_org_shared": False,
-                    "user": conv["members"][0], "is_user_deleted": False, "priority": 0}
+            return {
+                "id": conv["id"],
+                "created": created,
+                "is_im": True,
+                "is_org_shared": False,
+                "user": conv["members"][0],
+                "is_user_deleted": False,
+                "priority": 0,
+            }
         blank = {"value": "", "creator": "", "last_set": 0}
-        return {"id": conv["id"], "name": conv["name"], "name_normalized": conv["name"],
-                "is_channel": kind == "channel", "is_group": kind == "mpim", "is_im": False,
-                "is_mpim": kind == "mpim", "is_private": kind == "mpim", "created": created,
-                "is_archived": False, "is_general": conv["name"] == "general", "unlinked": 0,
-                "is_shared": False, "is_org_shared": False, "is_member": BOT_USER_ID in conv["members"],
-                "num_members": len(conv["members"]), "creator": "", "topic": blank, "purpose": blank,
-                "previous_names": []}
+        return {
+            "id": conv["id"],
+            "name": conv["name"],
+            "name_normalized": conv["name"],
+            "is_channel": kind == "channel",
+            "is_group": kind == "mpim",
+            "is_im": False,
+            "is_mpim": kind == "mpim",
+            "is_private": kind == "mpim",
+            "created": created,
+            "is_archived": False,
+            "is_general": conv["name"] == "general",
+            "unlinked": 0,
+            "is_shared": False,
+            "is_org_shared": False,
+            "is_member": BOT_USER_ID in conv["members"],
+            "num_members": len(conv["members"]),
+            "creator": "",
+            "topic": blank,
+            "purpose": blank,
+            "previous_names": [],
+        }
 
     def conversations_open(self, args):
         if args.get("channel"):
@@ -81,7 +116,7 @@ class Conversations:
             for uid in uids:
                 self.user(uid)
             conv = self._direct(uids)
-        answer = {"ok": True}
+        answer: dict[str, object] = {"ok": True}
         if conv["is_open"]:
             answer.update(no_op=True, already_open=True)
         conv["is_open"] = True
@@ -95,10 +130,18 @@ class Conversations:
         uids = id_list(args.get("users"))
         if not uids:
             raise SlackError("no_user")
-        errors, valid = [], []
+        errors: list[dict[str, Any]] = []
+        valid: list[str] = []
         for uid in uids:
-            why = ("user_not_found" if uid not in self.users else "cant_invite_self" if uid == BOT_USER_ID
-                   else "already_in_channel" if uid in conv["members"] else None)
+            why = (
+                "user_not_found"
+                if uid not in self.users
+                else "cant_invite_self"
+                if uid == BOT_USER_ID
+                else "already_in_channel"
+                if uid in conv["members"]
+                else None
+            )
             (errors.append({"user": uid, "ok": False, "error": why}) if why else valid.append(uid))
         if errors and not (flag(args.get("force")) and valid):
             raise SlackError(errors[0]["error"], errors=errors)  # Slack invites nobody unless force=true
@@ -112,8 +155,11 @@ class Conversations:
     def conversations_list(self, args):
         kinds = {"public_channel": "channel", "im": "im", "mpim": "mpim"}
         wanted = {kinds.get(t) for t in id_list(args.get("types") or "public_channel")}
-        found = [self._channel_object(c) for c in self.conversations.values()
-                 if c["kind"] in wanted and (c["kind"] == "channel" or c["is_open"])]
+        found = [
+            self._channel_object(c)
+            for c in self.conversations.values()
+            if c["kind"] in wanted and (c["kind"] == "channel" or c["is_open"])
+        ]
         return {"ok": True, "channels": found, "response_metadata": {"next_cursor": ""}}
 
     def conversations_history(self, args):
@@ -149,5 +195,12 @@ class Conversations:
         found = [m for m in reversed(self.history[conv["id"]]) if wanted(m)]  # newest first
         shown = [self._shown(m, with_metadata=flag(args.get("include_all_metadata"))) for m in found[:limit]]
         cursor = base64.b64encode(f"next_ts:{found[limit]['ts']}".encode()).decode() if len(found) > limit else ""
-        return {"ok": True, "messages": shown, "has_more": bool(cursor), "pin_count": 0,
-                "channel_actions_ts": None, "channel_actions_count": 0, "response_metadata": {"next_cursor": cursor}}
+        return {
+            "ok": True,
+            "messages": shown,
+            "has_more": bool(cursor),
+            "pin_count": 0,
+            "channel_actions_ts": None,
+            "channel_actions_count": 0,
+            "response_metadata": {"next_cursor": cursor},
+        }

@@ -12,25 +12,38 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from devplan_tools.stand_in.http import json_response
 from devplan_tools.stand_in.protocol import APP_ID, BOT_USER_ID, TEAM_ID, SlackError
+from devplan_tools.stand_in.state import StandInState
 
 log = logging.getLogger("devplan_tools.stand_in.server")
 
 
-class AppDelivery:
+class AppDelivery(StandInState):
     """Part of SlackStandIn (see server.py): needs `events_url`, `signing_secret`, `url`, its lock and workspace."""
 
     def _deliver_signed(self, body: str, content_type: str) -> tuple[int, bytes]:
         """POST to the app's request URL signed like Slack (v0 HMAC of timestamp and body)."""
+        url, secret = self.events_url, self.signing_secret
+        if not (url and secret):  # callers check first; this is what click() answers then
+            raise SlackError("no_interactivity_url")
         timestamp = str(int(time.time()))
-        digest = hmac.new(self.signing_secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
-        request = urllib.request.Request(self.events_url, data=body.encode(), method="POST", headers={
-            "Content-Type": content_type, "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
-            "X-Slack-Request-Timestamp": timestamp, "X-Slack-Signature": f"v0={digest.hexdigest()}"})
+        digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256)
+        request = urllib.request.Request(
+            url,
+            data=body.encode(),
+            method="POST",
+            headers={
+                "Content-Type": content_type,
+                "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
+                "X-Slack-Request-Timestamp": timestamp,
+                "X-Slack-Signature": f"v0={digest.hexdigest()}",
+            },
+        )
         try:
             with urllib.request.urlopen(request, timeout=10) as response:
                 return response.status, response.read()
@@ -41,19 +54,33 @@ class AppDelivery:
         """POST a signed event_callback like Slack does; best effort, as the app must cope anyway."""
         now = time.time()
         envelope = {
-            "token": "local-verification-token", "team_id": TEAM_ID, "api_app_id": APP_ID,
+            "token": "local-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
             "event": {"type": "team_join", "user": user, "event_ts": f"{now:.6f}", "cache_ts": int(now)},
-            "type": "event_callback", "event_id": "Ev" + secrets.token_hex(5).upper(), "event_time": int(now),
-            "authorizations": [{"enterprise_id": None, "team_id": TEAM_ID, "user_id": BOT_USER_ID,
-                                "is_bot": True, "is_enterprise_install": False}],
-            "is_ext_shared_channel": False}
+            "type": "event_callback",
+            "event_id": "Ev" + secrets.token_hex(5).upper(),
+            "event_time": int(now),
+            "authorizations": [
+                {
+                    "enterprise_id": None,
+                    "team_id": TEAM_ID,
+                    "user_id": BOT_USER_ID,
+                    "is_bot": True,
+                    "is_enterprise_install": False,
+                }
+            ],
+            "is_ext_shared_channel": False,
+        }
         try:
             status, _ = self._deliver_signed(json.dumps(envelope), "application/json")
             log.info("team_join for %s delivered to %s: HTTP %s", user["id"], self.events_url, status)
         except Exception as e:  # noqa: BLE001 - any failure is only worth a log line
             log.warning("team_join for %s not delivered to %s: %s", user["id"], self.events_url, e)
 
-    def click(self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None) -> tuple[int, bytes]:
+    def click(
+        self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None
+    ) -> tuple[int, bytes]:
         """A person clicks a button of a posted message: Slack sends a signed block_actions payload
         (form field `payload`) to the app's interactivity URL. `action_ts` may be set to simulate time."""
         if not (self.events_url and self.signing_secret):
@@ -66,31 +93,54 @@ class AppDelivery:
                 raise SlackError("message_not_found")
             if user not in conv["members"]:
                 raise SlackError("not_in_channel")
-            found = [(b, e) for b in message.get("blocks") or [] if b.get("type") == "actions"
-                     for e in b.get("elements", []) if e.get("action_id") == action_id]
+            found = [
+                (b, e)
+                for b in message.get("blocks") or []
+                if b.get("type") == "actions"
+                for e in b.get("elements", [])
+                if e.get("action_id") == action_id
+            ]
             if not found:
                 raise SlackError("action_not_found")
             block, element = found[0]
             trigger_id = self.workspace.issue_trigger()
         action_ts = action_ts or f"{time.time():.6f}"
         payload = {
-            "type": "block_actions", "api_app_id": APP_ID, "token": "local-verification-token",
+            "type": "block_actions",
+            "api_app_id": APP_ID,
+            "token": "local-verification-token",
             "user": {"id": user, "username": clicker["name"], "name": clicker["name"], "team_id": TEAM_ID},
-            "team": {"id": TEAM_ID, "domain": "innerjourney"}, "trigger_id": trigger_id,
+            "team": {"id": TEAM_ID, "domain": "innerjourney"},
+            "trigger_id": trigger_id,
             "container": {"type": "message", "message_ts": ts, "channel_id": conv["id"], "is_ephemeral": False},
-            "channel": {"id": conv["id"], "name": self.workspace.label(conv)}, "message": message,
+            "channel": {"id": conv["id"], "name": self.workspace.label(conv)},
+            "message": message,
             "response_url": f"{self.url}/_stand-in/response_url/{conv['id']}/{ts}",
-            "actions": [{"type": element.get("type"), "action_id": action_id, "block_id": block.get("block_id"),
-                         "text": element.get("text"), "value": element.get("value"), "action_ts": action_ts}]}
-        return self._deliver_signed(urllib.parse.urlencode({"payload": json.dumps(payload)}),
-                                    "application/x-www-form-urlencoded")
+            "actions": [
+                {
+                    "type": element.get("type"),
+                    "action_id": action_id,
+                    "block_id": block.get("block_id"),
+                    "text": element.get("text"),
+                    "value": element.get("value"),
+                    "action_ts": action_ts,
+                }
+            ],
+        }
+        return self._deliver_signed(
+            urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
 
     def _post_click(self, request: Request) -> Response:
         """{"user", "channel", "ts", "action_id", "action_ts"?} → the app's HTTP answer."""
-        body = request.get_json(silent=True) or {}
+        # Arbitrary JSON: a missing or mistyped field is answered by click() like any unknown one.
+        body: Any = request.get_json(silent=True) or {}
         try:
-            status, answer = self.click(body.get("user"), body.get("channel"), body.get("ts"),
-                                        body.get("action_id"), body.get("action_ts"))
+            status, answer = self.click(
+                body.get("user"), body.get("channel"), body.get("ts"), body.get("action_id"), body.get("action_ts")
+            )
         except SlackError as e:
             return json_response({"ok": False, "error": e.error}, 400)
-        return json_response({"ok": 200 <= status < 300, "app_status": status, "app_answer": answer.decode(errors="replace")})
+        return json_response(
+            {"ok": 200 <= status < 300, "app_status": status, "app_answer": answer.decode(errors="replace")}
+        )

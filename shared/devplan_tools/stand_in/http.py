@@ -7,9 +7,11 @@ import json
 from werkzeug.serving import WSGIRequestHandler
 from werkzeug.wrappers import Response
 
-OUTAGE_PAGE = ("<!DOCTYPE html><html><head><title>Slack is having trouble</title></head><body>"
-               "<h1>Slack is having trouble</h1><p>Something went wrong on our end. "
-               "Please try again in a few minutes.</p></body></html>")
+OUTAGE_PAGE = (
+    "<!DOCTYPE html><html><head><title>Slack is having trouble</title></head><body>"
+    "<h1>Slack is having trouble</h1><p>Something went wrong on our end. "
+    "Please try again in a few minutes.</p></body></html>"
+)
 
 
 def json_response(body: dict, status: int = 200, headers: dict | None = None) -> Response:

@@ -5,20 +5,26 @@ from __future__ import annotations
 
 import math
 import time
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
 from devplan_tools.stand_in.http import json_response
+from devplan_tools.stand_in.state import StandInState
 from devplan_tools.stand_in.workspace import METHODS
 
 
-class FaultsAndLimits:
+class FaultsAndLimits(StandInState):
     """Part of SlackStandIn (see server.py): owns `_faults` and `_last_post`, under its lock."""
 
     def _post_fault(self, request: Request) -> Response:
         """{"method", "status": 500|503|429, "count"} or {"method", "error": "<slack code>", "count"}."""
         body = request.get_json(silent=True) or {}
-        fault = {"status": body.get("status"), "error": body.get("error"), "count": int(body.get("count", 1))}
+        fault: dict[str, Any] = {
+            "status": body.get("status"),
+            "error": body.get("error"),
+            "count": int(body.get("count", 1)),
+        }
         if body.get("method") not in METHODS or not (fault["status"] or fault["error"]) or fault["count"] < 1:
             return json_response({"ok": False, "error": "invalid_arguments"}, 400)
         with self._lock:

@@ -27,7 +27,7 @@ import json
 import logging
 import threading
 
-from werkzeug.serving import make_server
+from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
 from devplan_tools.stand_in.delivery import AppDelivery
@@ -40,9 +40,16 @@ MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 
 
 class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
-    def __init__(self, host="127.0.0.1", port=0, *, bot_token="xoxb-local-stand-in",
-                 rate_limit_per_channel: float | None = None, events_url: str | None = None,
-                 signing_secret: str | None = None):
+    def __init__(
+        self,
+        host="127.0.0.1",
+        port=0,
+        *,
+        bot_token="xoxb-local-stand-in",
+        rate_limit_per_channel: float | None = None,
+        events_url: str | None = None,
+        signing_secret: str | None = None,
+    ):
         self.host, self.port, self.bot_token = host, port, bot_token
         self.rate_limit_per_channel = rate_limit_per_channel
         self.events_url, self.signing_secret = events_url, signing_secret
@@ -54,12 +61,14 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         self._seq = 0  # keeps counting across reset() so a client's ?since= stays meaningful
         self._faults: dict[str, list[dict]] = {}  # method -> queued {"status"/"error", "count"}
         self._last_post: dict[str, float] = {}  # channel id -> monotonic time of the last accepted post
-        self._server = None
+        self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self) -> "SlackStandIn":
-        self._server = make_server(self.host, self.port, self._wsgi, threaded=True, request_handler=QuietHandler)
-        self._thread = threading.Thread(target=self._server.serve_forever, name="slack-stand-in", daemon=True)
+    def start(self) -> SlackStandIn:
+        self._server = server = make_server(
+            self.host, self.port, self._wsgi, threaded=True, request_handler=QuietHandler
+        )
+        self._thread = threading.Thread(target=server.serve_forever, name="slack-stand-in", daemon=True)
         self._thread.start()
         return self
 
@@ -67,10 +76,11 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
-            self._thread.join(timeout=5)
+            if self._thread is not None:
+                self._thread.join(timeout=5)
             self._server = self._thread = None
 
-    def __enter__(self) -> "SlackStandIn":
+    def __enter__(self) -> SlackStandIn:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -108,16 +118,22 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         if path.startswith("/api/"):
             response = self._api(request, path.removeprefix("/api/"))
         else:
-            route = {("GET", "/_stand-in/health"): lambda r: json_response({"ok": True}),
-                     ("GET", "/_stand-in/messages"): self._get_messages,
-                     ("GET", "/_stand-in/users"): self._get_users,
-                     ("POST", "/_stand-in/users"): self._post_user,
-                     ("POST", "/_stand-in/reset"): lambda r: (self.reset(), json_response({"ok": True}))[1],
-                     ("POST", "/_stand-in/faults"): self._post_fault,
-                     ("POST", "/_stand-in/trigger_ids"): self._post_trigger_id,
-                     ("POST", "/_stand-in/click"): self._post_click}.get((request.method, path))
+            route = {
+                ("GET", "/_stand-in/health"): lambda r: json_response({"ok": True}),
+                ("GET", "/_stand-in/messages"): self._get_messages,
+                ("GET", "/_stand-in/users"): self._get_users,
+                ("POST", "/_stand-in/users"): self._post_user,
+                ("POST", "/_stand-in/reset"): self._post_reset,
+                ("POST", "/_stand-in/faults"): self._post_fault,
+                ("POST", "/_stand-in/trigger_ids"): self._post_trigger_id,
+                ("POST", "/_stand-in/click"): self._post_click,
+            }.get((request.method, path))
             response = route(request) if route else json_response({"ok": False, "error": "not_found"}, 404)
         return response(environ, start_response)
+
+    def _post_reset(self, request: Request) -> Response:
+        self.reset()
+        return json_response({"ok": True})
 
     def _get_messages(self, request: Request) -> Response:
         try:
@@ -143,6 +159,7 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         with self._lock:
             return json_response({"ok": True, "trigger_id": self.workspace.issue_trigger()})
 
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description="Run the Slack Web API stand-in.")
     parser.add_argument("--host", default="127.0.0.1")
@@ -153,8 +170,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--signing-secret")
     a = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    stand_in = SlackStandIn(a.host, a.port, bot_token=a.bot_token, rate_limit_per_channel=a.rate_limit_per_channel,
-                            events_url=a.events_url, signing_secret=a.signing_secret).start()
+    stand_in = SlackStandIn(
+        a.host,
+        a.port,
+        bot_token=a.bot_token,
+        rate_limit_per_channel=a.rate_limit_per_channel,
+        events_url=a.events_url,
+        signing_secret=a.signing_secret,
+    ).start()
     print(stand_in.url, flush=True)
     try:
         threading.Event().wait()

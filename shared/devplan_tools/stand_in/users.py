@@ -7,31 +7,58 @@ import time
 from zoneinfo import ZoneInfo
 
 from devplan_tools.stand_in.protocol import APP_ID, BOT_ID, TEAM_ID, TZ, SlackError
+from devplan_tools.stand_in.state import WorkspaceState
 
 
 def user_object(uid: str, email: str | None, real_name: str, *, is_bot: bool = False) -> dict:
     now = datetime.datetime.now(ZoneInfo(TZ))
     first, _, last = real_name.partition(" ")
-    profile = {"real_name": real_name, "real_name_normalized": real_name, "display_name": real_name,
-               "display_name_normalized": real_name, "first_name": first, "last_name": last,
-               "title": "", "phone": "", "status_text": "", "status_emoji": "", "team": TEAM_ID}
+    profile: dict[str, object] = {
+        "real_name": real_name,
+        "real_name_normalized": real_name,
+        "display_name": real_name,
+        "display_name_normalized": real_name,
+        "first_name": first,
+        "last_name": last,
+        "title": "",
+        "phone": "",
+        "status_text": "",
+        "status_emoji": "",
+        "team": TEAM_ID,
+    }
     if email:
         profile["email"] = email
+    offset = now.utcoffset()
+    assert offset is not None  # an aware datetime (ZoneInfo) always has one
     if is_bot:
         profile.update(bot_id=BOT_ID, api_app_id=APP_ID, always_active=True)
-    return {"id": uid, "team_id": TEAM_ID, "name": (email or real_name).split("@")[0].lower(),
-            "deleted": False, "color": "9f69e7", "real_name": real_name, "tz": TZ,
-            "tz_label": "Central European Summer Time" if now.dst() else "Central European Time",
-            "tz_offset": int(now.utcoffset().total_seconds()), "profile": profile,
-            "is_admin": False, "is_owner": False, "is_primary_owner": False, "is_restricted": False,
-            "is_ultra_restricted": False, "is_bot": is_bot, "is_app_user": False,
-            "updated": int(time.time()), "is_email_confirmed": not is_bot}
+    return {
+        "id": uid,
+        "team_id": TEAM_ID,
+        "name": (email or real_name).split("@")[0].lower(),
+        "deleted": False,
+        "color": "9f69e7",
+        "real_name": real_name,
+        "tz": TZ,
+        "tz_label": "Central European Summer Time" if now.dst() else "Central European Time",
+        "tz_offset": int(offset.total_seconds()),
+        "profile": profile,
+        "is_admin": False,
+        "is_owner": False,
+        "is_primary_owner": False,
+        "is_restricted": False,
+        "is_ultra_restricted": False,
+        "is_bot": is_bot,
+        "is_app_user": False,
+        "updated": int(time.time()),
+        "is_email_confirmed": not is_bot,
+    }
 
 
-class Users:
+class Users(WorkspaceState):
     """Part of Workspace (see workspace.py): owns `users` and `_by_email`."""
 
-    METHODS = ("users.lookupByEmail", "users.info")
+    METHODS: tuple[str, ...] = ("users.lookupByEmail", "users.info")
 
     def add_user(self, email: str, name: str) -> tuple[dict, bool]:
         """Returns (user, created); a known e-mail returns the existing user."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
 import time
@@ -10,6 +11,7 @@ from werkzeug.wrappers import Request, Response
 
 from devplan_tools.stand_in.http import OUTAGE_PAGE, json_response
 from devplan_tools.stand_in.protocol import SlackError
+from devplan_tools.stand_in.state import StandInState
 from devplan_tools.stand_in.workspace import METHODS
 
 # Arguments Slack takes as JSON; form bodies carry them as JSON strings, so decode them for
@@ -17,7 +19,7 @@ from devplan_tools.stand_in.workspace import METHODS
 JSON_ARGS = ("blocks", "attachments", "metadata", "view")
 
 
-class WebApi:
+class WebApi(StandInState):
     """Part of SlackStandIn (see server.py): uses its lock, workspace, token, faults and call record."""
 
     @staticmethod
@@ -25,26 +27,24 @@ class WebApi:
         """Query args, then form or JSON body (slack-sdk sends either, and "token" in neither)."""
         args = dict(request.args.items())
         args.update(request.form.items())
-        if request.is_json and request.get_data():      # an empty JSON body means no arguments
+        if request.is_json and request.get_data():  # an empty JSON body means no arguments
             body = request.get_json(silent=True)
             if not isinstance(body, dict):
                 raise SlackError("invalid_json")
             args.update(body)
         for name in JSON_ARGS:
             if isinstance(args.get(name), str):
-                try:
+                # Left a string if it is not JSON: the handler answers with the method's own format error.
+                with contextlib.suppress(ValueError):
                     args[name] = json.loads(args[name])
-                except ValueError:
-                    pass  # left a string: the handler answers with the method's own format error
         return args
 
     def _api(self, request: Request, method: str) -> Response:
+        early: tuple[int, dict | None, dict] | None = None
         try:
             args = self._decode(request)
         except SlackError as e:
             args, early = {}, (200, {"ok": False, "error": e.error}, {})
-        else:
-            early = None
         with self._lock:
             status, body, headers = early or self._answer(request, method, args)
             self._record(method, args, status, body)
@@ -86,9 +86,18 @@ class WebApi:
         channel = channel.get("id") if isinstance(channel, dict) else channel
         conv = self.workspace.find(channel or args.get("channel"))
         self._seq += 1
-        self._calls.append({
-            "seq": self._seq, "at": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="milliseconds"),
-            "method": method, "args": {k: v for k, v in args.items() if k != "token"},
-            "ok": bool(body.get("ok")), "error": body.get("error"), "status": status,
-            "channel": conv["id"] if conv else None, "channel_name": self.workspace.label(conv) if conv else None,
-            "ts": body.get("ts") or body.get("message_ts"), "text": args.get("text")})
+        self._calls.append(
+            {
+                "seq": self._seq,
+                "at": datetime.datetime.now(datetime.UTC).isoformat(timespec="milliseconds"),
+                "method": method,
+                "args": {k: v for k, v in args.items() if k != "token"},
+                "ok": bool(body.get("ok")),
+                "error": body.get("error"),
+                "status": status,
+                "channel": conv["id"] if conv else None,
+                "channel_name": self.workspace.label(conv) if conv else None,
+                "ts": body.get("ts") or body.get("message_ts"),
+                "text": args.get("text"),
+            }
+        )

@@ -37,7 +37,8 @@ class Workspace(Team, Users, Conversations, Chat, Views):
         # Conversations of every kind ("channel", "im", "mpim") keyed by id; the bot is in all of them.
         self.conversations: dict[str, dict] = {
             cid: {"id": cid, "kind": "channel", "name": name, "members": [BOT_USER_ID], "created": created}
-            for cid, name in PUBLIC_CHANNELS.items()}
+            for cid, name in PUBLIC_CHANNELS.items()
+        }
         self.history: dict[str, list[dict]] = {cid: [] for cid in self.conversations}
         self._last_ts = 0
         self._views: dict[str, dict] = {}
