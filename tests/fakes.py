@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -44,7 +45,8 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
 
 
 class MemoryTransaction:
-    """Reads from the documents as they are; writes applied when the work returns."""
+    """Reads from the documents as they are; writes applied when the work returns. Unlike
+    Firestore it never runs the work twice: contention is the emulator's to show (tests/contract)."""
 
     def __init__(self, documents: MemoryDocuments):
         self._documents = documents
@@ -101,9 +103,11 @@ class MemoryDocuments:
         return self.get(path), self.versions.get(path, 0)
 
     def update_if_unchanged(self, path: str, data: dict[str, Any], version: int) -> bool:
+        """Like Firestore's update(): each named field is replaced whole (not merged into)."""
         if path not in self.docs or self.versions.get(path, 0) != version:
             return False
-        self.set(path, data)
+        self.docs[path] = {**self.docs[path], **copy.deepcopy(data)}
+        self.versions[path] = self.versions.get(path, 0) + 1
         return True
 
     def set(self, path: str, data: dict[str, Any], *, merge: bool = True) -> None:
@@ -186,12 +190,20 @@ class FakeSlack:
         return "C-" + name
 
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]], outbox_id: str) -> str:
-        ts = f"1700000000.{next(self._ts):06d}"
+        # Slack's ts is the post's time (seconds.micros), unique per channel: history searches by it.
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
         self.posted.append({"channel": channel, "text": text, "blocks": blocks, "outbox_id": outbox_id, "ts": ts})
         return ts
 
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None:
-        return next((p["ts"] for p in self.posted if p["channel"] == channel and p["outbox_id"] == outbox_id), None)
+        return next(
+            (
+                p["ts"]
+                for p in self.posted
+                if p["channel"] == channel and p["outbox_id"] == outbox_id and float(p["ts"]) >= oldest
+            ),
+            None,
+        )
 
     def invite(self, channel: str, user: str) -> None:
         if (channel, user) not in self.invited:

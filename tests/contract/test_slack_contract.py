@@ -48,6 +48,7 @@ def test_a_post_is_found_again_by_its_outbox_id(slack):
     )
     assert ts and gateway.find_posted(channel, "welcome:maja", oldest=since) == ts
     assert gateway.find_posted(channel, "welcome:someone-else", oldest=since) is None
+    assert gateway.find_posted(channel, "welcome:maja", oldest=time.time() + 60) is None  # only since `oldest`
 
 
 def test_inviting_twice_is_fine(slack):

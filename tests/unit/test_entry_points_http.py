@@ -50,6 +50,15 @@ def test_the_same_body_delivered_again_is_a_duplicate_and_writes_nothing(env):
     assert env.store.docs == before
 
 
+def test_goals_for_an_employee_whose_record_cannot_be_read_are_refused_with_json_not_a_500(env):
+    env.store.docs["employees/anna"] = {**ANNA, "startDate": "someday"}
+    before = env.snapshot()
+    response = post_platform(env, fixture_bytes("platform/goals_set.json"))
+    assert response.status_code == 422  # no retry can fix it: the platform is told so, not asked to retry
+    assert response.get_json()["error"] == "unusable_record" and "employees/anna" in response.get_json()["message"]
+    assert env.store.docs == before
+
+
 def test_a_reflection_and_goals_land_on_the_employee_and_their_quarter(env):
     env.store.docs["employees/anna"] = dict(ANNA)
     for name in ("reflection_logged", "goals_set"):

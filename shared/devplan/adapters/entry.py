@@ -8,7 +8,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from devplan.errors import InvalidEvent, PermanentError
+from devplan.errors import InvalidEvent, PermanentError, UnusableRecord
 from devplan.services.inputs import parse_time
 
 log = logging.getLogger("devplan.entry")
@@ -51,3 +51,7 @@ def http_answer(work: Callable[[], dict[str, Any]]) -> HttpAnswer:
     except InvalidEvent as exc:
         log.warning("rejected request: %s", exc, extra={"code": exc.code, "status": exc.status})
         return json_response(exc.status, {"ok": False, "error": exc.code, "message": str(exc)})
+    except PermanentError as exc:  # well-formed, but no retry can make it succeed: say so, don't ask for one
+        code = "unusable_record" if isinstance(exc, UnusableRecord) else "cannot_apply"
+        log.error("request cannot be applied: %s", exc, extra={"code": code, "status": 422})
+        return json_response(422, {"ok": False, "error": code, "message": str(exc)})

@@ -43,6 +43,7 @@ class Turn:
     lead: Employee | None
     quarter: Quarter
     today: date
+    previous: CycleRecord  # last quarter's record: the agenda shows the latest reflection
 
     def send(self, action: Action, users: tuple[str | None, ...], rendered: Rendered, topic: str) -> bool:
         """False when someone has no Slack account yet: the action is then not recorded as done."""
@@ -82,8 +83,7 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
     employee, quarter = turn.employee, turn.quarter
     new_starter = is_new_starter(employee.start_date, quarter)
     deadline = None if new_starter else revision_deadline(quarter)
-    previous = turn.uow.cycle(employee.employee_id, quarter.previous())
-    reflections = [c.last_reflection.on for c in (cycle, previous) if c.last_reflection]
+    reflections = [c.last_reflection.on for c in (cycle, turn.previous) if c.last_reflection]
     if turn.lead is not None:
         facts = render.ReviewFacts(
             employee=employee.name,

@@ -44,7 +44,7 @@ def log_reflection(event: PlatformEvent, store: Store) -> str:
     quarter = Quarter.of(reflection.on)
 
     def work(uow: UnitOfWork) -> str:
-        if uow.employee(reflection.employee_id) is None:
+        if not uow.employee_exists(reflection.employee_id):
             return "unknown_employee"
         cycle = uow.cycle(reflection.employee_id, quarter)
         if not uow.claim(f"platform:{event.id}") or uow.has_reflection(reflection.employee_id, reflection.entry_id):
@@ -67,7 +67,9 @@ def set_goals(event: PlatformEvent, store: Store) -> str:
         cycle = uow.cycle(employee_id, Quarter.of(day))
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        uow.save_employee(replace(employee, goals=employee.goals.replaced_by(goals, event.occurred_at, day)))
+        newest = employee.goals.replaced_by(goals, event.occurred_at, day)
+        if newest is not employee.goals:  # a late, older event keeps the newer goals and writes none
+            uow.save_employee(replace(employee, goals=newest))
         uow.save_cycle(cycle.with_goals_revised(day))
         return "accepted"
 

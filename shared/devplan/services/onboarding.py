@@ -17,7 +17,7 @@ from datetime import datetime
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
 from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
 from devplan.domain.outbox import OutboxMessage
-from devplan.errors import TransientError
+from devplan.errors import PermanentError, TransientError
 from devplan.messages import onboarding as render
 from devplan.messages.blocks import Rendered
 from devplan.services.inputs import EmployeeWritten
@@ -130,6 +130,14 @@ def catch_up(store: Store, slack: Slack, now: datetime, *, run_id: str) -> dict[
             else:
                 written = EmployeeWritten(f"catch-up:{run_id}:{employee.employee_id}", employee.employee_id, employee)
                 result = welcome_new_employee(written, store, slack)
+        except PermanentError as exc:  # e.g. an unreadable lead record: logged, the rest go on
+            log.error(
+                "onboarding catch-up of %s cannot finish: %s",
+                employee.employee_id,
+                exc,
+                extra={"employeeId": employee.employee_id},
+            )
+            result = "unusable"
         except TransientError as exc:
             log.error(
                 "onboarding catch-up of %s failed: %s",

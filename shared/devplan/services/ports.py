@@ -41,6 +41,9 @@ class UnitOfWork(Protocol):
         """Read all of these in one round trip; later reads come from the cache."""
 
     def employee(self, employee_id: str) -> Employee | None: ...
+    def employee_exists(self, employee_id: str) -> bool:
+        """Whether the record exists, without reading it as an Employee."""
+
     def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None: ...
     def save_employee(self, employee: Employee) -> None: ...
     def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord:

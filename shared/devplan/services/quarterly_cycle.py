@@ -39,13 +39,16 @@ def facts_of(
 def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
     """Decide from one read of the chunk; apply everyone with something due in ONE transaction
     (one commit for the chunk instead of one per person: the emulator and Firestore both
-    charge per round trip). The transaction re-reads and re-decides, so it stays exact."""
+    charge per round trip). The transaction re-reads and re-decides, so it stays exact.
+    A record that cannot be read (the person's, a cycle's, their lead's) sets that person
+    aside, logged; the rest of the chunk goes on, and a later tick tries them again."""
     today, quarter = chunk.as_of, Quarter.of(chunk.as_of)
     ids = chunk.employee_ids
-    loaded = store.load(employees=ids, cycles=[(e, q) for e in ids for q in (quarter, quarter.next())])
+    quarters = (quarter, quarter.next(), quarter.previous())
+    loaded = store.load(employees=ids, cycles=[(e, q) for e in ids for q in quarters])
     outcome: Counter[str] = Counter()
     due: dict[str, list[Action]] = {}
-    employees: list[Employee] = []
+    employees: dict[str, Employee] = {}
     for employee_id in ids:
         try:
             employee = loaded.employee(employee_id)
@@ -54,21 +57,26 @@ def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
                 outcome["unknown_employee"] += 1
                 continue
             cycle = loaded.cycle(employee_id, quarter) or CycleRecord(employee_id, quarter)
+            loaded.cycle(employee_id, quarter.previous())  # read now: the opening's agenda needs it
             person, facts = facts_of(employee, cycle, loaded.cycle(employee_id, quarter.next()))
         except UnusableRecord as exc:  # one bad record must not block the chunk
-            log.error(
-                "tick %s: employee %s has unusable data: %s", today, employee_id, exc, extra={"employeeId": employee_id}
-            )
+            _set_aside(today, employee_id, exc)
             outcome["invalid_employee"] += 1
             continue
         actions = due_actions(person, quarter, facts, today)
         if actions:
             due[employee_id] = actions
-            employees.append(employee)
+            employees[employee_id] = employee
         else:
             outcome["nothing_due"] += 1
+    leads, unreadable = _leads(store, list(employees.values()))
+    for employee_id, employee in employees.items():
+        # A lead whose record cannot be read is not "no lead": the person waits, logged, instead
+        # of getting no-lead messages and a quarter recorded without their 1:1.
+        if employee.lead_id in unreadable:
+            due.pop(employee_id)
+            outcome["invalid_lead"] += 1
     if due:
-        leads = _leads(store, employees)
         outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads)))
     log.info(
         "tick %s chunk of %d: %s",
@@ -82,19 +90,24 @@ def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
     return outcome
 
 
-def _leads(store: Store, employees: list[Employee]) -> dict[str, Employee | None]:
+def _set_aside(today: date, employee_id: str, exc: Exception) -> None:
+    log.error("tick %s: employee %s has unusable data: %s", today, employee_id, exc, extra={"employeeId": employee_id})
+
+
+def _leads(store: Store, employees: list[Employee]) -> tuple[dict[str, Employee | None], set[str]]:
     """The leads of those with something due, read once (outside the transaction: a lead's
-    name and Slack id do not decide what is due)."""
+    name and Slack id do not decide what is due), and the ids of leads that cannot be read."""
     lead_ids = sorted({e.lead_id for e in employees if e.lead_id})
     loaded = store.load(employees=lead_ids)
     leads: dict[str, Employee | None] = {}
+    unreadable: set[str] = set()
     for lead_id in lead_ids:
         try:
             leads[lead_id] = loaded.employee(lead_id)
         except UnusableRecord as exc:
             log.error("lead %s has unusable data: %s", lead_id, exc, extra={"employeeId": lead_id})
-            leads[lead_id] = None
-    return leads
+            unreadable.add(lead_id)
+    return leads, unreadable
 
 
 def _apply_all(
@@ -109,13 +122,18 @@ def _apply_all(
     )
     outcome: Counter[str] = Counter()
     for employee_id in due:
-        employee = uow.employee(employee_id)
-        lead = leads.get(employee.lead_id) if employee and employee.lead_id else None
-        outcome[apply_day(uow, employee_id, quarter, today, lead)] += 1
+        try:
+            employee = uow.employee(employee_id)
+            lead = leads.get(employee.lead_id) if employee and employee.lead_id else None
+            outcome[apply_day(uow, employee_id, quarter, today, lead)] += 1
+        except UnusableRecord as exc:  # raised by the reads, before anything of theirs is emitted
+            _set_aside(today, employee_id, exc)
+            outcome["invalid_employee"] += 1
     return outcome
 
 
 def apply_day(uow: UnitOfWork, employee_id: str, quarter: Quarter, today: date, lead: Employee | None) -> str:
+    """All reads first (so an unreadable record fails before anything is emitted), then the actions."""
     employee = uow.employee(employee_id)
     if employee is None:
         return "unknown_employee"
@@ -123,11 +141,12 @@ def apply_day(uow: UnitOfWork, employee_id: str, quarter: Quarter, today: date, 
     if cycle.last_tick is not None and cycle.last_tick > today:
         return "out_of_order"
     next_cycle = uow.cycle(employee_id, quarter.next())
+    previous = uow.cycle(employee_id, quarter.previous())
     person, facts = facts_of(employee, cycle, next_cycle)
     actions: list[Action] = due_actions(person, quarter, facts, today)
     if not actions:
         return "nothing_due"
-    turn = Turn(uow, employee, lead, quarter, today)
+    turn = Turn(uow, employee, lead, quarter, today, previous)
     done: list[Action] = []
     for action in actions:
         changed = ACTIONS[action.kind](turn, action, cycle)

@@ -82,6 +82,9 @@ class UnitOfWork:
         doc = self._get(m.employee_path(employee_id))
         return m.employee_from(employee_id, doc) if doc is not None else None
 
+    def employee_exists(self, employee_id: str) -> bool:
+        return self._get(m.employee_path(employee_id)) is not None
+
     def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None:
         self._put(
             m.employee_path(employee.employee_id),

@@ -41,19 +41,13 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
 
 
 def cycle_document(cycle: CycleRecord) -> Document:
-    revision, review = cycle.revision, cycle.review
+    review = cycle.review
     return compact(
         {
             "employeeId": cycle.employee_id,
             "quarter": cycle.quarter.key,
             "openedOn": iso(cycle.opened_on),
-            "revision": {
-                "deadline": iso(revision.deadline),
-                "done": revision.done,
-                **compact({"doneOn": iso(revision.done_on)}),
-            }
-            if revision != Revision()
-            else None,
+            "revision": _revision(cycle),
             "review": compact(
                 {
                     "status": review.status,
@@ -75,3 +69,15 @@ def cycle_document(cycle: CycleRecord) -> Document:
             "lastReflectionNudge": iso(cycle.last_reflection_nudge),
         }
     )
+
+
+def _revision(cycle: CycleRecord) -> Document | None:
+    """As written since the first release: once the quarter opened, the deadline is stated (null for
+    a new starter); goals set before the opening record only that they are done."""
+    revision = cycle.revision
+    if cycle.opened_on is None and revision == Revision():
+        return None
+    written: Document = {"done": revision.done, **compact({"doneOn": iso(revision.done_on)})}
+    if cycle.opened_on is not None or revision.deadline is not None:
+        written = {"deadline": iso(revision.deadline), **written}
+    return written

@@ -22,7 +22,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             role=doc["role"],
             lead_id=doc.get("leadId") or None,
             start_date=date.fromisoformat(doc["startDate"]),
-            status=doc.get("status", "active"),
+            status=doc.get("status") or "",  # missing: not active (the fan-out asks for "active")
             language=doc.get("language") or DEFAULT_LANGUAGE,
             slack_user_id=(doc.get("slack") or {}).get("userId"),
             onboarding=(doc.get("onboarding") or {}).get("status", PENDING),
