@@ -3,7 +3,7 @@ version, a migration gone wrong) sets aside only what depends on it, with a log 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 
@@ -12,7 +12,7 @@ from devplan.services.inputs import EmployeeChunk, PlatformEvent
 from tests.fakes import FakeSlack, InMemoryStore
 from tests.unit.test_quarterly_cycle import OPENING, employee
 
-UTC = timezone.utc
+UTC = UTC
 
 
 @pytest.fixture

@@ -11,28 +11,21 @@ from __future__ import annotations
 
 import sys
 import time
-from collections import Counter
 from datetime import date, datetime, timedelta
 from datetime import time as clock_time
 from typing import Any
 
 from devplan.domain.calendar import STOCKHOLM, Quarter
 from devplan.messages.catalog import role_name
-from devplan.messages.dates import format_date_sv, quarter_label, weekday_sv
+from devplan.messages.dates import format_date_sv, weekday_sv
 from devplan_tools import manifest
 from devplan_tools.demo.script import TEAM, YEAR, Day, Person
+from devplan_tools.demo.summary import summary
 from devplan_tools.local import control, platform_client, timeline
 from devplan_tools.local.control import StackClient
 from devplan_tools.local.scheduler import fire_times
 
 EVENT_HOUR, CLICK_HOUR = 10, 14
-REMINDER_SV = {
-    "goal-nudge": "mål snart",
-    "goal-overdue": "mål försenade",
-    "review-reminder": "1:1 påminnelse",
-    "review-escalation": "1:1 eskalerad",
-    "reflection-nudge": "reflektion",
-}
 
 
 class Timeline:
@@ -184,40 +177,6 @@ class Year:
             and _kind(c) == "review-invite"
             and wanted in str(c["args"].get("metadata"))
         )
-
-
-def summary(stack: StackClient, out=sys.stdout) -> None:
-    db = stack.firestore()
-    print("\n══ Året 2025 per person " + "═" * 50, file=out)
-    for person in TEAM:
-        employee = db.document(f"employees/{person.employee_id}").get().to_dict()
-        print(
-            f"\n{person.name} ({role_name('sv', person.role)}), började {format_date_sv(person.start_date)}", file=out
-        )
-        goals = (employee.get("goals") or {}).get("items") or []
-        print(f"  Aktuella mål: {'; '.join(g['title'] for g in goals) or '–'}", file=out)
-        for quarter in (Quarter(2025, n) for n in range(1, 5)):
-            cycle = (db.document(f"cycles/{person.employee_id}:{quarter.key}").get().to_dict()) or {}
-            review = cycle.get("review") or {}
-            held = (
-                f"hölls {format_date_sv(date.fromisoformat(review['heldOn']))}"
-                if review.get("heldOn")
-                else {"no_lead": "ingen (projektledare)", "invited": "ej markerat"}.get(review.get("status") or "", "–")
-            )
-            revision = cycle.get("revision") or {}
-            goals_done = (
-                f"klara {format_date_sv(date.fromisoformat(revision['doneOn']))}"
-                if revision.get("doneOn")
-                else ("ej klara" if revision.get("deadline") else "–")
-            )
-            sent = Counter(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
-            reminders = ", ".join(f"{REMINDER_SV[k]}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items()))
-            print(
-                f"  {quarter_label('sv', quarter)}: 1:1 {held} · mål {goals_done}"
-                f" · reflektioner {cycle.get('reflections', 0)}"
-                f" · påminnelser: {reminders or 'inga'}",
-                file=out,
-            )
 
 
 def run_demo(*, keep: bool = False, year: int = 2025) -> int:

@@ -1,9 +1,6 @@
-"""The store the services use (services/ports.py): records in and out, one transaction per
-use case, an idempotency ledger and an outbox, over any `Documents` (Firestore, or the
-in-memory twin in tests). The ledger and outbox rules are written here once.
-
-The unit of work buffers writes until the work returns, which keeps Firestore's rule "all
-reads before writes" without services having to order their calls.
+"""The store the services use (services/ports.Store): records in and out, over any `Documents`
+(Firestore, or the in-memory twin in tests). `atomically` runs a use case in one transaction
+(unit_of_work.py); the rest are single reads, queries and the sender's outbox moves.
 """
 
 from __future__ import annotations
@@ -14,118 +11,15 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from devplan.adapters.firestore import mapping as m
-from devplan.adapters.firestore.documents import Document, Documents, DocumentTransaction
+from devplan.adapters.firestore.documents import Documents, DocumentTransaction
+from devplan.adapters.firestore.unit_of_work import Loaded, UnitOfWork
 from devplan.domain.calendar import Quarter
-from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import ACTIVE, Employee
-from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry, OutboxMessage
-from devplan.domain.reflections import Reflection
+from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry
 from devplan.errors import UnusableRecord
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
-
-
-class UnitOfWork:
-    def __init__(self, tx: DocumentTransaction, now: datetime):
-        self._tx, self.now = tx, now
-        self._reads: dict[str, Document | None] = {}
-        self._writes: list[tuple[str, Document, bool]] = []
-        self._emitted: set[str] = set()
-
-    # documents, cached: a transaction reads each at most once
-    def _get(self, path: str) -> Document | None:
-        if path not in self._reads:
-            self._reads[path] = self._tx.get(path)
-        return self._reads[path]
-
-    def _put(self, path: str, data: Document, *, merge: bool = True) -> None:
-        self._writes.append((path, data, merge))
-
-    def flush(self) -> None:
-        for path, data, merge in self._writes:
-            self._tx.set(path, data, merge=merge)
-
-    def prefetch(
-        self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (), outbox: Iterable[str] = ()
-    ) -> None:
-        paths = (
-            [m.employee_path(e) for e in employees]
-            + [m.cycle_path(e, q) for e, q in cycles]
-            + [m.outbox_path(o) for o in outbox]
-        )
-        missing = [p for p in dict.fromkeys(paths) if p not in self._reads]
-        if missing:
-            self._reads.update(self._tx.get_all(missing))
-
-    def claim(self, event_key: str) -> bool:
-        path = m.ledger_path(event_key)
-        if self._get(path) is not None:
-            return False
-        self._put(path, m.ledger_document(self.now), merge=False)
-        self._reads[path] = {}  # a second claim in the same run is refused too
-        return True
-
-    def emit(self, message: OutboxMessage) -> bool:
-        path = m.outbox_path(message.id)
-        if message.id in self._emitted or self._get(path) is not None:
-            return False
-        self._emitted.add(message.id)
-        self._put(path, m.outbox_document(message, self.now), merge=False)
-        return True
-
-    @property
-    def emitted(self) -> frozenset[str]:
-        return frozenset(self._emitted)
-
-    def employee(self, employee_id: str) -> Employee | None:
-        doc = self._get(m.employee_path(employee_id))
-        return m.employee_from(employee_id, doc) if doc is not None else None
-
-    def employee_exists(self, employee_id: str) -> bool:
-        return self._get(m.employee_path(employee_id)) is not None
-
-    def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None:
-        self._put(
-            m.employee_path(employee.employee_id),
-            m.new_employee_document(employee, event_id=event_id, occurred_at=occurred_at),
-            merge=False,
-        )
-
-    def save_employee(self, employee: Employee) -> None:
-        self._put(m.employee_path(employee.employee_id), m.employee_update(employee))
-
-    def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord:
-        return m.cycle_from(employee_id, quarter, self._get(m.cycle_path(employee_id, quarter)))
-
-    def cycle_exists(self, employee_id: str, quarter: Quarter) -> bool:
-        return self._get(m.cycle_path(employee_id, quarter)) is not None
-
-    def save_cycle(self, cycle: CycleRecord) -> None:
-        self._put(m.cycle_path(cycle.employee_id, cycle.quarter), m.cycle_document(cycle))
-
-    def has_reflection(self, employee_id: str, entry_id: str) -> bool:
-        return self._get(m.reflection_path(employee_id, entry_id)) is not None
-
-    def add_reflection(self, reflection: Reflection) -> None:
-        self._put(
-            m.reflection_path(reflection.employee_id, reflection.entry_id),
-            m.reflection_document(reflection),
-            merge=False,
-        )
-
-
-class Loaded:
-    def __init__(self, docs: Mapping[str, Document | None]):
-        self._docs = docs
-
-    def employee(self, employee_id: str) -> Employee | None:
-        doc = self._docs.get(m.employee_path(employee_id))
-        return m.employee_from(employee_id, doc) if doc is not None else None
-
-    def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord | None:
-        doc = self._docs.get(m.cycle_path(employee_id, quarter))
-        return m.cycle_from(employee_id, quarter, doc) if doc is not None else None
 
 
 class Store:

@@ -1,0 +1,119 @@
+"""One transaction of the store (services/ports.UnitOfWork): reads first, each once (cached,
+or all at once with `prefetch`), writes buffered until the work returns. This keeps
+Firestore's rule "all reads before writes" without services having to order their calls;
+the idempotency ledger and the outbox rule live here, written once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import datetime
+
+from devplan.adapters.firestore import mapping as m
+from devplan.adapters.firestore.documents import Document, DocumentTransaction
+from devplan.domain.calendar import Quarter
+from devplan.domain.cycle_record import CycleRecord
+from devplan.domain.employees import Employee
+from devplan.domain.outbox import OutboxMessage
+from devplan.domain.reflections import Reflection
+
+
+class UnitOfWork:
+    def __init__(self, tx: DocumentTransaction, now: datetime):
+        self._tx, self.now = tx, now
+        self._reads: dict[str, Document | None] = {}
+        self._writes: list[tuple[str, Document, bool]] = []
+        self._emitted: set[str] = set()
+
+    # documents, cached: a transaction reads each at most once
+    def _get(self, path: str) -> Document | None:
+        if path not in self._reads:
+            self._reads[path] = self._tx.get(path)
+        return self._reads[path]
+
+    def _put(self, path: str, data: Document, *, merge: bool = True) -> None:
+        self._writes.append((path, data, merge))
+
+    def flush(self) -> None:
+        for path, data, merge in self._writes:
+            self._tx.set(path, data, merge=merge)
+
+    def prefetch(
+        self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (), outbox: Iterable[str] = ()
+    ) -> None:
+        paths = (
+            [m.employee_path(e) for e in employees]
+            + [m.cycle_path(e, q) for e, q in cycles]
+            + [m.outbox_path(o) for o in outbox]
+        )
+        missing = [p for p in dict.fromkeys(paths) if p not in self._reads]
+        if missing:
+            self._reads.update(self._tx.get_all(missing))
+
+    def claim(self, event_key: str) -> bool:
+        path = m.ledger_path(event_key)
+        if self._get(path) is not None:
+            return False
+        self._put(path, m.ledger_document(self.now), merge=False)
+        self._reads[path] = {}  # a second claim in the same run is refused too
+        return True
+
+    def emit(self, message: OutboxMessage) -> bool:
+        path = m.outbox_path(message.id)
+        if message.id in self._emitted or self._get(path) is not None:
+            return False
+        self._emitted.add(message.id)
+        self._put(path, m.outbox_document(message, self.now), merge=False)
+        return True
+
+    @property
+    def emitted(self) -> frozenset[str]:
+        return frozenset(self._emitted)
+
+    def employee(self, employee_id: str) -> Employee | None:
+        doc = self._get(m.employee_path(employee_id))
+        return m.employee_from(employee_id, doc) if doc is not None else None
+
+    def employee_exists(self, employee_id: str) -> bool:
+        return self._get(m.employee_path(employee_id)) is not None
+
+    def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None:
+        self._put(
+            m.employee_path(employee.employee_id),
+            m.new_employee_document(employee, event_id=event_id, occurred_at=occurred_at),
+            merge=False,
+        )
+
+    def save_employee(self, employee: Employee) -> None:
+        self._put(m.employee_path(employee.employee_id), m.employee_update(employee))
+
+    def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord:
+        return m.cycle_from(employee_id, quarter, self._get(m.cycle_path(employee_id, quarter)))
+
+    def cycle_exists(self, employee_id: str, quarter: Quarter) -> bool:
+        return self._get(m.cycle_path(employee_id, quarter)) is not None
+
+    def save_cycle(self, cycle: CycleRecord) -> None:
+        self._put(m.cycle_path(cycle.employee_id, cycle.quarter), m.cycle_document(cycle))
+
+    def has_reflection(self, employee_id: str, entry_id: str) -> bool:
+        return self._get(m.reflection_path(employee_id, entry_id)) is not None
+
+    def add_reflection(self, reflection: Reflection) -> None:
+        self._put(
+            m.reflection_path(reflection.employee_id, reflection.entry_id),
+            m.reflection_document(reflection),
+            merge=False,
+        )
+
+
+class Loaded:
+    def __init__(self, docs: Mapping[str, Document | None]):
+        self._docs = docs
+
+    def employee(self, employee_id: str) -> Employee | None:
+        doc = self._docs.get(m.employee_path(employee_id))
+        return m.employee_from(employee_id, doc) if doc is not None else None
+
+    def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord | None:
+        doc = self._docs.get(m.cycle_path(employee_id, quarter))
+        return m.cycle_from(employee_id, quarter, doc) if doc is not None else None
