@@ -12,6 +12,7 @@ import requests
 
 from devplan_tools.local import platform_client
 from devplan_tools.local.processes import group_alive
+from tests.people import ANNA
 
 pytestmark = pytest.mark.e2e
 DEVPLAN = [sys.executable, "-m", "devplan_tools.cli"]
@@ -44,14 +45,7 @@ def test_up_detach_webhook_dm_and_down_leaves_nothing(tmp_path):
         ).raise_for_status()
         body = platform_client.envelope(
             "employee.onboarded",
-            {
-                "employeeId": "anna",
-                "name": "Anna Lindqvist",
-                "email": "anna@innerjourney.se",
-                "role": "developer",
-                "leadId": "bo",
-                "startDate": "2025-01-07",
-            },
+            ANNA,
             event_id="evt-cli",
         )
         for _ in range(2):

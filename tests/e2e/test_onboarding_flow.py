@@ -10,24 +10,9 @@ from google.events.cloud.firestore import Document, DocumentEventData, MapValue,
 
 from devplan_tools.local import platform_client
 from tests.conftest import posts, wait_for
+from tests.people import ANNA, BO, ERIK
 
 pytestmark = pytest.mark.e2e
-ANNA = {
-    "employeeId": "anna",
-    "name": "Anna Lindqvist",
-    "email": "anna@innerjourney.se",
-    "role": "developer",
-    "leadId": "bo",
-    "startDate": "2025-01-07",
-}
-BO = {
-    "employeeId": "bo",
-    "name": "Bo Joel Kvarnsmyr",
-    "email": "bo@innerjourney.se",
-    "role": "project_lead",
-    "leadId": None,
-    "startDate": "2025-01-02",
-}
 
 
 def db(stack):
@@ -152,14 +137,7 @@ def test_malformed_requests_get_a_clear_json_error_and_write_nothing(clean_stack
 
 def test_a_late_slack_account_gets_the_welcome_through_team_join(clean_stack):
     onboard_team(clean_stack, BO)
-    erik = {
-        **ANNA,
-        "employeeId": "erik",
-        "name": "Erik Holm",
-        "email": "erik@innerjourney.se",
-        "role": "funding_manager",
-        "startDate": "2025-02-03",
-    }
+    erik = ERIK
     assert send_signed(clean_stack, platform_client.envelope("employee.onboarded", erik)).status_code == 200
     wait_for(
         lambda: [

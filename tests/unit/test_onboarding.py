@@ -7,24 +7,11 @@ from devplan.errors import InvalidEvent
 from devplan.services import delivery, onboarding, platform_events
 from devplan.services.inputs import PlatformEvent
 from devplan_tools.local.timeline import blocks_text
+from tests import people
 from tests.fakes import NOW, FakeSlack, InMemoryStore
 
-ANNA = {
-    "employeeId": "anna",
-    "name": "Anna Lindqvist",
-    "email": "Anna@InnerJourney.se",
-    "role": "developer",
-    "leadId": "bo",
-    "startDate": "2025-01-07",
-}
-BO = {
-    "employeeId": "bo",
-    "name": "Bo Joel Kvarnsmyr",
-    "email": "bo@innerjourney.se",
-    "role": "project_lead",
-    "leadId": None,
-    "startDate": "2025-01-02",
-}
+ANNA = {**people.ANNA, "email": "Anna@InnerJourney.se"}  # e-mail addresses arrive in any case
+BO = people.BO
 
 
 def platform_event(data, event_id="evt-1", kind="employee.onboarded"):
@@ -127,14 +114,7 @@ def test_each_trigger_event_and_each_later_write_changes_nothing_more(store, sla
 
 def test_without_a_slack_account_the_lead_is_told_and_the_welcome_waits(store, slack):
     onboard(store, slack, BO, "e-bo")
-    erik = {
-        **ANNA,
-        "employeeId": "erik",
-        "name": "Erik Holm",
-        "email": "erik@innerjourney.se",
-        "role": "funding_manager",
-        "startDate": "2025-02-03",
-    }
+    erik = people.ERIK
     assert onboard(store, slack, erik, "e-erik") == "waiting_for_slack"
     assert store.get("employees/erik")["goals"]["deadline"] == "2025-02-17"
     assert "outbox/welcome:erik" not in store.docs

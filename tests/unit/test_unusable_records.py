@@ -24,6 +24,11 @@ def store():
     return s
 
 
+def goals_set(event_id, at, title, employee_id="anna"):
+    data = {"employeeId": employee_id, "goals": [{"goalId": event_id, "title": title}]}
+    return PlatformEvent(event_id, "goals.set", at, data, "d")
+
+
 def chunk(day, *ids):
     return EmployeeChunk(day, ids, f"m-{day}", 0)
 
@@ -60,20 +65,8 @@ def test_a_reflection_needs_only_that_the_employee_exists(store):
 
 
 def test_a_late_older_goals_event_writes_no_goals(store):
-    newer = PlatformEvent(
-        "g-2",
-        "goals.set",
-        datetime(2026, 4, 8, 12, tzinfo=UTC),
-        {"employeeId": "anna", "goals": [{"goalId": "g2", "title": "Nyare"}]},
-        "d",
-    )
-    older = PlatformEvent(
-        "g-1",
-        "goals.set",
-        datetime(2026, 4, 8, 9, tzinfo=UTC),
-        {"employeeId": "anna", "goals": [{"goalId": "g1", "title": "Äldre"}]},
-        "d",
-    )
+    newer = goals_set("g-2", datetime(2026, 4, 8, 12, tzinfo=UTC), "Nyare")
+    older = goals_set("g-1", datetime(2026, 4, 8, 9, tzinfo=UTC), "Äldre")
     assert journal.set_goals(newer, store) == "accepted"
     version = store.versions["employees/anna"]
     assert journal.set_goals(older, store) == "accepted"
@@ -115,12 +108,6 @@ def test_the_cycle_document_keeps_its_layout(store):
     store.set("employees/nils", employee("Nils", start="2026-03-20"))  # a new starter at the opening
     quarterly_cycle.run_chunk(chunk(OPENING, "nils"), store)
     assert store.get("cycles/nils:2026-Q2")["revision"] == {"deadline": None, "done": False}
-    early = PlatformEvent(
-        "g-0",
-        "goals.set",
-        datetime(2026, 3, 31, 10, tzinfo=UTC),
-        {"employeeId": "erik", "goals": [{"goalId": "g", "title": "Mål"}]},
-        "d",
-    )
+    early = goals_set("g-0", datetime(2026, 3, 31, 10, tzinfo=UTC), "Mål", employee_id="erik")
     journal.set_goals(early, store)
     assert store.get("cycles/erik:2026-Q1")["revision"] == {"done": True, "doneOn": "2026-03-31"}

@@ -26,6 +26,8 @@ DEFAULT_LANGUAGE = "sv"  # Swedish first; English when the person asks for it
 
 @dataclass(frozen=True)
 class NewEmployee:
+    """An employee as the platform hands them over (employee.onboarded)."""
+
     employee_id: str
     name: str
     email: str
@@ -79,25 +81,15 @@ PENDING, WAITING_FOR_SLACK, WELCOMED = "pending", "waiting_for_slack", "welcomed
 
 
 @dataclass(frozen=True)
-class Employee:
+class Employee(NewEmployee):
     """An employee as the plan knows them: the platform's facts and what the plan added."""
 
-    employee_id: str
-    name: str
-    email: str
-    role: str
-    lead_id: str | None
-    start_date: date
     status: str = ACTIVE
     language: str = DEFAULT_LANGUAGE
     slack_user_id: str | None = None
     onboarding: str = PENDING
     welcomed_at: datetime | None = None
     goals: GoalPlan = field(default_factory=GoalPlan)
-
-    @property
-    def first_name(self) -> str:
-        return self.name.split()[0]
 
     @property
     def active(self) -> bool:

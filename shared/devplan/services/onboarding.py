@@ -130,22 +130,16 @@ def catch_up(store: Store, slack: Slack, now: datetime, *, run_id: str) -> dict[
             else:
                 written = EmployeeWritten(f"catch-up:{run_id}:{employee.employee_id}", employee.employee_id, employee)
                 result = welcome_new_employee(written, store, slack)
-        except PermanentError as exc:  # e.g. an unreadable lead record: logged, the rest go on
+        except (PermanentError, TransientError) as exc:  # logged; the rest of the sample goes on
+            # permanent: e.g. an unreadable lead record, until someone mends it
+            result = "unusable" if isinstance(exc, PermanentError) else "still_failing"
             log.error(
-                "onboarding catch-up of %s cannot finish: %s",
+                "onboarding catch-up of %s: %s: %s",
                 employee.employee_id,
+                result,
                 exc,
                 extra={"employeeId": employee.employee_id},
             )
-            result = "unusable"
-        except TransientError as exc:
-            log.error(
-                "onboarding catch-up of %s failed: %s",
-                employee.employee_id,
-                exc,
-                extra={"employeeId": employee.employee_id},
-            )
-            result = "still_failing"
         outcome[result] = outcome.get(result, 0) + 1
     if outcome:
         log.info("onboarding catch-up: %s", outcome, extra=outcome)

@@ -4,7 +4,7 @@ writes, queries, preconditions. The in-memory twin in tests/fakes.py answers to 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from google.api_core.exceptions import FailedPrecondition, NotFound
@@ -33,6 +33,14 @@ class Documents(Protocol):
     def set(self, path: str, data: Document, *, merge: bool = True) -> None: ...
 
 
+def _by_path(paths: Sequence[str], snapshots: Iterable[Any]) -> dict[str, Document | None]:
+    """Every asked path, None where no document exists (get_all leaves out what it does not find)."""
+    found: dict[str, Document | None] = dict.fromkeys(paths)
+    for snap in snapshots:
+        found[snap.reference.path] = snap.to_dict() if snap.exists else None
+    return found
+
+
 class _FirestoreTransaction:
     def __init__(self, db: firestore.Client, transaction: firestore.Transaction):
         self._db, self._tx = db, transaction
@@ -42,10 +50,7 @@ class _FirestoreTransaction:
         return snap.to_dict() if snap.exists else None
 
     def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]:
-        found: dict[str, Document | None] = dict.fromkeys(paths)
-        for snap in self._tx.get_all([self._db.document(p) for p in dict.fromkeys(paths)]):
-            found[snap.reference.path] = snap.to_dict() if snap.exists else None
-        return found
+        return _by_path(paths, self._tx.get_all([self._db.document(p) for p in dict.fromkeys(paths)]))
 
     def set(self, path: str, data: Document, *, merge: bool) -> None:
         self._tx.set(self._db.document(path), data, merge=merge)
@@ -71,10 +76,7 @@ class FirestoreDocuments:
 
     def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]:
         """One round trip for many documents (a chunk of employees and their cycles)."""
-        found: dict[str, Document | None] = dict.fromkeys(paths)
-        for snap in self.db.get_all([self.db.document(p) for p in dict.fromkeys(paths)]):
-            found[snap.reference.path] = snap.to_dict() if snap.exists else None
-        return found
+        return _by_path(paths, self.db.get_all([self.db.document(p) for p in dict.fromkeys(paths)]))
 
     def query(
         self, collection: str, filters: Sequence[Filter], *, limit: int | None = None, ids_only: bool = False
