@@ -24,10 +24,10 @@ def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> s
         employee_id, quarter_key = value.split("|")
         quarter = Quarter.parse(quarter_key)
         held_at = datetime.fromtimestamp(float(action_ts), UTC)
-        if not is_valid_id(employee_id):
-            raise ValueError(employee_id)
     except (ValueError, TypeError, OverflowError, OSError):
         raise InvalidEvent(f"mark-held button value is malformed: {value!r}", code="malformed") from None
+    if not is_valid_id(employee_id):
+        raise InvalidEvent(f"mark-held button names no valid employee: {value!r}", code="malformed")
 
     def work(uow: UnitOfWork) -> str:
         employee = uow.employee(employee_id)

@@ -17,12 +17,28 @@ from devplan.domain.outbox import OutboxMessage
 from devplan.domain.reflections import Reflection
 
 
-class UnitOfWork:
+class _Records:
+    """Records read from documents, mapped on access: shared by a transaction and a bulk read."""
+
+    def _get(self, path: str) -> Document | None:
+        raise NotImplementedError
+
+    def employee(self, employee_id: str) -> Employee | None:
+        doc = self._get(m.employee_path(employee_id))
+        return m.employee_from(employee_id, doc) if doc is not None else None
+
+    def employee_exists(self, employee_id: str) -> bool:
+        return self._get(m.employee_path(employee_id)) is not None
+
+    def cycle_exists(self, employee_id: str, quarter: Quarter) -> bool:
+        return self._get(m.cycle_path(employee_id, quarter)) is not None
+
+
+class UnitOfWork(_Records):
     def __init__(self, tx: DocumentTransaction, now: datetime):
         self._tx, self.now = tx, now
         self._reads: dict[str, Document | None] = {}
         self._writes: list[tuple[str, Document, bool]] = []
-        self._emitted: set[str] = set()
 
     # documents, cached: a transaction reads each at most once
     def _get(self, path: str) -> Document | None:
@@ -53,28 +69,17 @@ class UnitOfWork:
         path = m.ledger_path(event_key)
         if self._get(path) is not None:
             return False
-        self._put(path, m.ledger_document(self.now), merge=False)
-        self._reads[path] = {}  # a second claim in the same run is refused too
-        return True
+        return self._create(path, m.ledger_document(self.now))
 
     def emit(self, message: OutboxMessage) -> bool:
         path = m.outbox_path(message.id)
-        if message.id in self._emitted or self._get(path) is not None:
-            return False
-        self._emitted.add(message.id)
-        self._put(path, m.outbox_document(message, self.now), merge=False)
+        return self._get(path) is None and self._create(path, m.outbox_document(message, self.now))
+
+    def _create(self, path: str, doc: Document) -> bool:
+        """Write a new document, and remember it: a second claim or emit in the same run is refused too."""
+        self._put(path, doc, merge=False)
+        self._reads[path] = doc
         return True
-
-    @property
-    def emitted(self) -> frozenset[str]:
-        return frozenset(self._emitted)
-
-    def employee(self, employee_id: str) -> Employee | None:
-        doc = self._get(m.employee_path(employee_id))
-        return m.employee_from(employee_id, doc) if doc is not None else None
-
-    def employee_exists(self, employee_id: str) -> bool:
-        return self._get(m.employee_path(employee_id)) is not None
 
     def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None:
         self._put(
@@ -88,9 +93,6 @@ class UnitOfWork:
 
     def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord:
         return m.cycle_from(employee_id, quarter, self._get(m.cycle_path(employee_id, quarter)))
-
-    def cycle_exists(self, employee_id: str, quarter: Quarter) -> bool:
-        return self._get(m.cycle_path(employee_id, quarter)) is not None
 
     def save_cycle(self, cycle: CycleRecord) -> None:
         self._put(m.cycle_path(cycle.employee_id, cycle.quarter), m.cycle_document(cycle))
@@ -106,14 +108,13 @@ class UnitOfWork:
         )
 
 
-class Loaded:
+class Loaded(_Records):
     def __init__(self, docs: Mapping[str, Document | None]):
         self._docs = docs
 
-    def employee(self, employee_id: str) -> Employee | None:
-        doc = self._docs.get(m.employee_path(employee_id))
-        return m.employee_from(employee_id, doc) if doc is not None else None
+    def _get(self, path: str) -> Document | None:
+        return self._docs.get(path)
 
     def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord | None:
-        doc = self._docs.get(m.cycle_path(employee_id, quarter))
+        doc = self._get(m.cycle_path(employee_id, quarter))
         return m.cycle_from(employee_id, quarter, doc) if doc is not None else None
