@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 import random
-from collections.abc import Callable
 from datetime import datetime
 
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
@@ -19,7 +18,6 @@ from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import PermanentError, TransientError
 from devplan.messages import onboarding as render
-from devplan.messages.blocks import Rendered
 from devplan.services.inputs import EmployeeWritten
 from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_accounts import link_account
@@ -65,41 +63,12 @@ def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -
     return outcome
 
 
-def _lead_notice(key: str) -> Callable[[Employee, Employee | None, list[str]], Rendered]:
-    def render_notice(employee: Employee, lead: Employee | None, team: list[str]) -> Rendered:
-        return render.lead_notice(
-            lang=employee.language,
-            key=key,
-            name=employee.name,
-            role=employee.role,
-            email=employee.email,
-            start_date=employee.start_date,
-            deadline=goal_deadline(employee),
-        )
-
-    return render_notice
-
-
-def _welcome(employee: Employee, lead: Employee | None, team: list[str]) -> Rendered:
-    return render.welcome(
-        lang=employee.language,
-        name=employee.name,
-        role=employee.role,
-        lead_name=lead.name if lead else None,
-        deadline=goal_deadline(employee),
-        team=team,
-    )
-
-
-# What each onboarding action says, and what it is called in logs and the demo timeline.
-_RENDERERS: dict[str, tuple[Callable[[Employee, Employee | None, list[str]], Rendered], str]] = {
-    "welcome": (_welcome, "welcome"),
-    "lead_notice_new": (_lead_notice("new_employee"), "lead notice"),
-    "lead_notice_no_slack": (_lead_notice("no_slack"), "lead notice"),
-}
+# The catalog key of each notice to the lead (domain/onboarding.py names the actions).
+_LEAD_NOTICES = {"lead_notice_new": "new_employee", "lead_notice_no_slack": "no_slack"}
 
 
 def _message(action: OnboardingAction, employee: Employee, lead: Employee | None, team: list[str]) -> OutboxMessage:
+    """What an onboarding action says, and its topic (for logs and the demo timeline)."""
     if action.kind == "channel_invite":
         return OutboxMessage(
             action.outbox_id,
@@ -108,8 +77,28 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
             users=(action.to,),
             topic=f"invite to #{action.channel}",
         )
-    render_action, topic = _RENDERERS[action.kind]
-    rendered = render_action(employee, lead, team)
+    deadline = goal_deadline(employee)
+    if action.kind == "welcome":
+        rendered = render.welcome(
+            lang=employee.language,
+            name=employee.name,
+            role=employee.role,
+            lead_name=lead.name if lead else None,
+            deadline=deadline,
+            team=team,
+        )
+        topic = "welcome"
+    else:
+        rendered = render.lead_notice(
+            lang=employee.language,
+            key=_LEAD_NOTICES[action.kind],
+            name=employee.name,
+            role=employee.role,
+            email=employee.email,
+            start_date=employee.start_date,
+            deadline=deadline,
+        )
+        topic = "lead notice"
     return OutboxMessage(action.outbox_id, users=(action.to,), text=rendered.text, blocks=rendered.blocks, topic=topic)
 
 

@@ -67,9 +67,7 @@ class UnitOfWork(_Records):
 
     def claim(self, event_key: str) -> bool:
         path = m.ledger_path(event_key)
-        if self._get(path) is not None:
-            return False
-        return self._create(path, m.ledger_document(self.now))
+        return self._get(path) is None and self._create(path, m.ledger_document(self.now))
 
     def emit(self, message: OutboxMessage) -> bool:
         path = m.outbox_path(message.id)
