@@ -15,7 +15,6 @@ from devplan.adapters.decoding.platform import decode_platform_request
 from devplan.adapters.decoding.pubsub import chunk_event, tick_event
 from devplan.adapters.decoding.slack import decode_slack_request
 from devplan.adapters.entry import HttpAnswer, http_answer, run_event
-from devplan.services.ports import DeadLetters
 from devplan.services import (
     daily_tick,
     delivery,
@@ -25,6 +24,7 @@ from devplan.services import (
     quarterly_cycle,
     slack_routes,
 )
+from devplan.services.ports import DeadLetters
 
 
 def _run(function: str, event: Any, work: Callable[[DeadLetters], object]) -> None:
@@ -92,7 +92,7 @@ def on_daily_tick(event: Any) -> None:
 
 @functions_framework.cloud_event
 def on_employee_tick(event: Any) -> None:
-    _run("employee-tick", event, lambda letters: quarterly_cycle.run_chunk(chunk_event(event), runtime.store(), letters))
+    _run("employee-tick", event, lambda aside: quarterly_cycle.run_chunk(chunk_event(event), runtime.store(), aside))
 
 
 @functions_framework.cloud_event
@@ -111,5 +111,5 @@ def catch_up_onboarding(event: Any) -> None:
     _run(
         "onboarding-catch-up",
         event,
-        lambda letters: onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), letters, run_id=event["id"]),
+        lambda aside: onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), aside, run_id=event["id"]),
     )

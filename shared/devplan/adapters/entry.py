@@ -153,13 +153,23 @@ def _cannot_apply(
     try:
         letter = dead_letters().for_event(function, delivery).set_aside_event(exc, reason="permanent")
     except Exception:  # not kept: ask for the request again rather than lose it
-        log.exception("%s: request %s cannot be applied and its dead letter cannot be written", function,
-                      delivery.event_id)
+        log.exception(
+            "%s: request %s cannot be applied and its dead letter cannot be written", function, delivery.event_id
+        )
         return json_response(500, {"ok": False, "error": "unavailable", "message": "try again with the same id"})
     log.error(
-        "%s: request %s cannot be applied, dead letter %s: %s", function, delivery.event_id, letter.id, exc,
-        extra={"code": code, "status": 422, "function": function, "eventId": delivery.event_id,
-               "deadLetter": letter.id},
+        "%s: request %s cannot be applied, dead letter %s: %s",
+        function,
+        delivery.event_id,
+        letter.id,
+        exc,
+        extra={
+            "code": code,
+            "status": 422,
+            "function": function,
+            "eventId": delivery.event_id,
+            "deadLetter": letter.id,
+        },
     )
     return json_response(422, {"ok": False, "error": code, "message": str(exc)})
 

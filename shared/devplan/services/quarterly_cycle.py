@@ -115,9 +115,7 @@ class _SetAside:
     def __call__(self, employee_id: str, exc: Exception, counted_as: str | None) -> None:
         if not can_never_succeed(exc):
             raise exc
-        log.error(
-            "tick %s: employee %s cannot be handled: %r", self.today, employee_id, exc, extra={"employeeId": employee_id}
-        )
+        log.error("tick %s: %s cannot be handled: %r", self.today, employee_id, exc, extra={"employeeId": employee_id})
         if counted_as:
             self.outcome[counted_as] += 1
         if self.dead_letters is not None:

@@ -76,7 +76,7 @@ class DeadLetterStore:
     # what else is stuck
     def unsent_outbox(self, *, pending_for: timedelta) -> list[dict[str, Any]]:
         """Outbox messages not sent: failed; sending with the lease run out; pending for longer than `pending_for`."""
-        now, stuck = self._clock(), []
+        now, stuck = self._clock(), list[dict[str, Any]]()
         states = [OUTBOX_PENDING, SENDING, FAILED]
         for message_id, doc in self.documents.query(m.OUTBOX, [(layout.OUTBOX_STATE, "in", states)]):
             try:
@@ -94,8 +94,13 @@ class DeadLetterStore:
             else:
                 continue
             stuck.append(
-                {"id": message_id, "state": entry.state, "topic": entry.message.topic, "attempts": entry.attempts,
-                 "why": why}
+                {
+                    "id": message_id,
+                    "state": entry.state,
+                    "topic": entry.message.topic,
+                    "attempts": entry.attempts,
+                    "why": why,
+                }
             )
         return stuck
 
@@ -158,12 +163,18 @@ class EventLetters:
             self.recorded.add(letter.id)
         except Exception:  # never raises: the record fails again on the next run and is tried again
             log.exception(
-                "%s: could not record the dead letter %s", self.function, letter.id,
+                "%s: could not record the dead letter %s",
+                self.function,
+                letter.id,
                 extra={"function": self.function, "deadLetter": letter.id},
             )
             return
         log.error(
-            "%s: %s set aside as dead letter %s: %s", self.function, record, letter.id, error,
+            "%s: %s set aside as dead letter %s: %s",
+            self.function,
+            record,
+            letter.id,
+            error,
             extra={"function": self.function, "eventId": self.delivery.event_id, "deadLetter": letter.id},
         )
 

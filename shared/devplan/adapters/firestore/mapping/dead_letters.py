@@ -106,7 +106,8 @@ def state_update(state: str, now: datetime) -> Document:
 
 
 def letter_from(doc: Document) -> DeadLetter:
-    error = doc.get("error") if isinstance(doc.get("error"), dict) else {}
+    error = doc.get("error")
+    error = error if isinstance(error, dict) else {}
     return DeadLetter(
         id=str(doc.get("id", "")),
         function=str(doc.get("function", "")),
