@@ -121,3 +121,64 @@ def test_a_cloud_event_is_kept_in_structured_mode_with_bytes_as_base64():
     again = from_json(kept.body)
     assert (again["id"], again["subject"], again.data) == ("e-9", "documents/x", b"\x0a\x01\xff")
     assert json.loads(kept.body)["data_base64"]
+
+
+# --- batches set aside only the item ------------------------------------------------------------------
+
+
+def batch_letters(store):
+    from tests.unit.test_poison_events import letters
+
+    return letters(type("Env", (), {"store": store})())
+
+
+def test_a_person_failing_half_way_through_the_chunks_transaction_leaves_nothing_half_done(monkeypatch):
+    from devplan.services import cycle_actions, quarterly_cycle
+    from devplan.services.inputs import EmployeeChunk
+    from tests.fakes import InMemoryStore
+    from tests.unit.test_quarterly_cycle import OPENING, employee
+
+    store = InMemoryStore()
+    store.set("employees/bo", {**employee("Bo", lead=None), "role": "project_lead", "leadId": None})
+    for name in ("Anna", "Erik"):
+        store.set(f"employees/{name.lower()}", employee(name))
+    opening = cycle_actions.ACTIONS["open_quarter"]
+
+    def open_then_fail(turn, action, cycle):
+        changed = opening(turn, action, cycle)  # the invite is emitted first…
+        if turn.employee.employee_id == "anna":
+            raise OverflowError("date value out of range")  # …then a value no date can hold
+        return changed
+
+    monkeypatch.setitem(cycle_actions.ACTIONS, "open_quarter", open_then_fail)
+    letters = DeadLetterStore(store.memory, clock=lambda: NOW).for_event("employee-tick", delivery("m-1"))
+    outcome = quarterly_cycle.run_chunk(EmployeeChunk(OPENING, ("anna", "erik"), "m-1", 0), store, letters)
+    assert outcome == {"open_quarter": 1, "invalid_employee": 1}
+    assert "outbox/review-invite:erik:2026-Q2" in store.docs
+    assert "outbox/review-invite:anna:2026-Q2" not in store.docs and "cycles/anna:2026-Q2" not in store.docs
+    assert batch_letters(store)["employee-tick:employees/anna"]["error"]["class"] == "OverflowError"
+
+
+def test_the_catch_up_sets_aside_a_value_the_client_refuses_and_retries_what_may_pass_tomorrow():
+    from devplan.services import onboarding
+    from tests.fakes import FakeSlack, InMemoryStore
+    from tests.unit.test_quarterly_cycle import employee
+
+    class Slack(FakeSlack):
+        def lookup_user_id(self, email):
+            if email.startswith("maja"):
+                raise UnicodeEncodeError("utf-8", email, 0, 1, "surrogates not allowed")
+            if email.startswith("erik"):
+                raise TransientError("slack users.lookupByEmail: ratelimited")
+            return super().lookup_user_id(email)
+
+    store = InMemoryStore()
+    for name in ("Anna", "Maja", "Erik"):
+        store.set(
+            f"employees/{name.lower()}",
+            {**employee(name, lead=None), "slack": {}, "onboarding": {"status": "waiting_for_slack"}},
+        )
+    letters = DeadLetterStore(store.memory, clock=lambda: NOW).for_event("onboarding-catch-up", delivery("m-1"))
+    outcome = onboarding.catch_up(store, Slack({"anna@ij.se": "U_ANNA"}), NOW, letters, run_id="m-1")
+    assert outcome == {"linked": 1, "unusable": 1, "still_failing": 1}
+    assert list(batch_letters(store)) == ["onboarding-catch-up:employees/maja"]
