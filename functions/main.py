@@ -1,7 +1,8 @@
 """Every Cloud Function entry point (infra/functions.yaml names them): decode, call one service, return.
 
-What an event handler's errors mean (retry or acknowledge) is decided once, in
-adapters/entry.py; clients come from the composition root, devplan.runtime."""
+What an error means (retry, or acknowledge with a dead letter) is decided once, in
+adapters/entry.py; each entry point names its function as the manifest does (infra/functions.yaml),
+which is what its dead letters are filed under. Clients come from the composition root, devplan.runtime."""
 
 from collections.abc import Callable
 from typing import Any
@@ -23,10 +24,22 @@ from devplan.services import (
     quarterly_cycle,
     slack_routes,
 )
+from devplan.services.ports import DeadLetters
 
 
-def _run(event: Any, work: Callable[[], object]) -> None:
-    run_event(event, work, max_age_seconds=runtime.settings().max_event_age_seconds, now=runtime.now())
+def _run(function: str, event: Any, work: Callable[[DeadLetters], object]) -> None:
+    run_event(
+        event,
+        work,
+        function=function,
+        max_age_seconds=runtime.settings().max_event_age_seconds,
+        now=runtime.now(),
+        dead_letters=runtime.dead_letters,
+    )
+
+
+def _answer(function: str, request: Any, work: Callable[[], dict[str, Any]]) -> HttpAnswer:
+    return http_answer(work, function=function, request=request, dead_letters=runtime.dead_letters)
 
 
 @functions_framework.http
@@ -37,7 +50,7 @@ def platform_webhook(request: Any) -> HttpAnswer:
         )
         return {"id": event.id, "status": platform_events.handle(event, runtime.store())}
 
-    return http_answer(work)
+    return _answer("platform-webhook", request, work)
 
 
 @functions_framework.http
@@ -51,38 +64,52 @@ def slack_events(request: Any) -> HttpAnswer:
         )
         return slack_routes.route(slack_request, slack_routes.routes(runtime.store()))
 
-    return http_answer(work)
+    return _answer("slack-events", request, work)
 
 
 @functions_framework.cloud_event
 def on_employee_written(event: Any) -> None:
-    _run(event, lambda: onboarding.welcome_new_employee(employee_written(event), runtime.store(), runtime.slack()))
+    _run(
+        "employee-written",
+        event,
+        lambda _: onboarding.welcome_new_employee(employee_written(event), runtime.store(), runtime.slack()),
+    )
 
 
 @functions_framework.cloud_event
 def send_outbox_message(event: Any) -> None:
-    _run(event, lambda: delivery.deliver_change(outbox_written(event), runtime.store(), runtime.slack(), runtime.now()))
+    _run(
+        "outbox-created",
+        event,
+        lambda _: delivery.deliver_change(outbox_written(event), runtime.store(), runtime.slack(), runtime.now()),
+    )
 
 
 @functions_framework.cloud_event
 def on_daily_tick(event: Any) -> None:
-    _run(event, lambda: daily_tick.fan_out(tick_event(event), runtime.store(), runtime.publisher()))
+    _run("daily-tick", event, lambda _: daily_tick.fan_out(tick_event(event), runtime.store(), runtime.publisher()))
 
 
 @functions_framework.cloud_event
 def on_employee_tick(event: Any) -> None:
-    _run(event, lambda: quarterly_cycle.run_chunk(chunk_event(event), runtime.store()))
+    _run("employee-tick", event, lambda aside: quarterly_cycle.run_chunk(chunk_event(event), runtime.store(), aside))
 
 
 @functions_framework.cloud_event
 def sweep_outbox(event: Any) -> None:
-    def work() -> None:
+    def work(letters: DeadLetters) -> None:
         tick = tick_event(event)
-        outbox_sweep.sweep(runtime.store(), runtime.slack(), runtime.now, sweep_id=tick.message_id, as_of=tick.as_of)
+        outbox_sweep.sweep(
+            runtime.store(), runtime.slack(), runtime.now, letters, sweep_id=tick.message_id, as_of=tick.as_of
+        )
 
-    _run(event, work)
+    _run("outbox-sweep", event, work)
 
 
 @functions_framework.cloud_event
 def catch_up_onboarding(event: Any) -> None:
-    _run(event, lambda: onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), run_id=event["id"]))
+    _run(
+        "onboarding-catch-up",
+        event,
+        lambda aside: onboarding.catch_up(runtime.store(), runtime.slack(), runtime.now(), aside, run_id=event["id"]),
+    )

@@ -10,9 +10,14 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from devplan import logs
-from devplan.services.ports import Publisher, Slack, Store
+from devplan.services.ports import Publisher, Slack
+
+if TYPE_CHECKING:
+    from devplan.adapters.firestore.dead_letters import DeadLetterStore
+    from devplan.adapters.firestore.store import Store
 
 
 @dataclass(frozen=True)
@@ -57,6 +62,13 @@ def store() -> Store:
     from devplan.adapters.firestore.store import Store as RecordStore
 
     return RecordStore(FirestoreDocuments(firestore.Client(project=settings().project)), clock=now)
+
+
+def dead_letters() -> DeadLetterStore:
+    """Beside the store, over the same documents (one client; the in-memory twin when tests swap the store)."""
+    from devplan.adapters.firestore.dead_letters import DeadLetterStore
+
+    return DeadLetterStore(store().documents, clock=now)
 
 
 @lru_cache(maxsize=1)

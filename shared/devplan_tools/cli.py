@@ -143,6 +143,9 @@ def main(argv: list[str] | None = None) -> int:
     schedule.add_argument("--region", help="the jobs' region (default: the manifest's, as Terraform's)")
     schedule.add_argument("--job", help="one job of the manifest (default: all)")
     schedule.set_defaults(run=_schedule)
+    from devplan_tools import operations
+
+    operations.add_commands(commands)  # stuck, dead-letters
     args = parser.parse_args(argv)
     try:
         return args.run(args)

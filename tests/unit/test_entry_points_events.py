@@ -168,7 +168,8 @@ def test_a_malformed_pubsub_message_is_acknowledged_and_logged(env, target, reco
         response = deliver(target, pubsub_push(recorded, data=b'{"asOf": "1 april"'), env)
     assert 200 <= response.status_code < 300  # 2xx: Pub/Sub does not redeliver
     assert [r for r in caplog.records if r.name == "devplan.entry" and "malformed" in r.getMessage()]
-    assert env.store.docs == before and env.slack.posted == [] and env.publisher.published == []
+    assert without_dead_letters(env) == before and env.slack.posted == [] and env.publisher.published == []
+    assert len(env.store.collection("deadLetters")) == 1  # kept for an operator (tests/unit/test_dead_letters.py)
 
 
 def test_a_malformed_firestore_event_is_acknowledged_and_logged(env, caplog):
@@ -177,12 +178,12 @@ def test_a_malformed_firestore_event_is_acknowledged_and_logged(env, caplog):
     truncated = dataclasses.replace(event, body=event.body[:40])
     with caplog.at_level(logging.ERROR, logger="devplan.entry"):
         assert deliver("on_employee_written", truncated, env).status_code == 200
-    assert env.store.docs == before
+    assert without_dead_letters(env) == before and len(env.store.collection("deadLetters")) == 1
     assert [r for r in caplog.records if r.name == "devplan.entry" and "malformed" in r.getMessage()]
 
 
-# An old event is acknowledged (2xx) with nothing written: retrying it only makes it older,
-# and the next daily tick catches up whatever it would have done.
+# An old event is acknowledged (2xx) with nothing written but its dead letter: retrying it only
+# makes it older; the next daily tick catches up, and an operator can replay it.
 @pytest.mark.parametrize(
     "target, recorded",
     [
@@ -201,9 +202,14 @@ def test_an_event_older_than_the_max_age_is_dropped(env, target, recorded, caplo
     before = env.snapshot()
     with caplog.at_level(logging.WARNING, logger="devplan.entry"):
         response = deliver(target, event, env, age=MAX_EVENT_AGE + 1)
-    assert env.store.docs == before and env.slack.posted == [] and env.publisher.published == []
+    assert without_dead_letters(env) == before and env.slack.posted == [] and env.publisher.published == []
+    assert [d["reason"] for d in env.store.collection("deadLetters").values()] == ["expired"]
     assert any("dropped" in r.getMessage() for r in caplog.records)
     assert response.status_code == 200  # acknowledged: not retried
+
+
+def without_dead_letters(env) -> dict:
+    return {path: doc for path, doc in env.store.docs.items() if not path.startswith("deadLetters/")}
 
 
 def test_an_event_just_inside_the_max_age_is_handled(env):

@@ -16,10 +16,10 @@ from datetime import datetime
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
 from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
 from devplan.domain.outbox import OutboxMessage
-from devplan.errors import PermanentError, TransientError
+from devplan.errors import can_never_succeed
 from devplan.messages import onboarding as render
 from devplan.services.inputs import EmployeeWritten
-from devplan.services.ports import Slack, Store, UnitOfWork
+from devplan.services.ports import DeadLetters, Slack, Store, UnitOfWork
 from devplan.services.slack_accounts import link_account
 
 log = logging.getLogger(__name__)
@@ -106,9 +106,15 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
 CATCH_UP_LIMIT = 40
 
 
-def catch_up(store: Store, slack: Slack, now: datetime, *, run_id: str) -> dict[str, int]:
+def catch_up(
+    store: Store, slack: Slack, now: datetime, dead_letters: DeadLetters | None = None, *, run_id: str
+) -> dict[str, int]:
     """Daily: onboarding that never finished (its trigger gave up, a team_join was missed) is
-    run again. A random sample, so people who never get an account cannot starve the rest."""
+    run again. A random sample, so people who never get an account cannot starve the rest.
+    Each person on their own: whatever one of them raises, the rest of the sample goes on; what
+    can never succeed (an unreadable record, a value no date can hold) is set aside as a dead
+    letter (`dead_letters`, once per person), what may pass (Slack or Firestore unavailable)
+    is tried again tomorrow."""
     candidates = store.employees_onboarding([PENDING, WAITING_FOR_SLACK])
     outcome: dict[str, int] = {}
     for employee in random.sample(candidates, min(len(candidates), CATCH_UP_LIMIT)):
@@ -119,16 +125,17 @@ def catch_up(store: Store, slack: Slack, now: datetime, *, run_id: str) -> dict[
             else:
                 written = EmployeeWritten(f"catch-up:{run_id}:{employee.employee_id}", employee.employee_id, employee)
                 result = welcome_new_employee(written, store, slack)
-        except (PermanentError, TransientError) as exc:  # logged; the rest of the sample goes on
-            # permanent: e.g. an unreadable lead record, until someone mends it
-            result = "unusable" if isinstance(exc, PermanentError) else "still_failing"
+        except Exception as exc:  # logged; the rest of the sample goes on
+            result = "unusable" if can_never_succeed(exc) else "still_failing"
             log.error(
-                "onboarding catch-up of %s: %s: %s",
+                "onboarding catch-up of %s: %s: %r",
                 employee.employee_id,
                 result,
                 exc,
                 extra={"employeeId": employee.employee_id},
             )
+            if result == "unusable" and dead_letters is not None:
+                dead_letters.set_aside("employee", employee.employee_id, exc)
         outcome[result] = outcome.get(result, 0) + 1
     if outcome:
         log.info("onboarding catch-up: %s", outcome, extra=outcome)

@@ -15,9 +15,9 @@ from collections import Counter
 from datetime import date, timedelta
 
 from devplan.domain.calendar import is_business_day
-from devplan.errors import PermanentError, TransientError
+from devplan.errors import can_never_succeed
 from devplan.services.delivery import LEASE, deliver
-from devplan.services.ports import Clock, Slack, Store
+from devplan.services.ports import Clock, DeadLetters, Slack, Store
 
 log = logging.getLogger(__name__)
 STALE_AFTER = timedelta(minutes=30)  # well past the sender's lease and first retries
@@ -25,7 +25,12 @@ BATCH = 200
 TIME_BUDGET_SECONDS = 40  # inside the function's 60 s timeout
 
 
-def sweep(store: Store, slack: Slack, clock: Clock, *, sweep_id: str, as_of: date) -> Counter[str]:
+def sweep(
+    store: Store, slack: Slack, clock: Clock, dead_letters: DeadLetters | None = None, *, sweep_id: str, as_of: date
+) -> Counter[str]:
+    """What can never succeed for one message (an unusable outbox document, a value Slack or the
+    store refuses) is set aside as a dead letter, once per message; what may pass is left for
+    tomorrow's sweep. Either way the sweep goes on with the next message."""
     outcome: Counter[str] = Counter()
     if not is_business_day(as_of):
         return outcome
@@ -36,9 +41,12 @@ def sweep(store: Store, slack: Slack, clock: Clock, *, sweep_id: str, as_of: dat
             continue
         try:
             outcome[deliver(message_id, f"sweep:{sweep_id}", store, slack, clock())] += 1
-        except (TransientError, PermanentError, ConnectionError) as exc:
-            log.error("outbox sweep: %s still fails: %s", message_id, exc, extra={"outboxId": message_id})
-            outcome["still_failing"] += 1
+        except Exception as exc:
+            unusable = can_never_succeed(exc)
+            log.error("outbox sweep: %s still fails: %r", message_id, exc, extra={"outboxId": message_id})
+            outcome["unusable" if unusable else "still_failing"] += 1
+            if unusable and dead_letters is not None:
+                dead_letters.set_aside("outbox", message_id, exc)
     if outcome:
         log.warning("outbox sweep finished unfinished messages: %s", dict(outcome), extra=dict(outcome))
     return outcome

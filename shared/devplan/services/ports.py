@@ -102,3 +102,12 @@ class Slack(Protocol):
 
 class Publisher(Protocol):
     def publish_many(self, topic: str, messages: list[dict[str, Any]], **attributes: str) -> list[str]: ...
+
+
+class DeadLetters(Protocol):
+    """Where a batch sets aside a record it can never handle (errors.failure_of says which), once
+    per function and record, for an operator (`devplan dead-letters`), so the rest of the batch
+    goes on and the same record does not fail the run again unseen. Recording never raises."""
+
+    def set_aside(self, kind: str, record_id: str, error: Exception) -> None:
+        """`kind`: "employee" or "outbox"; the current event is kept with it for a replay."""

@@ -14,10 +14,10 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import Action, CycleFacts, EmployeeFacts, due_actions
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
-from devplan.errors import UnusableRecord
+from devplan.errors import can_never_succeed
 from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
-from devplan.services.ports import Store, UnitOfWork
+from devplan.services.ports import DeadLetters, Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 
@@ -36,17 +36,20 @@ def facts_of(
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 
 
-def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
+def run_chunk(chunk: EmployeeChunk, store: Store, dead_letters: DeadLetters | None = None) -> Counter[str]:
     """Decide from one read of the chunk; apply everyone with something due in ONE transaction
     (one commit for the chunk instead of one per person: the emulator and Firestore both
     charge per round trip). The transaction re-reads and re-decides, so it stays exact.
-    A record that cannot be read (the person's, a cycle's, their lead's) sets that person
-    aside, logged; the rest of the chunk goes on, and a later tick tries them again."""
+    Whatever can never succeed for one person (their record, a cycle's or their lead's cannot
+    be read, a value the rules cannot compute with) sets that person aside, logged and kept as
+    a dead letter (`dead_letters`, once per record); the rest of the chunk goes on, and a later
+    tick tries them again. What may pass (Firestore unavailable) raises: the chunk is retried."""
     today, quarter = chunk.as_of, Quarter.of(chunk.as_of)
     ids = chunk.employee_ids
     quarters = (quarter, quarter.next(), quarter.previous())
     loaded = store.load(employees=ids, cycles=[(e, q) for e in ids for q in quarters])
     outcome: Counter[str] = Counter()
+    set_aside = _SetAside(today, outcome, dead_letters)
     due: dict[str, list[Action]] = {}
     employees: dict[str, Employee] = {}
     for employee_id in ids:
@@ -59,25 +62,29 @@ def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
             cycle = loaded.cycle(employee_id, quarter) or CycleRecord(employee_id, quarter)
             loaded.cycle(employee_id, quarter.previous())  # read now: the opening's agenda needs it
             person, facts = facts_of(employee, cycle, loaded.cycle(employee_id, quarter.next()))
-        except UnusableRecord as exc:  # one bad record must not block the chunk
-            _set_aside(today, employee_id, exc)
-            outcome["invalid_employee"] += 1
+            actions = due_actions(person, quarter, facts, today)
+        except Exception as exc:  # one bad record must not block the chunk
+            set_aside(employee_id, exc, "invalid_employee")
             continue
-        actions = due_actions(person, quarter, facts, today)
         if actions:
             due[employee_id] = actions
             employees[employee_id] = employee
         else:
             outcome["nothing_due"] += 1
-    leads, unreadable = _leads(store, list(employees.values()))
+    leads, unreadable = _leads(store, list(employees.values()), set_aside)
     for employee_id, employee in employees.items():
         # A lead whose record cannot be read is not "no lead": the person waits, logged, instead
         # of getting no-lead messages and a quarter recorded without their 1:1.
         if employee.lead_id in unreadable:
             due.pop(employee_id)
             outcome["invalid_lead"] += 1
-    if due:
-        outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads)))
+    while due:
+        try:
+            outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads)))
+            break
+        except _PersonFailed as failed:  # nothing of the chunk was written: again, without them
+            due.pop(failed.employee_id)
+            set_aside(failed.employee_id, failed.cause, "invalid_employee")
     log.info(
         "tick %s chunk of %d: %s",
         today,
@@ -90,11 +97,34 @@ def run_chunk(chunk: EmployeeChunk, store: Store) -> Counter[str]:
     return outcome
 
 
-def _set_aside(today: date, employee_id: str, exc: Exception) -> None:
-    log.error("tick %s: employee %s has unusable data: %s", today, employee_id, exc, extra={"employeeId": employee_id})
+class _PersonFailed(Exception):
+    """Ends the chunk's transaction (so nothing half-done of theirs is committed) for one person."""
+
+    def __init__(self, employee_id: str, cause: Exception):
+        super().__init__(f"{employee_id}: {cause!r}")
+        self.employee_id, self.cause = employee_id, cause
 
 
-def _leads(store: Store, employees: list[Employee]) -> tuple[dict[str, Employee | None], set[str]]:
+class _SetAside:
+    """One person (or lead) set aside: counted, logged, kept as a dead letter; raises again
+    what is worth a retry of the whole chunk."""
+
+    def __init__(self, today: date, outcome: Counter[str], dead_letters: DeadLetters | None):
+        self.today, self.outcome, self.dead_letters = today, outcome, dead_letters
+
+    def __call__(self, employee_id: str, exc: Exception, counted_as: str | None) -> None:
+        if not can_never_succeed(exc):
+            raise exc
+        log.error("tick %s: %s cannot be handled: %r", self.today, employee_id, exc, extra={"employeeId": employee_id})
+        if counted_as:
+            self.outcome[counted_as] += 1
+        if self.dead_letters is not None:
+            self.dead_letters.set_aside("employee", employee_id, exc)
+
+
+def _leads(
+    store: Store, employees: list[Employee], set_aside: _SetAside
+) -> tuple[dict[str, Employee | None], set[str]]:
     """The leads of those with something due, read once (outside the transaction: a lead's
     name and Slack id do not decide what is due), and the ids of leads that cannot be read."""
     lead_ids = sorted({e.lead_id for e in employees if e.lead_id})
@@ -104,8 +134,8 @@ def _leads(store: Store, employees: list[Employee]) -> tuple[dict[str, Employee 
     for lead_id in lead_ids:
         try:
             leads[lead_id] = loaded.employee(lead_id)
-        except UnusableRecord as exc:
-            log.error("lead %s has unusable data: %s", lead_id, exc, extra={"employeeId": lead_id})
+        except Exception as exc:
+            set_aside(lead_id, exc, None)  # counted per person who waits for them
             unreadable.add(lead_id)
     return leads, unreadable
 
@@ -126,9 +156,10 @@ def _apply_all(
             employee = uow.employee(employee_id)
             lead = leads.get(employee.lead_id) if employee and employee.lead_id else None
             outcome[apply_day(uow, employee_id, quarter, today, lead)] += 1
-        except UnusableRecord as exc:  # raised by the reads, before anything of theirs is emitted
-            _set_aside(today, employee_id, exc)
-            outcome["invalid_employee"] += 1
+        except Exception as exc:
+            if can_never_succeed(exc):
+                raise _PersonFailed(employee_id, exc) from exc
+            raise
     return outcome
 
 
