@@ -61,34 +61,54 @@ def webhook(stack, body: bytes) -> requests.Response:
     return requests.post(f"{stack.functions_url}/platform-webhook", data=body, headers=headers, timeout=30)
 
 
+@pytest.fixture
+def team() -> dict[str, dict]:
+    """Bo, Anna and Erik under names of their own: the stand-in keeps its users for the whole run,
+    so the seed's people may already have Slack accounts from another test (and would leave them)."""
+    tag = uuid.uuid4().hex[:6]
+
+    def renamed(person: dict) -> dict:
+        return {
+            **person,
+            "employeeId": f"{person['employeeId']}-{tag}",
+            "name": f"{person['name']} {tag}",
+            "email": f"{person['employeeId']}-{tag}@innerjourney.se",
+            "leadId": f"{person['leadId']}-{tag}" if person["leadId"] else None,
+        }
+
+    return {p["employeeId"]: renamed(p) for p in (BO, ANNA, ERIK)}
+
+
 def onboard(stack, *people) -> None:
     for person in people:
         body = platform_client.envelope("employee.onboarded", person, event_id=f"evt-{person['employeeId']}")
         assert webhook(stack, body).json()["status"] == "accepted"
 
 
-def test_simultaneous_identical_webhooks_accept_once(clean_stack):
-    clean_stack.stand_in.add_user(ANNA["email"], ANNA["name"])
-    body = platform_client.envelope("employee.onboarded", ANNA, event_id="evt-anna-together")
+def test_simultaneous_identical_webhooks_accept_once(clean_stack, team):
+    anna = team["anna"]
+    clean_stack.stand_in.add_user(anna["email"], anna["name"])
+    body = platform_client.envelope("employee.onboarded", anna, event_id="evt-anna-together")
     answers = all_at_once(lambda n: webhook(clean_stack, body))
     assert [a.status_code for a in answers] == [200] * TIMES, [a.text for a in answers]
     assert Counter(a.json()["status"] for a in answers) == {"accepted": 1, "duplicate": TIMES - 1}
     clean_stack.wait_quiet()
-    assert len(posts(clean_stack, channel_name="DM Anna Lindqvist")) == 1  # one welcome
+    assert len(posts(clean_stack, channel_name=f"DM {anna['name']}")) == 1  # one welcome
 
 
-def test_simultaneous_events_for_someone_not_onboarded_are_held_once_and_applied_once(clean_stack):
+def test_simultaneous_events_for_someone_not_onboarded_are_held_once_and_applied_once(clean_stack, team):
+    anna = team["anna"]
     reflection = platform_client.envelope(
         "journal.reflection_logged",
-        {"employeeId": "anna", "entryId": "j1", "occurredAt": "2025-02-12T09:00:00+01:00"},
+        {"employeeId": anna["employeeId"], "entryId": "j1", "occurredAt": "2025-02-12T09:00:00+01:00"},
         event_id="evt-early-reflection",
     )
     answers = all_at_once(lambda n: webhook(clean_stack, reflection))
     assert Counter(a.json()["status"] for a in answers) == {"held": 1, "duplicate": TIMES - 1}
     assert [d.id for d in db(clean_stack).collection("heldEvents").stream()] == ["evt-early-reflection"]
-    onboard(clean_stack, ANNA)
+    onboard(clean_stack, anna)
     assert list(db(clean_stack).collection("heldEvents").stream()) == []
-    cycle = db(clean_stack).document("cycles/anna:2025-Q1").get().to_dict()
+    cycle = db(clean_stack).document(f"cycles/{anna['employeeId']}:2025-Q1").get().to_dict()
     assert cycle["reflections"] == 1 and cycle["lastReflection"]["entryId"] == "j1"
 
 
@@ -106,15 +126,16 @@ def from_slack(stack, body: str, content_type: str = "application/json") -> requ
     return requests.post(f"{stack.functions_url}/slack-events", data=body, headers=headers, timeout=60)
 
 
-def test_simultaneous_identical_team_joins_link_once_and_welcome_once(clean_stack):
-    onboard(clean_stack, BO, ERIK)  # Erik has no Slack account yet: he waits
+def test_simultaneous_identical_team_joins_link_once_and_welcome_once(clean_stack, team):
+    bo, erik = team["bo"], team["erik"]
+    onboard(clean_stack, bo, erik)  # Erik has no Slack account yet: he waits
     clean_stack.wait_quiet()
-    erik = db(clean_stack).document("employees/erik").get().to_dict()
-    assert erik["onboarding"]["status"] == "waiting_for_slack"
+    stored = db(clean_stack).document(f"employees/{erik['employeeId']}").get().to_dict()
+    assert stored["onboarding"]["status"] == "waiting_for_slack"
     # His account appears; Slack delivers its team_join several times at once (its own retries
     # after a slow answer). The account is made quietly here, so that only our deliveries run.
     with clean_stack.stand_in._lock:
-        user, _ = clean_stack.stand_in.workspace.add_user(ERIK["email"], ERIK["name"])
+        user, _ = clean_stack.stand_in.workspace.add_user(erik["email"], erik["name"])
     event = {
         "type": "event_callback",
         "event_id": "Ev" + uuid.uuid4().hex[:10].upper(),
@@ -123,17 +144,18 @@ def test_simultaneous_identical_team_joins_link_once_and_welcome_once(clean_stac
     answers = all_at_once(lambda n: from_slack(clean_stack, json.dumps(event)))
     assert [a.status_code for a in answers] == [200] * TIMES, [a.text for a in answers]
     assert sorted(a.json()["linked"] for a in answers) == [0] * (TIMES - 1) + [1]
-    wait_for(lambda: posts(clean_stack, channel_name="DM Erik Holm"), what="Erik's welcome")
+    dm = f"DM {erik['name']}"
+    wait_for(lambda: posts(clean_stack, channel_name=dm), what="Erik's welcome")
     clean_stack.wait_quiet()
-    assert len(posts(clean_stack, channel_name="DM Erik Holm")) == 1
-    welcome = db(clean_stack).document("outbox/welcome:erik").get().to_dict()
+    assert len(posts(clean_stack, channel_name=dm)) == 1
+    welcome = db(clean_stack).document(f"outbox/welcome:{erik['employeeId']}").get().to_dict()
     assert welcome["state"] == "sent" and welcome["users"] == [user["id"]]
 
 
-def test_simultaneous_clicks_mark_the_1_1_held_once(clean_stack):
-    bo = clean_stack.stand_in.add_user(BO["email"], BO["name"])["user"]["id"]
-    anna = clean_stack.stand_in.add_user(ANNA["email"], ANNA["name"])["user"]["id"]
-    onboard(clean_stack, BO, ANNA)
+def test_simultaneous_clicks_mark_the_1_1_held_once(clean_stack, team):
+    anna_id = team["anna"]["employeeId"]
+    bo, anna = (clean_stack.stand_in.add_user(p["email"], p["name"])["user"]["id"] for p in (team["bo"], team["anna"]))
+    onboard(clean_stack, team["bo"], team["anna"])
     clean_stack.wait_quiet()
     clean_stack.tick(date(2025, 4, 1))
     clean_stack.wait_quiet(settle=1.0)
@@ -141,7 +163,7 @@ def test_simultaneous_clicks_mark_the_1_1_held_once(clean_stack):
     clickers = [bo, anna] * (TIMES // 2)  # both of them, several times, at once
 
     def click(n: int) -> requests.Response:
-        action = {"action_id": "review_mark_held", "value": "anna|2025-Q2", "action_ts": "1743667200.000100"}
+        action = {"action_id": "review_mark_held", "value": f"{anna_id}|2025-Q2", "action_ts": "1743667200.000100"}
         payload = {"type": "block_actions", "user": {"id": clickers[n]}, "actions": [action]}
         return from_slack(clean_stack, urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded")
 
@@ -149,7 +171,7 @@ def test_simultaneous_clicks_mark_the_1_1_held_once(clean_stack):
     assert [a.status_code for a in answers] == [200] * TIMES, [a.text for a in answers]
     assert Counter(a.json()["outcome"] for a in answers) == {"held": 1, "already_held": TIMES - 1}
     clean_stack.wait_quiet()
-    review = db(clean_stack).document("cycles/anna:2025-Q2").get().to_dict()["review"]
+    review = db(clean_stack).document(f"cycles/{anna_id}:2025-Q2").get().to_dict()["review"]
     assert review["status"] == "held"
     confirmations = [p for p in posts(clean_stack, channel=invite["channel"]) if p["ts"] != invite["ts"]]
     assert len(confirmations) == 1
