@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
+from devplan.adapters.firestore.documents import Contention
 from devplan.adapters.firestore.store import Store
 from devplan.errors import PermanentError
 
@@ -58,22 +59,30 @@ class MemoryTransaction:
     def get_all(self, paths: Sequence[str]) -> dict[str, dict[str, Any] | None]:
         return self._documents.get_all(paths)
 
+    def query(self, collection: str, filters: Sequence[tuple[str, str, Any]]) -> list[tuple[str, dict[str, Any]]]:
+        return self._documents.query(collection, filters)
+
     def set(self, path: str, data: dict[str, Any], *, merge: bool) -> None:
         self.writes.append((path, data, merge))
 
 
 class MemoryDocuments:
     """The in-memory twin of adapters/firestore/documents.FirestoreDocuments (same protocol,
-    same contract suite): documents by path, a version per document, optional crash injection."""
+    same contract suite): documents by path, a version per document, optional crash and
+    contention injection (`contended`: so many transactions give up as Firestore's client does)."""
 
     def __init__(self) -> None:
         self.docs: dict[str, dict[str, Any]] = {}
         self.versions: dict[str, int] = {}
         self.fail_next_set: Callable[[str, dict[str, Any]], bool] | None = None
+        self.contended = 0
 
     def run_in_transaction(self, work: Callable[[MemoryTransaction], T]) -> T:
         tx = MemoryTransaction(self)
         result = work(tx)
+        if self.contended:  # the work ran, its writes are thrown away: as a lost commit
+            self.contended -= 1
+            raise Contention("simulated: too much contention on these documents")
         for path, data, merge in tx.writes:  # committed only when work returns
             self.set(path, data, merge=merge)
         return result
@@ -117,6 +126,10 @@ class MemoryDocuments:
         self.docs[path] = _merge(self.docs.get(path, {}), data) if merge else copy.deepcopy(data)
         self.versions[path] = self.versions.get(path, 0) + 1
 
+    def delete(self, path: str) -> None:
+        if self.docs.pop(path, None) is not None:
+            self.versions[path] = self.versions.get(path, 0) + 1
+
     def collection(self, name: str) -> dict[str, dict[str, Any]]:
         """The documents directly in a collection (not in its subcollections), by id."""
         prefix = name + "/"
@@ -133,7 +146,8 @@ class InMemoryStore(Store):
     def __init__(self, now: datetime = NOW):
         self.memory = MemoryDocuments()
         self.now = now
-        super().__init__(self.memory, clock=lambda: self.now)
+        self.pauses: list[float] = []  # the store's pauses between contended transactions, not slept
+        super().__init__(self.memory, clock=lambda: self.now, pause=self.pauses.append)
 
     @property
     def docs(self) -> dict[str, dict[str, Any]]:

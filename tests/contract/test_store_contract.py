@@ -70,7 +70,7 @@ def test_an_employee_round_trips_and_later_saves_keep_what_they_do_not_change(st
     store.atomically(lambda uow: uow.save_employee(welcomed))
     assert store.employee("anna") == welcomed
     assert store.atomically(lambda uow: uow.employee("anna")) == welcomed
-    store.link_slack_account("anna", "U_OTHER")
+    store.atomically(lambda uow: uow.link_slack_account("anna", "U_OTHER"))
     assert store.employee("anna") == replace(welcomed, slack_user_id="U_OTHER")
 
 
@@ -81,7 +81,9 @@ def test_employees_are_found_by_lead_email_slack_id_and_onboarding(store):
     add(store, ANNA, BO, erik)
     store.atomically(lambda uow: uow.save_employee(replace(ANNA, slack_user_id="U_ANNA", onboarding=WELCOMED)))
     assert sorted(e.employee_id for e in store.employees_led_by("bo")) == ["anna", "erik"]
-    assert [e.employee_id for e in store.employees_with_email("erik@innerjourney.se")] == ["erik"]
+    assert [e.employee_id for e in store.atomically(lambda uow: uow.employees_with_email("erik@innerjourney.se"))] == [
+        "erik"
+    ]
     assert store.employee_with_slack_user("U_ANNA").employee_id == "anna"
     assert store.employee_with_slack_user("U_NONE") is None
     assert sorted(e.employee_id for e in store.employees_onboarding(["pending", WAITING_FOR_SLACK])) == ["bo", "erik"]

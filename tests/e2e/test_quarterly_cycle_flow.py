@@ -109,17 +109,21 @@ def test_fan_out_covers_every_active_employee_in_chunks(clean_stack):
     assert record["employees"] == 60 and record["chunks"] == 3
 
 
-def test_malformed_ticks_and_unknown_employees_are_acknowledged_without_writes(clean_stack):
+def test_malformed_ticks_are_acknowledged_without_writes_and_an_unknown_employees_event_is_held(clean_stack):
     clean_stack.publish("devplan-daily-tick", {"asOf": "första april"})
     clean_stack.publish("devplan-employee-tick", {"employeeIds": "everyone"})
     clean_stack.wait_quiet(settle=1.0)
     assert list(db(clean_stack).collection("ticks").stream()) == []
     body = platform_client.envelope(
-        "journal.reflection_logged", {"employeeId": "ghost", "entryId": "j1", "occurredAt": "2025-05-02T08:00:00Z"}
+        "journal.reflection_logged",
+        {"employeeId": "ghost", "entryId": "j1", "occurredAt": "2025-05-02T08:00:00Z"},
+        event_id="evt-ghost",
     )
     answer = send_signed(clean_stack, body)
-    assert answer.status_code == 200 and answer.json()["status"] == "unknown_employee"
-    assert list(db(clean_stack).collection("processedEvents").stream()) == []
+    assert answer.status_code == 200 and answer.json()["status"] == "held"  # until "ghost" is onboarded
+    held = [d.to_dict() for d in db(clean_stack).collection("heldEvents").stream()]
+    assert [(h["type"], h["employeeId"]) for h in held] == [("journal.reflection_logged", "ghost")]
+    assert [d.id for d in db(clean_stack).collection("processedEvents").stream()] == ["held:evt-ghost"]
 
 
 def test_reflections_stop_the_nudges(clean_stack):

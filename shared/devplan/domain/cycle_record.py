@@ -1,7 +1,9 @@
 """An employee's quarter as recorded: opening, goal revision, the 1:1, reflections, reminders sent.
 
 The cycle's rules (cycle.py) read it as `CycleFacts`; services change it only through the
-methods here, so "newest reflection wins" or "held once" is decided in one place."""
+methods here, so "newest reflection wins" or "held once" is decided in one place. Events arrive
+at least once and in any order: every method here gives the same record whatever order the
+same events are applied in (tests/unit/test_order_independence.py)."""
 
 from __future__ import annotations
 
@@ -36,10 +38,13 @@ class Review:
     confirmed_by_slack: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, order=True)
 class LastReflection:
-    entry_id: str
+    """Ordered by (day, entry id): the newest by day, and on one day the greater entry id, so two
+    reflections on the same day leave the same one shown whichever arrives last."""
+
     on: date
+    entry_id: str
 
 
 @dataclass(frozen=True)
@@ -68,16 +73,19 @@ class CycleRecord:
         )
 
     def with_reflection(self, entry_id: str, day: date) -> CycleRecord:
-        """One more reflection; the newest (by its day) is the one shown, whatever the arrival order."""
-        newest = self.last_reflection is None or self.last_reflection.on <= day
+        """One more reflection; the newest (by its day, then entry id) is the one shown, whatever the arrival order."""
+        logged = LastReflection(day, entry_id)
         return replace(
             self,
             reflections=self.reflections + 1,
-            last_reflection=LastReflection(entry_id, day) if newest else self.last_reflection,
+            last_reflection=max(self.last_reflection, logged) if self.last_reflection else logged,
         )
 
     def with_goals_revised(self, day: date) -> CycleRecord:
-        return replace(self, revision=replace(self.revision, done=True, done_on=day))
+        """Done on the earliest day goals were set in the quarter: a late event of an earlier
+        day moves it back, a late event of a later day leaves it (the same whatever the order)."""
+        done_on = min(self.revision.done_on, day) if self.revision.done_on else day
+        return replace(self, revision=replace(self.revision, done=True, done_on=done_on))
 
     def held_by(self, employee_id: str, slack_user_id: str, at: datetime, on: date) -> CycleRecord:
         return replace(

@@ -43,10 +43,16 @@ class GoalPlan:
         return self.set_at is not None
 
     def replaced_by(self, goals: tuple[Goal, ...], set_at: datetime, set_on: date) -> GoalPlan:
-        """Goals set at `set_at`; an older, late event keeps the newer goals."""
-        if self.set_at is not None and self.set_at >= set_at:
+        """Goals set at `set_at`; an older, late event keeps the newer goals. Two sets at the same
+        moment are told apart by their content, so the same events give the same goals in any order."""
+        if self.set_at is not None and (self.set_at, _order(self.items)) >= (set_at, _order(goals)):
             return self
         return GoalPlan(self.deadline, goals, set_at, set_on)
+
+
+def _order(goals: tuple[Goal, ...]) -> tuple[tuple[str, str, str, str], ...]:
+    """A total order of goal lists (None sorts first), for ties of `set_at` only."""
+    return tuple((g.goal_id, g.title, g.measure or "", g.due.isoformat() if g.due else "") for g in goals)
 
 
 def parse_goals(raw: Any) -> tuple[Goal, ...]:

@@ -3,7 +3,8 @@
 State machine of outbox/{id}:  pending ─claim→ sending ─post→ sent
                                                   └─ permanent Slack error → failed
 A claim records the triggering event id, an attempt id and a lease. While the lease runs
-nobody else touches the message (a retry of the same event raises, to come back later). A
+nobody else touches the message (a retry of the same event raises, to come back later); an
+attempt whose own send failed ends its lease before it raises, so its retry goes at once. A
 crash after Slack accepted the post but before `sent` was recorded leaves `sending`; once the
 lease ran out, the retry (or the daily sweep) first looks for the post in the channel's
 history by its metadata (outbox id) and only posts when it is not there. So nothing is
@@ -69,11 +70,31 @@ def deliver(
         store.mark_failed(message_id, at=now, error=str(exc))
         log.error("outbox %s failed for good: %s", message_id, exc, extra={"eventId": event_id, "outboxId": message_id})
         return FAILED
+    except Exception:
+        _release(store, message_id, claim, now, event_id)
+        raise
     store.mark_sent(message_id, at=now, channel=channel, ts=ts)
     log.info(
         "outbox %s sent (%s)", message_id, entry.message.topic, extra={"eventId": event_id, "outboxId": message_id}
     )
     return SENT
+
+
+def _release(store: Store, message_id: str, claim: Claim, now: datetime, event_id: str) -> None:
+    """Our own attempt failed: nobody else is sending, so end our lease now and the retry goes
+    at once. The state stays `sending`: the failed post may have reached Slack after all (a
+    timeout), so the retry takes the resumed path and searches the history before posting."""
+    try:
+        released = store.release_outbox(message_id, claim, at=now)
+    except Exception:  # the error being raised matters more; the lease then runs out by itself
+        log.warning("outbox %s: could not release the claim", message_id, exc_info=True)
+        return
+    log.info(
+        "outbox %s: send failed, claim %s",
+        message_id,
+        "released for the retry" if released else "already taken over",
+        extra={"eventId": event_id, "outboxId": message_id},
+    )
 
 
 def _with_conversation_links(message: OutboxMessage, channel: str, slack: Slack) -> tuple[str, list[dict[str, Any]]]:

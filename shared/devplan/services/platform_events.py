@@ -1,4 +1,7 @@
-"""Events from the Inner Journey platform: each type handled in one transaction, claimed once."""
+"""Events from the Inner Journey platform: each type handled in one transaction, claimed once.
+
+An event that names someone not onboarded yet is held (services/held_events.py) and applied
+when their onboarding arrives, so the result does not depend on which came first."""
 
 from __future__ import annotations
 
@@ -7,7 +10,7 @@ from collections.abc import Callable
 
 from devplan.domain.employees import Employee, parse_new_employee
 from devplan.errors import InvalidEvent
-from devplan.services import journal
+from devplan.services import held_events
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -26,19 +29,22 @@ def onboard_employee(event: PlatformEvent, store: Store) -> str:
         return "accepted"
 
     outcome = store.atomically(work)
+    # Whatever the outcome, the employee exists now: a retry of an onboarding whose release was
+    # cut short finishes it (a query that finds nothing, usually).
+    released = held_events.release(employee.employee_id, store)
     log.info(
-        "employee.onboarded %s: %s",
+        "employee.onboarded %s: %s%s",
         employee.employee_id,
         outcome,
-        extra={"eventId": event.id, "employeeId": employee.employee_id, "outcome": outcome},
+        f", held events applied: {released}" if released else "",
+        extra={"eventId": event.id, "employeeId": employee.employee_id, "outcome": outcome, "released": released},
     )
     return outcome
 
 
 HANDLERS: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "employee.onboarded": onboard_employee,
-    "journal.reflection_logged": journal.log_reflection,
-    "goals.set": journal.set_goals,
+    **dict.fromkeys(held_events.APPLY, held_events.apply_or_hold),
 }
 
 

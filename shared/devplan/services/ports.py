@@ -10,13 +10,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
-from typing import Any, Protocol, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.domain.reflections import Reflection
+from devplan.services.inputs import PlatformEvent
+
+if TYPE_CHECKING:  # held_events uses these ports: imported for the types only
+    from devplan.services.held_events import HeldEvent
 
 T = TypeVar("T")
 Clock = Callable[[], datetime]
@@ -53,6 +57,12 @@ class UnitOfWork(Protocol):
     def save_cycle(self, cycle: CycleRecord) -> None: ...
     def has_reflection(self, employee_id: str, entry_id: str) -> bool: ...
     def add_reflection(self, reflection: Reflection) -> None: ...
+    def employees_with_email(self, email: str) -> list[Employee]:
+        """Read in the transaction: two concurrent links of one account cannot both see it unlinked."""
+
+    def link_slack_account(self, employee_id: str, slack_user_id: str) -> None: ...
+    def hold(self, event: PlatformEvent, employee_id: str) -> bool:
+        """Keep an event until its employee exists; False if it is already held."""
 
 
 class Loaded(Protocol):
@@ -68,10 +78,8 @@ class Store(Protocol):
     def load(self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = ()) -> Loaded: ...
     def active_employee_ids(self) -> list[str]: ...
     def employees_led_by(self, lead_id: str) -> list[Employee]: ...
-    def employees_with_email(self, email: str) -> list[Employee]: ...
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None: ...
     def employees_onboarding(self, statuses: Sequence[str]) -> list[Employee]: ...
-    def link_slack_account(self, employee_id: str, slack_user_id: str) -> None: ...
     def tick_state(self, day: date) -> str | None: ...
     def record_tick(
         self, day: date, state: str, *, event_id: str, employees: int | None = None, chunks: int | None = None
@@ -81,9 +89,17 @@ class Store(Protocol):
     def claim_outbox(self, message_id: str, claim: Claim, *, attempts: int, version: Version) -> bool:
         """Move to `sending` under `claim` if the message is still at `version`; False otherwise."""
 
+    def release_outbox(self, message_id: str, claim: Claim, *, at: datetime) -> bool:
+        """End `claim`'s lease at `at`, still `sending`, if the message is still under it; False otherwise."""
+
     def mark_sent(self, message_id: str, *, at: datetime, channel: str | None, ts: str | None) -> None: ...
     def mark_failed(self, message_id: str, *, at: datetime, error: str) -> None: ...
     def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]: ...
+    def held_events(self, *, employee_id: str | None = None, limit: int) -> list[HeldEvent]:
+        """Held platform events (of one employee, or any); unreadable ones are logged and left out."""
+
+    def forget_held_event(self, event_id: str) -> None: ...
+    def note_held_problem(self, event_id: str, problem: str) -> None: ...
 
 
 class Slack(Protocol):

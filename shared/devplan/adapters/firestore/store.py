@@ -6,25 +6,37 @@
 from __future__ import annotations
 
 import logging
+import random
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any, TypeVar
 
 from devplan.adapters.firestore import mapping as m
-from devplan.adapters.firestore.documents import Documents, DocumentTransaction
+from devplan.adapters.firestore.documents import Contention, Documents, DocumentTransaction
 from devplan.adapters.firestore.unit_of_work import Loaded, UnitOfWork
 from devplan.domain.calendar import Quarter
 from devplan.domain.employees import ACTIVE, Employee
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry
-from devplan.errors import UnusableRecord
+from devplan.errors import TransientError, UnusableRecord
+from devplan.services.held_events import HeldEvent
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
+# Contention (simultaneous deliveries of one event, a click and a tick on one cycle) is normal:
+# run the transaction again after a random pause (full jitter, doubling up to the cap) so the
+# contenders spread out instead of colliding again; only after CONTENTION_ATTEMPTS is it a
+# TransientError (the caller retries later). Pauses add up to at most 6.3 s, on average half
+# that, and only under contention: production Firestore settles most of it on the first retry.
+CONTENTION_ATTEMPTS = 8
+CONTENTION_PAUSE = (0.1, 1.6)  # first pause's ceiling, cap (seconds)
 
 
 class Store:
-    def __init__(self, documents: Documents, clock: Callable[[], datetime]):
-        self.documents, self._clock = documents, clock
+    def __init__(
+        self, documents: Documents, clock: Callable[[], datetime], *, pause: Callable[[float], None] = time.sleep
+    ):
+        self.documents, self._clock, self._pause = documents, clock, pause
 
     def atomically(self, work: Callable[[UnitOfWork], T]) -> T:
         def run(tx: DocumentTransaction) -> T:
@@ -33,7 +45,16 @@ class Store:
             uow.flush()
             return result
 
-        return self.documents.run_in_transaction(run)
+        first, cap = CONTENTION_PAUSE
+        for attempt in range(1, CONTENTION_ATTEMPTS + 1):
+            try:
+                return self.documents.run_in_transaction(run)
+            except Contention as exc:
+                if attempt == CONTENTION_ATTEMPTS:
+                    raise TransientError(f"transaction contended {attempt} times, last: {exc}") from exc
+                log.info("transaction contended (attempt %d), running it again", attempt)
+                self._pause(random.uniform(0, min(cap, first * 2 ** (attempt - 1))))
+        raise AssertionError("unreachable")  # the loop returns or raises
 
     # employees
     def employee(self, employee_id: str) -> Employee | None:
@@ -60,17 +81,11 @@ class Store:
     def employees_led_by(self, lead_id: str) -> list[Employee]:
         return self._employees("leadId", "==", lead_id)
 
-    def employees_with_email(self, email: str) -> list[Employee]:
-        return self._employees("email", "==", email)
-
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None:
         return next(iter(self._employees("slack.userId", "==", slack_user_id)), None)
 
     def employees_onboarding(self, statuses: Sequence[str]) -> list[Employee]:
         return [e for status in statuses for e in self._employees("onboarding.status", "==", status)]
-
-    def link_slack_account(self, employee_id: str, slack_user_id: str) -> None:
-        self.documents.set(m.employee_path(employee_id), m.slack_link_update(slack_user_id))
 
     # daily ticks
     def tick_state(self, day: date) -> str | None:
@@ -94,6 +109,13 @@ class Store:
             m.outbox_path(message_id), m.claim_update(SENDING, claim, attempts), version
         )
 
+    def release_outbox(self, message_id: str, claim: Claim, *, at: datetime) -> bool:
+        """Only the claim's own attempt ends its lease, and only if nobody wrote since we read."""
+        entry, version = self.outbox_entry(message_id)
+        if entry is None or entry.state != SENDING or entry.claim is None or entry.claim.attempt != claim.attempt:
+            return False
+        return self.documents.update_if_unchanged(m.outbox_path(message_id), m.release_update(claim, at), version)
+
     def mark_sent(self, message_id: str, *, at: datetime, channel: str | None, ts: str | None) -> None:
         self.documents.set(m.outbox_path(message_id), m.sent_update(SENT, at, channel, ts))
 
@@ -110,3 +132,24 @@ class Store:
                 ids_only=True,
             )
         ]
+
+    # platform events waiting for their employee
+    def held_events(self, *, employee_id: str | None = None, limit: int) -> list[HeldEvent]:
+        filters = [("employeeId", "==", employee_id)] if employee_id is not None else []
+        held = []
+        for doc_id, doc in self.documents.query(m.HELD, filters, limit=limit):
+            try:
+                held.append(m.held_event_from(doc_id, doc))
+            except UnusableRecord as exc:
+                log.error("skipped: %s", exc, extra={"heldEventId": doc_id})
+        return held
+
+    def forget_held_event(self, event_id: str) -> None:
+        self.documents.delete(m.held_path(event_id))
+
+    def note_held_problem(self, event_id: str, problem: str) -> None:
+        """On the held event if it is still there (a write to a removed one would leave a stub)."""
+        path = m.held_path(event_id)
+        doc, version = self.documents.snapshot(path)
+        if doc is not None:
+            self.documents.update_if_unchanged(path, m.held_problem_update(problem, self._clock()), version)

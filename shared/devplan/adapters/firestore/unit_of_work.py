@@ -5,6 +5,7 @@ the idempotency ledger and the outbox rule live here, written once."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
@@ -15,6 +16,10 @@ from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.reflections import Reflection
+from devplan.errors import UnusableRecord
+from devplan.services.inputs import PlatformEvent
+
+log = logging.getLogger(__name__)
 
 
 class _Records:
@@ -104,6 +109,23 @@ class UnitOfWork(_Records):
             m.reflection_document(reflection),
             merge=False,
         )
+
+    def employees_with_email(self, email: str) -> list[Employee]:
+        found = []
+        for employee_id, doc in self._tx.query(m.EMPLOYEES, [("email", "==", email)]):
+            self._reads[m.employee_path(employee_id)] = doc
+            try:
+                found.append(m.employee_from(employee_id, doc))
+            except UnusableRecord as exc:  # one bad record must not keep the others unlinked
+                log.error("skipped: %s", exc, extra={"employeeId": employee_id})
+        return found
+
+    def link_slack_account(self, employee_id: str, slack_user_id: str) -> None:
+        self._put(m.employee_path(employee_id), m.slack_link_update(slack_user_id))
+
+    def hold(self, event: PlatformEvent, employee_id: str) -> bool:
+        path = m.held_path(event.id)
+        return self._get(path) is None and self._create(path, m.held_document(event, employee_id, self.now))
 
 
 class Loaded(_Records):

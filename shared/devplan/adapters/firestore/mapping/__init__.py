@@ -7,6 +7,7 @@ or a camelCase key. Layout (unchanged since the first release):
   cycles/{employee}:{YYYY-QN}          CycleRecord
   outbox/{id}                          OutboxEntry
   processedEvents/{key}                the idempotency ledger (TTL on expireAt)
+  heldEvents/{eventId}                 a platform event waiting for its employee
   ticks/{day}, ticks/{day}/chunks/{n}  progress of a daily tick
 Writes of records are merges that leave out unknown values (None), so a field another
 writer set is never cleared by accident.
@@ -15,6 +16,7 @@ writer set is never cleared by accident.
 from devplan.adapters.firestore.mapping.common import (
     CYCLES,
     EMPLOYEES,
+    HELD,
     LEDGER,
     LEDGER_RETENTION,
     OUTBOX,
@@ -23,6 +25,7 @@ from devplan.adapters.firestore.mapping.common import (
     chunk_path,
     cycle_path,
     employee_path,
+    held_path,
     ledger_path,
     outbox_path,
     reflection_path,
@@ -39,6 +42,11 @@ from devplan.adapters.firestore.mapping.employees import (
     reflection_document,
     slack_link_update,
 )
+from devplan.adapters.firestore.mapping.held_events import (
+    held_document,
+    held_event_from,
+    held_problem_update,
+)
 from devplan.adapters.firestore.mapping.outbox import (
     chunk_document,
     claim_update,
@@ -46,6 +54,7 @@ from devplan.adapters.firestore.mapping.outbox import (
     ledger_document,
     outbox_document,
     outbox_entry_from,
+    release_update,
     sent_update,
     tick_document,
 )
@@ -54,6 +63,7 @@ __all__ = [
     "CYCLES",
     "Document",
     "EMPLOYEES",
+    "HELD",
     "LEDGER",
     "LEDGER_RETENTION",
     "OUTBOX",
@@ -61,6 +71,7 @@ __all__ = [
     "chunk_path",
     "cycle_path",
     "employee_path",
+    "held_path",
     "ledger_path",
     "outbox_path",
     "reflection_path",
@@ -72,12 +83,16 @@ __all__ = [
     "slack_link_update",
     "cycle_document",
     "cycle_from",
+    "held_document",
+    "held_event_from",
+    "held_problem_update",
     "chunk_document",
     "claim_update",
     "failed_update",
     "ledger_document",
     "outbox_document",
     "outbox_entry_from",
+    "release_update",
     "sent_update",
     "tick_document",
 ]

@@ -9,6 +9,7 @@ from devplan.domain.calendar import Quarter
 
 Document = dict[str, Any]
 EMPLOYEES, CYCLES, OUTBOX, LEDGER, TICKS = "employees", "cycles", "outbox", "processedEvents", "ticks"
+HELD = "heldEvents"  # platform events that named an employee not onboarded yet
 # Ledger entries carry expireAt; a Firestore TTL policy (infra/main.tf) deletes them later.
 LEDGER_RETENTION = timedelta(days=30)
 
@@ -31,6 +32,10 @@ def outbox_path(message_id: str) -> str:
 
 def ledger_path(key: str) -> str:
     return f"{LEDGER}/{key.replace('/', '_')}"
+
+
+def held_path(event_id: str) -> str:
+    return f"{HELD}/{event_id.replace('/', '_')}"
 
 
 def tick_path(day: date) -> str:

@@ -33,7 +33,7 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
             done={k: date.fromisoformat(v) for k, v in (doc.get("done") or {}).items()},
             last_tick=day(doc.get("lastTick")),
             reflections=int(doc.get("reflections") or 0),
-            last_reflection=LastReflection(last["entryId"], date.fromisoformat(last["on"])) if last else None,
+            last_reflection=LastReflection(date.fromisoformat(last["on"]), last["entryId"]) if last else None,
             last_reflection_nudge=day(doc.get("lastReflectionNudge")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:

@@ -55,6 +55,12 @@ def claim_update(state: str, claim: Claim, attempts: int) -> Document:
     }
 
 
+def release_update(claim: Claim, until: datetime) -> Document:
+    """The claim with its lease ended at `until`; the state stays `sending`, so whoever comes next
+    searches Slack's history for the post before posting (it may have arrived after all)."""
+    return {"claim": {"eventId": claim.event_id, "attempt": claim.attempt, "at": claim.at, "until": until}}
+
+
 def sent_update(state: str, at: datetime, channel: str | None, ts: str | None) -> Document:
     return {"state": state, "sentAt": at, **({"slack": {"channel": channel, "ts": ts}} if channel else {})}
 

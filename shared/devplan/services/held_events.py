@@ -1,0 +1,148 @@
+"""Platform events that arrive before the employee they name are held, never dropped.
+
+A reflection or goals event for someone not onboarded yet (the platform's events race each
+other) is kept in heldEvents/{eventId}, in a transaction that also claims the event (a second
+delivery is a duplicate), and answered "held". When the employee is onboarded, their held
+events go through the normal handlers (each claims `platform:{id}`, so applying one twice
+is harmless) and are removed; `release_all` does the same daily for anything a crash left.
+An event whose employee never comes stays held and is reported once it is older than
+`OVERDUE_AFTER`: an operator decides, nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from devplan.errors import InvalidEvent, PermanentError
+from devplan.services import journal
+from devplan.services.inputs import PlatformEvent
+from devplan.services.ports import Store, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+UNKNOWN_EMPLOYEE, HELD = "unknown_employee", "held"
+# Events that name an employee and may come before them; employee.onboarded is never held.
+APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
+    "journal.reflection_logged": journal.log_reflection,
+    "goals.set": journal.set_goals,
+}
+OVERDUE_AFTER = timedelta(days=30)  # longer than any onboarding race: someone should look
+RELEASE_LIMIT = 500  # held events looked at per daily run (they are rare; the count is logged)
+
+
+@dataclass(frozen=True)
+class HeldEvent:
+    event: PlatformEvent
+    employee_id: str
+    received: datetime
+    problem: str | None = None  # why the last release could not apply it (kept for an operator)
+
+
+def apply_or_hold(event: PlatformEvent, store: Store) -> str:
+    """The event's handler; if it names nobody we know yet, hold it instead of dropping it."""
+    apply = APPLY[event.type]
+    outcome = apply(event, store)
+    if outcome != UNKNOWN_EMPLOYEE:
+        return outcome
+    held = store.atomically(lambda uow: _hold(uow, event))
+    if held is None:  # onboarded between the two transactions: it applies now
+        return apply(event, store)
+    log.info(
+        "%s for %s: %s until they are onboarded",
+        event.type,
+        event.data.get("employeeId"),
+        held,
+        extra={"eventId": event.id, "employeeId": event.data.get("employeeId"), "outcome": held},
+    )
+    return held
+
+
+def _hold(uow: UnitOfWork, event: PlatformEvent) -> str | None:
+    # The handler validated the event before it looked for the employee: the id is usable.
+    employee_id = str(event.data["employeeId"])
+    if uow.employee_exists(employee_id):  # read in this transaction: an onboarding cannot slip past
+        return None
+    if not uow.claim(f"held:{event.id}") or not uow.hold(event, employee_id):
+        return "duplicate"
+    return HELD
+
+
+def release(employee_id: str, store: Store) -> dict[str, int]:
+    """Apply the held events of an employee who now exists (after their onboarding)."""
+    return _apply(store.held_events(employee_id=employee_id, limit=RELEASE_LIMIT), store)
+
+
+def release_all(store: Store, now: datetime) -> dict[str, int]:
+    """Daily, bounded: apply every held event whose employee now exists; count (and log) the
+    ones still waiting, and name those waiting longer than OVERDUE_AFTER. One failing event
+    never stops the rest."""
+    held = store.held_events(limit=RELEASE_LIMIT)
+    outcome: Counter[str] = Counter()
+    if len(held) == RELEASE_LIMIT:
+        log.warning("held events: %d looked at, more are waiting", RELEASE_LIMIT)
+    loaded = store.load(employees={h.employee_id for h in held})
+    ready = []
+    for h in held:
+        try:
+            exists = loaded.employee(h.employee_id) is not None
+        except PermanentError as exc:  # an unreadable employee record: the handler would fail too
+            _note(store, h, exc, outcome)
+            continue
+        if exists:
+            ready.append(h)
+        elif now - h.received > OVERDUE_AFTER:
+            outcome["overdue"] += 1
+            log.error(
+                "held event %s (%s) has waited since %s for employee %s, who was never onboarded",
+                h.event.id,
+                h.event.type,
+                h.received.isoformat(),
+                h.employee_id,
+                extra={"eventId": h.event.id, "employeeId": h.employee_id},
+            )
+        else:
+            outcome["waiting"] += 1
+    outcome.update(_apply(ready, store))
+    if outcome:
+        log.info("held events: %s", dict(outcome), extra=dict(outcome))
+    return dict(outcome)
+
+
+def _apply(held: list[HeldEvent], store: Store) -> dict[str, int]:
+    outcome: Counter[str] = Counter()
+    for h in sorted(held, key=lambda h: (h.event.occurred_at, h.event.id)):
+        apply = APPLY.get(h.event.type)
+        try:
+            if apply is None:
+                raise InvalidEvent(f"held event of type {h.event.type!r} has no handler", code="unknown_type")
+            result = apply(h.event, store)
+        except (InvalidEvent, PermanentError) as exc:  # kept, with the reason, for an operator
+            _note(store, h, exc, outcome)
+            continue
+        except Exception:  # transient or unexpected: kept as it is, the next release tries again
+            log.exception("held event %s: not applied yet", h.event.id, extra={"eventId": h.event.id})
+            outcome["still_failing"] += 1
+            continue
+        if result == UNKNOWN_EMPLOYEE:
+            outcome["waiting"] += 1
+            continue
+        store.forget_held_event(h.event.id)
+        outcome[result] += 1
+        log.info(
+            "held %s for %s applied: %s",
+            h.event.type,
+            h.employee_id,
+            result,
+            extra={"eventId": h.event.id, "employeeId": h.employee_id, "outcome": result},
+        )
+    return dict(outcome)
+
+
+def _note(store: Store, h: HeldEvent, exc: Exception, outcome: Counter[str]) -> None:
+    log.error("held event %s cannot be applied: %s", h.event.id, exc, extra={"eventId": h.event.id})
+    store.note_held_problem(h.event.id, str(exc))
+    outcome["unusable"] += 1

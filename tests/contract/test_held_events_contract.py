@@ -1,0 +1,59 @@
+"""The store's held events, the Slack link in a transaction and the release of a sender's claim,
+run against the in-memory documents and against Firestore on the emulator."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from devplan.domain.outbox import Claim, OutboxMessage
+from devplan.services.held_events import HeldEvent
+from devplan.services.inputs import PlatformEvent
+from tests.contract.test_store_contract import ANNA, BO, add
+from tests.fakes import NOW
+
+EVENT = PlatformEvent(
+    "evt/1",  # a '/' the document id cannot hold: the event keeps its own id
+    "goals.set",
+    datetime(2025, 2, 10, 9, 30, tzinfo=UTC),
+    {"employeeId": "anna", "goals": [{"goalId": "g1", "title": "Optimera Firebase"}], "odd": [[1], {"": None}]},
+    "delivery-1",
+)
+
+
+def test_a_held_event_round_trips_once_and_is_forgotten(store):
+    assert store.atomically(lambda uow: uow.hold(EVENT, "anna")) is True
+    assert store.atomically(lambda uow: uow.hold(EVENT, "anna")) is False
+    assert store.held_events(employee_id="anna", limit=10) == [HeldEvent(EVENT, "anna", NOW)]
+    assert store.held_events(employee_id="bo", limit=10) == []
+    assert [h.event.id for h in store.held_events(limit=10)] == ["evt/1"]
+    store.note_held_problem("evt/1", "no handler")
+    assert store.held_events(limit=10)[0].problem == "no handler"
+    store.forget_held_event("evt/1")
+    assert store.held_events(limit=10) == []
+    store.note_held_problem("evt/1", "late")  # on a forgotten event: nothing comes back
+    assert store.held_events(limit=10) == []
+
+
+def test_employees_are_found_by_email_and_linked_in_one_transaction(store):
+    add(store, ANNA, BO)
+
+    def link(uow):
+        found = uow.employees_with_email("anna@innerjourney.se")
+        for e in found:
+            uow.link_slack_account(e.employee_id, "U_ANNA")
+        return [e.employee_id for e in found]
+
+    assert store.atomically(link) == ["anna"]
+    assert store.employee("anna").slack_user_id == "U_ANNA" and store.employee("bo").slack_user_id is None
+
+
+def test_a_claim_is_released_only_by_its_own_attempt(store):
+    message = OutboxMessage("welcome:anna", users=("U1",), text="Hej")
+    store.atomically(lambda uow: uow.emit(message))
+    entry, version = store.outbox_entry("welcome:anna")
+    mine = Claim("ev1", "a1", NOW, NOW + timedelta(seconds=120))
+    assert store.claim_outbox("welcome:anna", mine, attempts=1, version=version)
+    assert store.release_outbox("welcome:anna", Claim("ev0", "a0", NOW, NOW), at=NOW) is False
+    assert store.release_outbox("welcome:anna", mine, at=NOW) is True
+    entry, _ = store.outbox_entry("welcome:anna")
+    assert entry.state == "sending" and entry.claim == Claim("ev1", "a1", NOW, NOW) and entry.attempts == 1
