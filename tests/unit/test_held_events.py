@@ -129,3 +129,19 @@ def test_any_json_the_platform_sends_is_held_as_it_came(store):
     assert platform_events.handle(event("odd", "journal.reflection_logged", data), store) == "held"
     [held] = store.held_events(employee_id="anna", limit=10)
     assert held.event.data == data and held.event.type == "journal.reflection_logged" and held.received == NOW
+
+
+def test_the_daily_catch_up_applies_what_a_crash_between_onboarding_and_release_left(store, monkeypatch):
+    from devplan.services import onboarding
+    from tests.fakes import FakeSlack
+
+    assert platform_events.handle(reflection(), store) == "held"
+    monkeypatch.setattr(held_events, "release", lambda employee_id, s: {})  # the crash: onboarded, never released
+    assert platform_events.handle(onboarded(people.ANNA), store) == "accepted"
+    assert sorted(store.collection("heldEvents")) == ["r-ev"]
+    monkeypatch.undo()
+
+    outcome = onboarding.catch_up(store, FakeSlack(), NOW + timedelta(days=1), run_id="day-2")
+    assert outcome["held_accepted"] == 1
+    assert store.collection("heldEvents") == {}
+    assert store.get("cycles/anna:2025-Q1")["reflections"] == 1

@@ -18,6 +18,7 @@ from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import can_never_succeed
 from devplan.messages import onboarding as render
+from devplan.services import held_events
 from devplan.services.inputs import EmployeeWritten
 from devplan.services.ports import DeadLetters, Slack, Store, UnitOfWork
 from devplan.services.slack_accounts import link_account
@@ -110,7 +111,8 @@ def catch_up(
     store: Store, slack: Slack, now: datetime, dead_letters: DeadLetters | None = None, *, run_id: str
 ) -> dict[str, int]:
     """Daily: onboarding that never finished (its trigger gave up, a team_join was missed) is
-    run again. A random sample, so people who never get an account cannot starve the rest.
+    run again, and platform events held for someone who has arrived since are applied
+    (services/held_events.py: what a crash between onboarding and release left). A random sample, so people who never get an account cannot starve the rest.
     Each person on their own: whatever one of them raises, the rest of the sample goes on; what
     can never succeed (an unreadable record, a value no date can hold) is set aside as a dead
     letter (`dead_letters`, once per person), what may pass (Slack or Firestore unavailable)
@@ -137,6 +139,8 @@ def catch_up(
             if result == "unusable" and dead_letters is not None:
                 dead_letters.set_aside("employee", employee.employee_id, exc)
         outcome[result] = outcome.get(result, 0) + 1
+    for result, count in held_events.release_all(store, now).items():
+        outcome[f"held_{result}"] = count
     if outcome:
         log.info("onboarding catch-up: %s", outcome, extra=outcome)
     return outcome
