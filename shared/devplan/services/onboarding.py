@@ -112,7 +112,8 @@ def catch_up(
 ) -> dict[str, int]:
     """Daily: onboarding that never finished (its trigger gave up, a team_join was missed) is
     run again, and platform events held for someone who has arrived since are applied
-    (services/held_events.py: what a crash between onboarding and release left). A random sample, so people who never get an account cannot starve the rest.
+    (services/held_events.py: what a crash between onboarding and release left). A random
+    sample, so people who never get an account cannot starve the rest.
     Each person on their own: whatever one of them raises, the rest of the sample goes on; what
     can never succeed (an unreadable record, a value no date can hold) is set aside as a dead
     letter (`dead_letters`, once per person), what may pass (Slack or Firestore unavailable)
