@@ -41,7 +41,9 @@ import requests
 from devplan.adapters.entry import REPLAY_ATTRIBUTE, REPLAY_PUBSUB_ATTRIBUTE
 from devplan.adapters.firestore.dead_letters import DeadLetterStore
 from devplan.adapters.firestore.mapping.dead_letters import DISMISSED, OPEN, REPLAYED, DeadLetter
+from devplan.adapters.firestore.store import Store
 from devplan.services.delivery import LEASE
+from devplan.services.held_events import OVERDUE_AFTER, RELEASE_LIMIT
 from devplan_tools import manifest
 
 PENDING_FOR = timedelta(minutes=30)  # an outbox message this old and still pending is stuck (the sweep's view)
@@ -104,6 +106,10 @@ def stuck(args: argparse.Namespace) -> int:
     outbox = store.unsent_outbox(pending_for=max(PENDING_FOR, LEASE))
     letters = store.letters(OPEN)
     onboarding = store.unfinished_onboarding(pending_for=ONBOARDING_FOR)
+    held = Store(store.documents, clock=lambda: datetime.now(UTC)).held_events(limit=RELEASE_LIMIT)
+    now = datetime.now(UTC)
+    # A held event waits for its employee's onboarding; stuck when it could not be applied or waited too long.
+    held_stuck = [h for h in held if h.problem or now - h.received > OVERDUE_AFTER]
     print(f"What is stuck in {target.project}:")
     print(f"\nOutbox messages not sent ({len(outbox)}):")
     for m in outbox:
@@ -117,7 +123,11 @@ def stuck(args: argparse.Namespace) -> int:
     print(f"\nOnboarding not finished ({len(onboarding)}):")
     for e in onboarding:
         print(f"  {e['id']}  [{e['status']}]  {e.get('name') or ''}  since {_when(e['since'])}")
-    anything = bool(outbox or letters or onboarding)
+    print(f"\nEvents held for someone not onboarded ({len(held)}, stuck {len(held_stuck)}):")
+    for h in held:
+        why = h.problem or ("waiting longer than 30 days" if h in held_stuck else "waiting")
+        print(f"  {h.event.id}  [{h.event.type} for {h.employee_id}, since {_when(h.received)}]  {why}")
+    anything = bool(outbox or letters or onboarding or held_stuck)
     print("\n" + ("See README, 'Operations: when something is stuck'." if anything else "Nothing is stuck."))
     return 1 if anything else 0
 

@@ -116,3 +116,16 @@ def test_without_a_local_stack_or_a_project_the_commands_say_so_and_exit_2(tmp_p
     assert cli.main(["stuck"]) == 2
     assert cli.main(["dead-letters", "replay", "daily-tick:1"]) == 2
     assert "devplan local up --detach" in capsys.readouterr().err
+
+
+def test_stuck_names_events_held_too_long_for_someone_never_onboarded(store, monkeypatch, capsys):
+    from devplan.adapters.firestore.mapping import held_document
+    from devplan.services.inputs import PlatformEvent
+
+    event = PlatformEvent("r-ghost", "journal.reflection_logged", NOW, {"employeeId": "ghost", "entryId": "j"}, "d")
+    store.documents.set("heldEvents/r-ghost", held_document(event, "ghost", NOW - timedelta(days=31)))
+    monkeypatch.setattr(operations, "_target", lambda args: operations.Target("p", store, None))
+    assert operations.stuck(type("Args", (), {"project": None})()) == 1
+    out = capsys.readouterr().out
+    assert "Events held for someone not onboarded (1, stuck 1)" in out
+    assert "r-ghost  [journal.reflection_logged for ghost" in out and "waiting longer than 30 days" in out
