@@ -75,14 +75,37 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
 
 
 def employee_problems(employee: Employee) -> list[str]:
-    """What in a stored employee record (maybe written by someone else) the plan cannot work with."""
+    """What in a stored employee record (maybe written by someone else) the plan cannot work with:
+    the platform's facts as parse_new_employee requires them, and what the plan added of the right
+    types (the mapping reads fields as they are stored)."""
     problems = _problems(employee.employee_id, employee.name, employee.email, employee.role, employee.lead_id)
-    if not is_supported_day(employee.start_date):
+    if not isinstance(employee.start_date, date) or not is_supported_day(employee.start_date):
         problems.append(f"startDate must be in {_SUPPORTED_YEARS}")
     if employee.slack_user_id is not None and not is_slack_id(employee.slack_user_id):
         problems.append("slack.userId is not a Slack user id")
-    if employee.goals.deadline is not None and not is_supported_day(employee.goals.deadline):
-        problems.append(f"goals.deadline must be in {_SUPPORTED_YEARS}")
+    if not isinstance(employee.status, str) or not isinstance(employee.language, str):
+        problems.append("status and language must be text")
+    if employee.onboarding not in ONBOARDING_STATES:
+        problems.append(f"onboarding.status must be one of {', '.join(ONBOARDING_STATES)}")
+    if employee.welcomed_at is not None and not isinstance(employee.welcomed_at, datetime):
+        problems.append("onboarding.welcomedAt must be a time")
+    return problems + _goal_plan_problems(employee.goals)
+
+
+def _goal_plan_problems(plan: GoalPlan) -> list[str]:
+    problems = []
+    for day in (plan.deadline, plan.set_on):
+        if day is not None and not is_supported_day(day):
+            problems.append(f"goals' days must be in {_SUPPORTED_YEARS}")
+    if plan.set_at is not None and not isinstance(plan.set_at, datetime):
+        problems.append("goals.setAt must be a time")
+    for goal in plan.items:
+        if not (isinstance(goal.goal_id, str) and isinstance(goal.title, str)):
+            problems.append("each goal needs a goalId and a title text")
+        if goal.measure is not None and not isinstance(goal.measure, str):
+            problems.append("a goal's measure must be text")
+        if goal.due is not None and not is_supported_day(goal.due):
+            problems.append(f"a goal's dueDate must be in {_SUPPORTED_YEARS}")
     return problems
 
 
@@ -110,6 +133,7 @@ def _problems(employee_id: object, name: object, email: object, role: object, le
 
 # Onboarding states of an employee record (services/onboarding.py moves them on).
 PENDING, WAITING_FOR_SLACK, WELCOMED = "pending", "waiting_for_slack", "welcomed"
+ONBOARDING_STATES = (PENDING, WAITING_FOR_SLACK, WELCOMED)
 
 
 @dataclass(frozen=True)
