@@ -76,10 +76,11 @@ class Tally:
 def contract_body(endpoint: str, response: Any) -> dict[str, Any] | None:
     """The JSON body if it has the contract's shape: {"ok": true, ...} on 200 (the webhook's with
     id and a known status), {"ok": false, "error": code, "message": why} otherwise."""
-    if not response.content_type.startswith("application/json"):
+    content_type, data = _content(response)
+    if not content_type.startswith("application/json"):
         return None
     try:
-        body = json.loads(response.get_data())
+        body = json.loads(data)
     except ValueError:
         return None
     if not isinstance(body, dict):
@@ -98,3 +99,10 @@ def contract_body(endpoint: str, response: Any) -> dict[str, Any] | None:
 
 
 TALLY = Tally()
+
+
+def _content(response: Any) -> tuple[str, bytes]:
+    """Content type and body of a werkzeug test response or a schemathesis Response."""
+    if hasattr(response, "get_data"):
+        return response.content_type or "", response.get_data()
+    return (response.headers.get("content-type") or [""])[0], response.content
