@@ -27,6 +27,7 @@ MUST_BE_ZERO = (
     "not JSON or off contract",
     "writes from rejected input",
     "unfinished onboardings",
+    "unsent outbox messages",
     "event entry point raised",
 )
 
@@ -59,6 +60,12 @@ class Tally:
 
     def failed(self, what: str, n: int = 1) -> None:
         self.zero[what] += n
+
+    def unfinished(self, problems: list[str]) -> None:
+        """What World.finish found not finished: stuck onboardings, unsent messages, failing triggers."""
+        for problem in problems:
+            self.zero["unsent outbox messages" if problem.startswith("outbox/") else "unfinished onboardings"] += 1
+        assert not problems, "not processed to completion: " + "; ".join(problems)
 
     def report(self) -> list[str]:
         lines = ["generated input: inputs per endpoint"]
