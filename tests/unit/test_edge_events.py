@@ -124,3 +124,10 @@ def test_a_usable_employee_record_decodes_and_a_deleted_one_is_none():
 def test_an_outbox_message_slack_would_refuse_is_an_invalid_event(changes):
     with pytest.raises(InvalidEvent):
         outbox_change(_change("outbox/welcome:anna", {**WELCOME_ANNA, **changes}))
+
+
+def test_the_fan_out_sends_chunks_the_chunk_decoder_takes():
+    from devplan.domain.limits import MAX_CHUNK_IDS
+    from devplan.services.daily_tick import CHUNK_SIZE
+
+    assert CHUNK_SIZE <= MAX_CHUNK_IDS  # else every chunk would be acknowledged as malformed, silently
