@@ -8,7 +8,8 @@ from datetime import date, datetime
 from typing import Any
 
 from devplan.domain.goals import GoalPlan
-from devplan.domain.ids import is_valid_id
+from devplan.domain.ids import is_slack_id, is_valid_id
+from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
 from devplan.errors import InvalidEvent
 
 ROLES = ("developer", "coach", "funding_manager", "project_lead")
@@ -19,7 +20,12 @@ MENTORING_CHANNELS: dict[str, tuple[str, ...]] = {
     "funding_manager": ("finance",),
     "project_lead": ("dev", "coaching", "finance"),
 }
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# An address Slack's users.lookupByEmail can match: RFC 5322's dot-atom local part (≤ 64) at a
+# domain of letters, digits and hyphens with a dot; ASCII, as the platform's accounts are.
+_EMAIL = re.compile(
+    r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+(\.[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*"
+    r"@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
+)
 ACTIVE = "active"
 DEFAULT_LANGUAGE = "sv"  # Swedish first; English when the person asks for it
 
@@ -40,31 +46,23 @@ class NewEmployee:
         return self.name.split()[0]
 
 
+def is_email(value: object) -> bool:
+    return (
+        isinstance(value, str)
+        and len(value) <= MAX_EMAIL_LENGTH
+        and bool(_EMAIL.fullmatch(value))
+        and len(value.partition("@")[0]) <= 64
+    )
+
+
 def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
     """Validate the data of `employee.onboarded`; every problem is named in one InvalidEvent."""
-    problems = []
     employee_id, name, email, role = (data.get(k) for k in ("employeeId", "name", "email", "role"))
     lead_id, start = data.get("leadId"), data.get("startDate")
-    if not is_valid_id(employee_id):
-        problems.append("employeeId must be 1–128 letters, digits, '_', '-' or '.'")
-    if not isinstance(name, str) or not name.strip():
-        problems.append("name is required")
-    if not isinstance(email, str) or not _EMAIL.match(email):
-        problems.append("email must be an e-mail address")
-    if role not in ROLES:
-        problems.append(f"role must be one of {', '.join(ROLES)}")
-    if lead_id is not None and not is_valid_id(lead_id):
-        problems.append("leadId must be an employee id or null")
-    if role != "project_lead" and not lead_id:
-        problems.append("leadId is required for everyone but a project lead")
-    if lead_id is not None and lead_id == employee_id:
-        problems.append("leadId cannot be the employee themself")
-    try:
-        start_date = date.fromisoformat(start) if isinstance(start, str) else None
-    except ValueError:
-        start_date = None
+    start_date = parse_day(start)
+    problems = _problems(employee_id, name, email, role, lead_id)
     if start_date is None:
-        problems.append("startDate must be a date YYYY-MM-DD")
+        problems.append(f"startDate must be a date YYYY-MM-DD in {_SUPPORTED_YEARS}")
     if problems or not (
         isinstance(employee_id, str)
         and isinstance(name, str)
@@ -73,11 +71,69 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
         and start_date is not None
     ):
         raise InvalidEvent("employee.onboarded: " + "; ".join(problems), code="invalid_data")
-    return NewEmployee(employee_id, name.strip(), email.strip().lower(), role, lead_id or None, start_date)
+    return NewEmployee(employee_id, name.strip(), email.lower(), role, lead_id or None, start_date)
+
+
+def employee_problems(employee: Employee) -> list[str]:
+    """What in a stored employee record (maybe written by someone else) the plan cannot work with:
+    the platform's facts as parse_new_employee requires them, and what the plan added of the right
+    types (the mapping reads fields as they are stored)."""
+    problems = _problems(employee.employee_id, employee.name, employee.email, employee.role, employee.lead_id)
+    if not isinstance(employee.start_date, date) or not is_supported_day(employee.start_date):
+        problems.append(f"startDate must be in {_SUPPORTED_YEARS}")
+    if employee.slack_user_id is not None and not is_slack_id(employee.slack_user_id):
+        problems.append("slack.userId is not a Slack user id")
+    if not isinstance(employee.status, str) or not isinstance(employee.language, str):
+        problems.append("status and language must be text")
+    if employee.onboarding not in ONBOARDING_STATES:
+        problems.append(f"onboarding.status must be one of {', '.join(ONBOARDING_STATES)}")
+    if employee.welcomed_at is not None and not isinstance(employee.welcomed_at, datetime):
+        problems.append("onboarding.welcomedAt must be a time")
+    return problems + _goal_plan_problems(employee.goals)
+
+
+def _goal_plan_problems(plan: GoalPlan) -> list[str]:
+    problems = []
+    for day in (plan.deadline, plan.set_on):
+        if day is not None and not is_supported_day(day):
+            problems.append(f"goals' days must be in {_SUPPORTED_YEARS}")
+    if plan.set_at is not None and not isinstance(plan.set_at, datetime):
+        problems.append("goals.setAt must be a time")
+    for goal in plan.items:
+        if not (isinstance(goal.goal_id, str) and isinstance(goal.title, str)):
+            problems.append("each goal needs a goalId and a title text")
+        if goal.measure is not None and not isinstance(goal.measure, str):
+            problems.append("a goal's measure must be text")
+        if goal.due is not None and not is_supported_day(goal.due):
+            problems.append(f"a goal's dueDate must be in {_SUPPORTED_YEARS}")
+    return problems
+
+
+_SUPPORTED_YEARS = "2000–2100"
+
+
+def _problems(employee_id: object, name: object, email: object, role: object, lead_id: object) -> list[str]:
+    problems = []
+    if not is_valid_id(employee_id):
+        problems.append("employeeId must be 1–128 letters, digits, '_', '-' or '.'")
+    if not is_text(name, MAX_NAME_LENGTH):
+        problems.append(f"name must be text of 1–{MAX_NAME_LENGTH} characters on one line")
+    if not is_email(email):
+        problems.append(f"email must be an e-mail address of at most {MAX_EMAIL_LENGTH} characters")
+    if role not in ROLES:
+        problems.append(f"role must be one of {', '.join(ROLES)}")
+    if lead_id is not None and not is_valid_id(lead_id):
+        problems.append("leadId must be an employee id or null")
+    if role != "project_lead" and not lead_id:
+        problems.append("leadId is required for everyone but a project lead")
+    if lead_id is not None and lead_id == employee_id:
+        problems.append("leadId cannot be the employee themself")
+    return problems
 
 
 # Onboarding states of an employee record (services/onboarding.py moves them on).
 PENDING, WAITING_FOR_SLACK, WELCOMED = "pending", "waiting_for_slack", "welcomed"
+ONBOARDING_STATES = (PENDING, WAITING_FOR_SLACK, WELCOMED)
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from typing import Any
 
 from devplan.domain.calendar import add_business_days, next_business_day
 from devplan.domain.ids import is_valid_id
+from devplan.domain.limits import MAX_MEASURE_LENGTH, MAX_TITLE_LENGTH, is_text, parse_day
 from devplan.errors import InvalidEvent
 
 MIN_GOALS, MAX_GOALS = 1, 3
@@ -56,28 +57,35 @@ def _order(goals: tuple[Goal, ...]) -> tuple[tuple[str, str, str, str], ...]:
 
 
 def parse_goals(raw: Any) -> tuple[Goal, ...]:
-    """1–3 goals, each with an id and a title; problems named in one InvalidEvent."""
+    """1–3 goals, each with an id and a title, ids unique; problems named in one InvalidEvent."""
     if not isinstance(raw, list) or not MIN_GOALS <= len(raw) <= MAX_GOALS:
         raise InvalidEvent(f"goals must be a list of {MIN_GOALS}–{MAX_GOALS} goals", code="invalid_data")
     goals, problems = [], []
     for n, item in enumerate(raw, 1):
-        if (
-            not isinstance(item, dict)
-            or not is_valid_id(item.get("goalId"))
-            or not isinstance(item.get("title"), str)
-            or not item["title"].strip()
-        ):
-            problems.append(f"goal {n} needs a goalId (letters, digits, '_', '-', '.') and a title text")
+        problem = _goal_problem(item)
+        if problem:
+            problems.append(f"goal {n}: {problem}")
             continue
-        if item.get("measure") is not None and not isinstance(item["measure"], str):
-            problems.append(f"goal {n}: measure must be text")
-            continue
-        try:
-            due = date.fromisoformat(item["dueDate"]) if item.get("dueDate") else None
-        except (TypeError, ValueError):
-            problems.append(f"goal {n}: dueDate must be YYYY-MM-DD")
-            continue
-        goals.append(Goal(item["goalId"], item["title"].strip(), item.get("measure"), due))
+        measure = item.get("measure")
+        goals.append(Goal(item["goalId"], item["title"].strip(), measure, parse_day(item.get("dueDate"))))
+    if len({g.goal_id for g in goals}) < len(goals):
+        problems.append("goalId must differ between goals")
     if problems:
         raise InvalidEvent("goals.set: " + "; ".join(problems), code="invalid_data")
     return tuple(goals)
+
+
+def _goal_problem(item: Any) -> str | None:
+    if not isinstance(item, dict):
+        return "must be an object {goalId, title, measure?, dueDate?}"
+    if not is_valid_id(item.get("goalId")):
+        return "goalId must be 1–128 letters, digits, '_', '-' or '.'"
+    if not is_text(item.get("title"), MAX_TITLE_LENGTH):
+        return f"title must be text of 1–{MAX_TITLE_LENGTH} characters on one line"
+    measure = item.get("measure")
+    if measure is not None and not is_text(measure, MAX_MEASURE_LENGTH, multiline=True):
+        return f"measure must be text of 1–{MAX_MEASURE_LENGTH} characters"
+    due = item.get("dueDate")
+    if due is not None and parse_day(due) is None:
+        return "dueDate must be a date YYYY-MM-DD in 2000–2100"
+    return None

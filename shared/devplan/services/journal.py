@@ -13,6 +13,7 @@ from dataclasses import replace
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.goals import parse_goals
 from devplan.domain.ids import is_valid_id
+from devplan.domain.limits import FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY, MAX_GOAL_IDS, is_supported_moment
 from devplan.domain.reflections import Reflection
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import PlatformEvent, parse_time
@@ -32,10 +33,24 @@ def _reflection(event: PlatformEvent) -> Reflection:
     employee_id, entry_id = _employee_id(event), event.data.get("entryId")
     if not is_valid_id(entry_id):
         raise InvalidEvent("journal.reflection_logged: entryId is required", code="invalid_data")
-    goal_ids = event.data.get("goalIds") or []
-    if not isinstance(goal_ids, list) or not all(isinstance(g, str) for g in goal_ids):
-        raise InvalidEvent("journal.reflection_logged: goalIds must be a list of goal ids", code="invalid_data")
-    occurred = parse_time(event.data.get("occurredAt") or event.occurred_at.isoformat(), "occurredAt")
+    goal_ids = event.data.get("goalIds")
+    goal_ids = [] if goal_ids is None else goal_ids
+    if not isinstance(goal_ids, list) or len(goal_ids) > MAX_GOAL_IDS or not all(map(is_valid_id, goal_ids)):
+        raise InvalidEvent(
+            f"journal.reflection_logged: goalIds must be a list of at most {MAX_GOAL_IDS} goal ids",
+            code="invalid_data",
+        )
+    occurred = event.occurred_at
+    if event.data.get("occurredAt") is not None:
+        try:
+            occurred = parse_time(event.data["occurredAt"], "occurredAt")
+        except InvalidEvent as exc:
+            raise InvalidEvent(f"journal.reflection_logged: {exc}", code="invalid_data") from None
+    if not is_supported_moment(occurred):
+        raise InvalidEvent(
+            f"journal.reflection_logged: occurredAt must be in {FIRST_SUPPORTED_DAY.year}–{LAST_SUPPORTED_DAY.year}",
+            code="invalid_data",
+        )
     return Reflection(employee_id, str(entry_id), occurred, stockholm_date(occurred), tuple(goal_ids), event.id)
 
 

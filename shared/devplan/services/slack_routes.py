@@ -1,7 +1,9 @@
 """The Slack endpoint's routing table: (kind, name) → one service call.
 
 Slack wants an answer within 3 s, so routes do one quick Firestore read or write and return;
-anything slow goes through the outbox.
+anything slow goes through the outbox. What a route reads of the payload was checked when the
+request was decoded (adapters/decoding/slack.py): a team_join's event.user with an id, a
+block_actions' actions[0] with an action_id and, if present, a text value and Slack timestamps.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
+from devplan.errors import InvalidEvent
 from devplan.messages.cycle import MARK_HELD_ACTION
 from devplan.services import reviews
 from devplan.services.inputs import SlackRequest, SlackRoute
@@ -34,13 +37,11 @@ def routes(store: Store) -> dict[tuple[str, str], SlackRoute]:
 
     def review_mark_held(request: SlackRequest) -> dict[str, Any]:
         action = request.payload["actions"][0]
-        outcome = reviews.mark_held(
-            action.get("value", ""),
-            request.user_id,
-            action.get("action_ts") or request.payload.get("action_ts", "0"),
-            store,
-        )
-        return {"outcome": outcome}
+        # The day it was held is Slack's, never our clock's: a click without a time says nothing.
+        clicked_at = action.get("action_ts") or request.payload.get("action_ts")
+        if not clicked_at:
+            raise InvalidEvent("mark-held click carries no action_ts", code="malformed")
+        return {"outcome": reviews.mark_held(action.get("value") or "", request.user_id, clicked_at, store)}
 
     return {
         ("command", "/utveckling"): utveckling,

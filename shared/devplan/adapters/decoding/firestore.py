@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 import string
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +15,15 @@ from typing import Any
 from google.events.cloud.firestore import DocumentEventData
 
 from devplan.adapters.firestore import mapping
+from devplan.domain.employees import employee_problems
+from devplan.domain.ids import is_slack_id, is_valid_id
+from devplan.domain.limits import (
+    MAX_SLACK_BLOCKS,
+    MAX_SLACK_TEXT_LENGTH,
+    is_encodable,
+    is_supported_moment,
+)
+from devplan.domain.outbox import OutboxMessage
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import EmployeeWritten, OutboxWritten, parse_time
 
@@ -33,6 +44,10 @@ class DocumentChange:
     def document_id(self) -> str:
         return self.path.rsplit("/", 1)[-1]
 
+
+MAX_OUTBOX_ID_LENGTH = 512
+# Slack channel names: lower-case letters, digits, '-' and '_', at most 80.
+_CHANNEL = re.compile(r"[a-z0-9_-]{1,80}")
 
 _BASE64_FIRST_BYTES = frozenset((string.ascii_letters + string.digits + "+/").encode())
 
@@ -84,12 +99,15 @@ def decode_document_event(event: Any) -> DocumentChange:
     except Exception as exc:  # protobuf raises DecodeError and friends
         raise InvalidEvent(f"Firestore event body does not decode: {exc}") from None
     subject = event.get("subject") or ""
-    if not subject.startswith("documents/"):
-        raise InvalidEvent(f"Firestore event has an unexpected subject: {subject!r}")
+    if not isinstance(subject, str) or not subject.startswith("documents/"):
+        raise InvalidEvent(f"Firestore event has an unexpected subject: {subject!r:.200}")
+    time = parse_time(event["time"], "event time") if event.get("time") else datetime.now(UTC)
+    if not is_supported_moment(time):
+        raise InvalidEvent(f"Firestore event time is outside the supported days: {time!r}")
     return DocumentChange(
         event_id=event["id"],
         event_type=event["type"],
-        time=parse_time(event["time"], "event time") if event.get("time") else datetime.now(UTC),
+        time=time,
         path=subject.removeprefix("documents/"),
         before=_fields(payload.old_value),
         after=_fields(payload.value),
@@ -102,8 +120,14 @@ def employee_written(event: Any) -> EmployeeWritten:
 
 
 def employee_change(change: DocumentChange) -> EmployeeWritten:
-    employee_id = change.document_id
+    """employees/{id}: a record onboarding can work with, or InvalidEvent naming what is wrong
+    (a document someone else wrote, or one from before a limit was set). An unreadable one is
+    UnusableRecord, as everywhere records are read."""
+    employee_id = _document_id(change, mapping.EMPLOYEES, is_valid_id)
     after = mapping.employee_from(employee_id, change.after) if change.after is not None else None
+    problems = employee_problems(after) if after is not None else []
+    if problems:
+        raise InvalidEvent(f"{change.path} cannot be onboarded: {'; '.join(problems)}")
     return EmployeeWritten(change.event_id, employee_id, after)
 
 
@@ -112,7 +136,34 @@ def outbox_written(event: Any) -> OutboxWritten:
 
 
 def outbox_change(change: DocumentChange) -> OutboxWritten:
-    entry = mapping.outbox_entry_from(change.document_id, change.after) if change.after is not None else None
-    return OutboxWritten(
-        change.event_id, change.document_id, entry, change.after_update_time if entry is not None else None
-    )
+    message_id = _document_id(change, mapping.OUTBOX, _is_outbox_id)
+    entry = mapping.outbox_entry_from(message_id, change.after) if change.after is not None else None
+    problem = _outbox_problem(entry.message) if entry is not None else None
+    if problem:
+        raise InvalidEvent(f"{change.path} cannot be sent: {problem}")
+    return OutboxWritten(change.event_id, message_id, entry, change.after_update_time if entry is not None else None)
+
+
+def _document_id(change: DocumentChange, collection: str, valid: Callable[[str], bool]) -> str:
+    parent, _, document_id = change.path.partition("/")
+    if parent != collection or not valid(document_id):
+        raise InvalidEvent(f"expected a document {collection}/{{id}}, got {change.path!r:.200}")
+    return document_id
+
+
+def _is_outbox_id(value: str) -> bool:
+    # Ours read "welcome:anna", "review-invite:anna:2025-Q2"; any id Firestore gave is one it holds.
+    return 0 < len(value) <= MAX_OUTBOX_ID_LENGTH and "/" not in value
+
+
+def _outbox_problem(message: OutboxMessage) -> str | None:
+    """What Slack could never take: bad recipients, too much text, too many blocks."""
+    if not all(map(is_slack_id, message.users)):
+        return "users must be Slack user ids"
+    if message.channel is not None and not (isinstance(message.channel, str) and _CHANNEL.fullmatch(message.channel)):
+        return "channel must be a Slack channel name"
+    if not isinstance(message.text, str) or len(message.text) > MAX_SLACK_TEXT_LENGTH or not is_encodable(message.text):
+        return f"text must be at most {MAX_SLACK_TEXT_LENGTH} characters of UTF-8"
+    if len(message.blocks) > MAX_SLACK_BLOCKS or not all(isinstance(b, dict) for b in message.blocks):
+        return f"blocks must be at most {MAX_SLACK_BLOCKS} Block Kit objects"
+    return None

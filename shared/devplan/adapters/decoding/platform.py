@@ -1,13 +1,20 @@
-"""The platform's webhook: HMAC signature and time window checked, then the envelope decoded."""
+"""The platform's webhook: size, HMAC signature and time window checked, then the envelope decoded."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import json
 from datetime import datetime
 
-from devplan.adapters.decoding import RequestHeaders
+from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, header, load_json
+from devplan.domain.limits import (
+    FIRST_SUPPORTED_DAY,
+    LAST_SUPPORTED_DAY,
+    MAX_EVENT_ID_LENGTH,
+    WEBHOOK_MAX_BODY_BYTES,
+    is_supported_moment,
+    is_text,
+)
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import PlatformEvent, parse_time
 
@@ -22,26 +29,54 @@ def platform_signature(secret: str, timestamp: str, body: bytes) -> str:
 
 
 def decode_platform_request(headers: RequestHeaders, body: bytes, *, secret: str, now: datetime) -> PlatformEvent:
-    """Check the HMAC signature and the time window, then decode the envelope."""
+    """Check the size, the HMAC signature and the time window, then decode the envelope."""
     if not secret:  # an empty key is a key anyone knows: refuse rather than accept forgeries
         raise InvalidEvent(
             "the webhook secret is not configured (DEVPLAN_PLATFORM_SECRET)", status=503, code="not_configured"
         )
-    timestamp = headers.get("X-Devplan-Timestamp")
-    signature = headers.get("X-Devplan-Signature")
-    delivery = headers.get("X-Devplan-Delivery")
-    if not timestamp or not signature or not delivery:
+    if len(body) > WEBHOOK_MAX_BODY_BYTES:
+        raise InvalidEvent(
+            f"body is {len(body)} bytes; at most {WEBHOOK_MAX_BODY_BYTES} are accepted",
+            status=413,
+            code="payload_too_large",
+        )
+    _check_signature(headers, body, secret, now)
+    delivery = header(headers, "X-Devplan-Delivery")
+    if not is_text(delivery, MAX_EVENT_ID_LENGTH):
+        raise InvalidEvent(f"X-Devplan-Delivery must be 1–{MAX_EVENT_ID_LENGTH} characters", code="malformed")
+    envelope = load_json(body, "body")
+    if not isinstance(envelope, dict):
+        raise InvalidEvent("body must be a JSON object", code="malformed")
+    missing = [k for k in ("id", "type", "occurredAt", "data") if k not in envelope]
+    if missing:
+        raise InvalidEvent(f"envelope lacks {', '.join(missing)}", code="malformed")
+    if not is_text(envelope["id"], MAX_EVENT_ID_LENGTH):
+        raise InvalidEvent(f"id must be text of 1–{MAX_EVENT_ID_LENGTH} characters on one line", code="malformed")
+    if not isinstance(envelope["type"], str):
+        raise InvalidEvent("type must be a string", code="malformed")
+    if not isinstance(envelope["data"], dict):
+        raise InvalidEvent("data must be a JSON object", code="malformed")
+    return PlatformEvent(
+        id=envelope["id"],
+        type=envelope["type"],
+        data=envelope["data"],
+        delivery_id=delivery,
+        occurred_at=_occurred_at(envelope["occurredAt"]),
+    )
+
+
+def _check_signature(headers: RequestHeaders, body: bytes, secret: str, now: datetime) -> None:
+    timestamp = header(headers, "X-Devplan-Timestamp")
+    signature = header(headers, "X-Devplan-Signature")
+    if not timestamp or not signature or not header(headers, "X-Devplan-Delivery"):
         raise InvalidEvent(
             "request is not signed: X-Devplan-Timestamp, X-Devplan-Delivery and X-Devplan-Signature are required",
             status=401,
             code="unsigned",
         )
-    try:
-        if not timestamp.isdigit():
-            raise ValueError(timestamp)
-        age = now.timestamp() - int(timestamp)
-    except ValueError:
-        raise InvalidEvent("X-Devplan-Timestamp must be unix seconds", status=401, code="bad_timestamp") from None
+    if not UNIX_SECONDS.fullmatch(timestamp):
+        raise InvalidEvent("X-Devplan-Timestamp must be unix seconds", status=401, code="bad_timestamp")
+    age = now.timestamp() - int(timestamp)
     if abs(age) > SIGNATURE_WINDOW_SECONDS:
         raise InvalidEvent(
             f"signature timestamp is {int(age)} s away from now; the window is {SIGNATURE_WINDOW_SECONDS} s",
@@ -56,23 +91,15 @@ def decode_platform_request(headers: RequestHeaders, body: bytes, *, secret: str
             status=401,
             code="bad_signature",
         )
+
+
+def _occurred_at(raw: object) -> datetime:
     try:
-        envelope = json.loads(body)
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise InvalidEvent("body is not JSON", code="malformed") from None
-    if not isinstance(envelope, dict):
-        raise InvalidEvent("body must be a JSON object", code="malformed")
-    missing = [k for k in ("id", "type", "occurredAt", "data") if k not in envelope]
-    if missing:
-        raise InvalidEvent(f"envelope lacks {', '.join(missing)}", code="malformed")
-    if not isinstance(envelope["id"], str) or not envelope["id"].strip():
-        raise InvalidEvent("id must be a non-empty string", code="malformed")
-    if not isinstance(envelope["data"], dict):
-        raise InvalidEvent("data must be a JSON object", code="malformed")
-    return PlatformEvent(
-        id=envelope["id"],
-        type=str(envelope["type"]),
-        data=envelope["data"],
-        delivery_id=delivery,
-        occurred_at=parse_time(envelope["occurredAt"], "occurredAt"),
-    )
+        moment = parse_time(raw, "occurredAt")
+    except InvalidEvent as exc:
+        raise InvalidEvent(str(exc), code="malformed") from None
+    if not is_supported_moment(moment):
+        raise InvalidEvent(
+            f"occurredAt must be in {FIRST_SUPPORTED_DAY.year}–{LAST_SUPPORTED_DAY.year}: {raw!r}", code="malformed"
+        )
+    return moment

@@ -1,67 +1,157 @@
 """Requests from Slack (slash commands, interactivity, Events API): signature verified, decoded.
 
-Routing them is the services' table (services/slack_routes.py).
+The signature is checked on the raw bytes before anything else is read, and every shape a
+route reads (services/slack_routes.py) is checked here, so a route never meets a missing key
+or a value of the wrong type: anything odd is an InvalidEvent (401 or 400), never a 500.
 """
 
 from __future__ import annotations
 
-import json
-from datetime import datetime
+import hashlib
+import hmac
+import re
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from slack_sdk.signature import Clock, SignatureVerifier
-
-from devplan.adapters.decoding import RequestHeaders
+from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, header, load_json
+from devplan.domain.employees import is_email
+from devplan.domain.ids import is_slack_id
+from devplan.domain.limits import SLACK_MAX_BODY_BYTES, is_supported_day, is_text
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import SlackRequest
+
+# Slack's window for a signed request (slack_sdk.signature.SignatureVerifier uses the same).
+SIGNATURE_WINDOW_SECONDS = 300
+MAX_NAME_LENGTH = 255  # an action_id, callback_id, event or interaction type, a command
+MAX_VALUE_LENGTH = 2000  # Slack's limit on a button's value
+MAX_FORM_FIELDS = 100
+# Slack's message and action timestamps: unix seconds with microseconds ("1744095612.483920").
+_SLACK_TS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
 
 
 def decode_slack_request(headers: RequestHeaders, body: bytes, *, signing_secret: str, now: datetime) -> SlackRequest:
     if not signing_secret:  # an empty key is a key anyone knows
         raise InvalidEvent("the Slack signing secret is not configured", status=503, code="not_configured")
-    verifier = SignatureVerifier(signing_secret, clock=_FixedClock(now))
-    if not headers.get("X-Slack-Signature") or not str(headers.get("X-Slack-Request-Timestamp", "")).isdigit():
-        raise InvalidEvent("request is not signed by Slack", status=401, code="unsigned")
-    if not verifier.is_valid_request(body, dict(headers)):
-        raise InvalidEvent("Slack signature is invalid or older than 5 minutes", status=401, code="bad_signature")
-    content_type = headers.get("Content-Type", "")
-    try:
-        if content_type.startswith("application/json"):
-            return _event(json.loads(body))
-        form = {k: v[0] for k, v in parse_qs(body.decode("utf-8")).items()}
-        if "payload" in form:
-            return _interaction(json.loads(form["payload"]))
-        if "command" in form:
-            return SlackRequest("command", form["command"], form.get("user_id", ""), form)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise InvalidEvent(f"Slack request does not decode: {exc}", code="malformed") from None
+    if len(body) > SLACK_MAX_BODY_BYTES:
+        raise InvalidEvent(
+            f"body is {len(body)} bytes; at most {SLACK_MAX_BODY_BYTES} are accepted",
+            status=413,
+            code="payload_too_large",
+        )
+    _verify(headers, body, signing_secret, now)
+    if header(headers, "Content-Type").startswith("application/json"):
+        return _event(load_json(body, "Slack event"))
+    form = _form(body)
+    if "payload" in form:
+        return _interaction(load_json(form["payload"], "Slack interaction payload"))
+    if "command" in form:
+        command, user_id = form["command"], form.get("user_id", "")
+        if not _is_name(command) or not command.startswith("/") or not is_slack_id(user_id):
+            raise InvalidEvent("Slack command needs a command and a user_id", code="malformed")
+        return SlackRequest("command", command, user_id, form)
     raise InvalidEvent("Slack request is neither a command, an interaction nor an event", code="malformed")
 
 
-def _event(envelope: dict[str, Any]) -> SlackRequest:
-    if envelope.get("type") == "url_verification":
+def slack_signature(secret: str, timestamp: str, body: bytes) -> str:
+    """Slack's scheme, on the raw bytes: v0=hex(HMAC-SHA256(secret, "v0:{timestamp}:{body}"))."""
+    return "v0=" + hmac.new(secret.encode(), b"v0:" + timestamp.encode() + b":" + body, hashlib.sha256).hexdigest()
+
+
+def _verify(headers: RequestHeaders, body: bytes, secret: str, now: datetime) -> None:
+    """slack-sdk's SignatureVerifier decodes the body as UTF-8 and int()s the timestamp first,
+    raising on odd input; checking the raw bytes here raises nothing but InvalidEvent."""
+    timestamp, signature = header(headers, "X-Slack-Request-Timestamp"), header(headers, "X-Slack-Signature")
+    if not signature or not UNIX_SECONDS.fullmatch(timestamp):
+        raise InvalidEvent("request is not signed by Slack", status=401, code="unsigned")
+    fresh = abs(now.timestamp() - int(timestamp)) <= SIGNATURE_WINDOW_SECONDS
+    expected = slack_signature(secret, timestamp, body)
+    if not (hmac.compare_digest(expected.encode(), signature.encode("utf-8", "replace")) and fresh):
+        raise InvalidEvent("Slack signature is invalid or older than 5 minutes", status=401, code="bad_signature")
+
+
+def _form(body: bytes) -> dict[str, str]:
+    try:
+        fields = parse_qs(body.decode("utf-8"), errors="strict", max_num_fields=MAX_FORM_FIELDS)
+    except ValueError as exc:  # UnicodeDecodeError is one; so is "too many fields"
+        raise InvalidEvent(f"Slack form body does not decode: {type(exc).__name__}", code="malformed") from None
+    return {k: v[0] for k, v in fields.items()}
+
+
+def _event(envelope: Any) -> SlackRequest:
+    if not isinstance(envelope, dict) or not _is_name(envelope.get("type")):
+        raise InvalidEvent("Slack event envelope must be an object with a type", code="malformed")
+    if envelope["type"] == "url_verification":
+        if not is_text(envelope.get("challenge"), MAX_VALUE_LENGTH):
+            raise InvalidEvent("url_verification needs a challenge", code="malformed")
         return SlackRequest("url_verification", "url_verification", "", envelope)
-    event = envelope["event"]
+    if envelope["type"] != "event_callback":  # e.g. app_rate_limited: acknowledged, nothing to do
+        return SlackRequest("envelope", envelope["type"], "", envelope)
+    event = envelope.get("event")
+    if not isinstance(event, dict) or not _is_name(event.get("type")):
+        raise InvalidEvent("Slack event_callback needs an event with a type", code="malformed")
     user = event.get("user")
-    user_id = user.get("id", "") if isinstance(user, dict) else (user or "")
-    return SlackRequest("event", event["type"], user_id, envelope)
+    if event["type"] == "team_join":
+        _check_team_join(user)
+    user_id = user.get("id") if isinstance(user, dict) else user
+    return SlackRequest(
+        "event", event["type"], user_id if isinstance(user_id, str) and is_slack_id(user_id) else "", envelope
+    )
 
 
-def _interaction(payload: dict[str, Any]) -> SlackRequest:
-    kind = payload["type"]
+def _check_team_join(user: Any) -> None:
+    """The route links the account by user.id and user.profile.email (services/slack_routes.py)."""
+    if not isinstance(user, dict) or not is_slack_id(user.get("id")):
+        raise InvalidEvent("team_join needs event.user with a Slack user id", code="malformed")
+    profile = user.get("profile")
+    if profile is not None and not isinstance(profile, dict):
+        raise InvalidEvent("team_join: event.user.profile must be an object", code="malformed")
+    email = (profile or {}).get("email")
+    if email not in (None, "") and not is_email(email):
+        raise InvalidEvent("team_join: event.user.profile.email is not an e-mail address", code="malformed")
+
+
+def _interaction(payload: Any) -> SlackRequest:
+    if not isinstance(payload, dict) or not _is_name(payload.get("type")):
+        raise InvalidEvent("Slack interaction payload must be an object with a type", code="malformed")
+    kind, user = payload["type"], payload.get("user")
+    user_id = user.get("id") if isinstance(user, dict) else None
+    if not isinstance(user_id, str) or not is_slack_id(user_id):
+        raise InvalidEvent(f"Slack {kind} names no user", code="malformed")
     if kind == "block_actions":
-        name = payload["actions"][0]["action_id"]
+        name = _first_action(payload)["action_id"]
     elif kind == "view_submission":
-        name = payload["view"]["callback_id"]
+        view = payload.get("view")
+        if not isinstance(view, dict) or not _is_name(view.get("callback_id")):
+            raise InvalidEvent("view_submission needs view.callback_id", code="malformed")
+        name = view["callback_id"]
     else:
         name = kind
-    return SlackRequest(kind, name, payload.get("user", {}).get("id", ""), payload)
+    return SlackRequest(kind, name, user_id, payload)
 
 
-class _FixedClock(Clock):
-    def __init__(self, now: datetime):
-        self._now = now
+def _first_action(payload: dict[str, Any]) -> dict[str, Any]:
+    """block_actions: the route reads actions[0]'s action_id, value and action_ts."""
+    actions = payload.get("actions")
+    action = actions[0] if isinstance(actions, list) and actions else None
+    if not isinstance(action, dict) or not _is_name(action.get("action_id")):
+        raise InvalidEvent("block_actions needs actions[0] with an action_id", code="malformed")
+    value = action.get("value")
+    if value is not None and not (isinstance(value, str) and len(value) <= MAX_VALUE_LENGTH):
+        raise InvalidEvent(f"block_actions: value must be text of at most {MAX_VALUE_LENGTH}", code="malformed")
+    for stamp in (action.get("action_ts"), payload.get("action_ts")):
+        if stamp is not None and not is_slack_ts(stamp):
+            raise InvalidEvent(f"block_actions: action_ts is not a Slack timestamp: {stamp!r:.40}", code="malformed")
+    return action
 
-    def now(self) -> float:
-        return self._now.timestamp()
+
+def is_slack_ts(value: Any) -> bool:
+    """A Slack timestamp on a supported day (the 1:1's held date is taken from it)."""
+    if not isinstance(value, str) or not _SLACK_TS.fullmatch(value):
+        return False
+    seconds = int(value.partition(".")[0])
+    return seconds < 10**11 and is_supported_day(datetime.fromtimestamp(seconds, UTC).date())
+
+
+def _is_name(value: Any) -> bool:
+    return is_text(value, MAX_NAME_LENGTH)
