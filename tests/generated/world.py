@@ -111,6 +111,16 @@ class World:
     def snapshot(self) -> dict[str, Any]:
         return self.env.snapshot()
 
+    def written_since(self, before: dict[str, Any]) -> set[str]:
+        """The paths written (created, changed or deleted) since `before`."""
+        return {p for p in set(before) | set(self.docs) if before.get(p) != self.docs.get(p)}
+
+    def only_a_dead_letter_since(self, before: dict[str, Any]) -> bool:
+        """What a refusal may write: nothing but the one dead letter that keeps it for an operator
+        (adapters/entry.py: an event that can never succeed; a request that cannot be applied)."""
+        written = self.written_since(before)
+        return len(written) == 1 and next(iter(written)).startswith("deadLetters/")
+
     # HTTP ---------------------------------------------------------------------------------------
 
     def post_platform(self, body: bytes, headers: dict[str, str] | None = None):

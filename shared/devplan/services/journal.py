@@ -1,8 +1,9 @@
 """What employees tell the platform between 1:1s: reflections (Dynamisk Journal) and goals.
 
 Both land on the employee's cycle record of the quarter they happened in (Stockholm time),
-which is what the cycle's reminders read. An unknown employee is logged and acknowledged,
-with nothing written: the platform need not retry what can never succeed.
+which is what the cycle's reminders read. For an employee not onboarded yet the handlers
+write nothing and answer "unknown_employee"; services/held_events.py then keeps the event
+until they arrive (the platform's events race each other), so it is never dropped.
 """
 
 from __future__ import annotations
@@ -92,9 +93,8 @@ def set_goals(event: PlatformEvent, store: Store) -> str:
 
 
 def _logged(event: PlatformEvent, employee_id: str, outcome: str) -> str:
-    level = logging.WARNING if outcome == "unknown_employee" else logging.INFO
-    log.log(
-        level,
+    # "unknown_employee" is no problem yet: services/held_events.py keeps the event until they arrive
+    log.info(
         "%s for %s: %s",
         event.type,
         employee_id,
