@@ -69,27 +69,15 @@ def _env(_: argparse.Namespace) -> int:
 
 def _tick(args: argparse.Namespace) -> int:
     """Publish a tick for any day: to the running local stack, or to a real project (backfill)."""
-    import os
     from datetime import date
 
     from devplan.adapters.pubsub import Publisher
-    from devplan_tools import manifest
-    from devplan_tools.local import control
+    from devplan_tools import manifest, targets
 
-    if args.project:
-        os.environ.pop("PUBSUB_EMULATOR_HOST", None)
-        project = args.project
-    else:
-        info = control.running()
-        if info is None:
-            print(
-                "No local stack is up: start one with `devplan local up --detach`, "
-                "or name a Google Cloud project with --project.",
-                file=sys.stderr,
-            )
-            return 1
-        os.environ["PUBSUB_EMULATOR_HOST"] = info["pubsub_host"]
-        project = info["project"]
+    target = targets.project_or_local(args.project)
+    if target is None:
+        return 1
+    project = target[0]
     day = date.fromisoformat(args.as_of)
     message = {"asOf": day.isoformat(), **({"force": True} if args.force else {})}
     message_id = Publisher(project).publish(manifest.load().topic_of("daily-tick"), message)

@@ -29,7 +29,6 @@ import base64
 import hashlib
 import hmac
 import json
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -62,25 +61,12 @@ def _target(args: argparse.Namespace) -> Target | None:
     from google.cloud import firestore
 
     from devplan.adapters.firestore.documents import FirestoreDocuments
-    from devplan_tools.local import control
+    from devplan_tools import targets
 
-    local = None
-    if args.project:
-        os.environ.pop("FIRESTORE_EMULATOR_HOST", None)
-        os.environ.pop("PUBSUB_EMULATOR_HOST", None)
-        project = args.project
-    else:
-        local = control.running()
-        if local is None:
-            print(
-                "No local stack is up: start one with `devplan local up --detach`, or name a project with --project.",
-                file=sys.stderr,
-            )
-            return None
-        os.environ.update(
-            {"FIRESTORE_EMULATOR_HOST": local["firestore_host"], "PUBSUB_EMULATOR_HOST": local["pubsub_host"]}
-        )
-        project = local["project"]
+    where = targets.project_or_local(args.project)
+    if where is None:
+        return None
+    project, local = where
     documents = FirestoreDocuments(firestore.Client(project=project))
     return Target(project, DeadLetterStore(documents, clock=lambda: datetime.now(UTC)), local)
 

@@ -30,6 +30,17 @@ def header(headers: RequestHeaders, name: str) -> str:
     return value if isinstance(value, str) else ""
 
 
+def check_signed_request(body: bytes, *, secret: str, secret_name: str, max_bytes: int) -> None:
+    """What both signed endpoints refuse before reading anything: no key configured (an empty key
+    is a key anyone knows: refuse rather than accept forgeries), a body over the limit."""
+    if not secret:
+        raise InvalidEvent(f"the {secret_name} is not configured", status=503, code="not_configured")
+    if len(body) > max_bytes:
+        raise InvalidEvent(
+            f"body is {len(body)} bytes; at most {max_bytes} are accepted", status=413, code="payload_too_large"
+        )
+
+
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
 

@@ -6,7 +6,7 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, header, load_json
+from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, check_signed_request, header, load_json
 from devplan.domain.limits import (
     FIRST_SUPPORTED_DAY,
     LAST_SUPPORTED_DAY,
@@ -30,16 +30,9 @@ def platform_signature(secret: str, timestamp: str, body: bytes) -> str:
 
 def decode_platform_request(headers: RequestHeaders, body: bytes, *, secret: str, now: datetime) -> PlatformEvent:
     """Check the size, the HMAC signature and the time window, then decode the envelope."""
-    if not secret:  # an empty key is a key anyone knows: refuse rather than accept forgeries
-        raise InvalidEvent(
-            "the webhook secret is not configured (DEVPLAN_PLATFORM_SECRET)", status=503, code="not_configured"
-        )
-    if len(body) > WEBHOOK_MAX_BODY_BYTES:
-        raise InvalidEvent(
-            f"body is {len(body)} bytes; at most {WEBHOOK_MAX_BODY_BYTES} are accepted",
-            status=413,
-            code="payload_too_large",
-        )
+    check_signed_request(
+        body, secret=secret, secret_name="webhook secret (DEVPLAN_PLATFORM_SECRET)", max_bytes=WEBHOOK_MAX_BODY_BYTES
+    )
     _check_signature(headers, body, secret, now)
     delivery = header(headers, "X-Devplan-Delivery")
     if not is_text(delivery, MAX_EVENT_ID_LENGTH):

@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, header, load_json
+from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, check_signed_request, header, load_json
 from devplan.domain.employees import is_email
 from devplan.domain.ids import is_slack_id
 from devplan.domain.limits import SLACK_MAX_BODY_BYTES, is_supported_day, is_text
@@ -31,14 +31,9 @@ _SLACK_TS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
 
 
 def decode_slack_request(headers: RequestHeaders, body: bytes, *, signing_secret: str, now: datetime) -> SlackRequest:
-    if not signing_secret:  # an empty key is a key anyone knows
-        raise InvalidEvent("the Slack signing secret is not configured", status=503, code="not_configured")
-    if len(body) > SLACK_MAX_BODY_BYTES:
-        raise InvalidEvent(
-            f"body is {len(body)} bytes; at most {SLACK_MAX_BODY_BYTES} are accepted",
-            status=413,
-            code="payload_too_large",
-        )
+    check_signed_request(
+        body, secret=signing_secret, secret_name="Slack signing secret", max_bytes=SLACK_MAX_BODY_BYTES
+    )
     _verify(headers, body, signing_secret, now)
     if header(headers, "Content-Type").startswith("application/json"):
         return _event(load_json(body, "Slack event"))
