@@ -15,8 +15,10 @@ the caller's Google credentials). What replay does depends on where the letter c
   Slack)            secret and POSTed, same envelope id           Ask the platform to send the event again
                                                                   (same id); Slack: the person acts again
 Every replay carries the letter's id (a CloudEvent extension or a Pub/Sub attribute): the function
-marks the letter `replayed` only if it handled the event without a new dead letter; a replay that
-fails again counts one more attempt and the letter stays open.
+marks the letter `replayed` only if it handled the event without a new dead letter, and a batch
+item's letter (outbox-sweep:outbox/…, …:employees/…) only if the run handled that item; a replay
+that fails again, or never got to the item (the sweep on a weekend, not in the catch-up's sample),
+counts one more attempt and the letter stays open (`show` says why).
 
 Exit codes: 0 done (stuck: nothing is stuck), 1 something is stuck / the replay failed again /
 no such letter, 2 not possible here (no local stack, a replay that cannot be done for that source).
@@ -160,6 +162,7 @@ def _show(letter: DeadLetter) -> int:
         ("first seen", _when(letter.first_seen_at)),
         ("last seen", _when(letter.last_seen_at)),
         ("attempts", letter.attempts),
+        ("note", letter.note),
     ):
         if value is not None:
             print(f"{label:>11}: {value}")
@@ -213,7 +216,8 @@ def _await_outcome(target: Target, letter_id: str, attempts_before: int) -> int:
             print(f"{letter_id}: replayed; the function handled it.")
             return 0
         if letter is not None and letter.attempts > attempts_before:
-            print(f"{letter_id}: failed again ({letter.error_class}: {letter.error_message[:160]}); still open.")
+            why = letter.note or f"failed again ({letter.error_class}: {letter.error_message[:160]})"
+            print(f"{letter_id}: {why}; still open.")
             return 1
         time.sleep(0.2)
     print(

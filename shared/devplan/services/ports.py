@@ -127,3 +127,8 @@ class DeadLetters(Protocol):
 
     def set_aside(self, kind: str, record_id: str, error: Exception) -> None:
         """`kind`: "employee" or "outbox"; the current event is kept with it for a replay."""
+
+    def processed(self, kind: str, record_id: str) -> None:
+        """This run handled the record to the end (whatever the outcome, nothing raised): a
+        replay of its letter is done. A batch calls it for every item it finished, so a replay
+        whose run never reached the item (skipped, not sampled, over budget) leaves it open."""

@@ -58,9 +58,11 @@ class DeadLetterStore:
         return layout.letter_from(doc) if doc is not None else None
 
     def letters(self, state: str | None = layout.OPEN, *, limit: int = 200) -> list[DeadLetter]:
+        """The newest `limit` letters (in `state`), by when they were last seen. All of them are read
+        and sorted here: a query cut at `limit` in no order would hide the newest behind old ones."""
         filters = [("state", "==", state)] if state else []
-        found = [layout.letter_from(doc) for _, doc in self.documents.query(layout.DEAD_LETTERS, filters, limit=limit)]
-        return sorted(found, key=lambda letter: (letter.last_seen_at is None, letter.last_seen_at), reverse=True)
+        found = [layout.letter_from(doc) for _, doc in self.documents.query(layout.DEAD_LETTERS, filters)]
+        return layout.newest_first(found)[:limit]
 
     def mark(self, letter_id: str, state: str) -> bool:
         """Move a letter to `state`; False if there is no such letter."""
@@ -69,6 +71,19 @@ class DeadLetterStore:
             return False
         self.documents.set(path, layout.state_update(state, self._clock()))
         return True
+
+    def not_retried(self, letter_id: str, note: str) -> bool:
+        """A replay that never got to the letter's record: one more attempt, still open; False if no letter."""
+        path, now = layout.dead_letter_path(letter_id), self._clock()
+
+        def work(tx: DocumentTransaction) -> bool:
+            previous = tx.get(path)
+            if previous is None:
+                return False
+            tx.set(path, layout.not_retried_update(previous, note, now), merge=True)
+            return True
+
+        return self.documents.run_in_transaction(work)
 
     def for_event(self, function: str, delivery: Delivery) -> EventLetters:
         return EventLetters(self, function, delivery)
@@ -120,13 +135,15 @@ class DeadLetterStore:
 @dataclass
 class EventLetters:
     """The dead letters of one invocation of one function (services/ports.DeadLetters): the event
-    is kept with every letter, so a replay delivers it again. Remembers what it recorded, so a
-    replayed event is marked `replayed` only when nothing failed again."""
+    is kept with every letter, so a replay delivers it again. Remembers what it recorded and which
+    batch items it finished, so a replayed letter is marked `replayed` only when nothing failed
+    again and, for a batch item, only when this run handled that very item."""
 
     store: DeadLetterStore
     function: str
     delivery: Delivery
     recorded: set[str] = field(default_factory=set)
+    finished: set[str] = field(default_factory=set)  # record paths handled without failing
 
     def _letter(self, key: str, error: BaseException, reason: str, record: str | None = None) -> DeadLetter:
         d = self.delivery
@@ -178,12 +195,26 @@ class EventLetters:
             extra={"function": self.function, "eventId": self.delivery.event_id, "deadLetter": letter.id},
         )
 
+    def processed(self, kind: str, record_id: str) -> None:
+        self.finished.add(_RECORD_PATHS[kind](record_id))
+
     def mark_replayed(self, letter_id: str) -> None:
-        """A replay of `letter_id` went through: unless it failed again in this run, it is done."""
+        """A replay of `letter_id` ran through. Its letter is done unless it failed again in this
+        run, or it is a batch item's and this run never got to that item (the sweep on a weekend,
+        the catch-up's sample, a budget): then it stays open, one more attempt and a note."""
         if letter_id in self.recorded or not letter_id.startswith(self.function + ":"):
             return
+        context = {"function": self.function, "deadLetter": letter_id}
         try:
+            letter = self.store.letter(letter_id)
+            if letter is None:
+                return
+            if letter.record is not None and letter.record not in self.finished:
+                note = f"the replay (event {self.delivery.event_id}) did not get to {letter.record}"
+                self.store.not_retried(letter_id, note)
+                log.warning("%s: dead letter %s stays open: %s", self.function, letter_id, note, extra=context)
+                return
             if self.store.mark(letter_id, layout.REPLAYED):
-                log.info("%s: dead letter %s replayed", self.function, letter_id, extra={"deadLetter": letter_id})
+                log.info("%s: dead letter %s replayed", self.function, letter_id, extra=context)
         except Exception:  # the letter stays open; the operator sees the event went through in the log
-            log.exception("%s: could not mark %s replayed", self.function, letter_id)
+            log.exception("%s: could not settle the replay of %s", self.function, letter_id, extra=context)
