@@ -34,8 +34,12 @@ def scheduler_push(day_iso: str, replay_of: str) -> Recorded:
     replay --project` publishes it again: the letter's id as an attribute."""
     body = {
         "subscription": "projects/p/subscriptions/s",
-        "message": {"data": "e30=", "messageId": "replay-1", "publishTime": day_iso,
-                    "attributes": {"devplanReplayOf": replay_of}},
+        "message": {
+            "data": "e30=",
+            "messageId": "replay-1",
+            "publishTime": day_iso,
+            "attributes": {"devplanReplayOf": replay_of},
+        },
     }
     recorded = pubsub_push("daily_tick_scheduler")
     when = datetime.fromisoformat(day_iso.replace("Z", "+00:00"))
