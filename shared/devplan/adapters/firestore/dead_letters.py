@@ -14,6 +14,7 @@ from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Documents, DocumentTransaction
 from devplan.adapters.firestore.mapping import dead_letters as layout
 from devplan.adapters.firestore.mapping.dead_letters import DeadLetter
+from devplan.adapters.firestore.mapping.outbox import is_dismissed
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK
 from devplan.domain.outbox import FAILED, SENDING
 from devplan.domain.outbox import PENDING as OUTBOX_PENDING
@@ -90,7 +91,8 @@ class DeadLetterStore:
 
     # what else is stuck
     def unsent_outbox(self, *, pending_for: timedelta) -> list[dict[str, Any]]:
-        """Outbox messages not sent: failed; sending with the lease run out; pending for longer than `pending_for`."""
+        """Outbox messages not sent: failed (unless dismissed); sending with the lease run out; pending
+        for longer than `pending_for`."""
         now, stuck = self._clock(), list[dict[str, Any]]()
         states = [OUTBOX_PENDING, SENDING, FAILED]
         for message_id, doc in self.documents.query(m.OUTBOX, [(layout.OUTBOX_STATE, "in", states)]):
@@ -100,6 +102,8 @@ class DeadLetterStore:
                 stuck.append({"id": message_id, "state": "unusable", "why": str(exc)})
                 continue
             created = entry.created_at
+            if entry.state == FAILED and is_dismissed(doc):
+                continue  # an operator left it failed (`devplan outbox dismiss`)
             if entry.state == FAILED:
                 why = layout.outbox_error(doc) or "failed"
             elif entry.state == SENDING and entry.claim is not None and entry.claim.until < now:
