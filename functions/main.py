@@ -38,8 +38,8 @@ def _run(function: str, event: Any, work: Callable[[DeadLetters], object]) -> No
     )
 
 
-def _answer(function: str, request: Any, work: Callable[[], dict[str, Any]]) -> HttpAnswer:
-    return http_answer(work, function=function, request=request, dead_letters=runtime.dead_letters)
+def _answer(function: str, request: Any, work: Callable[[], dict[str, Any]], *, slack: bool = False) -> HttpAnswer:
+    return http_answer(work, function=function, request=request, dead_letters=runtime.dead_letters, slack=slack)
 
 
 @functions_framework.http
@@ -64,7 +64,7 @@ def slack_events(request: Any) -> HttpAnswer:
         )
         return slack_routes.route(slack_request, slack_routes.routes(runtime.store()))
 
-    return _answer("slack-events", request, work)
+    return _answer("slack-events", request, work, slack=True)
 
 
 @functions_framework.cloud_event

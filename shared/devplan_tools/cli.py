@@ -134,6 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     from devplan_tools import operations
 
     operations.add_commands(commands)  # stuck, dead-letters
+    operations.add_outbox_command(commands)  # outbox retry|dismiss
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -1,4 +1,5 @@
-"""`devplan stuck` and `devplan dead-letters list|show|replay|dismiss`: what is stuck, and what to do.
+"""`devplan stuck`, `devplan dead-letters list|show|replay|dismiss` and `devplan outbox retry|dismiss`:
+what is stuck, and what to do.
 
 Both read the running local stack (.devplan/local.json) or a real project (`--project P`, with
 the caller's Google credentials). What replay does depends on where the letter came from:
@@ -15,8 +16,15 @@ the caller's Google credentials). What replay does depends on where the letter c
   Slack)            secret and POSTed, same envelope id           Ask the platform to send the event again
                                                                   (same id); Slack: the person acts again
 Every replay carries the letter's id (a CloudEvent extension or a Pub/Sub attribute): the function
-marks the letter `replayed` only if it handled the event without a new dead letter; a replay that
-fails again counts one more attempt and the letter stays open.
+marks the letter `replayed` only if it handled the event without a new dead letter, and a batch
+item's letter (outbox-sweep:outbox/…, …:employees/…) only if the run handled that item; a replay
+that fails again, or never got to the item (the sweep on a weekend, not in the catch-up's sample),
+counts one more attempt and the letter stays open (`show` says why).
+
+An outbox message that `failed` (Slack refused it for good: a channel gone, a user removed) is
+sent again with `devplan outbox retry ID` once the cause is mended (pending again, its error
+cleared: the daily sweep sends it on the next business day), or left failed with `devplan outbox
+dismiss ID` (no longer stuck).
 
 Exit codes: 0 done (stuck: nothing is stuck), 1 something is stuck / the replay failed again /
 no such letter, 2 not possible here (no local stack, a replay that cannot be done for that source).
@@ -39,8 +47,12 @@ import requests
 
 from devplan.adapters.entry import REPLAY_ATTRIBUTE, REPLAY_PUBSUB_ATTRIBUTE
 from devplan.adapters.firestore.dead_letters import DeadLetterStore
+from devplan.adapters.firestore.documents import DocumentTransaction
+from devplan.adapters.firestore.mapping import outbox_path
 from devplan.adapters.firestore.mapping.dead_letters import DISMISSED, OPEN, REPLAYED, DeadLetter
+from devplan.adapters.firestore.mapping.outbox import dismiss_update, retry_update
 from devplan.adapters.firestore.store import Store
+from devplan.domain.outbox import FAILED
 from devplan.services.delivery import LEASE
 from devplan.services.held_events import OVERDUE_AFTER, RELEASE_LIMIT
 from devplan_tools import manifest
@@ -103,6 +115,8 @@ def stuck(args: argparse.Namespace) -> int:
             f"  {m['id']}  [{m['state']}{', ' + m['topic'] if m.get('topic') else ''}"
             f"{', attempts ' + str(m['attempts']) if 'attempts' in m else ''}]  {m['why']}"
         )
+    if any(m["state"] == FAILED for m in outbox):
+        print("  (failed: `devplan outbox retry ID` once mended, or `devplan outbox dismiss ID`)")
     print(f"\nDead letters open ({len(letters)}):")
     for letter in letters:
         print(_line(letter))
@@ -160,6 +174,7 @@ def _show(letter: DeadLetter) -> int:
         ("first seen", _when(letter.first_seen_at)),
         ("last seen", _when(letter.last_seen_at)),
         ("attempts", letter.attempts),
+        ("note", letter.note),
     ):
         if value is not None:
             print(f"{label:>11}: {value}")
@@ -213,7 +228,8 @@ def _await_outcome(target: Target, letter_id: str, attempts_before: int) -> int:
             print(f"{letter_id}: replayed; the function handled it.")
             return 0
         if letter is not None and letter.attempts > attempts_before:
-            print(f"{letter_id}: failed again ({letter.error_class}: {letter.error_message[:160]}); still open.")
+            why = letter.note or f"failed again ({letter.error_class}: {letter.error_message[:160]})"
+            print(f"{letter_id}: {why}; still open.")
             return 1
         time.sleep(0.2)
     print(
@@ -280,6 +296,45 @@ def _replay_to_project(target: Target, letter: DeadLetter, event: dict[str, Any]
     return 0
 
 
+# --- devplan outbox --------------------------------------------------------------------------------
+
+
+def outbox(args: argparse.Namespace) -> int:
+    target = _target(args)
+    if target is None:
+        return 2
+    state = answer_failed(target.letters, args.id, args.action)
+    if state is None:
+        print(f"No outbox message {args.id!r} in {target.project}.", file=sys.stderr)
+        return 1
+    if state != FAILED:
+        print(f"{args.id}: {state}, not failed; nothing to {args.action}.", file=sys.stderr)
+        return 1
+    print(
+        f"{args.id}: pending again; the daily sweep sends it on the next business day."
+        if args.action == "retry"
+        else f"{args.id}: dismissed; it stays failed and is no longer stuck."
+    )
+    return 0
+
+
+def answer_failed(store: DeadLetterStore, message_id: str, action: str) -> str | None:
+    """`retry` or `dismiss` a failed outbox message, in one transaction (the sender may be at it):
+    its state as found, None if there is no such message; it changed only if that is `failed`."""
+    path, now = outbox_path(message_id), datetime.now(UTC)
+
+    def work(tx: DocumentTransaction) -> str | None:
+        doc = tx.get(path)
+        if doc is None:
+            return None
+        state = str(doc.get("state"))
+        if state == FAILED:
+            tx.set(path, retry_update(now) if action == "retry" else dismiss_update(now), merge=True)
+        return state
+
+    return store.documents.run_in_transaction(work)
+
+
 def add_commands(commands: Any) -> None:
     """Registered by cli.py."""
     project_help = "a Google Cloud project (default: the running local stack)"
@@ -300,3 +355,17 @@ def add_commands(commands: Any) -> None:
     for action in (listing, *[actions.choices[n] for n in ("show", "replay", "dismiss")]):
         action.add_argument("--project", help=project_help)
     letters.set_defaults(run=dead_letters)
+
+
+def add_outbox_command(commands: Any) -> None:
+    """Registered by cli.py."""
+    messages = commands.add_parser("outbox", help="a failed outbox message: retry it or dismiss it")
+    actions = messages.add_subparsers(dest="action", required=True)
+    for name, what in (
+        ("retry", "pending again, its error cleared: the daily sweep sends it"),
+        ("dismiss", "leave it failed: no longer stuck"),
+    ):
+        action = actions.add_parser(name, help=what)
+        action.add_argument("id", help="the message's id, e.g. welcome:anna")
+        action.add_argument("--project", help="a Google Cloud project (default: the running local stack)")
+    messages.set_defaults(run=outbox)

@@ -71,3 +71,44 @@ def test_a_bad_lead_record_is_dead_lettered_shown_and_replayed_once_mended(clean
     assert code == 0 and "[replayed" in out and "[dismissed" in out
     code, out = devplan("stuck")
     assert (code, out.strip().splitlines()[-1]) == (0, "Nothing is stuck."), out
+
+
+def test_a_failed_message_is_dismissed_then_retried_and_the_sweep_sends_it(clean_stack, devplan):
+    from datetime import UTC, datetime, timedelta
+
+    from tests.conftest import posts
+
+    stack, db = clean_stack, firestore.Client(project=clean_stack.project)
+    user = stack.stand_in.add_user("outbox.retry@innerjourney.se", "Outbox Retry")["user"]["id"]
+    now = datetime.now(UTC)
+    message = db.document("outbox/note:retry")
+    message.set(
+        {
+            "kind": "message",
+            "users": [user],
+            "channel": None,
+            "text": "Hej igen",
+            "blocks": [],
+            "topic": "welcome",
+            "attempts": 1,
+            "createdAt": now - timedelta(hours=2),
+            "state": "failed",  # as the sender leaves a message Slack refused for good
+            "error": "slack chat.postMessage: user_not_found",
+            "failedAt": now - timedelta(hours=2),
+        }
+    )
+    stack.wait_quiet()
+    code, out = devplan("stuck")
+    assert code == 1 and "note:retry  [failed" in out and "devplan outbox retry ID" in out
+
+    assert devplan("outbox", "dismiss", "note:retry")[0] == 0
+    assert message.get().to_dict()["state"] == "failed"
+    assert devplan("stuck")[0] == 0
+
+    code, out = devplan("outbox", "retry", "note:retry")
+    assert code == 0 and "pending again" in out
+    assert devplan("tick", "--as-of", "2025-04-01")[0] == 0  # a business day: the sweep runs
+    wait_for(lambda: message.get().to_dict()["state"] == "sent", what="the retried message sent by the sweep")
+    stack.wait_quiet(settle=1.0)
+    assert [p["text"] for p in posts(stack, channel_name="DM Outbox Retry")] == ["Hej igen"]
+    assert devplan("stuck")[0] == 0

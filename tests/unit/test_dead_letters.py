@@ -182,3 +182,10 @@ def test_the_catch_up_sets_aside_a_value_the_client_refuses_and_retries_what_may
     outcome = onboarding.catch_up(store, Slack({"anna@ij.se": "U_ANNA"}), NOW, letters, run_id="m-1")
     assert outcome == {"linked": 1, "unusable": 1, "still_failing": 1}
     assert list(batch_letters(store)) == ["onboarding-catch-up:employees/maja"]
+
+
+def test_the_newest_letters_are_listed_however_many_old_ones_there_are(store, clock):
+    for n in range(3):  # the oldest come first by id, as a query in no order would return them
+        clock["now"] = NOW + timedelta(minutes=n)
+        store.for_event("daily-tick", delivery(f"e-{n}")).set_aside_event(ValueError(), reason="permanent")
+    assert [letter.id for letter in store.letters(limit=2)] == ["daily-tick:e-2", "daily-tick:e-1"]

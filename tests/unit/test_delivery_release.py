@@ -1,5 +1,7 @@
-"""A sender whose own post failed releases its claim: the retry goes at once, and finds a post
-that reached Slack after all instead of posting it twice."""
+"""A sender whose own send failed shortens its claim: at once when nothing can have been posted
+(a failure before the post, or Slack answered the post with an error code), after a short
+settle time when the post failed without an answer (it may have reached Slack); either way the
+retry finds a post that reached Slack instead of posting it twice."""
 
 import pytest
 
@@ -7,7 +9,10 @@ from devplan.adapters.firestore.mapping import outbox_document
 from devplan.domain.outbox import Claim, OutboxMessage
 from devplan.errors import TransientError
 from devplan.services import delivery
+from devplan.services.ports import SlackRefused
 from tests.fakes import NOW, FakeSlack, InMemoryStore
+
+SETTLED = NOW + delivery.SETTLE
 
 
 @pytest.fixture
@@ -19,10 +24,17 @@ def store():
 
 
 class SlackDown(FakeSlack):
-    """Slack answers 503 to the post (after the client's own retries)."""
+    """Slack answers 503 to the post: it may or may not have posted."""
 
     def post(self, channel, text, blocks, outbox_id):
         raise TransientError("slack chat.postMessage: 503")
+
+
+class SlackLimits(FakeSlack):
+    """Slack answers the post `ratelimited` (after the client's own waits): not posted."""
+
+    def post(self, channel, text, blocks, outbox_id):
+        raise SlackRefused("slack chat.postMessage: ratelimited")
 
 
 class SlackTimesOut(FakeSlack):
@@ -33,9 +45,9 @@ class SlackTimesOut(FakeSlack):
         raise TimeoutError("read timed out")
 
 
-def test_a_failed_post_releases_the_claim_and_the_retry_posts_at_once_and_once(store):
-    with pytest.raises(TransientError):
-        delivery.deliver("welcome:anna", "ev1", store, SlackDown(), NOW)
+def test_a_post_slack_refused_releases_the_claim_and_the_retry_posts_at_once_and_once(store):
+    with pytest.raises(SlackRefused):
+        delivery.deliver("welcome:anna", "ev1", store, SlackLimits(), NOW)
     doc = store.get("outbox/welcome:anna")
     assert doc["state"] == "sending" and doc["claim"]["until"] == NOW  # lease ended, not waited out
     slack = FakeSlack()
@@ -45,13 +57,25 @@ def test_a_failed_post_releases_the_claim_and_the_retry_posts_at_once_and_once(s
     assert len(slack.posted) == 1 and store.get("outbox/welcome:anna")["attempts"] == 2
 
 
+def test_a_post_without_an_answer_waits_the_settle_time_before_its_retry(store):
+    with pytest.raises(TransientError):
+        delivery.deliver("welcome:anna", "ev1", store, SlackDown(), NOW)
+    assert store.get("outbox/welcome:anna")["claim"]["until"] == SETTLED
+    slack = FakeSlack()
+    with pytest.raises(TransientError, match="holds the lease"):  # too soon: the post may not show yet
+        delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
+    assert delivery.deliver("welcome:anna", "ev2", store, slack, NOW) == "claimed_elsewhere"  # the sweep too
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, SETTLED) == "sent"
+    assert len(slack.posted) == 1
+
+
 def test_a_post_that_reached_slack_before_the_failure_is_found_not_posted_twice(store):
     slack = SlackTimesOut()
     with pytest.raises(TimeoutError):
         delivery.deliver("welcome:anna", "ev1", store, slack, NOW)
     assert len(slack.posted) == 1 and store.get("outbox/welcome:anna")["state"] == "sending"
     slack.__class__ = FakeSlack  # Slack answers again: the retry searches the history first
-    assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "sent"
+    assert delivery.deliver("welcome:anna", "ev1", store, slack, SETTLED) == "sent"
     assert len(slack.posted) == 1
     assert store.get("outbox/welcome:anna")["slack"]["ts"] == slack.posted[0]["ts"]
 
@@ -63,6 +87,7 @@ def test_a_failure_before_the_post_releases_too(store):
 
     with pytest.raises(TransientError):
         delivery.deliver("welcome:anna", "ev1", store, NoConversation(), NOW)
+    assert store.get("outbox/welcome:anna")["claim"]["until"] == NOW  # nothing was posted: no wait
     slack = FakeSlack()
     assert delivery.deliver("welcome:anna", "ev2", store, slack, NOW) == "sent"
     assert len(slack.posted) == 1

@@ -129,3 +129,51 @@ def test_stuck_names_events_held_too_long_for_someone_never_onboarded(store, mon
     out = capsys.readouterr().out
     assert "Events held for someone not onboarded (1, stuck 1)" in out
     assert "r-ghost  [journal.reflection_logged for ghost" in out and "waiting longer than 30 days" in out
+
+
+# --- devplan outbox retry|dismiss -------------------------------------------------------------------
+
+
+@pytest.fixture
+def failed_message(store, monkeypatch):
+    """A welcome Slack refused for good, as the sender leaves it; `devplan` acts on this store."""
+    outbox(store, "welcome:anna", state="failed", error="slack chat.postMessage: user_not_found", createdAt=NOW)
+    monkeypatch.setattr(operations, "_target", lambda args: operations.Target("p", store, None))
+    return store
+
+
+def devplan(*argv: str) -> int:
+    from devplan_tools import cli
+
+    return cli.main(list(argv))
+
+
+def test_a_failed_message_keeps_stuck_exiting_1_until_dismissed(failed_message, capsys):
+    assert devplan("stuck") == 1 and "devplan outbox retry ID" in capsys.readouterr().out
+    assert devplan("outbox", "dismiss", "welcome:anna") == 0
+    assert failed_message.documents.get("outbox/welcome:anna")["state"] == "failed"  # kept as it was
+    assert failed_message.unsent_outbox(pending_for=timedelta(minutes=30)) == []
+    assert devplan("stuck") == 0 and "Nothing is stuck." in capsys.readouterr().out
+
+
+def test_a_retried_message_is_pending_again_and_the_sweep_sends_it(failed_message):
+    from devplan.adapters.firestore.store import Store
+    from devplan.services import outbox_sweep
+    from tests.fakes import FakeSlack
+
+    assert devplan("outbox", "retry", "welcome:anna") == 0
+    doc = failed_message.documents.get("outbox/welcome:anna")
+    assert doc["state"] == "pending" and doc["error"] is None
+    later = NOW + timedelta(hours=1)
+    slack = FakeSlack()
+    products = Store(failed_message.documents, clock=lambda: later)
+    swept = outbox_sweep.sweep(products, slack, lambda: later, sweep_id="s-1", as_of=later.date())
+    assert swept == {"sent": 1} and [p["outbox_id"] for p in slack.posted] == ["welcome:anna"]
+
+
+@pytest.mark.parametrize("action", ["retry", "dismiss"])
+def test_only_a_failed_message_is_retried_or_dismissed(failed_message, capsys, action):
+    outbox(failed_message, "sent", state="sent", createdAt=NOW)
+    assert devplan("outbox", action, "sent") == 1 and "sent, not failed" in capsys.readouterr().err
+    assert failed_message.documents.get("outbox/sent")["state"] == "sent"
+    assert devplan("outbox", action, "nobody") == 1 and "No outbox message" in capsys.readouterr().err

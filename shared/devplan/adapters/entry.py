@@ -8,6 +8,9 @@ Events:  malformed, permanent, or older than the age limit → acknowledged, log
 HTTP:    malformed → its 4xx JSON, nothing written; permanent → 422 JSON and a dead letter
          with the request; transient → 500 "unavailable"; anything else → 500 "internal",
          logged with its traceback. A 500 always means "retry with the same id".
+         Slack's endpoint answers a permanent failure 200 instead (the letter is kept): Slack
+         retries any other answer and counts it against the app's subscription, and the person
+         who clicked or typed the command reads an ephemeral Swedish text, not an error.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ from typing import Any
 
 from devplan.adapters.firestore.dead_letters import DeadLetterStore, Delivery, EventLetters
 from devplan.errors import EventTooOld, InvalidEvent, TransientError, UnusableRecord, can_never_succeed, failure_of
+from devplan.messages.catalog import DEFAULT_LANGUAGE, text
 from devplan.services.inputs import parse_time
 from devplan.services.ports import DeadLetters
 
@@ -127,8 +131,10 @@ def http_answer(
     function: str,
     request: Any,
     dead_letters: Callable[[], DeadLetterStore],
+    slack: bool = False,
 ) -> HttpAnswer:
-    """Run an HTTP handler and answer JSON whatever happens (see the module's docstring)."""
+    """Run an HTTP handler and answer JSON whatever happens (see the module's docstring);
+    `slack`: the caller is Slack, which gets 200 and a text for the person when it cannot apply."""
     try:
         return json_response(200, {"ok": True, **work()})
     except InvalidEvent as exc:
@@ -137,7 +143,7 @@ def http_answer(
     except Exception as exc:
         failure = failure_of(exc)
         if failure == "permanent":  # well-formed, but no retry can make it succeed: say so, don't ask for one
-            return _cannot_apply(exc, function, request, dead_letters)
+            return _cannot_apply(exc, function, request, dead_letters, slack=slack)
         if failure == "transient":
             log.warning("%s: request failed, to be retried: %s", function, exc, extra={"function": function})
             return json_response(500, {"ok": False, "error": "unavailable", "message": "try again with the same id"})
@@ -146,7 +152,7 @@ def http_answer(
 
 
 def _cannot_apply(
-    exc: Exception, function: str, request: Any, dead_letters: Callable[[], DeadLetterStore]
+    exc: Exception, function: str, request: Any, dead_letters: Callable[[], DeadLetterStore], *, slack: bool
 ) -> HttpAnswer:
     code = "unusable_record" if isinstance(exc, UnusableRecord) else "cannot_apply"
     delivery = request_delivery(function, request)
@@ -171,7 +177,13 @@ def _cannot_apply(
             "deadLetter": letter.id,
         },
     )
-    return json_response(422, {"ok": False, "error": code, "message": str(exc)})
+    answer = {"ok": False, "error": code, "message": str(exc)}
+    if slack:  # kept, so nothing for Slack to retry; the person is told (their language is not known here)
+        return json_response(200, {**answer, "response_type": "ephemeral", "text": text(DEFAULT_LANGUAGE, _KEPT)})
+    return json_response(422, answer)
+
+
+_KEPT = "slack_answers.cannot_apply"
 
 
 def request_delivery(function: str, request: Any) -> Delivery:

@@ -1,8 +1,12 @@
 """Slack Web API behind the few operations the product needs; Slack errors become our error types.
 
-Rate limits and server errors are retried here on purpose (slack-sdk retries only connection
-errors by default); what is still failing afterwards becomes a TransientError for the
-function's retry policy. Ids that Slack rate-limits hard (Tier 3 look-ups) are cached.
+Rate limits, server errors and connection errors are retried here on purpose (slack-sdk
+retries only connection errors by default), except that chat.postMessage is repeated only after
+a rate limit: after a 5xx or a lost connection the post may have gone through, and sending it
+again would post it twice, which the outbox (one claim, then a search of the history) exists
+to prevent. What is still failing afterwards becomes a TransientError for the function's retry
+policy: SlackRefused when Slack answered with an error code (nothing was done). Ids that Slack
+rate-limits hard (Tier 3 look-ups) are cached.
 """
 
 from __future__ import annotations
@@ -18,8 +22,13 @@ from slack_sdk.http_retry.builtin_handlers import (
     RateLimitErrorRetryHandler,
     ServerErrorRetryHandler,
 )
+from slack_sdk.http_retry.handler import RetryHandler
+from slack_sdk.http_retry.request import HttpRequest
+from slack_sdk.http_retry.response import HttpResponse
+from slack_sdk.http_retry.state import RetryState
 
 from devplan.errors import PermanentError, TransientError
+from devplan.services.ports import SlackRefused
 
 log = logging.getLogger(__name__)
 OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as one outbox message
@@ -41,15 +50,41 @@ _PERMANENT = {
 }
 
 
+# Error codes with which Slack says it may have done part of the call before failing ("It's
+# possible some aspect of the operation succeeded"): not a refusal.
+_MAYBE_DONE = {"fatal_error", "internal_error"}
+_NOT_REPEATED = "chat.postMessage"  # repeating it after a 5xx or a lost connection may post twice
+
+
+class _AllButPosts(RetryHandler):
+    """A retry handler that leaves chat.postMessage alone (its failure goes to the outbox's retry)."""
+
+    def __init__(self, handler: RetryHandler):
+        super().__init__(handler.max_retry_count, handler.interval_calculator)
+        self.handler = handler
+
+    def _can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        if request.url.rstrip("/").endswith("/" + _NOT_REPEATED):
+            return False
+        return self.handler._can_retry(state=state, request=request, response=response, error=error)
+
+
 def web_client(base_url: str, token: str) -> WebClient:
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=10,
         retry_handlers=[
-            ConnectionErrorRetryHandler(max_retry_count=2),
-            RateLimitErrorRetryHandler(max_retry_count=2),
-            ServerErrorRetryHandler(max_retry_count=2),
+            _AllButPosts(ConnectionErrorRetryHandler(max_retry_count=2)),
+            RateLimitErrorRetryHandler(max_retry_count=2),  # a 429 was not done: safe to repeat
+            _AllButPosts(ServerErrorRetryHandler(max_retry_count=2)),
         ],
     )
 
@@ -71,6 +106,8 @@ class SlackGateway:
             status = exc.response.status_code if exc.response is not None else None
             if error in _PERMANENT:
                 raise PermanentError(f"slack {method}: {error}") from exc
+            if error and error not in _MAYBE_DONE and (status is None or status < 500):
+                raise SlackRefused(f"slack {method}: {error}") from exc
             raise TransientError(f"slack {method}: {error or status}") from exc
         except Exception as exc:  # connection errors after slack-sdk's own retries
             raise TransientError(f"slack {method}: {exc}") from exc

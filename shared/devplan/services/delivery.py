@@ -3,12 +3,14 @@
 State machine of outbox/{id}:  pending ─claim→ sending ─post→ sent
                                                   └─ permanent Slack error → failed
 A claim records the triggering event id, an attempt id and a lease. While the lease runs
-nobody else touches the message (a retry of the same event raises, to come back later); an
-attempt whose own send failed ends its lease before it raises, so its retry goes at once. A
-crash after Slack accepted the post but before `sent` was recorded leaves `sending`; once the
-lease ran out, the retry (or the daily sweep) first looks for the post in the channel's
-history by its metadata (outbox id) and only posts when it is not there. So nothing is
-posted twice.
+nobody else touches the message (a retry of the same event raises, to come back later). An
+attempt whose own send failed shortens its lease before it raises: to now when nothing can
+have been posted (it failed before the post, or Slack answered the post with an error code),
+so its retry goes at once; to SETTLE from now when the post itself failed without an answer
+(a time-out, a lost connection, a 5xx), as Slack may have taken it after all. A crash after
+Slack accepted the post but before `sent` was recorded leaves `sending`; once the lease ran
+out, the retry (or the daily sweep) first looks for the post in the channel's history by its
+metadata (outbox id) and only posts when it is not there. So nothing is posted twice.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -23,11 +26,15 @@ from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, Claim, OutboxE
 from devplan.errors import PermanentError, TransientError
 from devplan.messages.cycle import HUDDLE_URL_TOKEN
 from devplan.services.inputs import OutboxWritten
-from devplan.services.ports import Slack, Store, Version
+from devplan.services.ports import Slack, SlackRefused, Store, Version
 
 log = logging.getLogger(__name__)
 LEASE = timedelta(seconds=120)  # longer than one send with Slack's retries
 HISTORY_MARGIN = timedelta(seconds=60)  # clock skew between us and Slack when searching history
+# After a post that failed without an answer: how long before the retry may search the history
+# (and post if it finds nothing). A post Slack took in the last moment of a time-out shows in
+# conversations.history within seconds; a search right away could miss it and post again.
+SETTLE = timedelta(seconds=15)
 
 
 def deliver_change(written: OutboxWritten, store: Store, slack: Slack, now: datetime) -> str:
@@ -64,14 +71,18 @@ def deliver(
         if known is not None:  # the event's copy was stale: decide again on a fresh read
             return deliver(message_id, event_id, store, slack, now)
         return "claimed_elsewhere"  # changed under us: whoever changed it carries on
+    attempt = _Attempt()
     try:
-        channel, ts = _send(entry.message, slack, search_since=(first_try_at - HISTORY_MARGIN) if resumed else None)
+        channel, ts = _send(
+            entry.message, slack, attempt, search_since=(first_try_at - HISTORY_MARGIN) if resumed else None
+        )
     except PermanentError as exc:
         store.mark_failed(message_id, at=now, error=str(exc))
         log.error("outbox %s failed for good: %s", message_id, exc, extra={"eventId": event_id, "outboxId": message_id})
         return FAILED
-    except Exception:
-        _release(store, message_id, claim, now, event_id)
+    except Exception as exc:
+        maybe_posted = attempt.posting and not isinstance(exc, SlackRefused)
+        _release(store, message_id, claim, now + SETTLE if maybe_posted else now, event_id)
         raise
     store.mark_sent(message_id, at=now, channel=channel, ts=ts)
     log.info(
@@ -80,19 +91,24 @@ def deliver(
     return SENT
 
 
-def _release(store: Store, message_id: str, claim: Claim, now: datetime, event_id: str) -> None:
-    """Our own attempt failed: nobody else is sending, so end our lease now and the retry goes
-    at once. The state stays `sending`: the failed post may have reached Slack after all (a
-    timeout), so the retry takes the resumed path and searches the history before posting."""
+@dataclass
+class _Attempt:
+    posting: bool = False  # the post call was made: from here on a failure may hide a post
+
+
+def _release(store: Store, message_id: str, claim: Claim, until: datetime, event_id: str) -> None:
+    """Our own attempt failed: nobody else is sending, so end our lease at `until` (now, or
+    SETTLE from now) and the retry goes then. The state stays `sending`, so the retry takes the
+    resumed path and searches the history before posting."""
     try:
-        released = store.release_outbox(message_id, claim, at=now)
+        released = store.release_outbox(message_id, claim, at=until)
     except Exception:  # the error being raised matters more; the lease then runs out by itself
         log.warning("outbox %s: could not release the claim", message_id, exc_info=True)
         return
     log.info(
         "outbox %s: send failed, claim %s",
         message_id,
-        "released for the retry" if released else "already taken over",
+        f"released for the retry from {until:%H:%M:%S}" if released else "already taken over",
         extra={"eventId": event_id, "outboxId": message_id},
     )
 
@@ -106,8 +122,10 @@ def _with_conversation_links(message: OutboxMessage, channel: str, slack: Slack)
     return message.text.replace(HUDDLE_URL_TOKEN, url), json.loads(blocks.replace(HUDDLE_URL_TOKEN, url))
 
 
-def _send(message: OutboxMessage, slack: Slack, *, search_since: datetime | None) -> tuple[str | None, str | None]:
-    """(channel, ts) of the post; (None, None) for a channel invite."""
+def _send(
+    message: OutboxMessage, slack: Slack, attempt: _Attempt, *, search_since: datetime | None
+) -> tuple[str | None, str | None]:
+    """(channel, ts) of the post; (None, None) for a channel invite (repeating it is harmless)."""
     if message.kind == "invite" and message.channel:
         slack.invite(slack.channel_id(message.channel), message.users[0])
         return None, None
@@ -117,5 +135,6 @@ def _send(message: OutboxMessage, slack: Slack, *, search_since: datetime | None
         log.warning("outbox %s was already posted before a crash; recording it", message.id)
     else:
         text, blocks = _with_conversation_links(message, channel, slack)
+        attempt.posting = True
         ts = slack.post(channel, text, blocks, message.id)
     return channel, ts

@@ -117,7 +117,8 @@ def catch_up(
     Each person on their own: whatever one of them raises, the rest of the sample goes on; what
     can never succeed (an unreadable record, a value no date can hold) is set aside as a dead
     letter (`dead_letters`, once per person), what may pass (Slack or Firestore unavailable)
-    is tried again tomorrow."""
+    is tried again tomorrow. Each person handled is reported `processed`: a replay of their
+    letter is settled only when the sample included them."""
     candidates = store.employees_onboarding([PENDING, WAITING_FOR_SLACK])
     outcome: dict[str, int] = {}
     for employee in random.sample(candidates, min(len(candidates), CATCH_UP_LIMIT)):
@@ -128,6 +129,8 @@ def catch_up(
             else:
                 written = EmployeeWritten(f"catch-up:{run_id}:{employee.employee_id}", employee.employee_id, employee)
                 result = welcome_new_employee(written, store, slack)
+            if dead_letters is not None:
+                dead_letters.processed("employee", employee.employee_id)
         except Exception as exc:  # logged; the rest of the sample goes on
             result = "unusable" if can_never_succeed(exc) else "still_failing"
             log.error(

@@ -30,7 +30,8 @@ def sweep(
 ) -> Counter[str]:
     """What can never succeed for one message (an unusable outbox document, a value Slack or the
     store refuses) is set aside as a dead letter, once per message; what may pass is left for
-    tomorrow's sweep. Either way the sweep goes on with the next message."""
+    tomorrow's sweep. Either way the sweep goes on with the next message. Each message it took
+    to an end is reported `processed` (a replay of its letter is settled only then)."""
     outcome: Counter[str] = Counter()
     if not is_business_day(as_of):
         return outcome
@@ -40,7 +41,10 @@ def sweep(
             outcome["left_for_tomorrow"] += 1
             continue
         try:
-            outcome[deliver(message_id, f"sweep:{sweep_id}", store, slack, clock())] += 1
+            result = deliver(message_id, f"sweep:{sweep_id}", store, slack, clock())
+            outcome[result] += 1
+            if result != "claimed_elsewhere" and dead_letters is not None:  # another attempt's outcome is not ours
+                dead_letters.processed("outbox", message_id)
         except Exception as exc:
             unusable = can_never_succeed(exc)
             log.error("outbox sweep: %s still fails: %r", message_id, exc, extra={"outboxId": message_id})

@@ -17,6 +17,7 @@ from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.domain.reflections import Reflection
+from devplan.errors import TransientError
 from devplan.services.inputs import PlatformEvent
 
 if TYPE_CHECKING:  # held_events uses these ports: imported for the types only
@@ -127,3 +128,14 @@ class DeadLetters(Protocol):
 
     def set_aside(self, kind: str, record_id: str, error: Exception) -> None:
         """`kind`: "employee" or "outbox"; the current event is kept with it for a replay."""
+
+    def processed(self, kind: str, record_id: str) -> None:
+        """This run handled the record to the end (whatever the outcome, nothing raised): a
+        replay of its letter is done. A batch calls it for every item it finished, so a replay
+        whose run never reached the item (skipped, not sampled, over budget) leaves it open."""
+
+
+class SlackRefused(TransientError):
+    """Slack answered a call with an error code (rate limited, a scope missing, …): it did
+    nothing, so a post that fails this way was not posted. A time-out, a connection reset or
+    a 5xx are plain TransientErrors: whether a post got through is then unknown."""

@@ -71,6 +71,7 @@ def run_chunk(chunk: EmployeeChunk, store: Store, dead_letters: DeadLetters | No
             employees[employee_id] = employee
         else:
             outcome["nothing_due"] += 1
+            set_aside.processed(employee_id)
     leads, unreadable = _leads(store, list(employees.values()), set_aside)
     for employee_id, employee in employees.items():
         # A lead whose record cannot be read is not "no lead": the person waits, logged, instead
@@ -81,6 +82,8 @@ def run_chunk(chunk: EmployeeChunk, store: Store, dead_letters: DeadLetters | No
     while due:
         try:
             outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads)))
+            for employee_id in due:  # committed
+                set_aside.processed(employee_id)
             break
         except _PersonFailed as failed:  # nothing of the chunk was written: again, without them
             due.pop(failed.employee_id)
@@ -107,7 +110,7 @@ class _PersonFailed(Exception):
 
 class _SetAside:
     """One person (or lead) set aside: counted, logged, kept as a dead letter; raises again
-    what is worth a retry of the whole chunk."""
+    what is worth a retry of the whole chunk. And who was handled (`processed`)."""
 
     def __init__(self, today: date, outcome: Counter[str], dead_letters: DeadLetters | None):
         self.today, self.outcome, self.dead_letters = today, outcome, dead_letters
@@ -120,6 +123,11 @@ class _SetAside:
             self.outcome[counted_as] += 1
         if self.dead_letters is not None:
             self.dead_letters.set_aside("employee", employee_id, exc)
+
+    def processed(self, employee_id: str) -> None:
+        """Their day is decided and written: a replay of their letter is settled."""
+        if self.dead_letters is not None:
+            self.dead_letters.processed("employee", employee_id)
 
 
 def _leads(

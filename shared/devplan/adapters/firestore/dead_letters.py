@@ -14,6 +14,7 @@ from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Documents, DocumentTransaction
 from devplan.adapters.firestore.mapping import dead_letters as layout
 from devplan.adapters.firestore.mapping.dead_letters import DeadLetter
+from devplan.adapters.firestore.mapping.outbox import is_dismissed
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK
 from devplan.domain.outbox import FAILED, SENDING
 from devplan.domain.outbox import PENDING as OUTBOX_PENDING
@@ -58,9 +59,11 @@ class DeadLetterStore:
         return layout.letter_from(doc) if doc is not None else None
 
     def letters(self, state: str | None = layout.OPEN, *, limit: int = 200) -> list[DeadLetter]:
+        """The newest `limit` letters (in `state`), by when they were last seen. All of them are read
+        and sorted here: a query cut at `limit` in no order would hide the newest behind old ones."""
         filters = [("state", "==", state)] if state else []
-        found = [layout.letter_from(doc) for _, doc in self.documents.query(layout.DEAD_LETTERS, filters, limit=limit)]
-        return sorted(found, key=lambda letter: (letter.last_seen_at is None, letter.last_seen_at), reverse=True)
+        found = [layout.letter_from(doc) for _, doc in self.documents.query(layout.DEAD_LETTERS, filters)]
+        return layout.newest_first(found)[:limit]
 
     def mark(self, letter_id: str, state: str) -> bool:
         """Move a letter to `state`; False if there is no such letter."""
@@ -70,12 +73,26 @@ class DeadLetterStore:
         self.documents.set(path, layout.state_update(state, self._clock()))
         return True
 
+    def not_retried(self, letter_id: str, note: str) -> bool:
+        """A replay that never got to the letter's record: one more attempt, still open; False if no letter."""
+        path, now = layout.dead_letter_path(letter_id), self._clock()
+
+        def work(tx: DocumentTransaction) -> bool:
+            previous = tx.get(path)
+            if previous is None:
+                return False
+            tx.set(path, layout.not_retried_update(previous, note, now), merge=True)
+            return True
+
+        return self.documents.run_in_transaction(work)
+
     def for_event(self, function: str, delivery: Delivery) -> EventLetters:
         return EventLetters(self, function, delivery)
 
     # what else is stuck
     def unsent_outbox(self, *, pending_for: timedelta) -> list[dict[str, Any]]:
-        """Outbox messages not sent: failed; sending with the lease run out; pending for longer than `pending_for`."""
+        """Outbox messages not sent: failed (unless dismissed); sending with the lease run out; pending
+        for longer than `pending_for`."""
         now, stuck = self._clock(), list[dict[str, Any]]()
         states = [OUTBOX_PENDING, SENDING, FAILED]
         for message_id, doc in self.documents.query(m.OUTBOX, [(layout.OUTBOX_STATE, "in", states)]):
@@ -85,6 +102,8 @@ class DeadLetterStore:
                 stuck.append({"id": message_id, "state": "unusable", "why": str(exc)})
                 continue
             created = entry.created_at
+            if entry.state == FAILED and is_dismissed(doc):
+                continue  # an operator left it failed (`devplan outbox dismiss`)
             if entry.state == FAILED:
                 why = layout.outbox_error(doc) or "failed"
             elif entry.state == SENDING and entry.claim is not None and entry.claim.until < now:
@@ -120,13 +139,15 @@ class DeadLetterStore:
 @dataclass
 class EventLetters:
     """The dead letters of one invocation of one function (services/ports.DeadLetters): the event
-    is kept with every letter, so a replay delivers it again. Remembers what it recorded, so a
-    replayed event is marked `replayed` only when nothing failed again."""
+    is kept with every letter, so a replay delivers it again. Remembers what it recorded and which
+    batch items it finished, so a replayed letter is marked `replayed` only when nothing failed
+    again and, for a batch item, only when this run handled that very item."""
 
     store: DeadLetterStore
     function: str
     delivery: Delivery
     recorded: set[str] = field(default_factory=set)
+    finished: set[str] = field(default_factory=set)  # record paths handled without failing
 
     def _letter(self, key: str, error: BaseException, reason: str, record: str | None = None) -> DeadLetter:
         d = self.delivery
@@ -178,12 +199,26 @@ class EventLetters:
             extra={"function": self.function, "eventId": self.delivery.event_id, "deadLetter": letter.id},
         )
 
+    def processed(self, kind: str, record_id: str) -> None:
+        self.finished.add(_RECORD_PATHS[kind](record_id))
+
     def mark_replayed(self, letter_id: str) -> None:
-        """A replay of `letter_id` went through: unless it failed again in this run, it is done."""
+        """A replay of `letter_id` ran through. Its letter is done unless it failed again in this
+        run, or it is a batch item's and this run never got to that item (the sweep on a weekend,
+        the catch-up's sample, a budget): then it stays open, one more attempt and a note."""
         if letter_id in self.recorded or not letter_id.startswith(self.function + ":"):
             return
+        context = {"function": self.function, "deadLetter": letter_id}
         try:
+            letter = self.store.letter(letter_id)
+            if letter is None:
+                return
+            if letter.record is not None and letter.record not in self.finished:
+                note = f"the replay (event {self.delivery.event_id}) did not get to {letter.record}"
+                self.store.not_retried(letter_id, note)
+                log.warning("%s: dead letter %s stays open: %s", self.function, letter_id, note, extra=context)
+                return
             if self.store.mark(letter_id, layout.REPLAYED):
-                log.info("%s: dead letter %s replayed", self.function, letter_id, extra={"deadLetter": letter_id})
+                log.info("%s: dead letter %s replayed", self.function, letter_id, extra=context)
         except Exception:  # the letter stays open; the operator sees the event went through in the log
-            log.exception("%s: could not mark %s replayed", self.function, letter_id)
+            log.exception("%s: could not settle the replay of %s", self.function, letter_id, extra=context)

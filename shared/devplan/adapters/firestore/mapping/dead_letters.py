@@ -11,6 +11,8 @@ error, when it was first and last seen, how often, and where an operator left it
                   bytes) or {"http": {"contentType", "body" | "body_base64"}}; absent when too big
   error           {class, message}
   firstSeenAt, lastSeenAt, attempts, state (open | replayed | dismissed), stateChangedAt
+  note            why the last replay did not settle it though nothing failed (a batch item the
+                  replaying run did not get to); cleared when it fails again
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ class DeadLetter:
     last_seen_at: datetime | None
     attempts: int
     state: str
+    note: str | None = None
 
 
 def letter_id(function: str, key: str) -> str:
@@ -97,8 +100,20 @@ def seen_again_update(previous: Document, letter: DeadLetter, now: datetime) -> 
         "error": _error(letter),
         "lastSeenAt": now,
         "attempts": int(previous.get("attempts") or 0) + 1,
+        "note": None,
         **({"state": OPEN, "stateChangedAt": now} if reopened else {}),
     }
+
+
+def not_retried_update(previous: Document, note: str, now: datetime) -> Document:
+    """A replay ran but never got to the letter's record (not a business day, not in the sample,
+    past the batch's budget): one more attempt, still open, and why."""
+    return {"attempts": int(previous.get("attempts") or 0) + 1, "note": note, "lastSeenAt": now}
+
+
+def newest_first(letters: list[DeadLetter]) -> list[DeadLetter]:
+    """The listing order: last seen first; letters never seen (malformed documents) last."""
+    return sorted(letters, key=lambda letter: (letter.last_seen_at is not None, letter.last_seen_at), reverse=True)
 
 
 def state_update(state: str, now: datetime) -> Document:
@@ -124,6 +139,7 @@ def letter_from(doc: Document) -> DeadLetter:
         last_seen_at=doc.get("lastSeenAt"),
         attempts=int(doc.get("attempts") or 0),
         state=str(doc.get("state", OPEN)),
+        note=doc.get("note"),
     )
 
 

@@ -69,6 +69,24 @@ def failed_update(state: str, at: datetime, error: str) -> Document:
     return {"state": state, "error": error, "failedAt": at}
 
 
+# An operator's answer to a `failed` message (`devplan outbox retry|dismiss`).
+DISMISSED_AT = "dismissedAt"
+
+
+def retry_update(at: datetime) -> Document:
+    """Pending again, its error cleared: the daily sweep sends it (its claim is ignored while pending)."""
+    return {"state": OUTBOX_PENDING, "error": None, "failedAt": None, DISMISSED_AT: None, "retriedAt": at}
+
+
+def dismiss_update(at: datetime) -> Document:
+    """Left failed, on purpose: no longer stuck."""
+    return {DISMISSED_AT: at}
+
+
+def is_dismissed(doc: Document) -> bool:
+    return doc.get(DISMISSED_AT) is not None
+
+
 def ledger_document(now: datetime) -> Document:
     return {"processedAt": now, "expireAt": now + LEDGER_RETENTION}
 
