@@ -3,6 +3,7 @@ run against the in-memory documents and against Firestore on the emulator."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 from devplan.domain.outbox import Claim, OutboxMessage
@@ -31,6 +32,19 @@ def test_a_held_event_round_trips_once_and_is_forgotten(store):
     store.forget_held_event("evt/1")
     assert store.held_events(limit=10) == []
     store.note_held_problem("evt/1", "late")  # on a forgotten event: nothing comes back
+    assert store.held_events(limit=10) == []
+
+
+def test_event_ids_firestore_cannot_hold_as_they_are_get_documents_of_their_own(store):
+    ids = [".", "..", "__x__", "a/b", "a_b", "a%2Fb"]
+    events = [replace(EVENT, id=event_id) for event_id in ids]
+    assert [store.atomically(lambda uow, e=e: (uow.claim(f"held:{e.id}"), uow.hold(e, "anna"))) for e in events] == [
+        (True, True)
+    ] * len(ids)
+    assert store.atomically(lambda uow: uow.claim("held:a/b")) is False
+    assert sorted(h.event.id for h in store.held_events(limit=10)) == sorted(ids)
+    for event_id in ids:
+        store.forget_held_event(event_id)
     assert store.held_events(limit=10) == []
 
 

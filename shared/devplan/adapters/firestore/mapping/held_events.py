@@ -15,7 +15,7 @@ def held_document(event: PlatformEvent, employee_id: str, received: datetime) ->
     # `data` as the platform sent it, kept as JSON text: any JSON the platform sends fits (a
     # Firestore map refuses nested arrays and some keys), and it is handed back unchanged.
     return {
-        "eventId": event.id,  # the document id is the event id made path-safe
+        "eventId": event.id,  # the document id is the event id escaped (common.document_id)
         "type": event.type,
         "occurredAt": event.occurred_at,
         "data": json.dumps(event.data, ensure_ascii=False, sort_keys=True),
