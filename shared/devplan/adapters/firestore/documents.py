@@ -42,6 +42,24 @@ class Documents(Protocol):
     def delete(self, path: str) -> None: ...
 
 
+def lost_to_contention(exc: BaseException) -> bool:
+    """ABORTED anywhere in the exception's chain. The client wraps an aborted commit in a
+    ValueError once its attempts are used up (`raise … from` the Aborted), and after any failure
+    it rolls back: when the rollback fails too (the transaction already gone), that error is
+    raised instead, with the Aborted only as its `__context__`."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, Aborted):
+            return True
+        seen.add(id(current))
+        pending += [current.__cause__, current.__context__]
+    return False
+
+
 def _by_path(paths: Sequence[str], snapshots: Iterable[Any]) -> dict[str, Document | None]:
     """Every asked path, None where no document exists (get_all leaves out what it does not find)."""
     found: dict[str, Document | None] = dict.fromkeys(paths)
@@ -93,10 +111,8 @@ class FirestoreDocuments:
 
         try:
             result: T = run(self.db.transaction(max_attempts=1))
-        except Aborted as exc:
-            raise Contention(str(exc)) from exc
-        except ValueError as exc:  # what the client raises when its attempts are used up
-            if isinstance(exc.__cause__, Aborted):
+        except Exception as exc:
+            if lost_to_contention(exc):
                 raise Contention(str(exc)) from exc
             raise
         return result
