@@ -45,6 +45,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b,
     "in": lambda a, b: a in b,
     "<": lambda a, b: a is not None and a < b,
+    ">=": lambda a, b: a is not None and a >= b,
 }
 
 
@@ -129,12 +130,21 @@ class MemoryDocuments:
         *,
         limit: int | None = None,
         ids_only: bool = False,
+        order_by: tuple[str, str] | None = None,
     ) -> list[tuple[str, dict[str, Any]]]:
-        found = [
-            (i, {} if ids_only else copy.deepcopy(d))
+        matching = [
+            (i, d)
             for i, d in sorted(self.collection(collection).items())
             if all(_OPS[op](_field(d, f), v) for f, op, v in filters)
         ]
+        if order_by is not None:  # as Firestore: by the field, then the id; without the field, left out
+            field, direction = order_by
+            matching = sorted(
+                ((i, d) for i, d in matching if _field(d, field) is not None),
+                key=lambda found: (_field(found[1], field), found[0]),
+                reverse=direction == "desc",
+            )
+        found = [(i, {} if ids_only else copy.deepcopy(d)) for i, d in matching]
         return found[:limit] if limit is not None else found
 
     def snapshot(self, path: str) -> tuple[dict[str, Any] | None, int]:
