@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import copy
 import itertools
+import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
+
+from google.api_core.exceptions import InvalidArgument
 
 from devplan.adapters.firestore.documents import Contention
 from devplan.adapters.firestore.store import Store
@@ -42,7 +45,29 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b,
     "in": lambda a, b: a in b,
     "<": lambda a, b: a is not None and a < b,
+    ">=": lambda a, b: a is not None and a >= b,
 }
+
+
+FIRESTORE_MAX_ID_BYTES = 1500
+_RESERVED_ID = re.compile(r"__.*__")
+
+
+def check_document_path(path: str) -> None:
+    """What Firestore answers INVALID_ARGUMENT to, for a path of collection/id pairs: an odd
+    number of segments (a "/" inside an id), an empty id, ".", "..", the reserved "__…__" form,
+    an id over 1,500 bytes or one UTF-8 cannot carry. The in-memory documents refuse the same,
+    so a unit test sees an id the mapping failed to make safe."""
+    segments = path.split("/")
+    if len(segments) % 2:
+        raise InvalidArgument(f"{path!r:.80} is not a document path (collection/id pairs)")
+    for segment in segments[1::2]:
+        try:
+            size = len(segment.encode("utf-8"))
+        except UnicodeEncodeError:
+            raise InvalidArgument(f"document id {segment!r:.60} is not valid UTF-8") from None
+        if not segment or segment in (".", "..") or _RESERVED_ID.fullmatch(segment) or size > FIRESTORE_MAX_ID_BYTES:
+            raise InvalidArgument(f"document id {segment!r:.60} is not one Firestore takes")
 
 
 class MemoryTransaction:
@@ -63,6 +88,7 @@ class MemoryTransaction:
         return self._documents.query(collection, filters)
 
     def set(self, path: str, data: dict[str, Any], *, merge: bool) -> None:
+        self._documents.check_path(path)
         self.writes.append((path, data, merge))
 
 
@@ -77,6 +103,9 @@ class MemoryDocuments:
         self.fail_next_set: Callable[[str, dict[str, Any]], bool] | None = None
         self.contended = 0
 
+    def check_path(self, path: str) -> None:
+        check_document_path(path)
+
     def run_in_transaction(self, work: Callable[[MemoryTransaction], T]) -> T:
         tx = MemoryTransaction(self)
         result = work(tx)
@@ -88,6 +117,7 @@ class MemoryDocuments:
         return result
 
     def get(self, path: str) -> dict[str, Any] | None:
+        self.check_path(path)
         return copy.deepcopy(self.docs.get(path))
 
     def get_all(self, paths: Sequence[str]) -> dict[str, dict[str, Any] | None]:
@@ -100,12 +130,21 @@ class MemoryDocuments:
         *,
         limit: int | None = None,
         ids_only: bool = False,
+        order_by: tuple[str, str] | None = None,
     ) -> list[tuple[str, dict[str, Any]]]:
-        found = [
-            (i, {} if ids_only else copy.deepcopy(d))
+        matching = [
+            (i, d)
             for i, d in sorted(self.collection(collection).items())
             if all(_OPS[op](_field(d, f), v) for f, op, v in filters)
         ]
+        if order_by is not None:  # as Firestore: by the field, then the id; without the field, left out
+            field, direction = order_by
+            matching = sorted(
+                ((i, d) for i, d in matching if _field(d, field) is not None),
+                key=lambda found: (_field(found[1], field), found[0]),
+                reverse=direction == "desc",
+            )
+        found = [(i, {} if ids_only else copy.deepcopy(d)) for i, d in matching]
         return found[:limit] if limit is not None else found
 
     def snapshot(self, path: str) -> tuple[dict[str, Any] | None, int]:
@@ -113,6 +152,7 @@ class MemoryDocuments:
 
     def update_if_unchanged(self, path: str, data: dict[str, Any], version: int) -> bool:
         """Like Firestore's update(): each named field is replaced whole (not merged into)."""
+        self.check_path(path)
         if path not in self.docs or self.versions.get(path, 0) != version:
             return False
         self.docs[path] = {**self.docs[path], **copy.deepcopy(data)}
@@ -120,6 +160,7 @@ class MemoryDocuments:
         return True
 
     def set(self, path: str, data: dict[str, Any], *, merge: bool = True) -> None:
+        self.check_path(path)
         if self.fail_next_set and self.fail_next_set(path, data):
             self.fail_next_set = None
             raise ConnectionError("simulated crash while writing " + path)
@@ -127,6 +168,7 @@ class MemoryDocuments:
         self.versions[path] = self.versions.get(path, 0) + 1
 
     def delete(self, path: str) -> None:
+        self.check_path(path)
         if self.docs.pop(path, None) is not None:
             self.versions[path] = self.versions.get(path, 0) + 1
 

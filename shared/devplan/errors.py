@@ -3,6 +3,7 @@ and `failure_of`, the one place that says which failure is which."""
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 
@@ -49,6 +50,16 @@ NEVER_TRANSIENT: tuple[type[Exception], ...] = (
 # errors: those are ours to mend, and what waits goes through once they are (as with Slack).
 _GOOGLE = "google.api_core.exceptions"
 _GOOGLE_PERMANENT = {"InvalidArgument", "FailedPrecondition", "OutOfRange"}
+# …except these, which Firestore answers with INVALID_ARGUMENT or FAILED_PRECONDITION although
+# they say nothing about the data: a transaction that expired or is no longer valid (a commit
+# after a long pause or a lost rollback; the Node and Java clients retry it, nodejs-firestore
+# #1347, java-firestore #447), and a query whose composite index is missing or still building
+# (configuration: ours to mend, then what waited goes through). By message, as those clients do.
+_GOOGLE_NOT_ABOUT_THE_DATA = re.compile(
+    r"referenced transaction|transaction (has )?expired|transaction is no longer valid|invalid transaction"
+    r"|requires an index|index is (currently )?building",
+    re.IGNORECASE,
+)
 _GOOGLE_TRANSIENT = {
     "ServiceUnavailable",
     "DeadlineExceeded",
@@ -75,7 +86,8 @@ def failure_of(exc: BaseException) -> Failure:
     - permanent: PermanentError (UnusableRecord too), a NEVER_TRANSIENT built-in or a google
       error about the data: no retry can succeed, so acknowledge and dead-letter it.
     - transient: TransientError, connection and time-out errors (OSError), google's
-      unavailable/overloaded errors: retry (HTTP 500 "unavailable").
+      unavailable/overloaded errors, and its invalid-argument/failed-precondition answers about
+      an expired transaction or a missing index: retry (HTTP 500 "unavailable").
     - unknown: anything else, retried too (HTTP 500 "internal", logged with its traceback);
       the event age limit ends the retries with a dead letter, so nothing retries forever.
     Our own types win over the built-in ones they may wrap."""
@@ -85,7 +97,9 @@ def failure_of(exc: BaseException) -> Failure:
         return "permanent"
     if isinstance(exc, TransientError) or _google(exc, _GOOGLE_TRANSIENT) or isinstance(exc, OSError):
         return "transient"
-    if _google(exc, _GOOGLE_PERMANENT) or isinstance(exc, NEVER_TRANSIENT):
+    if _google(exc, _GOOGLE_PERMANENT):
+        return "transient" if _GOOGLE_NOT_ABOUT_THE_DATA.search(str(exc)) else "permanent"
+    if isinstance(exc, NEVER_TRANSIENT):
         return "permanent"
     return "unknown"
 

@@ -3,8 +3,10 @@ run against the in-memory documents and against Firestore on the emulator."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+from devplan.adapters.firestore.mapping import held_document, held_path
 from devplan.domain.outbox import Claim, OutboxMessage
 from devplan.services.held_events import HeldEvent
 from devplan.services.inputs import PlatformEvent
@@ -32,6 +34,44 @@ def test_a_held_event_round_trips_once_and_is_forgotten(store):
     assert store.held_events(limit=10) == []
     store.note_held_problem("evt/1", "late")  # on a forgotten event: nothing comes back
     assert store.held_events(limit=10) == []
+
+
+def test_event_ids_firestore_cannot_hold_as_they_are_get_documents_of_their_own(store):
+    ids = [".", "..", "__x__", "a/b", "a_b", "a%2Fb"]
+    events = [replace(EVENT, id=event_id) for event_id in ids]
+    assert [store.atomically(lambda uow, e=e: (uow.claim(f"held:{e.id}"), uow.hold(e, "anna"))) for e in events] == [
+        (True, True)
+    ] * len(ids)
+    assert store.atomically(lambda uow: uow.claim("held:a/b")) is False
+    assert sorted(h.event.id for h in store.held_events(limit=10)) == sorted(ids)
+    for event_id in ids:
+        store.forget_held_event(event_id)
+    assert store.held_events(limit=10) == []
+
+
+def test_held_events_are_asked_by_when_they_were_received(store):
+    days = [40, 35, 2, 1]  # received so many days ago
+    for n in days:
+        event = replace(EVENT, id=f"evt-{n}")
+        store.documents.set(held_path(event.id), held_document(event, "anna", NOW - timedelta(days=n)), merge=False)
+    cutoff = NOW - timedelta(days=30)
+
+    def ids(held):
+        return [h.event.id for h in held]
+
+    assert ids(store.held_events(received_since=cutoff, limit=10)) == ["evt-2", "evt-1"]  # oldest first
+    assert ids(store.held_events(received_before=cutoff, limit=10)) == ["evt-35", "evt-40"]  # newest first
+    assert ids(store.held_events(received_since=cutoff, limit=1)) == ["evt-2"]
+    assert ids(store.held_events(received_before=cutoff, limit=1)) == ["evt-35"]
+
+
+def test_a_query_may_be_ordered_by_a_field_after_an_equality_filter(store):
+    """What the dead letters are listed by (state, newest lastSeenAt first; a composite index)."""
+    for n, state in enumerate(["open", "open", "dismissed", "open"]):
+        store.documents.set(f"deadLetters/l-{n}", {"state": state, "lastSeenAt": NOW + timedelta(hours=n)})
+    store.documents.set("deadLetters/no-time", {"state": "open"})  # without the field: left out
+    found = store.documents.query("deadLetters", [("state", "==", "open")], order_by=("lastSeenAt", "desc"), limit=2)
+    assert [i for i, _ in found] == ["l-3", "l-1"]
 
 
 def test_employees_are_found_by_email_and_linked_in_one_transaction(store):

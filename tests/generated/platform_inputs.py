@@ -8,7 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from tests.generated.values import DAYS, EMAILS, HUGE, IDS, NAMES, ODD_TIMESTAMPS, OFFSETS, TIMES, mutated
+from tests.generated.values import DAYS, EMAILS, EVENT_IDS, HUGE, IDS, NAMES, ODD_TIMESTAMPS, OFFSETS, TIMES, mutated
 
 ROLES = ["developer", "coach", "funding_manager", "project_lead"]
 
@@ -58,7 +58,7 @@ def platform_envelope(draw: st.DrawFn) -> dict[str, Any]:
     kind = draw(st.sampled_from([*EVENT_DATA, *EVENT_DATA, "employee.offboarded", ""]))
     data = draw(EVENT_DATA.get(kind, onboarded_data()))
     envelope = {
-        "id": draw(st.one_of(st.uuids().map(str), st.text(min_size=1, max_size=20))),
+        "id": draw(EVENT_IDS),
         "type": kind,
         "occurredAt": draw(
             st.one_of(

@@ -168,6 +168,13 @@ IDS = st.one_of(
     st.sampled_from(["anna", "bo", "erik", "nya", "ny.person-2", "x_1"]),
     st.from_regex(r"[A-Za-z0-9_.-]{1,12}", fullmatch=True),
 )
+# Event ids are any line of text: these are what a document id cannot hold as they are ("/", ".",
+# "..", the reserved "__…__") or what an escaping could confuse ("a/b" and "a_b", "%2F").
+EVENT_IDS = st.one_of(
+    st.uuids().map(str),
+    st.text(min_size=1, max_size=20),
+    st.sampled_from([".", "..", "__x__", "__", "/", "%", "a/b", "a_b", "a%2Fb", "%2E", "r/1/../2"]),
+)
 NAMES = st.one_of(
     st.sampled_from(["Nya Nilsson", "Åsa Öberg", "Li", "Jean-Luc Picard", "Zoë D'Angelo-Ñúñez"]),
     st.from_regex(r"[A-ZÅÄÖ][a-zåäöé]{1,12}( [A-ZÅÄÖ][a-zåäöé]{1,15}){0,3}", fullmatch=True),

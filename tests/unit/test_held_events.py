@@ -145,3 +145,55 @@ def test_the_daily_catch_up_applies_what_a_crash_between_onboarding_and_release_
     assert outcome["held_accepted"] == 1
     assert store.collection("heldEvents") == {}
     assert store.get("cycles/anna:2025-Q1")["reflections"] == 1
+
+
+def test_events_whose_employee_never_came_cannot_hide_newer_ones_from_the_daily_release(store, monkeypatch):
+    monkeypatch.setattr(held_events, "RELEASE_LIMIT", 3)
+    store.set("employees/anna", {**people.ANNA, "status": "active"})
+    old = NOW - held_events.OVERDUE_AFTER - timedelta(days=1)
+    for n in range(5):  # ghosts, first by id and by age
+        ghost = reflection(f"a-ghost-{n}", employee_id="ghost", entry=f"j{n}")
+        store.set(f"heldEvents/{ghost.id}", held_document(ghost, "ghost", old - timedelta(days=n)), merge=False)
+    store.set("heldEvents/r-ev", held_document(reflection(), "anna", NOW - timedelta(days=1)), merge=False)
+    assert held_events.release_all(store, NOW) == {"accepted": 1, "overdue": 3}
+    assert store.get("cycles/anna:2025-Q1")["reflections"] == 1
+    assert "r-ev" not in store.collection("heldEvents")
+
+
+def test_a_held_event_that_applied_but_could_not_be_forgotten_does_not_stop_the_rest(store, monkeypatch):
+    from google.api_core.exceptions import ServiceUnavailable
+
+    assert platform_events.handle(reflection(), store) == "held"
+    assert platform_events.handle(goals(), store) == "held"
+    forget = store.forget_held_event
+
+    def forget_but_not_the_reflection(event_id):
+        if event_id == "r-ev":
+            raise ServiceUnavailable("firestore unavailable")
+        forget(event_id)
+
+    monkeypatch.setattr(store, "forget_held_event", forget_but_not_the_reflection)
+    # The onboarding committed: a later failure to tidy up does not turn its answer into an error.
+    assert platform_events.handle(onboarded(people.ANNA), store) == "accepted"
+    assert store.get("cycles/anna:2025-Q1")["reflections"] == 1
+    assert store.get("employees/anna")["goals"]["items"][0]["title"] == "Optimera Firebase"
+    assert sorted(store.collection("heldEvents")) == ["r-ev"]
+    monkeypatch.undo()
+    assert held_events.release(people.ANNA["employeeId"], store) == {"duplicate": 1}  # found again, forgotten now
+    assert store.collection("heldEvents") == {}
+
+
+def test_a_problem_that_cannot_be_noted_does_not_stop_the_rest(store, monkeypatch):
+    from google.api_core.exceptions import ServiceUnavailable
+
+    store.set("employees/anna", {**people.ANNA, "status": "active"})
+    broken = held_document(reflection("bad-ev", entry="j9"), "anna", NOW)
+    store.set("heldEvents/bad-ev", {**broken, "type": "journal.deleted"}, merge=False)
+    store.set("heldEvents/r-ev", held_document(reflection(), "anna", NOW), merge=False)
+
+    def unavailable(event_id, problem):
+        raise ServiceUnavailable("firestore unavailable")
+
+    monkeypatch.setattr(store, "note_held_problem", unavailable)
+    assert held_events.release_all(store, NOW) == {"unusable": 1, "accepted": 1}
+    assert sorted(store.collection("heldEvents")) == ["bad-ev"]

@@ -78,12 +78,15 @@ def release(employee_id: str, store: Store) -> dict[str, int]:
 
 def release_all(store: Store, now: datetime) -> dict[str, int]:
     """Daily, bounded: apply every held event whose employee now exists; count (and log) the
-    ones still waiting, and name those waiting longer than OVERDUE_AFTER. One failing event
-    never stops the rest."""
-    held = store.held_events(limit=RELEASE_LIMIT)
+    ones still waiting, and name those waiting longer than OVERDUE_AFTER. Two queries, so events
+    whose employee never came cannot hide the rest: the recent ones oldest first, the overdue
+    ones newest first (each at most RELEASE_LIMIT). One failing event never stops the rest."""
+    cutoff = now - OVERDUE_AFTER
+    held = [
+        *_bounded(store.held_events(received_since=cutoff, limit=RELEASE_LIMIT), "recent"),
+        *_bounded(store.held_events(received_before=cutoff, limit=RELEASE_LIMIT), "overdue"),
+    ]
     outcome: Counter[str] = Counter()
-    if len(held) == RELEASE_LIMIT:
-        log.warning("held events: %d looked at, more are waiting", RELEASE_LIMIT)
     loaded = store.load(employees={h.employee_id for h in held})
     ready = []
     for h in held:
@@ -94,7 +97,7 @@ def release_all(store: Store, now: datetime) -> dict[str, int]:
             continue
         if exists:
             ready.append(h)
-        elif now - h.received > OVERDUE_AFTER:
+        elif h.received < cutoff:
             outcome["overdue"] += 1
             log.error(
                 "held event %s (%s) has waited since %s for employee %s, who was never onboarded",
@@ -110,6 +113,12 @@ def release_all(store: Store, now: datetime) -> dict[str, int]:
     if outcome:
         log.info("held events: %s", dict(outcome), extra=dict(outcome))
     return dict(outcome)
+
+
+def _bounded(held: list[HeldEvent], which: str) -> list[HeldEvent]:
+    if len(held) == RELEASE_LIMIT:
+        log.warning("held events (%s): %d looked at, more are waiting", which, RELEASE_LIMIT)
+    return held
 
 
 def _apply(held: list[HeldEvent], store: Store) -> dict[str, int]:
@@ -130,7 +139,6 @@ def _apply(held: list[HeldEvent], store: Store) -> dict[str, int]:
         if result == UNKNOWN_EMPLOYEE:
             outcome["waiting"] += 1
             continue
-        store.forget_held_event(h.event.id)
         outcome[result] += 1
         log.info(
             "held %s for %s applied: %s",
@@ -139,10 +147,18 @@ def _apply(held: list[HeldEvent], store: Store) -> dict[str, int]:
             result,
             extra={"eventId": h.event.id, "employeeId": h.employee_id, "outcome": result},
         )
+        try:
+            store.forget_held_event(h.event.id)
+        except Exception:  # applied; the next release finds it again, a duplicate, and forgets it then
+            log.exception("held event %s applied but not forgotten", h.event.id, extra={"eventId": h.event.id})
+            outcome["not_forgotten"] += 1
     return dict(outcome)
 
 
 def _note(store: Store, h: HeldEvent, exc: Exception, outcome: Counter[str]) -> None:
     log.error("held event %s cannot be applied: %s", h.event.id, exc, extra={"eventId": h.event.id})
-    store.note_held_problem(h.event.id, str(exc))
     outcome["unusable"] += 1
+    try:
+        store.note_held_problem(h.event.id, str(exc))
+    except Exception:  # the reason is in the log; the event stays held, untouched
+        log.exception("held event %s: its problem could not be noted", h.event.id, extra={"eventId": h.event.id})

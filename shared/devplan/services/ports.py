@@ -96,8 +96,17 @@ class Store(Protocol):
     def mark_sent(self, message_id: str, *, at: datetime, channel: str | None, ts: str | None) -> None: ...
     def mark_failed(self, message_id: str, *, at: datetime, error: str) -> None: ...
     def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]: ...
-    def held_events(self, *, employee_id: str | None = None, limit: int) -> list[HeldEvent]:
-        """Held platform events (of one employee, or any); unreadable ones are logged and left out."""
+    def held_events(
+        self,
+        *,
+        employee_id: str | None = None,
+        received_since: datetime | None = None,
+        received_before: datetime | None = None,
+        limit: int,
+    ) -> list[HeldEvent]:
+        """Held platform events (of one employee, or any); unreadable ones are logged and left out.
+        `received_since`: those received since then, oldest first; `received_before`: those
+        received before then, newest first (not with `employee_id`)."""
 
     def forget_held_event(self, event_id: str) -> None: ...
     def note_held_problem(self, event_id: str, problem: str) -> None: ...

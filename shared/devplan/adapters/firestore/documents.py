@@ -12,7 +12,8 @@ from google.cloud import firestore
 
 T = TypeVar("T")
 Document = dict[str, Any]
-Filter = tuple[str, str, Any]  # (field path, "==" | "in" | "<", value)
+Filter = tuple[str, str, Any]  # (field path, "==" | "in" | "<" | ">=", value)
+Order = tuple[str, str]  # (field path, "asc" | "desc"): documents without the field are left out
 
 
 class Contention(Exception):
@@ -34,12 +35,36 @@ class Documents(Protocol):
     def get(self, path: str) -> Document | None: ...
     def get_all(self, paths: Sequence[str]) -> dict[str, Document | None]: ...
     def query(
-        self, collection: str, filters: Sequence[Filter], *, limit: int | None = None, ids_only: bool = False
+        self,
+        collection: str,
+        filters: Sequence[Filter],
+        *,
+        limit: int | None = None,
+        ids_only: bool = False,
+        order_by: Order | None = None,
     ) -> list[tuple[str, Document]]: ...
     def snapshot(self, path: str) -> tuple[Document | None, Any]: ...
     def update_if_unchanged(self, path: str, data: Document, version: Any) -> bool: ...
     def set(self, path: str, data: Document, *, merge: bool = True) -> None: ...
     def delete(self, path: str) -> None: ...
+
+
+def lost_to_contention(exc: BaseException) -> bool:
+    """ABORTED anywhere in the exception's chain. The client wraps an aborted commit in a
+    ValueError once its attempts are used up (`raise … from` the Aborted), and after any failure
+    it rolls back: when the rollback fails too (the transaction already gone), that error is
+    raised instead, with the Aborted only as its `__context__`."""
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [exc]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, Aborted):
+            return True
+        seen.add(id(current))
+        pending += [current.__cause__, current.__context__]
+    return False
 
 
 def _by_path(paths: Sequence[str], snapshots: Iterable[Any]) -> dict[str, Document | None]:
@@ -93,10 +118,8 @@ class FirestoreDocuments:
 
         try:
             result: T = run(self.db.transaction(max_attempts=1))
-        except Aborted as exc:
-            raise Contention(str(exc)) from exc
-        except ValueError as exc:  # what the client raises when its attempts are used up
-            if isinstance(exc.__cause__, Aborted):
+        except Exception as exc:
+            if lost_to_contention(exc):
                 raise Contention(str(exc)) from exc
             raise
         return result
@@ -110,10 +133,23 @@ class FirestoreDocuments:
         return _by_path(paths, self.db.get_all([self.db.document(p) for p in dict.fromkeys(paths)]))
 
     def query(
-        self, collection: str, filters: Sequence[Filter], *, limit: int | None = None, ids_only: bool = False
+        self,
+        collection: str,
+        filters: Sequence[Filter],
+        *,
+        limit: int | None = None,
+        ids_only: bool = False,
+        order_by: Order | None = None,
     ) -> list[tuple[str, Document]]:
-        """`ids_only` asks for no fields at all: cheap enough for 10,000 employees."""
+        """`ids_only` asks for no fields at all: cheap enough for 10,000 employees. `order_by` a
+        field with a range filter on the same field needs no composite index; with an equality
+        filter on another field it needs one (infra/main.tf)."""
         query = _query(self.db, collection, filters)
+        if order_by is not None:
+            field, direction = order_by
+            query = query.order_by(
+                field, direction=firestore.Query.DESCENDING if direction == "desc" else firestore.Query.ASCENDING
+            )
         if limit is not None:
             query = query.limit(limit)
         if ids_only:

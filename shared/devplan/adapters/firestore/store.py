@@ -134,10 +134,29 @@ class Store:
         ]
 
     # platform events waiting for their employee
-    def held_events(self, *, employee_id: str | None = None, limit: int) -> list[HeldEvent]:
-        filters = [("employeeId", "==", employee_id)] if employee_id is not None else []
+    def held_events(
+        self,
+        *,
+        employee_id: str | None = None,
+        received_since: datetime | None = None,
+        received_before: datetime | None = None,
+        limit: int,
+    ) -> list[HeldEvent]:
+        """Of one employee (in no order: they are few), or of everyone; by when they were received
+        if asked: since a moment oldest first, before it newest first (a range and an order on one
+        field: no composite index)."""
+        filters: list[tuple[str, str, Any]] = []
+        order: tuple[str, str] | None = None
+        if employee_id is not None:
+            if received_since or received_before:
+                raise ValueError("held events of one employee are not asked by when they were received")
+            filters.append(("employeeId", "==", employee_id))
+        elif received_since is not None:
+            filters, order = [("received", ">=", received_since)], ("received", "asc")
+        elif received_before is not None:
+            filters, order = [("received", "<", received_before)], ("received", "desc")
         held = []
-        for doc_id, doc in self.documents.query(m.HELD, filters, limit=limit):
+        for doc_id, doc in self.documents.query(m.HELD, filters, limit=limit, order_by=order):
             try:
                 held.append(m.held_event_from(doc_id, doc))
             except UnusableRecord as exc:

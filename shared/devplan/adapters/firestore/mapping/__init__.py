@@ -8,6 +8,7 @@ or a camelCase key. Layout (unchanged since the first release):
   outbox/{id}                          OutboxEntry
   processedEvents/{key}                the idempotency ledger (TTL on expireAt)
   heldEvents/{eventId}                 a platform event waiting for its employee
+(ids from outside, the ledger's keys and event ids, are escaped one-to-one: common.document_id)
   ticks/{day}, ticks/{day}/chunks/{n}  progress of a daily tick
 Writes of records are merges that leave out unknown values (None), so a field another
 writer set is never cleared by accident.
@@ -24,6 +25,7 @@ from devplan.adapters.firestore.mapping.common import (
     Document,
     chunk_path,
     cycle_path,
+    document_id,
     employee_path,
     held_path,
     ledger_path,
@@ -70,6 +72,7 @@ __all__ = [
     "TICKS",
     "chunk_path",
     "cycle_path",
+    "document_id",
     "employee_path",
     "held_path",
     "ledger_path",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date, timedelta
 from typing import Any
 
@@ -12,6 +13,7 @@ EMPLOYEES, CYCLES, OUTBOX, LEDGER, TICKS = "employees", "cycles", "outbox", "pro
 HELD = "heldEvents"  # platform events that named an employee not onboarded yet
 # Ledger entries carry expireAt; a Firestore TTL policy (infra/main.tf) deletes them later.
 LEDGER_RETENTION = timedelta(days=30)
+MAX_ID_BYTES = 1500  # Firestore's limit for a document id
 
 
 def employee_path(employee_id: str) -> str:
@@ -31,11 +33,30 @@ def outbox_path(message_id: str) -> str:
 
 
 def ledger_path(key: str) -> str:
-    return f"{LEDGER}/{key.replace('/', '_')}"
+    return f"{LEDGER}/{document_id(key)}"
 
 
 def held_path(event_id: str) -> str:
-    return f"{HELD}/{event_id.replace('/', '_')}"
+    return f"{HELD}/{document_id(event_id)}"
+
+
+def document_id(text: str) -> str:
+    """Any id from outside (an event id, a ledger key, a dead letter's) as a document id Firestore
+    takes, one-to-one: two different ids never share a document, so a new event is never taken
+    for a duplicate of another. Firestore refuses "/" in an id, the ids "." and "..", ids of the
+    reserved form "__…__" and ids over 1,500 bytes. "%" and "/" are percent-escaped ("%" first,
+    so every "%" in the result starts an escape and the result reads back one way); "." and ".."
+    become "%2E" and "%2E%2E"; "__x__" becomes "%5F_x__". Ids the escaping leaves over the limit
+    (only a dead letter's can be: it carries anything it was given) keep their first 200
+    characters and a SHA-256 of the whole."""
+    doc_id = text.replace("%", "%25").replace("/", "%2F")
+    if doc_id in (".", ".."):
+        doc_id = doc_id.replace(".", "%2E")
+    elif doc_id.startswith("__") and doc_id.endswith("__"):
+        doc_id = "%5F" + doc_id[1:]
+    if len(doc_id.encode()) > MAX_ID_BYTES:
+        doc_id = doc_id[:200] + "~" + hashlib.sha256(doc_id.encode()).hexdigest()
+    return doc_id
 
 
 def tick_path(day: date) -> str:
