@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 # The contract's answers (README "Platform webhook contract", infra/webhook.openapi.yaml).
+CANNOT_APPLY = ("unusable_record", "cannot_apply")  # stored data is at fault: kept as a dead letter
 PLATFORM_STATUSES = {"accepted", "duplicate", "already_onboarded", "unknown_employee", "held"}
 ERROR_CODES = {
     "unsigned",
@@ -82,7 +83,8 @@ class Tally:
 
 def contract_body(endpoint: str, response: Any) -> dict[str, Any] | None:
     """The JSON body if it has the contract's shape: {"ok": true, ...} on 200 (the webhook's with
-    id and a known status), {"ok": false, "error": code, "message": why} otherwise."""
+    id and a known status), {"ok": false, "error": code, "message": why} otherwise. Slack is
+    answered 200 also for what cannot be applied (so it does not retry), with an ephemeral text."""
     content_type, data = _content(response)
     if not content_type.startswith("application/json"):
         return None
@@ -92,6 +94,8 @@ def contract_body(endpoint: str, response: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(body, dict):
         return None
+    if response.status_code == 200 and endpoint == "slack-events" and body.get("ok") is False:
+        return body if _slack_cannot_apply(body) else None
     if response.status_code == 200:
         if body.get("ok") is not True:
             return None
@@ -103,6 +107,16 @@ def contract_body(endpoint: str, response: Any) -> dict[str, Any] | None:
     if body.get("ok") is not False or body.get("error") not in ERROR_CODES or not isinstance(body.get("message"), str):
         return None
     return body
+
+
+def _slack_cannot_apply(body: dict[str, Any]) -> bool:
+    return (
+        body.get("error") in CANNOT_APPLY
+        and isinstance(body.get("message"), str)
+        and body.get("response_type") == "ephemeral"
+        and isinstance(body.get("text"), str)
+        and bool(body["text"])
+    )
 
 
 TALLY = Tally()

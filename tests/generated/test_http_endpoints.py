@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from tests.generated.platform_inputs import platform_envelope, platform_headers
 from tests.generated.profiles import fuzz
 from tests.generated.slack_inputs import FORM, JSON, slack_headers, slack_request
-from tests.generated.tally import TALLY
+from tests.generated.tally import CANNOT_APPLY, TALLY
 from tests.generated.values import json_bytes
 from tests.generated.world import World
 
@@ -25,14 +25,12 @@ def _answered(world: World, endpoint: str, response, before: dict) -> tuple[int,
     text = response.get_data(as_text=True)[:500]
     assert status < 500, f"{endpoint} answered {status}: {text}"
     assert body is not None, f"{endpoint} answered off the contract ({status} {response.content_type}): {text}"
-    # A request that cannot be applied (422 unusable_record / cannot_apply: stored data is at fault,
-    # not the request) is kept as one dead letter; every other refusal writes nothing at all.
-    kept = (
-        status == 422
-        and body["error"] in ("unusable_record", "cannot_apply")
-        and world.only_a_dead_letter_since(before)
-    )
-    if status != 200 and world.docs != before and not kept:
+    # A request that cannot be applied (422 unusable_record / cannot_apply, Slack: 200 with ok false:
+    # stored data is at fault, not the request) is kept as one dead letter; every other refusal writes
+    # nothing at all.
+    refused = status != 200 or body.get("ok") is False
+    kept = body.get("error") in CANNOT_APPLY and world.only_a_dead_letter_since(before)
+    if refused and world.docs != before and not kept:
         TALLY.failed("writes from rejected input")
         raise AssertionError(f"{endpoint} rejected ({status} {body['error']}) but wrote to Firestore")
     return status, body
@@ -78,8 +76,8 @@ def test_slack_requests_are_answered_by_contract_and_carried_through(world: Worl
     body, content_type = data.draw(slack_request(), "request")
     headers = data.draw(slack_headers(world, body, content_type), "headers")
     before = world.snapshot()
-    status, _ = _answered(world, "slack-events", world.post_slack(body, headers), before)
-    if status == 200:
+    status, answer = _answered(world, "slack-events", world.post_slack(body, headers), before)
+    if status == 200 and answer.get("ok") is not False:
         TALLY.unfinished(world.finish(before))  # a linked Slack account is welcomed
 
 

@@ -14,6 +14,7 @@ import yaml
 
 from devplan.messages.catalog import text
 from tests.fixtures.documents import ANNA, WELCOME_ANNA
+from tests.generated.tally import contract_body
 from tests.unit.entry_support import (
     ROOT,
     client,
@@ -79,6 +80,7 @@ def test_slack_events(env):
         answer = response.get_json()
         assert response.status_code == 200 and answer["ok"] is False and answer["error"] == "unusable_record"
         assert answer["response_type"] == "ephemeral" and answer["text"] == text("sv", "slack_answers.cannot_apply")
+        assert contract_body("slack-events", response) == answer  # the generated suite's contract takes it
     (letter_id,) = letters(env)
     assert letter_id.startswith("slack-events:sha256-")
     the_one_letter(env, letter_id)

@@ -17,19 +17,17 @@ error, when it was first and last seen, how often, and where an operator left it
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from devplan.adapters.firestore.mapping.common import Document, compact
+from devplan.adapters.firestore.mapping.common import Document, compact, document_id
 
 DEAD_LETTERS = "deadLetters"
 OPEN, REPLAYED, DISMISSED = "open", "replayed", "dismissed"
 STATES = (OPEN, REPLAYED, DISMISSED)
 MAX_EVENT_BYTES = 512 * 1024  # well inside Firestore's 1 MiB per document
 MAX_MESSAGE_CHARS = 2000
-_MAX_ID_BYTES = 1500  # Firestore's limit for a document id
 
 
 @dataclass(frozen=True)
@@ -57,10 +55,7 @@ def letter_id(function: str, key: str) -> str:
 
 
 def dead_letter_path(letter: str) -> str:
-    doc_id = readable(letter).replace("%", "%25").replace("/", "%2F")
-    if len(doc_id.encode()) > _MAX_ID_BYTES:
-        doc_id = doc_id[:200] + "~" + hashlib.sha256(doc_id.encode()).hexdigest()
-    return f"{DEAD_LETTERS}/{doc_id}"
+    return f"{DEAD_LETTERS}/{document_id(readable(letter))}"
 
 
 def readable(text: str) -> str:
