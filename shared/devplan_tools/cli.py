@@ -17,14 +17,13 @@ STATE_FILE = Path(".devplan") / "local.json"
 def _up(args: argparse.Namespace) -> int:
     if args.detach:
         return _up_detached()
-    from devplan import logs
-    from devplan_tools.local.stack import LocalStack
+    from devplan_tools.local.stack import LocalStack, log_json_lines
 
-    logs.configure()
+    log = log_json_lines()
     stack = LocalStack.start(STATE_FILE.parent)
     stack.start_scheduler()
     stack.write_state()
-    print(json.dumps(stack.info(), indent=2), flush=True)
+    log.info("local stack up: %s", STATE_FILE, extra={"stack": stack.info()})
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())

@@ -1,9 +1,11 @@
-"""Slack's edge when things go wrong: injected faults (POST /_stand-in/faults) and the
+"""Slack's edge when things go wrong: injected faults (POST /_stand-in/faults), answers held
+back after Slack did the work (a crash between Slack's accept and the caller's record), and the
 per-channel rate limit of chat.postMessage (HTTP 429 with Retry-After)."""
 
 from __future__ import annotations
 
 import math
+import threading
 import time
 from typing import Any
 
@@ -18,8 +20,12 @@ class FaultsAndLimits(StandInState):
     """Part of SlackStandIn (see server.py): owns `_faults` and `_last_post`, under its lock."""
 
     def _post_fault(self, request: Request) -> Response:
-        """{"method", "status": 500|503|429, "count"} or {"method", "error": "<slack code>", "count"}."""
+        """{"method", "status": 500|503|429, "count"} or {"method", "error": "<slack code>", "count"},
+        or {"method", "hold": true, "match": {<args subset>}, "count"}: the matching call is done
+        and recorded as usual, but its answer waits until POST /_stand-in/release."""
         body = request.get_json(silent=True) or {}
+        if body.get("hold") is True:
+            return self._post_hold(body)
         fault: dict[str, Any] = {
             "status": body.get("status"),
             "error": body.get("error"),
@@ -30,6 +36,37 @@ class FaultsAndLimits(StandInState):
         with self._lock:
             self._faults.setdefault(body["method"], []).append(fault)
         return json_response({"ok": True})
+
+    def _post_hold(self, body: dict[str, Any]) -> Response:
+        count, match = body.get("count", 1), body.get("match") or {}
+        if body.get("method") not in METHODS or not isinstance(match, dict) or not isinstance(count, int) or count < 1:
+            return json_response({"ok": False, "error": "invalid_arguments"}, 400)
+        with self._lock:
+            self._holds.append({"method": body["method"], "match": match, "count": count})
+        return json_response({"ok": True})
+
+    def _take_hold(self, method: str, args: dict[str, Any], seq: int) -> threading.Event | None:
+        """Under the lock, after the call was answered and recorded: hold this answer back?"""
+        for hold in self._holds:
+            if hold["method"] == method and _contains(args, hold["match"]):
+                hold["count"] -= 1
+                if hold["count"] == 0:
+                    self._holds.remove(hold)
+                self._held[seq] = released = threading.Event()
+                return released
+        return None
+
+    def _get_held(self, request: Request) -> Response:
+        with self._lock:
+            return json_response({"ok": True, "held": sorted(self._held)})
+
+    def _post_release(self, request: Request) -> Response:
+        """Let every held answer go (to whoever is still listening)."""
+        with self._lock:
+            held, self._held = self._held, {}
+        for released in held.values():
+            released.set()
+        return json_response({"ok": True, "released": sorted(held)})
 
     def _take_fault(self, method: str) -> dict | None:
         queue = self._faults.get(method)
@@ -48,3 +85,10 @@ class FaultsAndLimits(StandInState):
             return 0
         remaining = 1 / self.rate_limit_per_channel - (time.monotonic() - last)
         return max(1, math.ceil(remaining)) if remaining > 0 else 0
+
+
+def _contains(args: Any, match: Any) -> bool:
+    """`match` is a subset of `args` (dicts compared key by key, anything else by equality)."""
+    if isinstance(match, dict):
+        return isinstance(args, dict) and all(k in args and _contains(args[k], v) for k, v in match.items())
+    return bool(args == match)

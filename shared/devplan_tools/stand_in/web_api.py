@@ -17,6 +17,7 @@ from devplan_tools.stand_in.workspace import METHODS
 # Arguments Slack takes as JSON; form bodies carry them as JSON strings, so decode them for
 # the handlers and the recording alike.
 JSON_ARGS = ("blocks", "attachments", "metadata", "view")
+HOLD_AT_MOST_SECONDS = 300.0  # a forgotten hold must not keep a server thread forever
 
 
 class WebApi(StandInState):
@@ -48,6 +49,9 @@ class WebApi(StandInState):
         with self._lock:
             status, body, headers = early or self._answer(request, method, args)
             self._record(method, args, status, body)
+            held = self._take_hold(method, args, self._seq)
+        if held is not None:  # done and recorded; the caller learns it only once released
+            held.wait(timeout=HOLD_AT_MOST_SECONDS)
         if body is None:  # an injected outage: Slack's HTML error page, not JSON
             return Response(OUTAGE_PAGE, status, content_type="text/html; charset=utf-8")
         return json_response(body, status, headers)
