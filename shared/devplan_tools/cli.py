@@ -113,6 +113,17 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(keep=args.keep)
 
 
+def _chaos(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from devplan_tools.chaos.run import run_chaos
+
+    first = date.fromisoformat(args.first) if args.first else None
+    last = date.fromisoformat(args.last) if args.last else None
+    status, _ = run_chaos(year=args.year, seed=args.seed, first=first, last=last, quiet_year=not args.verbose)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devplan", description="Inner Journey's development plan, automated.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -142,6 +153,13 @@ def main(argv: list[str] | None = None) -> int:
     schedule.add_argument("--region", help="the jobs' region (default: the manifest's, as Terraform's)")
     schedule.add_argument("--job", help="one job of the manifest (default: all)")
     schedule.set_defaults(run=_schedule)
+    chaos = commands.add_parser("chaos", help="the year clean and under chaos, final states compared")
+    chaos.add_argument("--year", type=int, default=2025)
+    chaos.add_argument("--seed", type=int, help="reproduces a run (printed at the start)")
+    chaos.add_argument("--first", metavar="YYYY-MM-DD", help="first day (default: 1 January)")
+    chaos.add_argument("--last", metavar="YYYY-MM-DD", help="last day (default: 31 December)")
+    chaos.add_argument("--verbose", action="store_true", help="print both runs' Slack timelines")
+    chaos.set_defaults(run=_chaos)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

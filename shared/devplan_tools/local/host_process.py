@@ -80,6 +80,12 @@ def main(argv: list[str] | None = None) -> None:
 
     log_json_lines()
     firestore_faults.install_from_env()
+    if os.environ.get("DEVPLAN_CHAOS_LEASE_SECONDS"):  # the chaos year's compressed time (chaos/run.py)
+        from datetime import timedelta
+
+        from devplan.services import delivery
+
+        delivery.LEASE = timedelta(seconds=float(os.environ["DEVPLAN_CHAOS_LEASE_SECONDS"]))
     host = FunctionHost(manifest.load())
     server = serve(host, args.port)
     stopped = threading.Event()

@@ -5,8 +5,10 @@ per-channel rate limit of chat.postMessage (HTTP 429 with Retry-After)."""
 from __future__ import annotations
 
 import math
+import random
 import threading
 import time
+from collections import Counter
 from typing import Any
 
 from werkzeug.wrappers import Request, Response
@@ -14,6 +16,10 @@ from werkzeug.wrappers import Request, Response
 from devplan_tools.stand_in.http import json_response
 from devplan_tools.stand_in.state import StandInState
 from devplan_tools.stand_in.workspace import METHODS
+
+# How Slack fails: an outage page (5xx), rate limited (429 + Retry-After), an error answer
+# (ok: false), or an answer that comes after the client gave up (the call was done).
+CHAOS_KINDS = ("http_500", "http_503", "ratelimited", "internal_error", "fatal_error", "timeout")
 
 
 class FaultsAndLimits(StandInState):
@@ -67,6 +73,30 @@ class FaultsAndLimits(StandInState):
         for released in held.values():
             released.set()
         return json_response({"ok": True, "released": sorted(held)})
+
+    def _post_chaos(self, request: Request) -> Response:
+        """{"rate": 0.1, "seed": N}: that share of Web API calls fails, each in one of Slack's
+        ways (CHAOS_KINDS), drawn from a seeded generator; {"rate": 0} turns it off."""
+        body = request.get_json(silent=True) or {}
+        rate, seed = body.get("rate"), body.get("seed", 0)
+        if not isinstance(rate, (int, float)) or not 0 <= rate <= 1 or not isinstance(seed, int):
+            return json_response({"ok": False, "error": "invalid_arguments"}, 400)
+        with self._lock:
+            self._chaos = {"rate": rate, "rng": random.Random(seed), "counts": Counter()} if rate else None
+        return json_response({"ok": True})
+
+    def _get_chaos(self, request: Request) -> Response:
+        with self._lock:
+            return json_response({"ok": True, "faults": dict(self._chaos["counts"]) if self._chaos else {}})
+
+    def _chaos_fault(self, method: str) -> str | None:
+        """Under the lock: this call's injected failure, if the dice say so."""
+        chaos = self._chaos
+        if chaos is None or chaos["rng"].random() >= chaos["rate"]:
+            return None
+        kind = chaos["rng"].choice(CHAOS_KINDS)
+        chaos["counts"][kind] += 1
+        return str(kind)
 
     def _take_fault(self, method: str) -> dict | None:
         queue = self._faults.get(method)

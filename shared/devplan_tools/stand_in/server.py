@@ -63,6 +63,7 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         self._last_post: dict[str, float] = {}  # channel id -> monotonic time of the last accepted post
         self._holds: list[dict] = []  # answers to hold back once done (limits.py)
         self._held: dict[int, threading.Event] = {}
+        self._chaos: dict | None = None  # random failures, POST /_stand-in/chaos
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -132,6 +133,8 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
                 ("POST", "/_stand-in/click"): self._post_click,
                 ("GET", "/_stand-in/held"): self._get_held,
                 ("POST", "/_stand-in/release"): self._post_release,
+                ("POST", "/_stand-in/chaos"): self._post_chaos,
+                ("GET", "/_stand-in/chaos"): self._get_chaos,
             }.get((request.method, path))
             response = route(request) if route else json_response({"ok": False, "error": "not_found"}, 404)
         return response(environ, start_response)
