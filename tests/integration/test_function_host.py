@@ -134,3 +134,26 @@ def test_retry_off_drops_after_one_attempt_and_a_window_ends(flaky_host, caplog)
     outcomes = {r.eventId: r.outcome for r in records}
     assert outcomes[once] == "dropped" and outcomes[forever] == "gave"
     assert host.counts["dropped"] >= 2
+
+
+def test_each_local_up_writes_a_fresh_log_of_json_lines(tmp_path):
+    """`devplan local up` logs JSON lines only (Cloud Logging's shape), the previous run kept as .1."""
+    import json
+    import subprocess
+    import sys
+
+    devplan = [sys.executable, "-m", "devplan_tools.cli", "local"]
+    for _ in range(2):
+        up = subprocess.run([*devplan, "up", "--detach"], cwd=tmp_path, capture_output=True, text=True, timeout=180)
+        assert up.returncode == 0, up.stderr
+        info = json.loads((tmp_path / ".devplan" / "local.json").read_text())
+        try:
+            platform_client.send(info["webhook_url"], info["platform_secret"], "employee.onboarded", BO)
+            wait_for(lambda info=info: requests.get(f"{info['functions_url']}/_host/status").json()["attempts"] >= 1)
+        finally:
+            assert subprocess.run([*devplan, "down"], cwd=tmp_path, timeout=120).returncode == 0
+        entries = [json.loads(line) for line in (tmp_path / ".devplan" / "stack.log").read_text().splitlines()]
+        attempts = [e for e in entries if e.get("function") == "employee-written"]
+        assert attempts and all(e["eventId"] not in ("?", None) and e["attempt"] >= 1 for e in attempts)
+        assert sum(e.get("message", "").startswith("local stack up in") for e in entries) == 1  # this run's only
+    assert (tmp_path / ".devplan" / "stack.log.1").exists()

@@ -228,7 +228,8 @@ class FunctionHost:
         return sum(e.in_flight for e in self.events.values())
 
     def status(self) -> dict[str, Any]:
-        return {"in_flight": self.in_flight, **self.counts, **_extra_status()}
+        counts = {k: self.counts[k] for k in ("attempts", "retries", "failures", "dropped")}
+        return {"in_flight": self.in_flight, **counts, **_extra_status()}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
         path = environ.get("PATH_INFO", "")
