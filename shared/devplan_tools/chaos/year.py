@@ -9,6 +9,7 @@ import random
 import threading
 import time
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
@@ -90,11 +91,9 @@ class ChaosYear(Year):
         assert self.rng is not None
         self.counts["events_duplicated"] += 1
         if self.rng.random() < 0.5:
-            threads = [threading.Thread(target=self._deliver, args=(body,)) for _ in range(2)]
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join()
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for delivered in [pool.submit(self._deliver, body) for _ in range(2)]:
+                    delivered.result()  # a delivery that failed for good fails the run
             self.counts["events_concurrent"] += 1
         else:
             self._deliver(body)
