@@ -13,6 +13,8 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any
 
+import requests
+
 from devplan_tools.demo.run import Year
 from devplan_tools.local import platform_client
 from devplan_tools.local.control import StackClient
@@ -100,13 +102,18 @@ class ChaosYear(Year):
             self._deliver(body)
 
     def _deliver(self, body: bytes) -> None:
-        """The platform's side of the contract: a 5xx is retried with the same id."""
+        """The platform's side of the contract: a 5xx, or no answer in time, is retried with the same id."""
+        failure: Exception | None = None
         for attempt in range(PLATFORM_RETRIES):
-            response = platform_client.post_signed(self.stack.webhook_url, self.stack.platform_secret, body)
             self.counts["webhook_posts"] += 1
-            if response.status_code < 500:
-                response.raise_for_status()
-                return
+            try:
+                response = platform_client.post_signed(self.stack.webhook_url, self.stack.platform_secret, body)
+                if response.status_code < 500:
+                    response.raise_for_status()
+                    return
+                failure = requests.HTTPError(f"HTTP {response.status_code}: {response.text[:200]}")
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                failure = exc
             self.counts["webhook_retries"] += 1
             time.sleep(0.1 * 2 ** min(attempt, 4))
-        response.raise_for_status()
+        raise RuntimeError(f"the webhook never took the event: {failure}")
