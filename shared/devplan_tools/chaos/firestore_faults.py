@@ -46,7 +46,7 @@ def install(rate: float, seed: int) -> None:
 
     rng, lock = random.Random(seed), threading.Lock()
 
-    def faulty(owner: Any, name: str, error: type[Exception]) -> None:
+    def faulty(owner: Any, name: str, error: type[Exception], *, ends_transaction: bool = False) -> None:
         original: Callable[..., Any] = getattr(owner, name)
 
         @functools.wraps(original)
@@ -57,6 +57,8 @@ def install(rate: float, seed: int) -> None:
                 kind = f"{owner.__name__}.{name}:{error.__name__}"
                 injected[kind] += 1
                 log.warning("injected Firestore fault %s", kind, extra={"fault": kind})
+                if ends_transaction:  # as the server does when it aborts one: its locks are let go
+                    args[0]._rollback()
                 raise error(f"injected by the chaos harness ({kind})")
             return original(*args, **kwargs)
 
@@ -65,6 +67,6 @@ def install(rate: float, seed: int) -> None:
     faulty(document.DocumentReference, "get", exceptions.ServiceUnavailable)
     faulty(client.Client, "get_all", exceptions.ServiceUnavailable)
     faulty(batch.WriteBatch, "commit", exceptions.ServiceUnavailable)
-    faulty(transaction.Transaction, "_commit", exceptions.Aborted)
+    faulty(transaction.Transaction, "_commit", exceptions.Aborted, ends_transaction=True)
     function_host.STATUS_SOURCES.append(lambda: {"firestoreFaults": dict(injected)})
     log.info("Firestore faults injected at rate %.3f (seed %d)", rate, seed, extra={"rate": rate, "seed": seed})
