@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 import requests
 
+from devplan_tools.local.retry import RetryPolicy
+
+# Production's backoff compressed a hundredfold (0.1 s doubling to 6 s) with a short window
+# (30 production minutes: 18 s here), so a test's failing event ends quickly.
+TEST_RETRY_POLICY = RetryPolicy(time_factor=0.01, window=1800)
+
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
-    from devplan_tools.local.function_host import RetryPolicy
     from devplan_tools.local.stack import LocalStack
 
-    # Fast retries keep the retry tests short; the policy's shape is the production one.
-    local = LocalStack.start(
-        Path(tmp_path_factory.mktemp("stack")),
-        project="devplan-test",
-        retry=RetryPolicy(first_delay=0.2, max_delay=1.0, max_attempts=5),
-    )
+    local = LocalStack.start(Path(tmp_path_factory.mktemp("stack")), project="devplan-test", retry=TEST_RETRY_POLICY)
     yield local
     local.stop()
 

@@ -17,14 +17,13 @@ STATE_FILE = Path(".devplan") / "local.json"
 def _up(args: argparse.Namespace) -> int:
     if args.detach:
         return _up_detached()
-    from devplan import logs
-    from devplan_tools.local.stack import LocalStack
+    from devplan_tools.local.stack import LocalStack, log_json_lines
 
-    logs.configure()
+    log = log_json_lines()
     stack = LocalStack.start(STATE_FILE.parent)
     stack.start_scheduler()
     stack.write_state()
-    print(json.dumps(stack.info(), indent=2), flush=True)
+    log.info("local stack up: %s", STATE_FILE, extra={"stack": stack.info()})
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())
@@ -102,6 +101,17 @@ def _demo(args: argparse.Namespace) -> int:
     return run_demo(keep=args.keep)
 
 
+def _chaos(args: argparse.Namespace) -> int:
+    from datetime import date
+
+    from devplan_tools.chaos.run import run_chaos
+
+    first = date.fromisoformat(args.first) if args.first else None
+    last = date.fromisoformat(args.last) if args.last else None
+    status, _ = run_chaos(year=args.year, seed=args.seed, first=first, last=last, quiet_year=not args.verbose)
+    return status
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="devplan", description="Inner Journey's development plan, automated.")
     commands = parser.add_subparsers(dest="command", required=True)
@@ -135,6 +145,13 @@ def main(argv: list[str] | None = None) -> int:
 
     operations.add_commands(commands)  # stuck, dead-letters
     operations.add_outbox_command(commands)  # outbox retry|dismiss
+    chaos = commands.add_parser("chaos", help="the year clean and under chaos, final states compared")
+    chaos.add_argument("--year", type=int, default=2025)
+    chaos.add_argument("--seed", type=int, help="reproduces a run (printed at the start)")
+    chaos.add_argument("--first", metavar="YYYY-MM-DD", help="first day (default: 1 January)")
+    chaos.add_argument("--last", metavar="YYYY-MM-DD", help="last day (default: 31 December)")
+    chaos.add_argument("--verbose", action="store_true", help="print both runs' Slack timelines")
+    chaos.set_defaults(run=_chaos)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

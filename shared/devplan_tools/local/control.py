@@ -148,12 +148,12 @@ def up_detached(timeout: float = 120) -> dict[str, Any]:
     if running():
         raise RuntimeError(f"a local stack is already up ({STATE_FILE}); `devplan local down` stops it")
     STATE_FILE.parent.mkdir(exist_ok=True)
-    log_path = STATE_FILE.parent / "stack.log"
-    with open(log_path, "ab") as log:
+    log_path, err_path = fresh_log(STATE_FILE.parent / "stack.log"), fresh_log(STATE_FILE.parent / "stack.err")
+    with open(log_path, "wb") as log, open(err_path, "wb") as err:
         child = subprocess.Popen(
             [sys.executable, "-m", "devplan_tools.cli", "local", "up"],
             stdout=log,
-            stderr=subprocess.STDOUT,
+            stderr=err,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
@@ -162,10 +162,20 @@ def up_detached(timeout: float = 120) -> dict[str, Any]:
         if STATE_FILE.exists():
             return json.loads(STATE_FILE.read_text())
         if child.poll() is not None:
-            raise RuntimeError("the local stack exited while starting:\n" + log_path.read_text()[-3000:])
+            output = log_path.read_text()[-2000:] + err_path.read_text()[-2000:]
+            raise RuntimeError("the local stack exited while starting:\n" + output)
         time.sleep(0.2)
     stop_group(child.pid)
     raise RuntimeError(f"the local stack did not come up within {timeout:.0f} s; see {log_path}")
+
+
+def fresh_log(path: Path) -> Path:
+    """Each `local up` writes a log of its own; the previous one is kept as `<name>.1`.
+    stack.log holds the stack's JSON lines only (one log entry each, Cloud Logging's shape);
+    stack.err what native libraries print on stderr (gRPC's absl notices, a crash's last words)."""
+    if path.exists():
+        path.replace(path.with_name(path.name + ".1"))
+    return path
 
 
 def down() -> bool:

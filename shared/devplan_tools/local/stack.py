@@ -17,14 +17,14 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from werkzeug.serving import WSGIRequestHandler, make_server
-
 from devplan import runtime
 from devplan_tools import manifest as manifest_module
 from devplan_tools.local.control import StackClient
 from devplan_tools.local.emulators import Emulator, start_emulators
-from devplan_tools.local.function_host import FunctionHost, RetryPolicy
+from devplan_tools.local.function_host import FunctionHost
+from devplan_tools.local.host_process import HostProcess, serve
 from devplan_tools.local.processes import free_port
+from devplan_tools.local.retry import RetryPolicy
 from devplan_tools.local.scheduler import LocalScheduler
 from devplan_tools.local.wiring import create_topics_and_push, register_firestore_triggers
 from devplan_tools.stand_in import SlackStandIn
@@ -34,11 +34,22 @@ STATE_DIR = Path(".devplan")
 BOT_TOKEN = "xoxb-devplan-local"
 
 
-class QuietHandler(WSGIRequestHandler):
-    """No access log per request: the functions log what matters, as in Cloud Logging."""
+def log_json_lines() -> logging.Logger:
+    """Everything Python says, as JSON lines on stdout: log records, warnings, and uncaught
+    exceptions of any thread (stack.log must parse line by line)."""
+    import sys
 
-    def log_request(self, *args, **kwargs) -> None:
-        pass
+    from devplan import logs
+
+    logs.configure()
+    logging.captureWarnings(True)
+    sys.excepthook = lambda kind, exc, tb: log.critical("uncaught exception", exc_info=(kind, exc, tb))
+    threading.excepthook = lambda args: log.error(
+        "uncaught exception in thread %s",
+        args.thread.name if args.thread else "?",
+        exc_info=(args.exc_type, args.exc_value, args.exc_traceback),  # type: ignore[arg-type]
+    )
+    return log
 
 
 @dataclass
@@ -47,7 +58,7 @@ class LocalStack:
     state_dir: Path
     firestore: Emulator
     pubsub: Emulator
-    host: FunctionHost
+    host: FunctionHost | None  # None when the host runs in a process of its own (`host_process`)
     stand_in: SlackStandIn
     functions_url: str
     platform_secret: str
@@ -55,6 +66,7 @@ class LocalStack:
     _server: Any = field(repr=False, default=None)
     _scheduler: Any = field(repr=False, default=None)
     _client: Any = field(repr=False, default=None)
+    host_process: HostProcess | None = field(repr=False, default=None)
 
     @classmethod
     def start(
@@ -64,7 +76,11 @@ class LocalStack:
         project: str = "devplan-local",
         slack_rate_limit: float | None = None,
         retry: RetryPolicy | None = None,
+        separate_host: bool = False,
+        host_env: dict[str, str] | None = None,
     ) -> LocalStack:
+        """`separate_host`: the functions run in a child process (kill_host/start_host), with
+        `host_env` added to its environment (e.g. the chaos year's Firestore faults)."""
         state_dir.mkdir(parents=True, exist_ok=True)
         started = time.monotonic()
         port = free_port()
@@ -89,10 +105,15 @@ class LocalStack:
             }
         )
         runtime.reset()
-        manifest = manifest_module.load()
-        host = FunctionHost(manifest, policy=retry)
-        server = make_server("127.0.0.1", port, host, threaded=True, request_handler=QuietHandler)
-        threading.Thread(target=server.serve_forever, daemon=True, name="function-host").start()
+        policy = retry or RetryPolicy.from_env()
+        host: FunctionHost | None = None
+        server = process = None
+        if separate_host:
+            env = {**os.environ, **policy.as_env(), **(host_env or {})}
+            process = HostProcess(port, env, state_dir / "logs" / "host.log")
+        else:
+            host = FunctionHost(manifest_module.load(), policy=policy)
+            server = serve(host, port)
         stack = cls(
             project,
             state_dir,
@@ -104,8 +125,11 @@ class LocalStack:
             platform_secret,
             signing_secret,
             server,
+            host_process=process,
         )
         try:
+            if process is not None:
+                process.start()
             stack.wire(project)
         except Exception:
             stack.stop()
@@ -118,6 +142,18 @@ class LocalStack:
         manifest = manifest_module.load()
         register_firestore_triggers(manifest, self.firestore.host, project)
         create_topics_and_push(manifest, self.pubsub.host, project, self.functions_url)
+
+    def kill_host(self) -> None:
+        """SIGKILL the functions (separate_host only), as an instance dies mid-request."""
+        if self.host_process is None:
+            raise RuntimeError("the function host runs in this process; start with separate_host=True")
+        self.host_process.kill()
+
+    def start_host(self) -> None:
+        """Start the functions again on the same port; emulators and Slack keep their state."""
+        if self.host_process is None:
+            raise RuntimeError("the function host runs in this process; start with separate_host=True")
+        self.host_process.start()
 
     def publish(self, topic: str, message: dict[str, Any]) -> str:
         return runtime.publisher().publish_many(topic, [message])[0]
@@ -143,7 +179,8 @@ class LocalStack:
             "slack_bot_token": BOT_TOKEN,
             "platform_secret": self.platform_secret,
             "slack_signing_secret": self.slack_signing_secret,
-            "process_groups": [self.firestore.pgid, self.pubsub.pgid],
+            "process_groups": [self.firestore.pgid, self.pubsub.pgid]
+            + ([self.host_process.process.pid] if self.host_process and self.host_process.process else []),
         }
 
     def write_state(self) -> Path:
@@ -166,7 +203,10 @@ class LocalStack:
             self._scheduler.stop()
         if self._server is not None:
             self._server.shutdown()
-        self.host.close()
+        if self.host is not None:
+            self.host.close()
+        if self.host_process is not None:
+            self.host_process.stop()
         self.stand_in.stop()
         for emulator in (self.firestore, self.pubsub):
             emulator.stop()

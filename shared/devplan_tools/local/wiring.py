@@ -45,6 +45,9 @@ def create_topics_and_push(manifest: Manifest, pubsub_host: str, project: str, f
                     "name": subscriber.subscription_path(project, f"{function.topic}--{function.name}"),
                     "topic": topic_path,
                     "push_config": {"push_endpoint": f"{functions_url}/{function.name}/{topic_path}"},
+                    # No retry_policy: the emulator then redelivers a failed push about every
+                    # second (it honours a policy only roughly and never stops), and the function
+                    # host decides which redelivery is the manifest policy's next attempt.
                     "ack_deadline_seconds": 60,
                 }
             )

@@ -61,6 +61,9 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         self._seq = 0  # keeps counting across reset() so a client's ?since= stays meaningful
         self._faults: dict[str, list[dict]] = {}  # method -> queued {"status"/"error", "count"}
         self._last_post: dict[str, float] = {}  # channel id -> monotonic time of the last accepted post
+        self._holds: list[dict] = []  # answers to hold back once done (limits.py)
+        self._held: dict[int, threading.Event] = {}
+        self._chaos: dict | None = None  # random failures, POST /_stand-in/chaos
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -110,6 +113,7 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         with self._lock:
             self._calls.clear()
             self._faults.clear()
+            self._holds.clear()
             self._last_post.clear()
 
     def _wsgi(self, environ, start_response):
@@ -127,6 +131,10 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
                 ("POST", "/_stand-in/faults"): self._post_fault,
                 ("POST", "/_stand-in/trigger_ids"): self._post_trigger_id,
                 ("POST", "/_stand-in/click"): self._post_click,
+                ("GET", "/_stand-in/held"): self._get_held,
+                ("POST", "/_stand-in/release"): self._post_release,
+                ("POST", "/_stand-in/chaos"): self._post_chaos,
+                ("GET", "/_stand-in/chaos"): self._get_chaos,
             }.get((request.method, path))
             response = route(request) if route else json_response({"ok": False, "error": "not_found"}, 404)
         return response(environ, start_response)

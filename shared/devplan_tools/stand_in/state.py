@@ -59,6 +59,9 @@ class StandInState:
     _seq: int
     _faults: dict[str, list[dict]]  # method -> queued {"status"/"error", "count"}
     _last_post: dict[str, float]  # channel id -> monotonic time of the last accepted post
+    _holds: list[dict]  # {"method", "match", "count"}: answers to hold back (limits.py)
+    _held: dict[int, threading.Event]  # seq of a held call -> set when it may be answered
+    _chaos: dict | None  # {"rate", "rng", "counts"}: random failures (limits.py)
 
     if TYPE_CHECKING:
         # Provided by SlackStandIn (server.py).
@@ -68,3 +71,5 @@ class StandInState:
         # Provided by FaultsAndLimits (limits.py).
         def _take_fault(self, method: str) -> dict | None: ...
         def _rate_limited(self, channel_id: str) -> int: ...
+        def _take_hold(self, method: str, args: dict, seq: int) -> threading.Event | None: ...
+        def _chaos_fault(self, method: str) -> str | None: ...

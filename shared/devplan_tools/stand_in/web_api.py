@@ -17,6 +17,15 @@ from devplan_tools.stand_in.workspace import METHODS
 # Arguments Slack takes as JSON; form bodies carry them as JSON strings, so decode them for
 # the handlers and the recording alike.
 JSON_ARGS = ("blocks", "attachments", "metadata", "view")
+HOLD_AT_MOST_SECONDS = 300.0  # a forgotten hold must not keep a server thread forever
+LATE_ANSWER_SECONDS = 11.0  # past the product's Slack client timeout (10 s)
+CHAOS_ANSWERS: dict[str, tuple[int, dict | None, dict]] = {
+    "http_500": (500, None, {}),
+    "http_503": (503, None, {}),
+    "ratelimited": (429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}),
+    "internal_error": (200, {"ok": False, "error": "internal_error"}, {}),
+    "fatal_error": (200, {"ok": False, "error": "fatal_error"}, {}),
+}
 
 
 class WebApi(StandInState):
@@ -46,8 +55,17 @@ class WebApi(StandInState):
         except SlackError as e:
             args, early = {}, (200, {"ok": False, "error": e.error}, {})
         with self._lock:
-            status, body, headers = early or self._answer(request, method, args)
+            chaos = self._chaos_fault(method) if early is None and method in METHODS else None
+            if chaos and chaos != "timeout":
+                status, body, headers = CHAOS_ANSWERS[chaos]
+            else:
+                status, body, headers = early or self._answer(request, method, args)
             self._record(method, args, status, body)
+            held = self._take_hold(method, args, self._seq)
+        if held is not None:  # done and recorded; the caller learns it only once released
+            held.wait(timeout=HOLD_AT_MOST_SECONDS)
+        if chaos == "timeout":  # done and recorded; the answer comes after the client gave up
+            time.sleep(LATE_ANSWER_SECONDS)
         if body is None:  # an injected outage: Slack's HTML error page, not JSON
             return Response(OUTAGE_PAGE, status, content_type="text/html; charset=utf-8")
         return json_response(body, status, headers)

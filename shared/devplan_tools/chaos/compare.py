@@ -1,0 +1,80 @@
+"""The final Firestore state of a run as plain data, and the differences between two runs.
+
+Compared: employees (and their reflections), cycles, outbox (ids, state, message content),
+ticks (the day's state: fanned out or a day off). Left out, as bookkeeping of how a delivery
+went rather than what the system decided: processedEvents (event ids), the ticks' chunks and
+fan-out counts (how many ids that day's tick saw: one fewer when an onboarding event arrives
+after the tick, by design, as the next tick catches up), and the fields in BOOKKEEPING
+wherever they appear: when things were claimed, sent or written (wall-clock times), attempt
+counters, claim and event ids, Slack's own `ts`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+COLLECTIONS = ("employees", "cycles", "outbox", "ticks")
+SUBCOLLECTIONS = {"employees": ("reflections",)}
+FAN_OUT_COUNTS = {"ticks": frozenset({"employees", "chunks"})}
+BOOKKEEPING = frozenset(
+    {
+        "claim",
+        "attempts",
+        "eventId",
+        "sourceEventId",
+        "createdAt",
+        "sentAt",
+        "failedAt",
+        "processedAt",
+        "expireAt",
+        "welcomedAt",
+        "ts",
+        "runId",
+        "messageId",
+    }
+)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in sorted(value.items()) if k not in BOOKKEEPING}
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def snapshot(db: Any) -> dict[str, Any]:
+    """{"employees/anna": {...}, "employees/anna/reflections/anna-q1": {...}, ...}"""
+    state: dict[str, Any] = {}
+    for name in COLLECTIONS:
+        for doc in db.collection(name).stream():
+            fields = {k: v for k, v in doc.to_dict().items() if k not in FAN_OUT_COUNTS.get(name, ())}
+            state[f"{name}/{doc.id}"] = _clean(fields)
+            for sub in SUBCOLLECTIONS.get(name, ()):
+                for child in doc.reference.collection(sub).stream():
+                    state[f"{name}/{doc.id}/{sub}/{child.id}"] = _clean(child.to_dict())
+    return state
+
+
+def differences(clean: dict[str, Any], chaos: dict[str, Any]) -> list[str]:
+    """One line per differing field: `path field: clean → chaos`."""
+    lines: list[str] = []
+    for path in sorted(set(clean) | set(chaos)):
+        if path not in chaos:
+            lines.append(f"{path}: missing after chaos")
+        elif path not in clean:
+            lines.append(f"{path}: only after chaos")
+        else:
+            lines.extend(f"{path} {f}" for f in _fields(clean[path], chaos[path], ""))
+    return lines
+
+
+def _fields(a: Any, b: Any, prefix: str) -> list[str]:
+    if isinstance(a, dict) and isinstance(b, dict):
+        out: list[str] = []
+        for key in sorted(set(a) | set(b)):
+            out.extend(_fields(a.get(key), b.get(key), f"{prefix}.{key}" if prefix else key))
+        return out
+    return [] if a == b else [f"{prefix}: {a!r} → {b!r}"]

@@ -1,0 +1,127 @@
+"""The demo's year (demo/run.py) delivered the way the platform, Pub/Sub and Slack really
+deliver: every platform event and tick twice (some at the same moment), platform events
+reordered within a window (overtaken by the day's next event, some a day late: after the next
+day's tick), the platform and Slack's clicks retried on a 5xx as their contracts
+say. Seeded: a seed gives the same choices."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date, datetime
+from typing import Any
+
+import requests
+
+from devplan_tools.demo.run import Year
+from devplan_tools.local import platform_client
+from devplan_tools.local.control import StackClient
+
+WAIT_SECONDS = 900.0  # retries wait out the sender's lease: a settled day can take minutes
+PLATFORM_RETRIES = 20
+
+
+class ChaosClient(StackClient):
+    """The stack as the year sees it, with every tick published twice and patient waits."""
+
+    def __init__(self, info: dict[str, Any], rng: random.Random | None, counts: Counter[str]):
+        super().__init__(info)
+        self.rng, self.counts = rng, counts
+
+    def tick(self, as_of: date, **extra: Any) -> str:
+        first = super().tick(as_of, **extra)
+        self.counts["ticks"] += 1
+        if self.rng is not None:
+            self.counts["ticks_duplicated"] += 1
+            if self.rng.random() < 0.5:
+                super().tick(as_of, **extra)  # at the same moment
+            else:
+                threading.Timer(self.rng.uniform(0.05, 0.5), super().tick, args=(as_of,), kwargs=extra).start()
+        return first
+
+    def click(self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None) -> dict[str, Any]:
+        """A person clicks again when Slack says the app did not answer."""
+        for _ in range(PLATFORM_RETRIES):
+            answer = super().click(user, channel, ts, action_id, action_ts)
+            if answer.get("ok"):
+                return answer
+            self.counts["clicks_retried"] += 1
+            time.sleep(0.3)
+        return answer
+
+    def wait_settled(self, timeout: float = WAIT_SECONDS) -> None:
+        super().wait_settled(timeout=timeout)
+
+    def wait_for_tick(self, day: date, timeout: float = WAIT_SECONDS) -> dict[str, Any]:
+        return super().wait_for_tick(day, timeout=timeout)
+
+
+class ChaosYear(Year):
+    stack: ChaosClient
+
+    def __init__(self, stack: ChaosClient, rng: random.Random | None, counts: Counter[str], out: Any):
+        super().__init__(stack, out)
+        self.rng, self.counts = rng, counts
+        self.deferred: list[bytes] = []  # held back: delivered after the day's next event or at its end
+        self.late: list[bytes] = []  # held back over night: delivered after the next day's tick
+
+    def platform(self, event_type: str, data: dict[str, Any], when: datetime) -> None:
+        body = platform_client.envelope(event_type, data, occurred_at=when)
+        self.counts["events"] += 1
+        if self.rng is None:
+            return self._deliver(body)
+        if self.rng.random() < 0.3:  # overtaken by the next event, perhaps by the next day's tick too
+            self.deferred.append(body)
+            self.counts["events_reordered"] += 1
+            return
+        self._twice(body)
+        self.flush()
+
+    def flush(self) -> None:
+        deferred, self.deferred = self.deferred, []
+        for body in deferred:
+            self._twice(body)
+
+    def run_day(self, day: date) -> None:
+        """The window: an event held back today arrives later today or after tomorrow's tick."""
+        late, self.late = self.late, []
+        super().run_day(day)
+        self.deferred = late + self.deferred
+        if self.deferred and self.rng is not None and not late and self.rng.random() < 0.5:
+            self.late, self.deferred = self.deferred, []
+            self.counts["events_late_by_a_day"] += len(self.late)
+        elif self.deferred:
+            self.flush()
+            self.stack.wait_settled()
+
+    def _twice(self, body: bytes) -> None:
+        assert self.rng is not None
+        self.counts["events_duplicated"] += 1
+        if self.rng.random() < 0.5:
+            with ThreadPoolExecutor(max_workers=2) as pool:
+                for delivered in [pool.submit(self._deliver, body) for _ in range(2)]:
+                    delivered.result()  # a delivery that failed for good fails the run
+            self.counts["events_concurrent"] += 1
+        else:
+            self._deliver(body)
+            self._deliver(body)
+
+    def _deliver(self, body: bytes) -> None:
+        """The platform's side of the contract: a 5xx, or no answer in time, is retried with the same id."""
+        failure: Exception | None = None
+        for attempt in range(PLATFORM_RETRIES):
+            self.counts["webhook_posts"] += 1
+            try:
+                response = platform_client.post_signed(self.stack.webhook_url, self.stack.platform_secret, body)
+                if response.status_code < 500:
+                    response.raise_for_status()
+                    return
+                failure = requests.HTTPError(f"HTTP {response.status_code}: {response.text[:200]}")
+            except (requests.ConnectionError, requests.Timeout) as exc:
+                failure = exc
+            self.counts["webhook_retries"] += 1
+            time.sleep(0.1 * 2 ** min(attempt, 4))
+        raise RuntimeError(f"the webhook never took the event: {failure}")

@@ -1,0 +1,14 @@
+"""Functions for the host's own test (loaded by functions-framework from this path): each
+fails as many times as its message's `fail` attribute says, counting attempts per message `key`."""
+
+import functions_framework
+
+from tests.integration import flaky_attempts
+
+
+@functions_framework.cloud_event
+def flaky(event):
+    attributes = event.data["message"]["attributes"]
+    attempts = flaky_attempts.seen(attributes["key"])
+    if attempts <= int(attributes.get("fail", "0")):
+        raise RuntimeError(f"failing on purpose (attempt {attempts})")
