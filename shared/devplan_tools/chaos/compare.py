@@ -1,12 +1,10 @@
 """The final Firestore state of a run as plain data, and the differences between two runs.
 
 Compared: employees (and their reflections), cycles, outbox (ids, state, message content),
-ticks (the day's state: fanned out or a day off). Left out, as bookkeeping of how a delivery
-went rather than what the system decided: processedEvents (event ids), the ticks' chunks and
-fan-out counts (how many ids that day's tick saw: one fewer when an onboarding event arrives
-after the tick, by design, as the next tick catches up), and the fields in BOOKKEEPING
-wherever they appear: when things were claimed, sent or written (wall-clock times), attempt
-counters, claim and event ids, Slack's own `ts`.
+ticks (the day's state). Left out, as bookkeeping of how a delivery went rather than what the
+system decided: processedEvents (event ids), the ticks' chunks (per-delivery counts), and the
+fields in BOOKKEEPING wherever they appear: when things were claimed, sent or written
+(wall-clock times), attempt counters, claim and event ids, Slack's own `ts`.
 """
 
 from __future__ import annotations
@@ -15,7 +13,6 @@ from typing import Any
 
 COLLECTIONS = ("employees", "cycles", "outbox", "ticks")
 SUBCOLLECTIONS = {"employees": ("reflections",)}
-FAN_OUT_COUNTS = {"ticks": frozenset({"employees", "chunks"})}
 BOOKKEEPING = frozenset(
     {
         "claim",
@@ -50,8 +47,7 @@ def snapshot(db: Any) -> dict[str, Any]:
     state: dict[str, Any] = {}
     for name in COLLECTIONS:
         for doc in db.collection(name).stream():
-            fields = {k: v for k, v in doc.to_dict().items() if k not in FAN_OUT_COUNTS.get(name, ())}
-            state[f"{name}/{doc.id}"] = _clean(fields)
+            state[f"{name}/{doc.id}"] = _clean(doc.to_dict())
             for sub in SUBCOLLECTIONS.get(name, ()):
                 for child in doc.reference.collection(sub).stream():
                     state[f"{name}/{doc.id}/{sub}/{child.id}"] = _clean(child.to_dict())
