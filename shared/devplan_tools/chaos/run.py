@@ -2,7 +2,7 @@
 
 Each run has a stack of its own (emulators, Slack stand-in, the functions in a child process).
 The chaos run adds: every platform event and tick twice (some concurrently), platform events
-reordered within a window of a day (year.py), `slack_rate` of Slack Web API calls failing in the stand-in
+reordered within the day (year.py), `slack_rate` of Slack Web API calls failing in the stand-in
 (5xx, 429 + Retry-After, ok:false internal_error/fatal_error, an answer after the client's
 timeout), and transient Firestore errors at `firestore_rate` per read or commit inside the
 functions (firestore_faults.py). Exit status 1 on any difference, lost or duplicated post.
@@ -90,7 +90,6 @@ def report(clean: dict[str, Any], chaos: dict[str, Any], seed: int) -> dict[str,
         "eventsDuplicated": counts["events_duplicated"],
         "eventsConcurrent": counts["events_concurrent"],
         "eventsReordered": counts["events_reordered"],
-        "eventsLateByADay": counts["events_late_by_a_day"],
         "ticks": counts["ticks"],
         "ticksDuplicated": counts["ticks_duplicated"],
         "webhookRetries": counts["webhook_retries"],

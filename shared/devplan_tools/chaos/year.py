@@ -1,7 +1,6 @@
 """The demo's year (demo/run.py) delivered the way the platform, Pub/Sub and Slack really
 deliver: every platform event and tick twice (some at the same moment), platform events
-reordered within a window (overtaken by the day's next event, some a day late: after the next
-day's tick), the platform and Slack's clicks retried on a 5xx as their contracts
+reordered within the day, the platform and Slack's clicks retried on a 5xx as their contracts
 say. Seeded: a seed gives the same choices."""
 
 from __future__ import annotations
@@ -65,15 +64,14 @@ class ChaosYear(Year):
     def __init__(self, stack: ChaosClient, rng: random.Random | None, counts: Counter[str], out: Any):
         super().__init__(stack, out)
         self.rng, self.counts = rng, counts
-        self.deferred: list[bytes] = []  # held back: delivered after the day's next event or at its end
-        self.late: list[bytes] = []  # held back over night: delivered after the next day's tick
+        self.deferred: list[bytes] = []
 
     def platform(self, event_type: str, data: dict[str, Any], when: datetime) -> None:
         body = platform_client.envelope(event_type, data, occurred_at=when)
         self.counts["events"] += 1
         if self.rng is None:
             return self._deliver(body)
-        if self.rng.random() < 0.3:  # overtaken by the next event, perhaps by the next day's tick too
+        if self.rng.random() < 0.3:  # overtaken by the next event of the day
             self.deferred.append(body)
             self.counts["events_reordered"] += 1
             return
@@ -86,14 +84,8 @@ class ChaosYear(Year):
             self._twice(body)
 
     def run_day(self, day: date) -> None:
-        """The window: an event held back today arrives later today or after tomorrow's tick."""
-        late, self.late = self.late, []
         super().run_day(day)
-        self.deferred = late + self.deferred
-        if self.deferred and self.rng is not None and not late and self.rng.random() < 0.5:
-            self.late, self.deferred = self.deferred, []
-            self.counts["events_late_by_a_day"] += len(self.late)
-        elif self.deferred:
+        if self.deferred:
             self.flush()
             self.stack.wait_settled()
 
