@@ -53,6 +53,11 @@ def _size(value: Any, depth: int, where: str) -> int:
 
 
 def check_document(path: str, doc: dict[str, Any]) -> None:
+    """Refused if Firestore could not hold `doc` at `path` (its id or its size)."""
+    try:
+        check_document_path(path)
+    except InvalidArgument as exc:
+        raise Refused(str(exc)) from None
     if _size(doc, 0, path) + len(path.encode()) + 16 > FIRESTORE_MAX_DOCUMENT_BYTES:
         raise Refused(f"{path} is larger than a Firestore document can be")
 
