@@ -12,7 +12,11 @@ redelivers. What the emulators do on their own (checked on this image, see READM
   the answer before the next), and never retries a 5xx: the host redelivers it itself;
 - the Pub/Sub emulator redelivers a push answered non-2xx about every second, forever: the host
   is the subscription's backoff, answering an early redelivery 503 without running the
-  function, and acknowledging (204, unrun) the redeliveries of an event it dropped or gave up.
+  function, answering a 4xx 204 ("dropped (4xx)"), and acknowledging (204, unrun) the
+  redeliveries of a message it finished, dropped or gave up (the last FINISHED_KEPT ids).
+- a Firestore-trigger delivery not finished when the host dies is in its journal (journal.py)
+  and redelivered by the next host; one arriving while no host runs is refused by the OS and
+  lost (the emulator does not retry; production's Eventarc would).
 Every attempt is logged as one JSON line with the function and the event id (ce-id for
 Firestore events, the message id for Pub/Sub).
 """
@@ -209,8 +213,8 @@ class EventFunction:
         answer = self._attempt(event_id, delivery, environ, body)
         code = int(answer[0].split()[0])
         if 400 <= code < 500:
-            # Pub/Sub redelivers anything but a 2xx, forever: a push the function refused is
-            # acknowledged here, as Cloud Run's push endpoint would be told by a retry policy.
+            # The emulator redelivers anything but a 2xx, about every second, forever: a push the
+            # function refused (running it again cannot help) is acknowledged, logged as dropped.
             return ACKNOWLEDGED
         return answer
 
