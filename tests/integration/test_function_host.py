@@ -174,6 +174,50 @@ def test_a_failing_function_is_answered_5xx_to_its_caller(flaky_host):
     assert again.status_code == 204 and len(flaky_attempts.attempts[key]) == 1  # retry off: dropped, acknowledged
 
 
+def test_a_trigger_left_by_a_stopped_host_is_redelivered_by_the_next_within_its_window(tmp_path):
+    """The journal: a failed Firestore-trigger delivery waiting for its retry when the host stops
+    (its timer cancelled, nothing fires after close) is delivered by the next host; one whose
+    retry window is over is dropped unrun. No emulator: the trigger is posted as eventarc would."""
+    import json
+
+    from devplan_tools.local.journal import Journal
+
+    trigger = Function("flaky-trigger", "flaky", "", "firestore", retry=True)
+    manifest, journal = Manifest("local", (trigger,), ()), Journal(tmp_path / "journal")
+    key = uuid.uuid4().hex
+    first = FunctionHost(manifest, source=FLAKY, policy=POLICY, journal=journal)
+    port = free_port()
+    server = serve(first, port)
+    headers = {
+        "ce-id": f"evt-{key[:8]}",
+        "ce-specversion": "1.0",
+        "ce-type": "google.cloud.firestore.document.v1.written",
+        "ce-source": "//firestore.googleapis.com/projects/p/databases/(default)",
+        "Content-Type": "application/json",
+    }
+    body = json.dumps({"message": {"attributes": {"fail": "1", "key": key}}})
+    url = f"http://127.0.0.1:{port}/functions/projects/p/triggers/flaky-trigger"
+    assert requests.post(url, data=body, headers=headers, timeout=10).status_code == 500
+    server.shutdown()
+    first.close()
+    time.sleep(POLICY.delay(1) + 0.5)
+    assert len(flaky_attempts.attempts[key]) == 1  # the retry did not fire after close
+    (left,) = journal.pending()
+    assert (left.function, left.event_id, left.attempts) == ("flaky-trigger", f"evt-{key[:8]}", 1)
+    stale = journal.record("flaky-trigger", "evt-stale", left.environ, body.replace(key, "stale").encode())
+    stale.first_at -= POLICY.window * POLICY.time_factor + 1  # came before the window that ended
+    journal.save(stale)
+
+    second = FunctionHost(manifest, source=FLAKY, policy=POLICY, journal=journal)
+    try:
+        assert second.replay() == 2
+        wait_for(lambda: second.in_flight == 0, timeout=10, what="the replay done")
+        assert len(flaky_attempts.attempts[key]) == 2 and not flaky_attempts.attempts.get("stale")
+        assert list(journal.pending()) == [] and second.counts["dropped"] == 1
+    finally:
+        second.close()
+
+
 def test_each_local_up_writes_a_fresh_log_of_json_lines(tmp_path):
     """`devplan local up` logs JSON lines only (Cloud Logging's shape), the previous run kept as .1."""
     import json
