@@ -29,6 +29,33 @@ def test_comparison_ignores_bookkeeping_and_names_every_other_difference():
     ]
 
 
+class Residue:
+    """Just enough of a Firestore client for `compare.snapshot`: collections of documents."""
+
+    def __init__(self, collections: dict[str, list[dict]]):
+        self.collections = collections
+
+    def collection(self, name: str):
+        from types import SimpleNamespace
+
+        docs = self.collections.get(name, [])
+        return SimpleNamespace(
+            stream=lambda: [SimpleNamespace(id=str(i), to_dict=lambda d=d: d) for i, d in enumerate(docs)]
+        )
+
+
+def test_a_dead_letter_or_held_event_left_only_after_chaos_is_a_difference():
+    letter = {"function": "outbox-created", "reason": "permanent", "eventType": "t", "state": "open", "eventId": "e1"}
+    held = {"type": "goals.set", "employeeId": "anna", "data": "{}", "eventId": "x", "received": 1}
+    clean = compare.snapshot(Residue({"heldEvents": [held]}))
+    same = compare.snapshot(Residue({"heldEvents": [{**held, "eventId": "y", "received": 2}]}))
+    assert compare.differences(clean, same) == []  # ids and times are bookkeeping
+    chaos = compare.snapshot(Residue({"heldEvents": [held, {**held, "eventId": "z"}], "deadLetters": [letter]}))
+    lines = compare.differences(clean, chaos)
+    assert len(lines) == 2 and any(line.startswith("deadLetters/") and "only after chaos" in line for line in lines)
+    assert any(line.startswith("heldEvents/") and "count: 1 → 2" in line for line in lines)
+
+
 def test_a_chaotic_start_of_the_year_ends_as_the_clean_one():
     seed = int(os.environ.get("DEVPLAN_CHAOS_SEED") or random.SystemRandom().randrange(1, 1_000_000))
     status, result = run_chaos(seed=seed, first=date(2025, 1, 1), last=date(2025, 1, 20), out=sys.stdout)

@@ -101,12 +101,13 @@ def flaky_host(stack):
             }
         )
 
-    def publish(function: str, fail: int) -> tuple[str, str]:
+    def publish(function: str, fail: int, **attributes: str) -> tuple[str, str]:
         """(message id, key of its attempts)"""
         key = uuid.uuid4().hex
         topic = publisher.topic_path(project, function)
-        return publisher.publish(topic, b"{}", fail=str(fail), key=key).result(), key
+        return publisher.publish(topic, b"{}", fail=str(fail), key=key, **attributes).result(), key
 
+    host.url, host.project = f"http://127.0.0.1:{port}", project
     yield host, publish
     server.shutdown()
     host.close()
@@ -137,6 +138,84 @@ def test_retry_off_drops_after_one_attempt_and_a_window_ends(flaky_host, caplog)
     outcomes = {r.eventId: r.outcome for r in records}
     assert outcomes[once] == "dropped" and outcomes[forever] == "gave"
     assert host.counts["dropped"] >= 2
+
+
+def test_a_refused_push_runs_once_and_is_acknowledged(flaky_host, caplog):
+    """The Pub/Sub emulator redelivers anything but a 2xx: a 4xx is the host's to acknowledge."""
+    caplog.set_level(logging.INFO, logger="devplan_tools.local.host")
+    host, publish = flaky_host
+    message_id, key = publish("flaky-retry", fail=0, refuse="yes")
+    wait_for(lambda: host.in_flight == 0 and flaky_attempts.attempts.get(key), timeout=30, what="refused")
+    time.sleep(2.5)  # a nacked push would have been redelivered (and run) about twice by now
+    assert len(flaky_attempts.attempts[key]) == 1
+    logged = [(r.attempt, r.status, r.outcome) for r in host_attempts(caplog, "flaky-retry") if r.eventId == message_id]
+    assert logged == [(1, 400, "dropped")]
+
+
+def test_a_failing_function_is_answered_5xx_to_its_caller(flaky_host):
+    """What the emulator sees: the function's failure as a 5xx (a 2xx would acknowledge it)."""
+    import base64
+    import json
+
+    host, _ = flaky_host
+    key = uuid.uuid4().hex
+    push = {
+        "message": {
+            "data": base64.b64encode(b"{}").decode(),
+            "messageId": f"direct-{key}",
+            "attributes": {"fail": "1", "key": key},
+        },
+        "subscription": f"projects/{host.project}/subscriptions/flaky-once",
+    }
+    url = f"{host.url}/flaky-once/projects/{host.project}/topics/flaky-once"
+    answer = requests.post(url, data=json.dumps(push), headers={"Content-Type": "application/json"}, timeout=10)
+    assert answer.status_code == 500
+    again = requests.post(url, data=json.dumps(push), headers={"Content-Type": "application/json"}, timeout=10)
+    assert again.status_code == 204 and len(flaky_attempts.attempts[key]) == 1  # retry off: dropped, acknowledged
+
+
+def test_a_trigger_left_by_a_stopped_host_is_redelivered_by_the_next_within_its_window(tmp_path):
+    """The journal: a failed Firestore-trigger delivery waiting for its retry when the host stops
+    (its timer cancelled, nothing fires after close) is delivered by the next host; one whose
+    retry window is over is dropped unrun. No emulator: the trigger is posted as eventarc would."""
+    import json
+
+    from devplan_tools.local.journal import Journal
+
+    trigger = Function("flaky-trigger", "flaky", "", "firestore", retry=True)
+    manifest, journal = Manifest("local", (trigger,), ()), Journal(tmp_path / "journal")
+    key = uuid.uuid4().hex
+    first = FunctionHost(manifest, source=FLAKY, policy=POLICY, journal=journal)
+    port = free_port()
+    server = serve(first, port)
+    headers = {
+        "ce-id": f"evt-{key[:8]}",
+        "ce-specversion": "1.0",
+        "ce-type": "google.cloud.firestore.document.v1.written",
+        "ce-source": "//firestore.googleapis.com/projects/p/databases/(default)",
+        "Content-Type": "application/json",
+    }
+    body = json.dumps({"message": {"attributes": {"fail": "1", "key": key}}})
+    url = f"http://127.0.0.1:{port}/functions/projects/p/triggers/flaky-trigger"
+    assert requests.post(url, data=body, headers=headers, timeout=10).status_code == 500
+    server.shutdown()
+    first.close()
+    time.sleep(POLICY.delay(1) + 0.5)
+    assert len(flaky_attempts.attempts[key]) == 1  # the retry did not fire after close
+    (left,) = journal.pending()
+    assert (left.function, left.event_id, left.attempts) == ("flaky-trigger", f"evt-{key[:8]}", 1)
+    stale = journal.record("flaky-trigger", "evt-stale", left.environ, body.replace(key, "stale").encode())
+    stale.first_at -= POLICY.window * POLICY.time_factor + 1  # came before the window that ended
+    journal.save(stale)
+
+    second = FunctionHost(manifest, source=FLAKY, policy=POLICY, journal=journal)
+    try:
+        assert second.replay() == 2
+        wait_for(lambda: second.in_flight == 0, timeout=10, what="the replay done")
+        assert len(flaky_attempts.attempts[key]) == 2 and not flaky_attempts.attempts.get("stale")
+        assert list(journal.pending()) == [] and second.counts["dropped"] == 1
+    finally:
+        second.close()
 
 
 def test_each_local_up_writes_a_fresh_log_of_json_lines(tmp_path):

@@ -1,7 +1,10 @@
 """The final Firestore state of a run as plain data, and the differences between two runs.
 
 Compared: employees (and their reflections), cycles, outbox (ids, state, message content),
-ticks (the day's state). Left out, as bookkeeping of how a delivery went rather than what the
+ticks (the day's state); and what is left over: held events (type, employee, data) and dead
+letters (function, reason, event type, record, state), each as a count under what it is, since
+their ids and times are how a delivery went: a dead letter or a held event left only after
+chaos is a difference. Left out, as bookkeeping of how a delivery went rather than what the
 system decided: processedEvents (event ids), the ticks' chunks (per-delivery counts), and the
 fields in BOOKKEEPING wherever they appear: when things were claimed, sent or written
 (wall-clock times), attempt counters, claim and event ids, Slack's own `ts`.
@@ -9,6 +12,7 @@ fields in BOOKKEEPING wherever they appear: when things were claimed, sent or wr
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 COLLECTIONS = ("employees", "cycles", "outbox", "ticks")
@@ -42,9 +46,23 @@ def _clean(value: Any) -> Any:
     return value
 
 
+# Residue, compared by what it is: collection -> the fields that say so.
+RESIDUE = {
+    "heldEvents": ("type", "employeeId", "data"),
+    "deadLetters": ("function", "reason", "eventType", "record", "state"),
+}
+
+
 def snapshot(db: Any) -> dict[str, Any]:
-    """{"employees/anna": {...}, "employees/anna/reflections/anna-q1": {...}, ...}"""
+    """{"employees/anna": {...}, "employees/anna/reflections/anna-q1": {...}, ...,
+    'deadLetters/{"function": ...}': {"count": 1}}"""
     state: dict[str, Any] = {}
+    for name, fields in RESIDUE.items():
+        for doc in db.collection(name).stream():
+            data = doc.to_dict() or {}
+            what = {f: _clean(data.get(f)) for f in fields}
+            key = f"{name}/{json.dumps(what, ensure_ascii=False, sort_keys=True, default=str)}"
+            state.setdefault(key, {"count": 0})["count"] += 1
     for name in COLLECTIONS:
         for doc in db.collection(name).stream():
             state[f"{name}/{doc.id}"] = _clean(doc.to_dict())

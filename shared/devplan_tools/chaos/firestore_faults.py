@@ -2,9 +2,10 @@
 
     DEVPLAN_CHAOS_FIRESTORE="rate=0.03,seed=7"
 
-With probability `rate` a read (DocumentReference.get, Client.get_all) or a write commit
-(WriteBatch.commit, which set() and update() go through) raises UNAVAILABLE before it reaches
-the emulator, and a transaction's commit raises ABORTED (contention: the client runs the
+With probability `rate` a read (DocumentReference.get, Client.get_all, Query.stream, which
+Query.get, CollectionReference.get/stream and Transaction.get(query) go through), a write commit
+(WriteBatch.commit, which set() and update() go through) or a DocumentReference.delete raises
+UNAVAILABLE before it reaches the emulator, and a transaction's commit raises ABORTED (contention: the client runs the
 transaction's work again, up to its max attempts). Nothing is half-written: a fault fires
 before the call. Counts are served by the host's /_host/status as `firestoreFaults`.
 """
@@ -40,7 +41,7 @@ def install_from_env() -> bool:
 
 def install(rate: float, seed: int) -> None:
     from google.api_core import exceptions
-    from google.cloud.firestore_v1 import batch, client, document, transaction
+    from google.cloud.firestore_v1 import batch, client, document, query, transaction
 
     from devplan_tools.local import function_host
 
@@ -66,6 +67,8 @@ def install(rate: float, seed: int) -> None:
 
     faulty(document.DocumentReference, "get", exceptions.ServiceUnavailable)
     faulty(client.Client, "get_all", exceptions.ServiceUnavailable)
+    faulty(query.Query, "stream", exceptions.ServiceUnavailable)
+    faulty(document.DocumentReference, "delete", exceptions.ServiceUnavailable)
     faulty(batch.WriteBatch, "commit", exceptions.ServiceUnavailable)
     faulty(transaction.Transaction, "_commit", exceptions.Aborted, ends_transaction=True)
     function_host.STATUS_SOURCES.append(lambda: {"firestoreFaults": dict(injected)})

@@ -1,7 +1,11 @@
 """The demo's year (demo/run.py) delivered the way the platform, Pub/Sub and Slack really
 deliver: every platform event and tick twice (some at the same moment), platform events
-reordered within the day, the platform and Slack's clicks retried on a 5xx as their contracts
-say. Seeded: a seed gives the same choices."""
+reordered within the day (never past the day's tick: what the clean year sees before a tick,
+the chaos year does too), the platform and Slack's clicks retried on a 5xx as their contracts
+say. Seeded: a seed gives the same delivery choices (which events are reordered, duplicated,
+concurrent; which ticks are duplicated and when). It does not give the same injected faults:
+the Slack stand-in and the Firestore fault injection draw per call in the order calls come,
+and threads decide that order."""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ import random
 import threading
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime
 from typing import Any
@@ -29,8 +34,11 @@ class ChaosClient(StackClient):
     def __init__(self, info: dict[str, Any], rng: random.Random | None, counts: Counter[str]):
         super().__init__(info)
         self.rng, self.counts = rng, counts
+        self.before_tick: Callable[[], None] = lambda: None
+        self._delayed: list[threading.Timer] = []
 
     def tick(self, as_of: date, **extra: Any) -> str:
+        self.before_tick()
         first = super().tick(as_of, **extra)
         self.counts["ticks"] += 1
         if self.rng is not None:
@@ -38,8 +46,23 @@ class ChaosClient(StackClient):
             if self.rng.random() < 0.5:
                 super().tick(as_of, **extra)  # at the same moment
             else:
-                threading.Timer(self.rng.uniform(0.05, 0.5), super().tick, args=(as_of,), kwargs=extra).start()
+                timer = threading.Timer(self.rng.uniform(0.05, 0.5), super().tick, args=(as_of,), kwargs=extra)
+                self._delayed.append(timer)
+                timer.start()
         return first
+
+    def join_delayed(self) -> bool:
+        """Wait for the late duplicate ticks to be published (they belong to their day: the
+        next day's tick must not overtake them, nor may one fire after the stack stopped)."""
+        delayed, self._delayed = self._delayed, []
+        for timer in delayed:
+            timer.join()
+        return bool(delayed)
+
+    def cancel_delayed(self) -> None:
+        delayed, self._delayed = self._delayed, []
+        for timer in delayed:
+            timer.cancel()
 
     def click(self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None) -> dict[str, Any]:
         """A person clicks again when Slack says the app did not answer."""
@@ -65,6 +88,7 @@ class ChaosYear(Year):
         super().__init__(stack, out)
         self.rng, self.counts = rng, counts
         self.deferred: list[bytes] = []
+        stack.before_tick = self._settle_deferred  # a deferred morning event still comes before the tick
 
     def platform(self, event_type: str, data: dict[str, Any], when: datetime) -> None:
         body = platform_client.envelope(event_type, data, occurred_at=when)
@@ -83,9 +107,19 @@ class ChaosYear(Year):
         for body in deferred:
             self._twice(body)
 
-    def run_day(self, day: date) -> None:
-        super().run_day(day)
+    def _settle_deferred(self) -> None:
         if self.deferred:
+            self.flush()
+            self.stack.wait_settled()
+
+    def run_day(self, day: date) -> None:
+        try:
+            super().run_day(day)
+        except BaseException:
+            self.stack.cancel_delayed()
+            raise
+        late_ticks = self.stack.join_delayed()
+        if self.deferred or late_ticks:
             self.flush()
             self.stack.wait_settled()
 

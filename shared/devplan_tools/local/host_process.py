@@ -1,6 +1,9 @@
 """The function host in a process of its own, so it can die like an instance does (SIGKILL)
 and be started again on the same port while the emulators and the Slack stand-in keep their
 state: `LocalStack.start(separate_host=True)`, then `stack.kill_host()` / `stack.start_host()`.
+Firestore-trigger deliveries not finished are journaled (DEVPLAN_HOST_JOURNAL, journal.py) and
+redelivered by the next host. A Firestore event written while no host runs is not: the emulator's
+one delivery meets a refused connection and is lost (production's Eventarc would keep it).
 
     python -m devplan_tools.local.host_process --port P     (environment as the stack sets it)
 
@@ -76,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
     from devplan_tools import manifest
     from devplan_tools.chaos import firestore_faults
     from devplan_tools.local.function_host import FunctionHost
+    from devplan_tools.local.journal import Journal
     from devplan_tools.local.stack import log_json_lines
 
     log_json_lines()
@@ -86,8 +90,9 @@ def main(argv: list[str] | None = None) -> None:
         from devplan.services import delivery
 
         delivery.LEASE = timedelta(seconds=float(os.environ["DEVPLAN_CHAOS_LEASE_SECONDS"]))
-    host = FunctionHost(manifest.load())
+    host = FunctionHost(manifest.load(), journal=Journal.from_env())
     server = serve(host, args.port)
+    host.replay()  # what a killed host left: Eventarc would redeliver it, the emulator never does
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())

@@ -23,6 +23,7 @@ from devplan_tools.local.control import StackClient
 from devplan_tools.local.emulators import Emulator, start_emulators
 from devplan_tools.local.function_host import FunctionHost
 from devplan_tools.local.host_process import HostProcess, serve
+from devplan_tools.local.journal import ENV as JOURNAL_ENV
 from devplan_tools.local.processes import free_port
 from devplan_tools.local.retry import RetryPolicy
 from devplan_tools.local.scheduler import LocalScheduler
@@ -109,7 +110,8 @@ class LocalStack:
         host: FunctionHost | None = None
         server = process = None
         if separate_host:
-            env = {**os.environ, **policy.as_env(), **(host_env or {})}
+            journal = {JOURNAL_ENV: str(state_dir / "host-journal")}
+            env = {**os.environ, **policy.as_env(), **journal, **(host_env or {})}
             process = HostProcess(port, env, state_dir / "logs" / "host.log")
         else:
             host = FunctionHost(manifest_module.load(), policy=policy)

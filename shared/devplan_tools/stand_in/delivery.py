@@ -21,12 +21,15 @@ from devplan_tools.stand_in.protocol import APP_ID, BOT_USER_ID, TEAM_ID, SlackE
 from devplan_tools.stand_in.state import StandInState
 
 log = logging.getLogger("devplan_tools.stand_in.server")
+EVENT_RETRY_PAUSES = (0.0, 0.6, 3.0)  # Slack's at once, 1 min, 5 min, compressed a hundredfold
 
 
 class AppDelivery(StandInState):
     """Part of SlackStandIn (see server.py): needs `events_url`, `signing_secret`, `url`, its lock and workspace."""
 
-    def _deliver_signed(self, body: str, content_type: str) -> tuple[int, bytes]:
+    def _deliver_signed(
+        self, body: str, content_type: str, extra_headers: dict[str, str] | None = None
+    ) -> tuple[int, bytes]:
         """POST to the app's request URL signed like Slack (v0 HMAC of timestamp and body)."""
         url, secret = self.events_url, self.signing_secret
         if not (url and secret):  # callers check first; this is what click() answers then
@@ -42,6 +45,7 @@ class AppDelivery(StandInState):
                 "User-Agent": "Slackbot 1.0 (+https://api.slack.com/robots)",
                 "X-Slack-Request-Timestamp": timestamp,
                 "X-Slack-Signature": f"v0={digest.hexdigest()}",
+                **(extra_headers or {}),
             },
         )
         try:
@@ -72,11 +76,24 @@ class AppDelivery(StandInState):
             ],
             "is_ext_shared_channel": False,
         }
-        try:
-            status, _ = self._deliver_signed(json.dumps(envelope), "application/json")
-            log.info("team_join for %s delivered to %s: HTTP %s", user["id"], self.events_url, status)
-        except Exception as e:  # noqa: BLE001 - any failure is only worth a log line
-            log.warning("team_join for %s not delivered to %s: %s", user["id"], self.events_url, e)
+        # Slack retries an event the app did not answer 2xx three times (at once, after 1 and 5
+        # minutes; here compressed), saying so in X-Slack-Retry-Num / X-Slack-Retry-Reason.
+        retry: dict[str, str] = {}
+        for attempt, pause in enumerate((*EVENT_RETRY_PAUSES, None)):
+            try:
+                status, _ = self._deliver_signed(json.dumps(envelope), "application/json", retry)
+                reason = "http_error"
+            except Exception as e:  # noqa: BLE001 - any failure is retried, then only worth a log line
+                status, reason = 0, "timeout" if isinstance(e, TimeoutError) else "http_error"
+                log.warning("team_join for %s not delivered to %s: %s", user["id"], self.events_url, e)
+            if 200 <= status < 300:
+                log.info("team_join for %s delivered to %s: HTTP %s", user["id"], self.events_url, status)
+                return
+            if pause is None:
+                log.warning("team_join for %s given up after %d attempts (HTTP %s)", user["id"], attempt + 1, status)
+                return
+            time.sleep(pause)
+            retry = {"X-Slack-Retry-Num": str(attempt + 1), "X-Slack-Retry-Reason": reason}
 
     def click(
         self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None

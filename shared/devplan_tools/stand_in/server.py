@@ -109,12 +109,17 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
         return {"ok": True, "user": user}
 
     def reset(self) -> None:
-        """Forget recorded calls, rate-limit state and faults; users, channels and history stay."""
+        """Forget recorded calls, rate-limit state, faults, holds and chaos; users, channels and
+        history stay. Answers still held are let go (to whoever is still listening)."""
         with self._lock:
             self._calls.clear()
             self._faults.clear()
             self._holds.clear()
             self._last_post.clear()
+            held, self._held = self._held, {}
+            self._chaos = None
+        for released in held.values():
+            released.set()
 
     def _wsgi(self, environ, start_response):
         request = Request(environ)
