@@ -105,3 +105,12 @@ def test_only_the_claims_own_attempt_ends_it(store):
     assert store.get("outbox/welcome:anna")["claim"]["until"] == later.until
     assert store.release_outbox("welcome:anna", later, at=NOW) is True
     assert store.get("outbox/welcome:anna")["claim"]["until"] == NOW
+
+
+def test_the_settle_time_counts_from_the_failure_not_from_the_start_of_the_attempt(store, monkeypatch):
+    clock = iter([100.0, 112.0])  # the claim at 100 s; the post failed 12 s later (a client's time-out)
+    monkeypatch.setattr(delivery.time, "monotonic", lambda: next(clock))
+    with pytest.raises(TransientError):
+        delivery.deliver("welcome:anna", "ev1", store, SlackDown(), NOW)
+    until = store.get("outbox/welcome:anna")["claim"]["until"]
+    assert (until - NOW).total_seconds() == 12 + delivery.SETTLE.total_seconds()

@@ -125,3 +125,29 @@ def test_a_replayed_chunk_settles_the_letters_of_the_people_it_handled(env):
     replay = Recorded(chunk.path, chunk.headers, json.dumps(push).encode(), chunk.time)
     assert deliver("on_employee_tick", replay, env).status_code == 200
     assert letters(env)[letter_id]["state"] == "replayed"
+
+
+def _chunk_of(ids: list[str], replay_of: str | None = None) -> Recorded:
+    import base64
+
+    chunk = pubsub_push("employee_chunk_2025_04_01")
+    push = json.loads(chunk.body)
+    data = {"asOf": "2025-04-01", "employeeIds": ids, "chunk": 0}
+    push["message"]["data"] = base64.b64encode(json.dumps(data).encode()).decode()
+    if replay_of:
+        push["message"]["attributes"] = {"devplanReplayOf": replay_of}
+    return Recorded(chunk.path, chunk.headers, json.dumps(push).encode(), chunk.time)
+
+
+def test_a_lead_of_another_chunk_once_mended_settles_the_replay_of_their_letter(env):
+    """The chunk reads the lead of those due, though the lead is no member of it: reading them
+    again after a repair is what the replay was for."""
+    env.store.docs["employees/anna"] = dict(ANNA)
+    bo = {**ANNA, "name": "Bo Ek", "email": "bo@innerjourney.se", "leadId": None, "role": "project_lead"}
+    env.store.docs["employees/bo"] = {**bo, "status": 12345, "startDate": "someday", "name": 5}
+    assert deliver("on_employee_tick", _chunk_of(["anna"]), env).status_code == 200
+    letter_id = "employee-tick:employees/bo"
+    assert letters(env)[letter_id]["state"] == "open"
+    env.store.docs["employees/bo"] = bo  # mended
+    assert deliver("on_employee_tick", _chunk_of(["anna"], letter_id), env).status_code == 200
+    assert letters(env)[letter_id]["state"] == "replayed"

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -66,6 +67,7 @@ def deliver(
             raise TransientError(f"outbox {message_id}: an earlier attempt holds the lease until {entry.claim.until}")
         return "claimed_elsewhere"
     first_try_at = entry.claim.at if resumed and entry.claim else now
+    started = time.monotonic()
     claim = Claim(event_id, uuid.uuid4().hex, first_try_at, now + LEASE)
     if not store.claim_outbox(message_id, claim, attempts=entry.attempts + 1, version=version):
         if known is not None:  # the event's copy was stale: decide again on a fresh read
@@ -82,7 +84,11 @@ def deliver(
         return FAILED
     except Exception as exc:
         maybe_posted = attempt.posting and not isinstance(exc, SlackRefused)
-        _release(store, message_id, claim, now + SETTLE if maybe_posted else now, event_id)
+        # From the failure, not from `now` (the invocation's start): look-ups, a rate-limit wait
+        # and the client's time-out may have used up most of SETTLE before the post failed.
+        # (Whole seconds: the lease is a coarse bound, and the stored times stay exact to read.)
+        failed_at = now + timedelta(seconds=int(time.monotonic() - started))
+        _release(store, message_id, claim, failed_at + SETTLE if maybe_posted else now, event_id)
         raise
     store.mark_sent(message_id, at=now, channel=channel, ts=ts)
     log.info(

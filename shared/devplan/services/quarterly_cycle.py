@@ -145,6 +145,8 @@ def _leads(
         except Exception as exc:
             set_aside(lead_id, exc, None)  # counted per person who waits for them
             unreadable.add(lead_id)
+        else:  # read: a replay of a letter about this lead (a lead of another chunk, too) is settled
+            set_aside.processed(lead_id)
     return leads, unreadable
 
 
