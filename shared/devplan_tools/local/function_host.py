@@ -339,12 +339,16 @@ class FunctionHost:
                 self.apps[function.name] = self._counted(app)
         log.info("function host: retry policy", extra={"retryPolicy": self.policy.describe()})
 
-    def replay(self) -> int:
+    def left_by_a_previous_host(self) -> list[Entry]:
+        """The journal's records, read once (call it before serving: see host_process.py)."""
+        return list(self.shared.journal.pending()) if self.shared.journal is not None else []
+
+    def replay(self, left: list[Entry] | None = None) -> int:
         """Redeliver the Firestore-trigger deliveries a previous host left in the journal."""
         if self.shared.journal is None:
             return 0
         replayed = 0
-        for entry in self.shared.journal.pending():
+        for entry in self.left_by_a_previous_host() if left is None else left:
             function = self.events.get(entry.function)
             if function is None:
                 self.shared.journal.remove(entry)  # a function no longer in the manifest

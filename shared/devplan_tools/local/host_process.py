@@ -91,8 +91,11 @@ def main(argv: list[str] | None = None) -> None:
 
         delivery.LEASE = timedelta(seconds=float(os.environ["DEVPLAN_CHAOS_LEASE_SECONDS"]))
     host = FunctionHost(manifest.load(), journal=Journal.from_env())
+    # What a killed host left, read before serving: a delivery this host accepts is never taken
+    # for a leftover (and run twice), nor its half-written record for a killed host's .tmp.
+    left = host.left_by_a_previous_host()
     server = serve(host, args.port)
-    host.replay()  # what a killed host left: Eventarc would redeliver it, the emulator never does
+    host.replay(left)  # Eventarc would redeliver them; the emulator never does
     stopped = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stopped.set())
