@@ -143,8 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     schedule.set_defaults(run=_schedule)
     from devplan_tools import operations
 
-    operations.add_commands(commands)  # stuck, dead-letters
-    operations.add_outbox_command(commands)  # outbox retry|dismiss
+    operations.add_commands(commands)  # stuck, dead-letters, outbox
     chaos = commands.add_parser("chaos", help="the year clean and under chaos, final states compared")
     chaos.add_argument("--year", type=int, default=2025)
     chaos.add_argument("--seed", type=int, help="reproduces a run (printed at the start)")

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from devplan.adapters.firestore.dead_letters import DeadLetterStore, Delivery
-from devplan_tools import operations
+from devplan_tools.operations import common, dead_letters, stuck
 from tests.fakes import NOW, MemoryDocuments
 
 CLAIM = {"eventId": "e", "attempt": "a", "at": NOW - timedelta(hours=1)}
@@ -70,8 +70,8 @@ def test_a_replay_to_a_project_that_cannot_be_honest_is_refused_with_what_to_do(
     store, capsys, function, delivery, hint
 ):
     letter = store.for_event(function, delivery).set_aside_event(ValueError("x"), reason="permanent")
-    target = operations.Target("my-project", store, local=None)
-    assert operations._replay(target, store.letter(letter.id)) == 2
+    target = common.Target("my-project", store, local=None)
+    assert dead_letters.replay(target, store.letter(letter.id)) == 2
     assert hint in capsys.readouterr().err
     assert store.letter(letter.id).state == "open"
 
@@ -96,8 +96,8 @@ def test_a_pubsub_letter_is_published_again_to_a_project_with_its_id(store, monk
     delivery = Delivery("m-1", "t", "s", None, json.dumps(event))
     letter = store.for_event("employee-tick", delivery)
     letter.set_aside("employee", "anna", KeyError("email"))
-    target = operations.Target("my-project", store, local=None)
-    assert operations._replay(target, store.letter("employee-tick:employees/anna")) == 0
+    target = common.Target("my-project", store, local=None)
+    assert dead_letters.replay(target, store.letter("employee-tick:employees/anna")) == 0
     assert published == [
         (
             "my-project",
@@ -124,8 +124,8 @@ def test_stuck_names_events_held_too_long_for_someone_never_onboarded(store, mon
 
     event = PlatformEvent("r-ghost", "journal.reflection_logged", NOW, {"employeeId": "ghost", "entryId": "j"}, "d")
     store.documents.set("heldEvents/r-ghost", held_document(event, "ghost", NOW - timedelta(days=31)))
-    monkeypatch.setattr(operations, "_target", lambda args: operations.Target("p", store, None))
-    assert operations.stuck(type("Args", (), {"project": None})()) == 1
+    monkeypatch.setattr(common, "target", lambda args: common.Target("p", store, None))
+    assert stuck.stuck(type("Args", (), {"project": None})()) == 1
     out = capsys.readouterr().out
     assert "Events held for someone not onboarded (1, stuck 1)" in out
     assert "r-ghost  [journal.reflection_logged for ghost" in out and "waiting longer than 30 days" in out
@@ -138,7 +138,7 @@ def test_stuck_names_events_held_too_long_for_someone_never_onboarded(store, mon
 def failed_message(store, monkeypatch):
     """A welcome Slack refused for good, as the sender leaves it; `devplan` acts on this store."""
     outbox(store, "welcome:anna", state="failed", error="slack chat.postMessage: user_not_found", createdAt=NOW)
-    monkeypatch.setattr(operations, "_target", lambda args: operations.Target("p", store, None))
+    monkeypatch.setattr(common, "target", lambda args: common.Target("p", store, None))
     return store
 
 

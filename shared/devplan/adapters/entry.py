@@ -108,7 +108,7 @@ def event_delivery(event: Any) -> Delivery:
 
 
 def _replay_of(event: Any) -> str | None:
-    """The dead letter this delivery replays, if it says so (devplan_tools/operations.py sets it)."""
+    """The dead letter this delivery replays, if it says so (devplan_tools/operations/dead_letters.py sets it)."""
     marker = event.get(REPLAY_ATTRIBUTE)
     if not marker:
         data = getattr(event, "data", None)
