@@ -44,8 +44,8 @@ def run_event(
     dead_letters: Callable[[], DeadLetterStore],
 ) -> None:
     """Run an event handler; `work` gets the invocation's dead letters for the batch items it sets aside."""
-    letters = dead_letters().for_event(function, event_delivery(event))
-    event_id = letters.delivery.event_id
+    letters = dead_letters().for_event(function, lambda: event_delivery(event))
+    event_id = str(event.get("id") or "?")
     context = {"eventId": event_id, "function": function}
     try:
         sent = event.get("time")

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 from devplan.domain.calendar import is_business_day
 from devplan.errors import can_never_succeed
-from devplan.services.delivery import LEASE, deliver
+from devplan.services import delivery
 from devplan.services.ports import Clock, DeadLetters, Slack, Store
 
 log = logging.getLogger(__name__)
@@ -36,12 +36,12 @@ def sweep(
     if not is_business_day(as_of):
         return outcome
     started = time.monotonic()
-    for message_id in store.unfinished_outbox(created_before=clock() - max(STALE_AFTER, LEASE), limit=BATCH):
+    for message_id in store.unfinished_outbox(created_before=clock() - max(STALE_AFTER, delivery.LEASE), limit=BATCH):
         if time.monotonic() - started > TIME_BUDGET_SECONDS:
             outcome["left_for_tomorrow"] += 1
             continue
         try:
-            result = deliver(message_id, f"sweep:{sweep_id}", store, slack, clock())
+            result = delivery.deliver(message_id, f"sweep:{sweep_id}", store, slack, clock())
             outcome[result] += 1
             if result != "claimed_elsewhere" and dead_letters is not None:  # another attempt's outcome is not ours
                 dead_letters.processed("outbox", message_id)

@@ -10,7 +10,7 @@ from typing import Any
 from devplan.adapters.firestore.mapping.dead_letters import OPEN
 from devplan.adapters.firestore.store import Store
 from devplan.domain.outbox import FAILED
-from devplan.services.delivery import LEASE
+from devplan.services import delivery
 from devplan.services.held_events import OVERDUE_AFTER, RELEASE_LIMIT
 from devplan_tools.operations import PROJECT_HELP, common
 
@@ -23,7 +23,7 @@ def stuck(args: argparse.Namespace) -> int:
     if target is None:
         return 2
     store = target.letters
-    outbox = store.unsent_outbox(pending_for=max(PENDING_FOR, LEASE))
+    outbox = store.unsent_outbox(pending_for=max(PENDING_FOR, delivery.LEASE))
     letters = store.letters(OPEN)
     onboarding = store.unfinished_onboarding(pending_for=ONBOARDING_FOR)
     held = Store(store.documents, clock=lambda: datetime.now(UTC)).held_events(limit=RELEASE_LIMIT)

@@ -19,6 +19,10 @@ from devplan.errors import InvalidEvent
 # tests and tools may pass a plain mapping.
 RequestHeaders = Mapping[str, str] | Headers
 
+# Both signed endpoints refuse a request signed longer ago (or ahead) than this: a captured
+# request cannot be replayed later (Slack's own window, which the platform's contract copies).
+SIGNATURE_WINDOW_SECONDS = 300
+
 # Unix seconds as a signature timestamp: ASCII digits only (str.isdigit() also takes '²', and
 # int() of a huge number cannot be subtracted from a float).
 UNIX_SECONDS = re.compile(r"[0-9]{1,12}")

@@ -6,7 +6,14 @@ import hashlib
 import hmac
 from datetime import datetime
 
-from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, check_signed_request, header, load_json
+from devplan.adapters.decoding import (
+    SIGNATURE_WINDOW_SECONDS,
+    UNIX_SECONDS,
+    RequestHeaders,
+    check_signed_request,
+    header,
+    load_json,
+)
 from devplan.domain.limits import (
     FIRST_SUPPORTED_DAY,
     LAST_SUPPORTED_DAY,
@@ -17,10 +24,6 @@ from devplan.domain.limits import (
 )
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import PlatformEvent, parse_time
-
-# Signed platform requests older (or newer) than this are refused: a captured request
-# cannot be replayed later.
-SIGNATURE_WINDOW_SECONDS = 300
 
 
 def platform_signature(secret: str, timestamp: str, body: bytes) -> str:

@@ -14,15 +14,20 @@ from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qs
 
-from devplan.adapters.decoding import UNIX_SECONDS, RequestHeaders, check_signed_request, header, load_json
+from devplan.adapters.decoding import (
+    SIGNATURE_WINDOW_SECONDS,
+    UNIX_SECONDS,
+    RequestHeaders,
+    check_signed_request,
+    header,
+    load_json,
+)
 from devplan.domain.employees import is_email
 from devplan.domain.ids import is_slack_id
 from devplan.domain.limits import SLACK_MAX_BODY_BYTES, is_supported_day, is_text
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import SlackRequest
 
-# Slack's window for a signed request (slack_sdk.signature.SignatureVerifier uses the same).
-SIGNATURE_WINDOW_SECONDS = 300
 MAX_NAME_LENGTH = 255  # an action_id, callback_id, event or interaction type, a command
 MAX_VALUE_LENGTH = 2000  # Slack's limit on a button's value
 MAX_FORM_FIELDS = 100

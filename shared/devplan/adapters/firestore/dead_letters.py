@@ -8,6 +8,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from devplan.adapters.firestore import mapping as m
@@ -86,8 +87,10 @@ class DeadLetterStore:
 
         return self.documents.run_in_transaction(work)
 
-    def for_event(self, function: str, delivery: Delivery) -> EventLetters:
-        return EventLetters(self, function, delivery)
+    def for_event(self, function: str, delivery: Delivery | Callable[[], Delivery]) -> EventLetters:
+        """`delivery`, or how to make it: an event is described only if a letter needs it (most
+        events succeed, and encoding one costs a copy of its body)."""
+        return EventLetters(self, function, delivery if callable(delivery) else lambda: delivery)
 
     # what else is stuck
     def unsent_outbox(self, *, pending_for: timedelta) -> list[dict[str, Any]]:
@@ -145,9 +148,13 @@ class EventLetters:
 
     store: DeadLetterStore
     function: str
-    delivery: Delivery
+    describe: Callable[[], Delivery]
     recorded: set[str] = field(default_factory=set)
     finished: set[str] = field(default_factory=set)  # record paths handled without failing
+
+    @cached_property
+    def delivery(self) -> Delivery:
+        return self.describe()
 
     def _letter(self, key: str, error: BaseException, reason: str, record: str | None = None) -> DeadLetter:
         d = self.delivery
