@@ -12,6 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from devplan.domain.employees import Employee
+from devplan.domain.limits import FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY, is_supported_moment
 from devplan.domain.outbox import OutboxEntry
 from devplan.errors import InvalidEvent
 
@@ -26,6 +27,20 @@ def parse_time(text: Any, what: str) -> datetime:
         raise InvalidEvent(f"{what} is not an ISO 8601 time: {text!r}") from None
     if moment.tzinfo is None:
         raise InvalidEvent(f"{what} must carry a time zone (e.g. 'Z' or '+01:00'): {text!r}")
+    return moment
+
+
+def parse_supported_time(text: Any, what: str, *, code: str = "malformed", context: str = "") -> datetime:
+    """`parse_time`, within the years the calendar handles (domain/limits.py); InvalidEvent with
+    `code`, its message led by `context` (e.g. the event type)."""
+    lead = f"{context}: " if context else ""
+    try:
+        moment = parse_time(text, what)
+    except InvalidEvent as exc:
+        raise InvalidEvent(f"{lead}{exc}", code=code) from None
+    if not is_supported_moment(moment):
+        first, last = FIRST_SUPPORTED_DAY.year, LAST_SUPPORTED_DAY.year
+        raise InvalidEvent(f"{lead}{what} must be in {first}–{last}: {text!r:.60}", code=code)
     return moment
 
 

@@ -14,10 +14,10 @@ from dataclasses import replace
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.goals import parse_goals
 from devplan.domain.ids import is_valid_id
-from devplan.domain.limits import FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY, MAX_GOAL_IDS, is_supported_moment
+from devplan.domain.limits import MAX_GOAL_IDS
 from devplan.domain.reflections import Reflection
 from devplan.errors import InvalidEvent
-from devplan.services.inputs import PlatformEvent, parse_time
+from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -41,16 +41,10 @@ def _reflection(event: PlatformEvent) -> Reflection:
             f"journal.reflection_logged: goalIds must be a list of at most {MAX_GOAL_IDS} goal ids",
             code="invalid_data",
         )
-    occurred = event.occurred_at
+    occurred = event.occurred_at  # the envelope's, checked by the decoder
     if event.data.get("occurredAt") is not None:
-        try:
-            occurred = parse_time(event.data["occurredAt"], "occurredAt")
-        except InvalidEvent as exc:
-            raise InvalidEvent(f"journal.reflection_logged: {exc}", code="invalid_data") from None
-    if not is_supported_moment(occurred):
-        raise InvalidEvent(
-            f"journal.reflection_logged: occurredAt must be in {FIRST_SUPPORTED_DAY.year}–{LAST_SUPPORTED_DAY.year}",
-            code="invalid_data",
+        occurred = parse_supported_time(
+            event.data["occurredAt"], "occurredAt", code="invalid_data", context="journal.reflection_logged"
         )
     return Reflection(employee_id, str(entry_id), occurred, stockholm_date(occurred), tuple(goal_ids), event.id)
 

@@ -15,15 +15,12 @@ from devplan.adapters.decoding import (
     load_json,
 )
 from devplan.domain.limits import (
-    FIRST_SUPPORTED_DAY,
-    LAST_SUPPORTED_DAY,
     MAX_EVENT_ID_LENGTH,
     WEBHOOK_MAX_BODY_BYTES,
-    is_supported_moment,
     is_text,
 )
 from devplan.errors import InvalidEvent
-from devplan.services.inputs import PlatformEvent, parse_time
+from devplan.services.inputs import PlatformEvent, parse_supported_time
 
 
 def platform_signature(secret: str, timestamp: str, body: bytes) -> str:
@@ -90,12 +87,4 @@ def _check_signature(headers: RequestHeaders, body: bytes, secret: str, now: dat
 
 
 def _occurred_at(raw: object) -> datetime:
-    try:
-        moment = parse_time(raw, "occurredAt")
-    except InvalidEvent as exc:
-        raise InvalidEvent(str(exc), code="malformed") from None
-    if not is_supported_moment(moment):
-        raise InvalidEvent(
-            f"occurredAt must be in {FIRST_SUPPORTED_DAY.year}–{LAST_SUPPORTED_DAY.year}: {raw!r}", code="malformed"
-        )
-    return moment
+    return parse_supported_time(raw, "occurredAt")
