@@ -8,10 +8,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import WAITING_FOR_SLACK, WELCOMED, Employee
-from devplan.domain.goals import Goal, GoalPlan
+from devplan.domain.calendar import Quarter
+from devplan.domain.goals import AGREED, AWAITING, EMPLOYEE, PLATFORM, GoalPlan, SmartGoal
+from devplan.domain.metrics import COACHING_SESSIONS, MetricItem, Tally
+from devplan.domain.smart import Draft, Measure
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxMessage
 from devplan.domain.reflections import Reflection
 from devplan.errors import UnusableRecord
@@ -63,8 +65,41 @@ def test_nothing_is_written_when_the_work_fails(store):
 def test_an_employee_round_trips_and_later_saves_keep_what_they_do_not_change(store):
     add(store, ANNA, BO)
     assert store.employee("anna") == ANNA and store.employee("nobody") is None
+    sessions = Draft(
+        "Genomföra minst 20 coachingsessioner",
+        Measure("genomförda coachingsessioner", 20, 0, "st", COACHING_SESSIONS),
+        "Två sessioner i veckan",
+        "Senior Coach",
+        date(2025, 3, 31),
+    )
+    q1 = Quarter(2025, 1)
     goals = GoalPlan(
-        date(2025, 1, 21), (Goal("g1", "Optimera Firebase", "p95 < 200 ms", date(2025, 3, 31)),), NOW, date(2025, 1, 10)
+        date(2025, 1, 21),
+        (
+            SmartGoal(
+                "g0",
+                q1,
+                Draft("Optimera Firebase", None, None, None, None, "p95 < 200 ms"),
+                AGREED,
+                PLATFORM,
+                date(2025, 1, 10),
+                date(2025, 1, 10),
+                set_at=NOW,
+            ),
+            SmartGoal(
+                "g1",
+                q1,
+                sessions,
+                AWAITING,
+                EMPLOYEE,
+                date(2025, 1, 12),
+                date(2025, 1, 14),
+                progress=20,
+                reached_on=date(2025, 3, 3),
+                counts_from=date(2025, 1, 12),
+                carried_from=Quarter(2024, 4),
+            ),
+        ),
     )
     welcomed = replace(ANNA, slack_user_id="U_ANNA", onboarding=WELCOMED, welcomed_at=NOW, goals=goals)
     store.atomically(lambda uow: uow.save_employee(welcomed))
@@ -72,6 +107,16 @@ def test_an_employee_round_trips_and_later_saves_keep_what_they_do_not_change(st
     assert store.atomically(lambda uow: uow.employee("anna")) == welcomed
     store.atomically(lambda uow: uow.link_slack_account("anna", "U_OTHER"))
     assert store.employee("anna") == replace(welcomed, slack_user_id="U_OTHER")
+
+
+def test_a_tally_and_the_owner_of_its_items_round_trip(store):
+    tally = Tally("anna", COACHING_SESSIONS).with_item(MetricItem("s/1", 1, date(2025, 2, 3))).with_cancelled("s.2")
+    store.atomically(lambda uow: uow.save_tally(tally))
+    store.atomically(lambda uow: uow.record_metric_item_owner(COACHING_SESSIONS, "s/1", "anna", cancelled=False))
+    assert store.atomically(lambda uow: uow.tally("anna", COACHING_SESSIONS)) == tally
+    assert store.atomically(lambda uow: uow.tally("anna", "funding_sek")) == Tally("anna", "funding_sek")
+    assert store.atomically(lambda uow: uow.metric_item_owner(COACHING_SESSIONS, "s/1")) == ("anna", False)
+    assert store.atomically(lambda uow: uow.metric_item_owner(COACHING_SESSIONS, "s.2")) == (None, False)
 
 
 def test_employees_are_found_by_lead_email_slack_id_and_onboarding(store):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from devplan.domain.goals import GoalPlan
+from devplan.domain.goals import STATUSES, GoalPlan
 from devplan.domain.ids import is_slack_id, is_valid_id
 from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
 from devplan.errors import InvalidEvent
@@ -94,18 +94,18 @@ def employee_problems(employee: Employee) -> list[str]:
 
 def _goal_plan_problems(plan: GoalPlan) -> list[str]:
     problems = []
-    for day in (plan.deadline, plan.set_on):
-        if day is not None and not is_supported_day(day):
-            problems.append(f"goals' days must be in {_SUPPORTED_YEARS}")
-    if plan.set_at is not None and not isinstance(plan.set_at, datetime):
-        problems.append("goals.setAt must be a time")
+    if plan.deadline is not None and not is_supported_day(plan.deadline):
+        problems.append(f"goals' days must be in {_SUPPORTED_YEARS}")
+    if any(g.set_at is not None and not isinstance(g.set_at, datetime) for g in plan.items):
+        problems.append("a goal's setAt must be a time")
     for goal in plan.items:
-        if not (isinstance(goal.goal_id, str) and isinstance(goal.title, str)):
-            problems.append("each goal needs a goalId and a title text")
-        if goal.measure is not None and not isinstance(goal.measure, str):
-            problems.append("a goal's measure must be text")
-        if goal.due is not None and not is_supported_day(goal.due):
+        if not (isinstance(goal.goal_id, str) and isinstance(goal.title, str)) or goal.status not in STATUSES:
+            problems.append("each goal needs a goalId, an outcome text and a known status")
+        if goal.draft.due is not None and not is_supported_day(goal.draft.due):
             problems.append(f"a goal's dueDate must be in {_SUPPORTED_YEARS}")
+        measure = goal.draft.measure
+        if measure is not None and not (isinstance(measure.target, int) and isinstance(measure.baseline, int)):
+            problems.append("a goal's target and baseline must be whole numbers")
     return problems
 
 

@@ -1,15 +1,25 @@
-"""SMART development goals: how many, and when they are due."""
+"""An employee's SMART development goals: agreed with the lead, measured, celebrated, kept.
+
+A goal is one version per quarter (identity: goal id and quarter), never overwritten: at a
+quarter's close its unfinished version is carried over into a new one (or marked missed), so
+`items` is the whole history. Its life:
+
+    proposed ─other side agrees→ agreed ─target reached→ awaiting_confirmation ─lead confirms→ achieved
+        │  (either side may suggest a change: still proposed, now awaiting the other)  └─"inte än"→ agreed
+    at the quarter's close: agreed/proposed → carried_over (+ a new version) or missed
+
+The person proposes and the lead agrees, or the other way round; goals the platform reports
+as set (`goals.set`) were agreed there. 1–3 active goals per person and quarter, everywhere.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
-from typing import Any
 
-from devplan.domain.calendar import add_business_days, next_business_day
-from devplan.domain.ids import is_valid_id
-from devplan.domain.limits import MAX_MEASURE_LENGTH, MAX_TITLE_LENGTH, is_text, parse_day
-from devplan.errors import InvalidEvent
+from devplan.domain.calendar import Quarter, add_business_days, next_business_day
+from devplan.domain.metrics import Tally
+from devplan.domain.smart import Draft
 
 MIN_GOALS, MAX_GOALS = 1, 3
 # A new employee sets their first goals within two working weeks of starting, counted in
@@ -17,75 +27,273 @@ MIN_GOALS, MAX_GOALS = 1, 3
 # time to meet the lead, short enough that the first quarter is not lost.
 FIRST_GOALS_BUSINESS_DAYS = 10
 
+PROPOSED, AGREED, AWAITING = "proposed", "agreed", "awaiting_confirmation"
+ACHIEVED, MISSED, CARRIED_OVER, WITHDRAWN = "achieved", "missed", "carried_over", "withdrawn"
+ACTIVE = (PROPOSED, AGREED, AWAITING)  # what the 1–3 rule counts
+STATUSES = (*ACTIVE, ACHIEVED, MISSED, CARRIED_OVER, WITHDRAWN)
+EMPLOYEE, LEAD, PLATFORM = "employee", "lead", "platform"  # who proposed (the other side agrees)
+PERKS = ("extra_day_off", "gift_card", "none")
+
 
 def first_goal_deadline(start_date: date) -> date:
     return add_business_days(next_business_day(start_date), FIRST_GOALS_BUSINESS_DAYS)
 
 
 @dataclass(frozen=True)
-class Goal:
+class SmartGoal:
     goal_id: str
-    title: str
-    measure: str | None = None  # how progress is measured (the M of SMART)
-    due: date | None = None  # the T of SMART
+    quarter: Quarter
+    draft: Draft
+    status: str = PROPOSED
+    proposed_by: str = EMPLOYEE
+    proposed_on: date | None = None
+    agreed_on: date | None = None
+    progress: int | None = None  # the measure's value now (live source or reported)
+    reached_on: date | None = None  # the day the target was reached
+    declined_at: int | None = None  # the value at which the lead said "inte än": ask again above it
+    achieved_on: date | None = None
+    perk: str | None = None
+    carried_from: Quarter | None = None
+    counts_from: date | None = None  # a live source counts from here (the first version's proposal)
+    change_note: str | None = None  # what the other side asked to change
+    set_at: datetime | None = None  # when the platform set it (goals.set: the newest list wins)
+
+    @property
+    def title(self) -> str:
+        return self.draft.outcome
+
+    @property
+    def target(self) -> int | None:
+        return self.draft.measure.target if self.draft.measure else None
+
+    @property
+    def active(self) -> bool:
+        return self.status in ACTIVE
+
+    @property
+    def waiting_for(self) -> str | None:
+        """Who must act next: "lead", "employee" or None."""
+        if self.status == PROPOSED:
+            return LEAD if self.proposed_by in (EMPLOYEE, PLATFORM) else EMPLOYEE
+        return LEAD if self.status == AWAITING else None
 
 
 @dataclass(frozen=True)
 class GoalPlan:
-    """An employee's current goals and the deadline they answer to."""
+    """Every goal of one person (all quarters) and the first goals' deadline."""
 
     deadline: date | None = None  # the first goals' deadline (onboarding)
-    items: tuple[Goal, ...] = ()
-    set_at: datetime | None = None  # when the platform said they were set (newest wins)
-    set_on: date | None = None
+    items: tuple[SmartGoal, ...] = ()
 
     @property
     def is_set(self) -> bool:
-        return self.set_at is not None
+        """Goals count as set once one was agreed (a proposal alone does not)."""
+        return any(g.agreed_on is not None and g.status != WITHDRAWN for g in self.items)
 
-    def replaced_by(self, goals: tuple[Goal, ...], set_at: datetime, set_on: date) -> GoalPlan:
-        """Goals set at `set_at`; an older, late event keeps the newer goals. Two sets at the same
-        moment are told apart by their content, so the same events give the same goals in any order."""
-        if self.set_at is not None and (self.set_at, _order(self.items)) >= (set_at, _order(goals)):
+    def of_quarter(self, quarter: Quarter) -> tuple[SmartGoal, ...]:
+        return tuple(g for g in self.items if g.quarter == quarter)
+
+    def active(self, quarter: Quarter) -> tuple[SmartGoal, ...]:
+        return tuple(g for g in self.of_quarter(quarter) if g.active)
+
+    def current(self, quarter: Quarter) -> tuple[SmartGoal, ...]:
+        """What the person is working on in `quarter`, and what they achieved or missed in it."""
+        return tuple(g for g in self.of_quarter(quarter) if g.status not in (WITHDRAWN, CARRIED_OVER))
+
+    def agreed_in(self, quarter: Quarter) -> bool:
+        return any(g.agreed_on is not None and g.status != WITHDRAWN for g in self.of_quarter(quarter))
+
+    def proposed_in(self, quarter: Quarter) -> bool:
+        return any(g.status == PROPOSED for g in self.of_quarter(quarter))
+
+    def goal(self, goal_id: str, quarter: Quarter | None = None) -> SmartGoal | None:
+        """The version of `quarter`, or the newest version."""
+        versions = [g for g in self.items if g.goal_id == goal_id and quarter in (None, g.quarter)]
+        return max(versions, key=lambda g: g.quarter, default=None)
+
+    def _with(self, goal: SmartGoal) -> GoalPlan:
+        others = tuple(g for g in self.items if (g.goal_id, g.quarter) != (goal.goal_id, goal.quarter))
+        items = tuple(sorted((*others, goal), key=lambda g: (g.quarter, g.proposed_on or date.min, g.goal_id)))
+        return replace(self, items=items)
+
+    # --- proposing and agreeing --------------------------------------------------------
+
+    def propose(self, goal_id: str, quarter: Quarter, draft: Draft, by: str, on: date) -> tuple[GoalPlan, str]:
+        """A new proposal, or a change to one not agreed yet (now awaiting the other side).
+        Outcomes: proposed | changed | unchanged | too_many | already_agreed."""
+        known = self.goal(goal_id, quarter)
+        if known is not None:
+            if known.status != PROPOSED:
+                return self, "unchanged" if known.draft == draft else "already_agreed"
+            if known.draft == draft and known.proposed_by == by:
+                return self, "unchanged"
+            return self._with(replace(known, draft=draft, proposed_by=by, change_note=None)), "changed"
+        if len(self.active(quarter)) >= MAX_GOALS:
+            return self, "too_many"
+        goal = SmartGoal(goal_id, quarter, draft, PROPOSED, by, on, counts_from=on)
+        return self._with(goal), "proposed"
+
+    def agree(self, goal_id: str, quarter: Quarter, by: str, on: date) -> tuple[GoalPlan, str]:
+        """`by` is the side that agrees; it must not be the side that proposed.
+        Outcomes: agreed | already_agreed | own_proposal | unknown_goal."""
+        goal = self.goal(goal_id, quarter)
+        if goal is None or goal.status == WITHDRAWN:
+            return self, "unknown_goal"
+        if goal.status != PROPOSED:
+            return self, "already_agreed"
+        if goal.waiting_for != by:
+            return self, "own_proposal"
+        return self._with(replace(goal, status=AGREED, agreed_on=on)), "agreed"
+
+    def ask_change(self, goal_id: str, quarter: Quarter, by: str, note: str) -> tuple[GoalPlan, str]:
+        """The side asked to agree wants a change: the proposal goes back to the proposer with a note."""
+        goal = self.goal(goal_id, quarter)
+        if goal is None or goal.status != PROPOSED:
+            return self, "unknown_goal" if goal is None else "already_agreed"
+        if goal.waiting_for != by:
+            return self, "own_proposal"
+        return self._with(replace(goal, proposed_by=by, change_note=note)), "change_asked"
+
+    def set_by_platform(
+        self, goals: tuple[tuple[str, Draft], ...], quarter: Quarter, set_at: datetime, on: date
+    ) -> GoalPlan:
+        """`goals.set`: the platform's agreed goals of the quarter replace its earlier ones (still
+        active); an older, late event changes nothing; two at the same moment are told apart by
+        content, so the same events give the same goals in any order."""
+        current = [g for g in self.of_quarter(quarter) if g.set_at is not None and g.status == AGREED]
+        newest = max((g.set_at for g in current if g.set_at), default=None)
+        if newest is not None and (newest, _content(_listed(current, newest))) >= (set_at, _content(goals)):
             return self
-        return GoalPlan(self.deadline, goals, set_at, set_on)
+        kept = tuple(
+            g
+            for g in self.items
+            if not (g.quarter == quarter and g.proposed_by == PLATFORM and g.status == AGREED)
+            or g.goal_id in dict(goals)
+        )  # the platform's earlier list of the quarter is replaced, not history
+        plan = replace(self, items=kept)
+        for goal_id, draft in goals:
+            known = plan.goal(goal_id, quarter)
+            if known is not None and known.status in (ACHIEVED, AWAITING):
+                continue  # already reached: the platform's list does not undo that
+            goal = SmartGoal(goal_id, quarter, draft, AGREED, PLATFORM, on, on, counts_from=on, set_at=set_at)
+            plan = plan._with(replace(goal, progress=known.progress) if known else goal)
+        return plan
+
+    # --- progress and achievement ---------------------------------------------------------
+
+    def with_progress(self, goal_id: str, quarter: Quarter, value: int, on: date) -> tuple[GoalPlan, str]:
+        """A reported value (goals.progress). Outcomes: progress | reached | unchanged | unknown_goal."""
+        goal = self.goal(goal_id, quarter)
+        if goal is None or goal.status not in (AGREED, PROPOSED, AWAITING):
+            return self, "unknown_goal" if goal is None else "unchanged"
+        return self._moved(goal, value, on)
+
+    def with_tally(self, tally: Tally) -> tuple[GoalPlan, list[SmartGoal]]:
+        """Every active goal bound to the tally's source, recomputed; returns those that just reached their target."""
+        plan, reached = self, []
+        for goal in self.items:
+            measure = goal.draft.measure
+            if not goal.active or measure is None or measure.source != tally.source:
+                continue
+            value, on = measure.baseline + tally.total(goal.counts_from, goal.draft.due), _reached_on(goal, tally)
+            plan, outcome = plan._moved(goal, value, on)
+            if outcome == "reached":
+                reached.append(plan.goal(goal.goal_id, goal.quarter) or goal)
+        return plan, reached
+
+    def _moved(self, goal: SmartGoal, value: int, on: date | None) -> tuple[GoalPlan, str]:
+        if goal.progress == value and not _reaches(goal, value):
+            return self, "unchanged"
+        moved = replace(goal, progress=value)
+        if goal.status == AGREED and _reaches(goal, value):
+            return self._with(replace(moved, status=AWAITING, reached_on=on)), "reached"
+        return self._with(moved), "progress"
+
+    def mark_achieved(self, goal_id: str, quarter: Quarter, on: date) -> tuple[GoalPlan, str]:
+        """The platform says it is achieved (goals.achieved): awaiting the lead's confirmation."""
+        goal = self.goal(goal_id, quarter)
+        if goal is None or goal.status in (WITHDRAWN,):
+            return self, "unknown_goal"
+        if goal.status != AGREED:
+            return self, "unchanged"
+        return self._with(replace(goal, status=AWAITING, reached_on=on)), "reached"
+
+    def confirm(self, goal_id: str, quarter: Quarter, on: date) -> tuple[GoalPlan, str]:
+        """The lead's Bekräfta. Outcomes: achieved | already_achieved | not_awaiting."""
+        goal = self.goal(goal_id, quarter)
+        if goal is None or goal.status != AWAITING:
+            return self, "already_achieved" if goal and goal.status == ACHIEVED else "not_awaiting"
+        return self._with(replace(goal, status=ACHIEVED, achieved_on=on)), "achieved"
+
+    def not_yet(self, goal_id: str, quarter: Quarter) -> tuple[GoalPlan, str]:
+        """The lead's "Inte än": back to agreed; asked again only when the value grows past this one."""
+        goal = self.goal(goal_id, quarter)
+        if goal is None or goal.status != AWAITING:
+            return self, "not_awaiting"
+        return self._with(replace(goal, status=AGREED, declined_at=goal.progress or 0, reached_on=None)), "not_yet"
+
+    def with_perk(self, goal_id: str, quarter: Quarter, perk: str) -> tuple[GoalPlan, str]:
+        goal = self.goal(goal_id, quarter)
+        if goal is None or goal.status != ACHIEVED:
+            return self, "not_achieved"
+        if goal.perk is not None:
+            return self, "perk_already_chosen"
+        return self._with(replace(goal, perk=perk)), "perk"
+
+    # --- the quarter's close ----------------------------------------------------------------
+
+    def close_quarter(self, old: Quarter, new: Quarter) -> GoalPlan:
+        """At `new`'s opening: every goal still active in `old` (not awaiting confirmation, which
+        stays the old quarter's) is carried over into a new version; idempotent."""
+        plan = self
+        for goal in self.of_quarter(old):
+            if goal.status not in (PROPOSED, AGREED) or self.goal(goal.goal_id, new) is not None:
+                continue
+            plan = plan._with(replace(goal, status=CARRIED_OVER))
+            carried = replace(goal, quarter=new, carried_from=old, reached_on=None, change_note=None, set_at=None)
+            plan = plan._with(carried)
+        return plan
+
+    def mark_missed(self, goal_id: str, new: Quarter) -> tuple[GoalPlan, str]:
+        """In the revision, person or lead says a carried-over goal was missed: the old version is
+        missed and the new one withdrawn (it no longer counts toward the 1–3)."""
+        carried = self.goal(goal_id, new)
+        if carried is None or carried.carried_from is None or carried.status not in (PROPOSED, AGREED):
+            return self, "not_carried"
+        old = self.goal(goal_id, carried.carried_from)
+        plan = self._with(replace(carried, status=WITHDRAWN))
+        return (plan._with(replace(old, status=MISSED)) if old else plan), "missed"
 
 
-def _order(goals: tuple[Goal, ...]) -> tuple[tuple[str, str, str, str], ...]:
-    """A total order of goal lists (None sorts first), for ties of `set_at` only."""
-    return tuple((g.goal_id, g.title, g.measure or "", g.due.isoformat() if g.due else "") for g in goals)
+def _reaches(goal: SmartGoal, value: int) -> bool:
+    target = goal.target
+    return target is not None and value >= target and (goal.declined_at is None or value > goal.declined_at)
 
 
-def parse_goals(raw: Any) -> tuple[Goal, ...]:
-    """1–3 goals, each with an id and a title, ids unique; problems named in one InvalidEvent."""
-    if not isinstance(raw, list) or not MIN_GOALS <= len(raw) <= MAX_GOALS:
-        raise InvalidEvent(f"goals must be a list of {MIN_GOALS}–{MAX_GOALS} goals", code="invalid_data")
-    goals, problems = [], []
-    for n, item in enumerate(raw, 1):
-        problem = _goal_problem(item)
-        if problem:
-            problems.append(f"goal {n}: {problem}")
-            continue
-        measure = item.get("measure")
-        goals.append(Goal(item["goalId"], item["title"].strip(), measure, parse_day(item.get("dueDate"))))
-    if len({g.goal_id for g in goals}) < len(goals):
-        problems.append("goalId must differ between goals")
-    if problems:
-        raise InvalidEvent("goals.set: " + "; ".join(problems), code="invalid_data")
-    return tuple(goals)
-
-
-def _goal_problem(item: Any) -> str | None:
-    if not isinstance(item, dict):
-        return "must be an object {goalId, title, measure?, dueDate?}"
-    if not is_valid_id(item.get("goalId")):
-        return "goalId must be 1–128 letters, digits, '_', '-' or '.'"
-    if not is_text(item.get("title"), MAX_TITLE_LENGTH):
-        return f"title must be text of 1–{MAX_TITLE_LENGTH} characters on one line"
-    measure = item.get("measure")
-    if measure is not None and not is_text(measure, MAX_MEASURE_LENGTH, multiline=True):
-        return f"measure must be text of 1–{MAX_MEASURE_LENGTH} characters"
-    due = item.get("dueDate")
-    if due is not None and parse_day(due) is None:
-        return "dueDate must be a date YYYY-MM-DD in 2000–2100"
+def _reached_on(goal: SmartGoal, tally: Tally) -> date | None:
+    """The day the running total first met the target: the same whatever order events came in."""
+    measure = goal.draft.measure
+    if measure is None:
+        return None
+    running = measure.baseline
+    counted = sorted(
+        (i.on, i.item_id, i.amount)
+        for i in tally.items.values()
+        if not i.cancelled
+        and i.on is not None
+        and (goal.counts_from is None or i.on >= goal.counts_from)
+        and (goal.draft.due is None or i.on <= goal.draft.due)
+    )
+    for on, _, amount in counted:
+        running += amount
+        if running >= measure.target:
+            return on
     return None
+
+
+def _content(goals: tuple[tuple[str, Draft], ...]) -> tuple[str, ...]:
+    return tuple(sorted(repr(g) for g in goals))
+
+
+def _listed(goals: list[SmartGoal], set_at: datetime) -> tuple[tuple[str, Draft], ...]:
+    return tuple((g.goal_id, g.draft) for g in sorted(goals, key=lambda g: g.goal_id) if g.set_at == set_at)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import journal
+from devplan.services import goals, journal, metrics
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -28,7 +28,11 @@ UNKNOWN_EMPLOYEE, HELD = "unknown_employee", "held"
 # Events that name an employee and may come before them; employee.onboarded is never held.
 APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "journal.reflection_logged": journal.log_reflection,
-    "goals.set": journal.set_goals,
+    "goals.set": goals.set_goals,
+    "goals.proposed": goals.propose_goal,
+    "goals.progress": goals.report_progress,
+    "goals.achieved": goals.mark_achieved,
+    **dict.fromkeys(metrics.KINDS, metrics.count_item),
 }
 OVERDUE_AFTER = timedelta(days=30)  # longer than any onboarding race: someone should look
 RELEASE_LIMIT = 500  # held events looked at per daily run (they are rare; the count is logged)

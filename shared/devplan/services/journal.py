@@ -9,10 +9,8 @@ until they arrive (the platform's events race each other), so it is never droppe
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
 
 from devplan.domain.calendar import Quarter, stockholm_date
-from devplan.domain.goals import parse_goals
 from devplan.domain.ids import is_valid_id
 from devplan.domain.limits import MAX_GOAL_IDS
 from devplan.domain.reflections import Reflection
@@ -64,26 +62,6 @@ def log_reflection(event: PlatformEvent, store: Store) -> str:
         return "accepted"
 
     return _logged(event, reflection.employee_id, store.atomically(work))
-
-
-def set_goals(event: PlatformEvent, store: Store) -> str:
-    employee_id, goals = _employee_id(event), parse_goals(event.data.get("goals"))
-    day = stockholm_date(event.occurred_at)
-
-    def work(uow: UnitOfWork) -> str:
-        employee = uow.employee(employee_id)
-        if employee is None:
-            return "unknown_employee"
-        cycle = uow.cycle(employee_id, Quarter.of(day))
-        if not uow.claim(f"platform:{event.id}"):
-            return "duplicate"
-        newest = employee.goals.replaced_by(goals, event.occurred_at, day)
-        if newest is not employee.goals:  # a late, older event keeps the newer goals and writes none
-            uow.save_employee(replace(employee, goals=newest))
-        uow.save_cycle(cycle.with_goals_revised(day))
-        return "accepted"
-
-    return _logged(event, employee_id, store.atomically(work))
 
 
 def _logged(event: PlatformEvent, employee_id: str, outcome: str) -> str:

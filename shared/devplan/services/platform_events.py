@@ -10,7 +10,7 @@ from collections.abc import Callable
 
 from devplan.domain.employees import Employee, parse_new_employee
 from devplan.errors import InvalidEvent
-from devplan.services import held_events
+from devplan.services import held_events, metrics
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -44,6 +44,7 @@ def onboard_employee(event: PlatformEvent, store: Store) -> str:
 
 HANDLERS: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "employee.onboarded": onboard_employee,
+    "coaching.session_cancelled": metrics.cancel_session,  # names no employee: never held
     **dict.fromkeys(held_events.APPLY, held_events.apply_or_hold),
 }
 

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
+from devplan.domain.metrics import Tally
 from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.domain.reflections import Reflection
 from devplan.errors import TransientError
@@ -58,6 +59,16 @@ class UnitOfWork(Protocol):
     def save_cycle(self, cycle: CycleRecord) -> None: ...
     def has_reflection(self, employee_id: str, entry_id: str) -> bool: ...
     def add_reflection(self, reflection: Reflection) -> None: ...
+    def tally(self, employee_id: str, source: str) -> Tally:
+        """The person's items of a live source (domain/metrics.py); empty if none yet."""
+
+    def save_tally(self, tally: Tally) -> None: ...
+    def metric_item_owner(self, source: str, item_id: str) -> tuple[str | None, bool]:
+        """Whose an item of a live source is (None if not seen yet), and whether it was cancelled."""
+
+    def record_metric_item_owner(
+        self, source: str, item_id: str, employee_id: str | None, *, cancelled: bool
+    ) -> None: ...
     def employees_with_email(self, email: str) -> list[Employee]:
         """Read in the transaction: two concurrent links of one account cannot both see it unlinked."""
 

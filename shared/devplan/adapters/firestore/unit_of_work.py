@@ -14,6 +14,7 @@ from devplan.adapters.firestore.documents import Document, DocumentTransaction
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
+from devplan.domain.metrics import Tally
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.reflections import Reflection
 from devplan.errors import UnusableRecord
@@ -107,6 +108,22 @@ class UnitOfWork(_Records):
         self._put(
             m.reflection_path(reflection.employee_id, reflection.entry_id),
             m.reflection_document(reflection),
+            merge=False,
+        )
+
+    def tally(self, employee_id: str, source: str) -> Tally:
+        return m.tally_from(employee_id, source, self._get(m.tally_path(employee_id, source)))
+
+    def save_tally(self, tally: Tally) -> None:
+        self._put(m.tally_path(tally.employee_id, tally.source), m.tally_document(tally), merge=False)
+
+    def metric_item_owner(self, source: str, item_id: str) -> tuple[str | None, bool]:
+        return m.metric_item_owner_from(self._get(m.metric_item_path(source, item_id)))
+
+    def record_metric_item_owner(self, source: str, item_id: str, employee_id: str | None, *, cancelled: bool) -> None:
+        self._put(
+            m.metric_item_path(source, item_id),
+            m.metric_item_document(source, item_id, employee_id, cancelled=cancelled),
             merge=False,
         )
 

@@ -4,6 +4,8 @@ Records (frozen dataclasses of the domain) go in and come out; services never se
 or a camelCase key. Layout (unchanged since the first release):
   employees/{id}                       Employee
   employees/{id}/reflections/{entry}   Reflection
+  employees/{id}/tallies/{source}      Tally (a live source's items: sessions, grants, …)
+  metricItems/{source}:{item}          whose an item is, and whether it was cancelled
   cycles/{employee}:{YYYY-QN}          CycleRecord
   outbox/{id}                          OutboxEntry
   processedEvents/{key}                the idempotency ledger (TTL on expireAt)
@@ -44,6 +46,14 @@ from devplan.adapters.firestore.mapping.employees import (
     reflection_document,
     slack_link_update,
 )
+from devplan.adapters.firestore.mapping.goals import (
+    metric_item_document,
+    metric_item_owner_from,
+    metric_item_path,
+    tally_document,
+    tally_from,
+    tally_path,
+)
 from devplan.adapters.firestore.mapping.held_events import (
     held_document,
     held_event_from,
@@ -78,6 +88,12 @@ __all__ = [
     "ledger_path",
     "outbox_path",
     "reflection_path",
+    "metric_item_document",
+    "metric_item_owner_from",
+    "metric_item_path",
+    "tally_document",
+    "tally_from",
+    "tally_path",
     "tick_path",
     "employee_from",
     "employee_update",

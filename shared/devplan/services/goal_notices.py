@@ -1,0 +1,88 @@
+"""What a goal's step sends, emitted in the step's own transaction (ids are deterministic, so a
+step run twice, or two events reaching the same decision, send once). Whoever is to act gets
+the message; someone without a Slack account yet is logged and sees it in `/utveckling`."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from devplan.domain.employees import Employee
+from devplan.domain.goals import LEAD, SmartGoal
+from devplan.domain.outbox import OutboxMessage
+from devplan.messages import goals as render
+from devplan.messages.blocks import Rendered
+from devplan.services.ports import UnitOfWork
+
+log = logging.getLogger(__name__)
+GENERAL = "general"  # the seed: an achieved goal is celebrated in #general
+
+
+def _key(employee: Employee, goal: SmartGoal) -> str:
+    return f"{employee.employee_id}:{goal.goal_id}:{goal.quarter.key}"
+
+
+def confirmer(employee: Employee, lead: Employee | None) -> Employee:
+    """Who agrees for the lead's side and confirms achievements: the lead; someone without a
+    lead (a project lead) answers for their own goals."""
+    return lead or employee
+
+
+def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str) -> bool:
+    if not to.slack_user_id:
+        log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
+        return False
+    return uow.emit(
+        OutboxMessage(message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks, topic=topic)
+    )
+
+
+def proposal(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
+    """To the side that agrees. A changed proposal is a new message (its content is in the id)."""
+    side = confirmer(employee, lead) if goal.waiting_for == LEAD else employee
+    proposer = employee if side is not employee else confirmer(employee, lead)
+    version = hashlib.sha256(repr((goal.draft, goal.proposed_by, goal.change_note)).encode()).hexdigest()[:12]
+    rendered = render.proposal(
+        side.language, proposer=proposer.name, employee=employee.name, employee_id=employee.employee_id, goal=goal
+    )
+    return _dm(uow, f"goal-proposal:{_key(employee, goal)}:{version}", side, rendered, "goal proposal")
+
+
+def agreed(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal, agreed_by: Employee) -> bool:
+    proposer = employee if agreed_by is not employee else confirmer(employee, lead)
+    rendered = render.agreed(proposer.language, who=agreed_by.name, goal=goal)
+    return _dm(uow, f"goal-agreed:{_key(employee, goal)}", proposer, rendered, "goal agreed")
+
+
+def achievement_request(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
+    """To the lead: confirm or not yet. Asked again only at a higher value (after "inte än")."""
+    to = confirmer(employee, lead)
+    rendered = render.achievement_request(
+        to.language, employee=employee.name, employee_id=employee.employee_id, goal=goal
+    )
+    return _dm(uow, f"goal-reached:{_key(employee, goal)}:{goal.progress or 0}", to, rendered, "goal reached → lead")
+
+
+def celebration(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> None:
+    """Exactly one post in #general (its id is the goal's), and the perk offer to the lead."""
+    if employee.slack_user_id:
+        post = render.celebration("sv", slack_user_id=employee.slack_user_id, goal=goal)  # #general speaks Swedish
+        uow.emit(
+            OutboxMessage(
+                f"goal-celebration:{_key(employee, goal)}",
+                channel=GENERAL,
+                text=post.text,
+                blocks=post.blocks,
+                topic="goal achieved → #general",
+            )
+        )
+    to = confirmer(employee, lead)
+    offer = render.perk_offer(to.language, employee=employee.name, employee_id=employee.employee_id, goal=goal)
+    _dm(uow, f"goal-perk-offer:{_key(employee, goal)}", to, offer, "perk offer → lead")
+
+
+def perk(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
+    rendered = render.perk_told(
+        employee.language, lead=confirmer(employee, lead).name, perk=goal.perk or "none", goal=goal
+    )
+    return _dm(uow, f"goal-perk:{_key(employee, goal)}", employee, rendered, "perk → employee")

@@ -1,0 +1,168 @@
+"""Goals from the platform: set (agreed there), proposed (to agree in Slack), progress, achieved.
+
+Each event is one transaction on the employee's record, claimed once. For someone not
+onboarded yet the handlers write nothing and answer "unknown_employee" (held, see
+services/held_events.py). A goal's quarter is the quarter of the event's day in Stockholm;
+progress and achievement name a goal id and apply to its newest version.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
+
+from devplan.domain.calendar import Quarter, stockholm_date
+from devplan.domain.employees import Employee
+from devplan.domain.goals import EMPLOYEE, LEAD, GoalPlan
+from devplan.domain.ids import is_valid_id
+from devplan.domain.metrics import MAX_AMOUNT
+from devplan.domain.smart import check_draft, parse_set_goals
+from devplan.errors import InvalidEvent
+from devplan.services import goal_notices as notices
+from devplan.services.inputs import PlatformEvent
+from devplan.services.ports import Store, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+def required_id(event: PlatformEvent, name: str) -> str:
+    value = event.data.get(name)
+    if not is_valid_id(value):
+        raise InvalidEvent(f"{event.type}: {name} must be 1–128 letters, digits, '_', '-' or '.'", code="invalid_data")
+    return str(value)
+
+
+def on_employee(
+    event: PlatformEvent, store: Store, employee_id: str, step: Callable[[UnitOfWork, Employee, date], str]
+) -> str:
+    """Claim the event and run `step` on the employee (and their lead) in one transaction."""
+    day = stockholm_date(event.occurred_at)
+
+    def work(uow: UnitOfWork) -> str:
+        employee = uow.employee(employee_id)
+        if employee is None:
+            return "unknown_employee"
+        if employee.lead_id:
+            uow.prefetch(employees=[employee.lead_id])
+        if not uow.claim(f"platform:{event.id}"):
+            return "duplicate"
+        return step(uow, employee, day)
+
+    outcome = store.atomically(work)
+    log.info(
+        "%s for %s: %s",
+        event.type,
+        employee_id,
+        outcome,
+        extra={"eventId": event.id, "employeeId": employee_id, "outcome": outcome},
+    )
+    return outcome
+
+
+def lead_of(uow: UnitOfWork, employee: Employee) -> Employee | None:
+    return uow.employee(employee.lead_id) if employee.lead_id else None
+
+
+def save_plan(uow: UnitOfWork, employee: Employee, plan: GoalPlan, day: date) -> None:
+    """The plan, and the quarter's revision done on the day its first goal was agreed."""
+    uow.save_employee(replace(employee, goals=plan))
+    quarter = Quarter.of(day)
+    if plan.agreed_in(quarter) and not employee.goals.agreed_in(quarter):
+        uow.save_cycle(uow.cycle(employee.employee_id, quarter).with_goals_revised(day))
+
+
+def set_goals(event: PlatformEvent, store: Store) -> str:
+    """goals.set: the platform's list of agreed goals for the quarter (newest wins)."""
+    employee_id, goals = required_id(event, "employeeId"), parse_set_goals(event.data.get("goals"))
+
+    def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
+        quarter = Quarter.of(day)
+        cycle = uow.cycle(employee_id, quarter)
+        plan = employee.goals.set_by_platform(goals, quarter, event.occurred_at, day)
+        if plan is not employee.goals:  # a late, older event keeps the newer goals and writes none
+            uow.save_employee(replace(employee, goals=plan))
+        uow.save_cycle(cycle.with_goals_revised(day))
+        return "accepted"
+
+    return on_employee(event, store, employee_id, step)
+
+
+def propose_goal(event: PlatformEvent, store: Store) -> str:
+    """goals.proposed: a SMART goal proposed by the employee (or the lead: proposedBy "lead"),
+    sent to the other side to agree. A fourth active goal is refused with 422 too_many_goals."""
+    employee_id, goal_id = required_id(event, "employeeId"), required_id(event, "goalId")
+    by = event.data.get("proposedBy") or EMPLOYEE
+    if by not in (EMPLOYEE, LEAD):
+        raise InvalidEvent("goals.proposed: proposedBy must be employee or lead", code="invalid_data")
+    day = stockholm_date(event.occurred_at)
+    draft, problems = check_draft(event.data, Quarter.of(day), day)
+    if draft is None:
+        raise InvalidEvent("goals.proposed: " + "; ".join(p.detail for p in problems), code="invalid_data")
+
+    def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
+        plan, outcome = employee.goals.propose(goal_id, Quarter.of(day), draft, by, day)
+        if outcome == "too_many":
+            raise InvalidEvent(
+                f"goals.proposed: {employee_id} has 3 active goals this quarter; finish or withdraw one first",
+                status=422,
+                code="too_many_goals",
+            )
+        if plan is not employee.goals:
+            save_plan(uow, employee, plan, day)
+            goal = plan.goal(goal_id, Quarter.of(day))
+            if goal is not None:
+                notices.proposal(uow, employee, lead_of(uow, employee), goal)
+        return outcome
+
+    return on_employee(event, store, employee_id, step)
+
+
+def report_progress(event: PlatformEvent, store: Store) -> str:
+    """goals.progress: the measure's value now, for goals not bound to a live source."""
+    employee_id, goal_id = required_id(event, "employeeId"), required_id(event, "goalId")
+    value = event.data.get("value")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
+        raise InvalidEvent(f"goals.progress: value must be a whole number 0–{MAX_AMOUNT}", code="invalid_data")
+
+    def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
+        goal = employee.goals.goal(goal_id)
+        if goal is None:
+            log.warning(
+                "goals.progress for unknown goal %s of %s", goal_id, employee_id, extra={"employeeId": employee_id}
+            )
+            return "unknown_goal"
+        plan, outcome = employee.goals.with_progress(goal_id, goal.quarter, value, day)
+        return _after_progress(uow, employee, plan, goal_id, goal.quarter, day, outcome)
+
+    return on_employee(event, store, employee_id, step)
+
+
+def mark_achieved(event: PlatformEvent, store: Store) -> str:
+    """goals.achieved: the platform says so; the lead confirms before anyone celebrates."""
+    employee_id, goal_id = required_id(event, "employeeId"), required_id(event, "goalId")
+
+    def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
+        goal = employee.goals.goal(goal_id)
+        if goal is None:
+            log.warning(
+                "goals.achieved for unknown goal %s of %s", goal_id, employee_id, extra={"employeeId": employee_id}
+            )
+            return "unknown_goal"
+        plan, outcome = employee.goals.mark_achieved(goal_id, goal.quarter, day)
+        return _after_progress(uow, employee, plan, goal_id, goal.quarter, day, outcome)
+
+    return on_employee(event, store, employee_id, step)
+
+
+def _after_progress(
+    uow: UnitOfWork, employee: Employee, plan: GoalPlan, goal_id: str, quarter: Quarter, day: date, outcome: str
+) -> str:
+    if plan is employee.goals:
+        return outcome
+    uow.save_employee(replace(employee, goals=plan))
+    goal = plan.goal(goal_id, quarter)
+    if outcome == "reached" and goal is not None:
+        notices.achievement_request(uow, employee, lead_of(uow, employee), goal)
+    return outcome

@@ -1,0 +1,138 @@
+"""Live sources from the platform: each countable thing lands once on its person's tally, and
+every goal of theirs bound to that source moves with it (domain/metrics.py, domain/goals.py).
+
+Events and the item each one counts (ids from the platform; a second delivery, or a second
+event about the same item, counts once):
+  coaching.session_completed  {sessionId, coachId, completedAt, clientId?, durationMinutes?}
+  coaching.session_cancelled  {sessionId}: removes it, also when it arrives first
+  onboarding.user_guided      {coachId, userId, guidedAt}: a user guided through onboarding
+  funding.granted             {employeeId, applicationId, amountSek, grantedAt}
+  course.completed            {employeeId, courseId, completedAt}
+Which person an item belongs to is kept in metricItems/{source}:{id}, so a cancellation that
+names only the session finds its coach, and one that comes first is remembered.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, replace
+
+from devplan.domain.calendar import stockholm_date
+from devplan.domain.metrics import (
+    COACHING_SESSIONS,
+    COURSES_COMPLETED,
+    FUNDING_SEK,
+    MAX_AMOUNT,
+    USERS_GUIDED,
+    MetricItem,
+    Tally,
+)
+from devplan.errors import InvalidEvent
+from devplan.services import goal_notices as notices
+from devplan.services.goals import lead_of, required_id
+from devplan.services.inputs import PlatformEvent, parse_supported_time
+from devplan.services.ports import Store, UnitOfWork
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Kind:
+    source: str
+    person: str  # the field naming the employee
+    item: str  # the field naming the item
+    at: str  # the field with when it happened
+    amount: str | None = None  # the field with the amount (else 1)
+
+
+KINDS = {
+    "coaching.session_completed": _Kind(COACHING_SESSIONS, "coachId", "sessionId", "completedAt"),
+    "onboarding.user_guided": _Kind(USERS_GUIDED, "coachId", "userId", "guidedAt"),
+    "funding.granted": _Kind(FUNDING_SEK, "employeeId", "applicationId", "grantedAt", "amountSek"),
+    "course.completed": _Kind(COURSES_COMPLETED, "employeeId", "courseId", "completedAt"),
+}
+
+
+def count_item(event: PlatformEvent, store: Store) -> str:
+    kind = KINDS[event.type]
+    employee_id, item_id = required_id(event, kind.person), required_id(event, kind.item)
+    at = parse_supported_time(event.data.get(kind.at), kind.at, code="invalid_data", context=event.type)
+    amount = event.data.get(kind.amount) if kind.amount is not None else 1
+    if kind.amount is not None and (
+        isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_AMOUNT
+    ):
+        raise InvalidEvent(
+            f"{event.type}: {kind.amount} must be whole kronor 1–{MAX_AMOUNT} (SEK)", code="invalid_data"
+        )
+    item = MetricItem(item_id, int(amount or 1), stockholm_date(at))
+
+    def work(uow: UnitOfWork) -> str:
+        employee = uow.employee(employee_id)
+        if employee is None:
+            return "unknown_employee"
+        if not uow.claim(f"platform:{event.id}"):
+            return "duplicate"
+        owner, cancelled = uow.metric_item_owner(kind.source, item_id)
+        if owner not in (None, employee_id):
+            log.error("%s %s belongs to %s, not %s", event.type, item_id, owner, employee_id)
+            return "belongs_to_someone_else"
+        tally = uow.tally(employee_id, kind.source)
+        if item_id not in tally.items and tally.full:
+            log.error("%s: the %s tally of %s is full", event.type, kind.source, employee_id)
+            return "tally_full"
+        counted = tally.with_item(replace(item, cancelled=cancelled))
+        uow.record_metric_item_owner(kind.source, item_id, employee_id, cancelled=cancelled)
+        if counted == tally:
+            return "cancelled" if cancelled else "already_counted"
+        uow.save_tally(counted)
+        _move_goals(uow, employee_id, counted)
+        return "cancelled" if cancelled else "counted"
+
+    return _logged(event, employee_id, store.atomically(work))
+
+
+def cancel_session(event: PlatformEvent, store: Store) -> str:
+    """coaching.session_cancelled: the session no longer counts, whichever came first."""
+    session_id = required_id(event, "sessionId")
+
+    def work(uow: UnitOfWork) -> str:
+        owner, cancelled = uow.metric_item_owner(COACHING_SESSIONS, session_id)
+        if owner is not None:
+            uow.employee(owner)
+        if not uow.claim(f"platform:{event.id}"):
+            return "duplicate"
+        if cancelled:
+            return "already_cancelled"
+        uow.record_metric_item_owner(COACHING_SESSIONS, session_id, owner, cancelled=True)
+        if owner is None:
+            return "cancelled_before_completion"
+        tally = uow.tally(owner, COACHING_SESSIONS)
+        uow.save_tally(tally.with_cancelled(session_id))
+        _move_goals(uow, owner, tally.with_cancelled(session_id))
+        return "cancelled"
+
+    return _logged(event, session_id, store.atomically(work))
+
+
+def _move_goals(uow: UnitOfWork, employee_id: str, tally: Tally) -> None:
+    employee = uow.employee(employee_id)
+    if employee is None:
+        return
+    plan, reached = employee.goals.with_tally(tally)
+    if plan is employee.goals:
+        return
+    uow.save_employee(replace(employee, goals=plan))
+    lead = lead_of(uow, employee)
+    for goal in reached:
+        notices.achievement_request(uow, employee, lead, goal)
+
+
+def _logged(event: PlatformEvent, about: str, outcome: str) -> str:
+    log.info(
+        "%s for %s: %s",
+        event.type,
+        about,
+        outcome,
+        extra={"eventId": event.id, "employeeId": about, "outcome": outcome},
+    )
+    return outcome
