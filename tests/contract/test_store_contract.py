@@ -8,14 +8,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import WAITING_FOR_SLACK, WELCOMED, Employee
-from devplan.domain.calendar import Quarter
 from devplan.domain.goals import AGREED, AWAITING, EMPLOYEE, PLATFORM, GoalPlan, SmartGoal
 from devplan.domain.metrics import COACHING_SESSIONS, MetricItem, Tally
-from devplan.domain.smart import Draft, Measure
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxMessage
 from devplan.domain.reflections import Reflection
+from devplan.domain.smart import Draft, Measure
 from devplan.errors import UnusableRecord
 from tests.fakes import NOW
 
