@@ -11,6 +11,12 @@ nyårsafton off):
 - Goal revision is due REVISION_BUSINESS_DAYS after the opening. Someone who started fewer
   than NEW_STARTER_DAYS before the opening revises nothing: their first goals from
   onboarding (and that deadline) stand, and the 1:1 agenda says so.
+- At the opening, goals still proposed or agreed in an earlier quarter are carried over into
+  this one (they count toward its 1–3). The revision is done when, in the quarter, the pair
+  agreed a goal (a new one, a changed one, a carried-over proposal; goals the platform sets
+  count as agreed), or marked a carried-over goal missed, or held the 1:1 with agreed goals in
+  place (keeping carried-over goals as they are is a decision of the revision too). Carried-over
+  agreed goals alone do not revise anything. Goals proposed and not agreed count as not set.
 - Goals not set: a nudge GOAL_NUDGE_BUSINESS_DAYS before the deadline, the lead told the
   first business day after it.
 - 1:1 not marked held: both reminded after REVIEW_REMINDER_BUSINESS_DAYS, the lead
@@ -26,6 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
+from devplan.domain.goals import ACHIEVED, AGREED, AWAITING, WITHDRAWN, GoalPlan
 
 NEW_STARTER_DAYS = 30
 REVISION_BUSINESS_DAYS = 10
@@ -44,6 +51,8 @@ class EmployeeFacts:
     active: bool = True
     first_goals_deadline: date | None = None  # from onboarding
     first_goals_set: bool = False
+    goals_revised: bool = False  # revised_in(the quarter), read from the goals themselves
+    keeps_goals: bool = False  # agreed goals in the quarter (carried over or new)
 
 
 @dataclass(frozen=True)
@@ -79,10 +88,28 @@ def is_new_starter(start_date: date, quarter: Quarter) -> bool:
     return start_date > opening_day(quarter) - timedelta(days=NEW_STARTER_DAYS)
 
 
+def revised_in(plan: GoalPlan, quarter: Quarter) -> bool:
+    """Whether the pair revised the goals in `quarter`: a goal of the quarter agreed on a day of
+    it, or a carried-over goal marked missed (its new version withdrawn)."""
+    return any(
+        (g.status != WITHDRAWN and g.agreed_on is not None and Quarter.of(g.agreed_on) == quarter)
+        or (g.status == WITHDRAWN and g.carried_from is not None)
+        for g in plan.of_quarter(quarter)
+    )
+
+
+def keeps_goals(plan: GoalPlan, quarter: Quarter) -> bool:
+    return any(g.status in (AGREED, AWAITING, ACHIEVED) for g in plan.of_quarter(quarter))
+
+
+def revision_done(person: EmployeeFacts, cycle: CycleFacts) -> bool:
+    return cycle.revision_done or person.goals_revised or (cycle.review_held and person.keeps_goals)
+
+
 def goal_obligation(person: EmployeeFacts, cycle: CycleFacts) -> tuple[str, date, bool] | None:
     """(key suffix, deadline, done) of the goals currently due, if any."""
     if cycle.revision_deadline is not None:
-        return "revision", cycle.revision_deadline, cycle.revision_done
+        return "revision", cycle.revision_deadline, revision_done(person, cycle)
     if person.first_goals_deadline is not None:
         return "first", person.first_goals_deadline, person.first_goals_set
     return None

@@ -4,6 +4,11 @@
 handler returns the cycle record as changed by the action, or None when its message cannot
 be sent yet (someone has no Slack account): the action is then not recorded as done, and a
 later tick tries again.
+
+The opening closes the earlier quarters' goals: those still proposed or agreed are carried
+over into the new quarter (idempotent, saved on the employee in the tick's transaction, also
+when the invite must wait for a Slack account), and the 1:1 agenda shows how each of last
+quarter's goals ended, with "Markera som ej uppnått" for the carried-over ones.
 """
 
 from __future__ import annotations
@@ -17,6 +22,7 @@ from devplan.domain.calendar import Quarter, business_days_between
 from devplan.domain.cycle import Action, is_new_starter, opening_day, revision_deadline
 from devplan.domain.cycle_record import INVITED, NO_LEAD, CycleRecord, Revision
 from devplan.domain.employees import Employee
+from devplan.domain.goals import AGREED, EMPLOYEE, LEAD, PROPOSED, WITHDRAWN, GoalPlan, SmartGoal
 from devplan.domain.outbox import OutboxMessage
 from devplan.messages import cycle as render
 from devplan.messages.blocks import Rendered
@@ -34,9 +40,11 @@ def outbox_id(action: Action, employee_id: str, quarter: Quarter) -> str:
     return f"{key}:{employee_id}:{quarter.key}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Turn:
-    """One employee on one day, with what the handlers need to write and send."""
+    """One employee on one day, with what the handlers need to write and send. Not frozen: the
+    opening replaces `employee` with the one whose goals were carried over, so the day's later
+    actions (a goal reminder on the opening day) see them."""
 
     uow: UnitOfWork
     employee: Employee
@@ -79,8 +87,33 @@ class Turn:
         return self.employee.language
 
 
+def carried_over(plan: GoalPlan, quarter: Quarter) -> GoalPlan:
+    """Every goal still proposed or agreed in an earlier quarter, carried over into `quarter`
+    (usually last quarter's; older ones too, if an opening was never run for the person)."""
+    earlier = sorted({g.quarter for g in plan.items if g.quarter < quarter and g.status in (PROPOSED, AGREED)})
+    for old in earlier:
+        plan = plan.close_quarter(old, quarter)
+    return plan
+
+
+def last_quarter(plan: GoalPlan, quarter: Quarter) -> tuple[SmartGoal, ...]:
+    """How the goals closed that the 1:1 looks back on: last quarter's, and older ones carried into this one."""
+    carried_in = {(g.goal_id, g.carried_from) for g in plan.of_quarter(quarter) if g.carried_from}
+    return tuple(
+        g
+        for g in plan.items
+        if g.quarter < quarter
+        and g.status != WITHDRAWN
+        and (g.quarter == quarter.previous() or (g.goal_id, g.quarter) in carried_in)
+    )
+
+
 def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     employee, quarter = turn.employee, turn.quarter
+    plan = carried_over(employee.goals, quarter)
+    if plan is not employee.goals:
+        turn.employee = employee = replace(employee, goals=plan)
+        turn.uow.save_employee(employee)
     new_starter = is_new_starter(employee.start_date, quarter)
     deadline = None if new_starter else revision_deadline(quarter)
     reflections = [c.last_reflection.on for c in (cycle, turn.previous) if c.last_reflection]
@@ -89,7 +122,8 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             employee=employee.name,
             lead=turn.lead.name,
             quarter=quarter,
-            goals=tuple(g.title for g in employee.goals.items),
+            goals=plan.current(quarter),
+            last_quarter=last_quarter(plan, quarter),
             revision_deadline=deadline,
             new_starter_deadline=employee.goals.deadline if new_starter and not employee.goals.is_set else None,
             start_date=employee.start_date,
@@ -115,11 +149,36 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
     )
 
 
+def waiting_goals(plan: GoalPlan, quarter: Quarter) -> str:
+    """Why the goals are not set or revised yet, as the reminders say it: "lead" (proposals
+    waiting for the lead), "employee" (the lead's proposals waiting for the person),
+    "revise" (carried-over agreed goals not revised yet) or "none"."""
+    active = plan.active(quarter)
+    waiting = {g.waiting_for for g in active}
+    if LEAD in waiting:
+        return LEAD
+    if EMPLOYEE in waiting:
+        return EMPLOYEE
+    if any(g.carried_from is not None and g.status == AGREED for g in active):
+        return "revise"
+    return "none"
+
+
+_NUDGE = {LEAD: "goal_nudge_proposed", EMPLOYEE: "goal_nudge_to_agree", "revise": "revision_nudge"}
+_OVERDUE = {
+    LEAD: "goal_overdue_lead_proposed",
+    EMPLOYEE: "goal_overdue_lead_to_agree",
+    "revise": "revision_overdue_lead",
+}
+
+
 def goal_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    key = "reminder.goal_nudge" if turn.lead else "reminder.goal_nudge_no_lead"
+    """To the person; a proposal not agreed yet counts as not set, and the nudge says who it waits for."""
+    waiting = waiting_goals(turn.employee.goals, turn.quarter)
+    key = _NUDGE.get(waiting, "goal_nudge") if turn.lead else "goal_nudge_no_lead"
     rendered = render.line(
         turn.lang,
-        key,
+        f"reminder.{key}",
         first_name=turn.employee.first_name,
         deadline=action.deadline,
         lead=turn.lead.name if turn.lead else None,
@@ -130,9 +189,8 @@ def goal_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | 
 def goal_overdue(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     if turn.lead is None:
         return goal_nudge(turn, action, cycle)
-    rendered = render.line(
-        turn.lang, "reminder.goal_overdue_lead", employee=turn.employee.name, deadline=action.deadline
-    )
+    key = _OVERDUE.get(waiting_goals(turn.employee.goals, turn.quarter), "goal_overdue_lead")
+    rendered = render.line(turn.lead.language, f"reminder.{key}", employee=turn.employee.name, deadline=action.deadline)
     return cycle if turn.send(action, (turn.boss,), rendered, "goals overdue → lead") else None
 
 

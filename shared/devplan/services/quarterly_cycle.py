@@ -11,7 +11,7 @@ from collections import Counter
 from datetime import date
 
 from devplan.domain.calendar import Quarter
-from devplan.domain.cycle import Action, CycleFacts, EmployeeFacts, due_actions
+from devplan.domain.cycle import Action, CycleFacts, EmployeeFacts, due_actions, keeps_goals, revised_in
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
 from devplan.errors import can_never_succeed
@@ -32,6 +32,8 @@ def facts_of(
         employee.active,
         employee.goals.deadline,
         employee.goals.is_set,
+        goals_revised=revised_in(employee.goals, cycle.quarter),
+        keeps_goals=keeps_goals(employee.goals, cycle.quarter),
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 
