@@ -14,6 +14,7 @@ from dataclasses import replace
 from datetime import date
 
 from devplan.domain.calendar import Quarter, stockholm_date
+from devplan.domain.cycle import revised_in
 from devplan.domain.employees import Employee
 from devplan.domain.goals import EMPLOYEE, LEAD, GoalPlan
 from devplan.domain.ids import is_valid_id
@@ -66,10 +67,11 @@ def lead_of(uow: UnitOfWork, employee: Employee) -> Employee | None:
 
 
 def save_plan(uow: UnitOfWork, employee: Employee, plan: GoalPlan, day: date) -> None:
-    """The plan, and the quarter's revision done on the day its first goal was agreed."""
+    """The plan, and the quarter's revision done on the day its first goal was agreed (goals
+    carried over already agreed do not count: domain/cycle.py revised_in)."""
     uow.save_employee(replace(employee, goals=plan))
     quarter = Quarter.of(day)
-    if plan.agreed_in(quarter) and not employee.goals.agreed_in(quarter):
+    if revised_in(plan, quarter) and not revised_in(employee.goals, quarter):
         uow.save_cycle(uow.cycle(employee.employee_id, quarter).with_goals_revised(day))
 
 
