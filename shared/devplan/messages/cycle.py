@@ -105,7 +105,7 @@ def _last_quarter(lang: str, facts: ReviewFacts, employee_id: str) -> list[dict[
             if lines:
                 blocks.append(section("\n".join(lines)))
                 lines = []
-            blocks.append(_with_missed_button(lang, line, goal_ref(employee_id, successor)))
+            blocks += _with_missed_button(lang, line, goal_ref(employee_id, successor))
         else:
             lines.append(line)
     if lines:
@@ -132,9 +132,10 @@ def outcome_line(lang: str, goal: SmartGoal, lead: str, quarter: Quarter) -> str
     return text(lang, f"review.outcome.{status}", title=goal.title, measure=shown, lead=lead, quarter=shown_quarter)
 
 
-def _with_missed_button(lang: str, line: str, ref: str) -> dict[str, Any]:
-    block = section(line)
-    block["accessory"] = {
+def _with_missed_button(lang: str, line: str, ref: str) -> list[dict[str, Any]]:
+    """The goal's line and, right below it, its button (an actions block of its own: visible on
+    every client, and one block id per goal)."""
+    button = {
         "type": "button",
         "action_id": GOAL_MISSED,
         "value": ref,
@@ -146,7 +147,7 @@ def _with_missed_button(lang: str, line: str, ref: str) -> dict[str, Any]:
             "deny": {"type": "plain_text", "text": text(lang, "review.missed_confirm.deny")},
         },
     }
-    return block
+    return [section(line), {"type": "actions", "block_id": f"goal-missed:{ref}", "elements": [button]}]
 
 
 def line(lang: str, key: str, **fields: Any) -> Rendered:
