@@ -153,3 +153,10 @@ def test_the_progress_bar_fills_by_eighths_and_never_overflows():
     assert progress_bar("sv", replace(goal, progress=232932)) == "▓▓▓░░░░░ 232\u00a0932/465\u00a0865\u00a0kr"
     assert progress_bar("en", replace(goal, progress=500000)) == "▓▓▓▓▓▓▓▓ 500,000/465,865 SEK"
     assert progress_bar("sv", replace(goal, draft=replace(goal.draft, measure=None))) == ""
+
+
+def test_a_deadline_passed_says_so(store):
+    assert "Sätt 1–3 SMART-mål senast den 21 januari 2025" in status(store, "U_MAJA", date(2025, 1, 21))
+    assert "skulle ha varit satta senast den 21 januari 2025" in status(store, "U_MAJA", date(2025, 1, 22))
+    tick(store, date(2025, 4, 1))
+    assert "skulle ha varit klar senast den 15 april 2025" in status(store, "U_MAJA", date(2025, 4, 16))

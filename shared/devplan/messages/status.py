@@ -4,6 +4,7 @@ status and progress, the deadline that applies now, and what is waiting for whom
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import HELD, INVITED, CycleRecord
@@ -54,10 +55,14 @@ class TeamWaiting:
 class PlanFacts:
     employee: Employee
     lead_name: str | None
-    quarter: Quarter
+    today: date
     cycle: CycleRecord | None  # this quarter's record, if it was opened or revised
     revision_done: bool
     team: TeamWaiting = TeamWaiting()
+
+    @property
+    def quarter(self) -> Quarter:
+        return Quarter.of(self.today)
 
 
 def plan_status(lang: str, facts: PlanFacts | None) -> Rendered:
@@ -94,9 +99,11 @@ def _deadline(lang: str, facts: PlanFacts) -> str:
             if done_on is None:
                 return text(lang, "status.revision_done_undated")
             return text(lang, "status.revision_done", date=format_date(lang, done_on))
-        return text(lang, "status.revision_due", deadline=format_date(lang, cycle.revision.deadline))
+        key = "status.revision_overdue" if facts.today > cycle.revision.deadline else "status.revision_due"
+        return text(lang, key, deadline=format_date(lang, cycle.revision.deadline))
     if not plan.is_set and plan.deadline is not None:
-        return text(lang, "status.first_goals_due", deadline=format_date(lang, plan.deadline))
+        key = "status.first_goals_overdue" if facts.today > plan.deadline else "status.first_goals_due"
+        return text(lang, key, deadline=format_date(lang, plan.deadline))
     return text(lang, "status.next_revision", quarter=quarter_label(lang, facts.quarter.next()))
 
 

@@ -45,7 +45,7 @@ def plan_facts(employee: Employee, store: Store, today: date) -> PlanFacts:
     return PlanFacts(
         employee=employee,
         lead_name=lead.name if lead else None,
-        quarter=quarter,
+        today=today,
         cycle=cycle,
         revision_done=revision_done(person, facts),
         team=_team_waiting(employee, store, quarter),
