@@ -288,7 +288,9 @@ def test_mark_missed_only_by_the_pair_once_and_it_revises_the_quarter(store):
     before = dict(store.docs)
     outcome, refusal = goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_STRANGER", ts, store)
     assert outcome == "not_a_participant" and refusal == "Bara Anna och Bo kan ändra de här målen."
-    assert store.docs == before
+    reply = "outbox/reply:goal-missed-not-yours:anna:g-carry:2026-Q2:U_STRANGER"
+    assert set(store.docs) - set(before) == {reply} and store.get(reply)["users"] == ["U_STRANGER"]
+    assert all(store.docs[path] == doc for path, doc in before.items())  # nothing else changed
     assert goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_BO", ts, store) == ("missed", None)
     assert goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_ANNA", ts, store) == ("not_carried", None)
     goals = stored_goals(store, "anna")

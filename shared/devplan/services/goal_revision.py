@@ -3,7 +3,8 @@ says a carried-over goal was missed after all (domain/goals.py `GoalPlan.mark_mi
 quarter's version becomes missed, this quarter's is withdrawn and no longer counts toward the
 1–3. That decision revises the quarter's goals (domain/cycle.py), so the revision is marked done
 on the day of the click (Slack's action timestamp, not our clock). Only the pair may click;
-anyone else is refused politely and nothing changes; a second click changes nothing."""
+anyone else is refused politely (a DM: Slack shows no answer to a click) and nothing changes;
+a second click changes nothing."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def mark_missed_route(request: SlackRequest, store: Store) -> dict[str, Any]:
     if not clicked_at:
         raise InvalidEvent("goal-missed click carries no action_ts", code="malformed")
     outcome, refusal = mark_missed(action.get("value") or "", request.user_id, clicked_at, store)
-    if refusal is not None:  # shown to the one who clicked only
-        return {"outcome": outcome, "response_type": "ephemeral", "replace_original": False, "text": refusal}
+    if refusal is not None:  # also sent as a DM: Slack shows no answer to a click
+        return {"outcome": outcome, "response_type": "ephemeral", "text": refusal}
     return {"outcome": outcome}
 
 
@@ -57,11 +58,23 @@ def mark_missed(value: str, slack_user_id: str, action_ts: str, store: Store) ->
             return "unknown_goal", None
         pair = {e.slack_user_id: e for e in (employee, lead) if e is not None and e.slack_user_id}
         who = pair.get(slack_user_id)
-        if who is None:
-            lead_name = lead.name if lead else employee.name
-            return "not_a_participant", render.line(
-                employee.language, "review.missed_not_yours", employee=employee.name, lead=lead_name
-            ).text
+        if who is None:  # Slack ignores a click's HTTP answer: the refusal goes as a DM, once
+            refusal = render.line(
+                employee.language,
+                "review.missed_not_yours",
+                employee=employee.name,
+                lead=lead.name if lead else employee.name,
+            )
+            uow.emit(
+                OutboxMessage(
+                    f"reply:goal-missed-not-yours:{employee_id}:{goal_id}:{quarter.key}:{slack_user_id}",
+                    users=(slack_user_id,),
+                    text=refusal.text,
+                    blocks=refusal.blocks,
+                    topic="answer to a click",
+                )
+            )
+            return "not_a_participant", refusal.text
         plan, outcome = employee.goals.mark_missed(goal_id, quarter)
         if outcome != "missed":
             return outcome, None
