@@ -8,12 +8,11 @@ from devplan.domain.cycle import (
     CycleFacts,
     EmployeeFacts,
     due_actions,
-    keeps_goals,
     opening_day,
-    revised_in,
     revision_deadline,
 )
 from devplan.domain.goals import GoalPlan
+from devplan.domain.quarter_close import carried_over, keeps_goals, last_quarter, revised_in
 from devplan.domain.smart import Draft, Measure
 
 VETERAN = EmployeeFacts(
@@ -171,3 +170,21 @@ def test_a_carried_over_proposal_agreed_in_the_new_quarter_revises_it():
     assert not revised_in(carried, Q2_2026) and not carried.is_set
     agreed, outcome = carried.agree("g1", Q2_2026, "lead", date(2026, 4, 2))
     assert outcome == "agreed" and revised_in(agreed, Q2_2026)
+
+
+def test_carrying_over_is_idempotent_and_picks_up_a_quarter_whose_opening_never_ran():
+    q4_2025 = Quarter(2025, 4)
+    plan, _ = GoalPlan().propose("old", q4_2025, Draft("Gammalt", None, None, None, None), "lead", date(2025, 11, 3))
+    first, _ = _goal_plan()
+    plan = GoalPlan(items=(*plan.items, *first.items))
+    once = carried_over(plan, Q2_2026)
+    assert {(g.goal_id, g.quarter, g.status) for g in once.items} == {
+        ("old", q4_2025, "carried_over"),
+        ("g1", Q1_2026, "carried_over"),
+        ("old", Q2_2026, "proposed"),
+        ("g1", Q2_2026, "agreed"),
+    }
+    assert once.goal("old", Q2_2026).carried_from == q4_2025
+    assert carried_over(once, Q2_2026) is once  # a second opening changes nothing
+    assert [(g.goal_id, g.quarter) for g in last_quarter(once, Q2_2026)] == [("old", q4_2025), ("g1", Q1_2026)]
+    assert len(once.active(Q2_2026)) == 2  # carried-over goals count toward the new quarter's 1–3

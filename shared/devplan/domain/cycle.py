@@ -32,7 +32,6 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
-from devplan.domain.goals import ACHIEVED, AGREED, AWAITING, WITHDRAWN, GoalPlan
 
 NEW_STARTER_DAYS = 30
 REVISION_BUSINESS_DAYS = 10
@@ -51,7 +50,7 @@ class EmployeeFacts:
     active: bool = True
     first_goals_deadline: date | None = None  # from onboarding
     first_goals_set: bool = False
-    goals_revised: bool = False  # revised_in(the quarter), read from the goals themselves
+    goals_revised: bool = False  # domain/quarter_close.revised_in: read from the goals themselves
     keeps_goals: bool = False  # agreed goals in the quarter (carried over or new)
 
 
@@ -86,20 +85,6 @@ def revision_deadline(quarter: Quarter) -> date:
 
 def is_new_starter(start_date: date, quarter: Quarter) -> bool:
     return start_date > opening_day(quarter) - timedelta(days=NEW_STARTER_DAYS)
-
-
-def revised_in(plan: GoalPlan, quarter: Quarter) -> bool:
-    """Whether the pair revised the goals in `quarter`: a goal of the quarter agreed on a day of
-    it, or a carried-over goal marked missed (its new version withdrawn)."""
-    return any(
-        (g.status != WITHDRAWN and g.agreed_on is not None and Quarter.of(g.agreed_on) == quarter)
-        or (g.status == WITHDRAWN and g.carried_from is not None)
-        for g in plan.of_quarter(quarter)
-    )
-
-
-def keeps_goals(plan: GoalPlan, quarter: Quarter) -> bool:
-    return any(g.status in (AGREED, AWAITING, ACHIEVED) for g in plan.of_quarter(quarter))
 
 
 def revision_done(person: EmployeeFacts, cycle: CycleFacts) -> bool:

@@ -22,8 +22,9 @@ from devplan.domain.calendar import Quarter, business_days_between
 from devplan.domain.cycle import Action, is_new_starter, opening_day, revision_deadline
 from devplan.domain.cycle_record import INVITED, NO_LEAD, CycleRecord, Revision
 from devplan.domain.employees import Employee
-from devplan.domain.goals import AGREED, EMPLOYEE, LEAD, PROPOSED, WITHDRAWN, GoalPlan, SmartGoal
+from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.outbox import OutboxMessage
+from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
 from devplan.messages import cycle as render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
@@ -87,27 +88,6 @@ class Turn:
         return self.employee.language
 
 
-def carried_over(plan: GoalPlan, quarter: Quarter) -> GoalPlan:
-    """Every goal still proposed or agreed in an earlier quarter, carried over into `quarter`
-    (usually last quarter's; older ones too, if an opening was never run for the person)."""
-    earlier = sorted({g.quarter for g in plan.items if g.quarter < quarter and g.status in (PROPOSED, AGREED)})
-    for old in earlier:
-        plan = plan.close_quarter(old, quarter)
-    return plan
-
-
-def last_quarter(plan: GoalPlan, quarter: Quarter) -> tuple[SmartGoal, ...]:
-    """How the goals closed that the 1:1 looks back on: last quarter's, and older ones carried into this one."""
-    carried_in = {(g.goal_id, g.carried_from) for g in plan.of_quarter(quarter) if g.carried_from}
-    return tuple(
-        g
-        for g in plan.items
-        if g.quarter < quarter
-        and g.status != WITHDRAWN
-        and (g.quarter == quarter.previous() or (g.goal_id, g.quarter) in carried_in)
-    )
-
-
 def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     employee, quarter = turn.employee, turn.quarter
     plan = carried_over(employee.goals, quarter)
@@ -147,21 +127,6 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
         revision=Revision(deadline, cycle.revision.done, cycle.revision.done_on),
         review=replace(cycle.review, status=INVITED if turn.lead is not None else NO_LEAD, invited_on=turn.today),
     )
-
-
-def waiting_goals(plan: GoalPlan, quarter: Quarter) -> str:
-    """Why the goals are not set or revised yet, as the reminders say it: "lead" (proposals
-    waiting for the lead), "employee" (the lead's proposals waiting for the person),
-    "revise" (carried-over agreed goals not revised yet) or "none"."""
-    active = plan.active(quarter)
-    waiting = {g.waiting_for for g in active}
-    if LEAD in waiting:
-        return LEAD
-    if EMPLOYEE in waiting:
-        return EMPLOYEE
-    if any(g.carried_from is not None and g.status == AGREED for g in active):
-        return "revise"
-    return "none"
 
 
 _NUDGE = {LEAD: "goal_nudge_proposed", EMPLOYEE: "goal_nudge_to_agree", "revise": "revision_nudge"}

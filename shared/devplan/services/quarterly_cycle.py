@@ -11,9 +11,10 @@ from collections import Counter
 from datetime import date
 
 from devplan.domain.calendar import Quarter
-from devplan.domain.cycle import Action, CycleFacts, EmployeeFacts, due_actions, keeps_goals, revised_in
+from devplan.domain.cycle import Action, CycleFacts, EmployeeFacts, due_actions
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
+from devplan.domain.quarter_close import keeps_goals, revised_in
 from devplan.errors import can_never_succeed
 from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
