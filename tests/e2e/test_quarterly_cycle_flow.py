@@ -1,6 +1,6 @@
 """The quarterly cycle on the whole local stack: tick → Pub/Sub → fan-out → chunks → outbox → Slack."""
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from google.cloud import firestore
@@ -41,6 +41,7 @@ def test_quarter_opening_invites_both_once_and_the_button_records_who_held_it(cl
     text = str(invites[0]["args"]["blocks"])
     assert "https://app.slack.com/huddle/T0INNERJ/" + invites[0]["channel"] in text
     assert "Markera som genomfört" in text and "Framsteg mot varje mål" in text
+    assert "Anna Lindqvist träffar Bo Joel Kvarnsmyr" in invites[0]["text"]
     assert cycle(clean_stack, "anna")["revision"] == {"deadline": "2025-04-15", "done": False}
     # The same day again, forced or not, and a duplicate delivery: nothing new.
     tick(clean_stack, OPENING)
@@ -67,7 +68,7 @@ def test_reminders_once_each_and_out_of_order_ticks_change_nothing(clean_stack):
     tick(clean_stack, date(2025, 4, 11))  # two business days before the 15 April deadline
     tick(clean_stack, date(2025, 4, 11))
     to_anna = [p["text"] for p in posts(clean_stack, channel_name="DM Anna Lindqvist")]
-    assert sum("15 april 2025" in t for t in to_anna) == 1
+    assert sum("senast *den 15 april 2025*" in t or "senast den 15 april 2025" in t for t in to_anna) == 1
     tick(clean_stack, date(2025, 4, 22))  # past the deadline (Easter 18–21 April): the lead is told
     tick(clean_stack, date(2025, 4, 14))  # a late tick from before: nothing
     to_bo = [p["text"] for p in posts(clean_stack, channel_name="DM Bo Joel Kvarnsmyr")]
@@ -143,3 +144,37 @@ def test_reflections_stop_the_nudges(clean_stack):
     assert send_signed(clean_stack, body).json()["status"] == "accepted"
     tick(clean_stack, date(2025, 6, 17))
     assert len(nudges()) == 1 and cycle(clean_stack, "anna")["reflections"] == 1
+
+
+def test_the_opening_carries_an_open_goal_over_and_anna_marks_it_missed_in_the_revision(clean_stack):
+    onboard_team(clean_stack, BO, ANNA)
+    clean_stack.wait_quiet()
+    body = platform_client.envelope(
+        "goals.set",
+        {"employeeId": "anna", "goals": [{"goalId": "g1", "title": "Optimera Firebase-databaser"}]},
+        occurred_at=datetime(2025, 2, 3, 9, tzinfo=UTC),
+    )
+    assert send_signed(clean_stack, body).json()["status"] == "accepted"
+    tick(clean_stack, OPENING)
+    invite = wait_for(lambda: group_posts(clean_stack), what="1:1 invite")[0]
+    shown = str(invite["args"]["blocks"])
+    assert "Så gick målen för Q1 2025" in shown and "Optimera Firebase-databaser* – förs över till Q2 2025" in shown
+    assert "Markera som ej uppnått" in shown and "Föreslå ett mål" in shown
+    goals = db(clean_stack).document("employees/anna").get().to_dict()["goals"]["items"]
+    assert {(g["quarter"], g["status"]) for g in goals} == {("2025-Q1", "carried_over"), ("2025-Q2", "agreed")}
+    assert cycle(clean_stack, "anna")["revision"] == {"deadline": "2025-04-15", "done": False}
+    # Anna says in the revision, on 3 April 2025 at 10:00 Stockholm, that it was missed.
+    anna = clean_stack.stand_in.add_user(ANNA["email"], ANNA["name"])["user"]["id"]
+    answer = clean_stack.client().click(
+        anna, invite["channel"], invite["ts"], "goal_missed", action_ts="1743667200.000100"
+    )
+    assert answer["ok"], answer
+    told = wait_for(
+        lambda: [p for p in group_posts(clean_stack) if "som ej uppnått" in (p["text"] or "")], what="missed"
+    )
+    assert "Anna Lindqvist markerade Optimera Firebase-databaser som ej uppnått för Q1 2025" in told[0]["text"]
+    goals = db(clean_stack).document("employees/anna").get().to_dict()["goals"]["items"]
+    assert {(g["quarter"], g["status"]) for g in goals} == {("2025-Q1", "missed"), ("2025-Q2", "withdrawn")}
+    assert cycle(clean_stack, "anna")["revision"] == {"deadline": "2025-04-15", "done": True, "doneOn": "2025-04-03"}
+    tick(clean_stack, date(2025, 4, 11))  # the goal nudge's day: the revision is done, no nudge
+    assert not [p for p in posts(clean_stack, channel_name="DM Anna Lindqvist") if "🎯" in (p["text"] or "")]

@@ -4,7 +4,16 @@ from datetime import date
 import pytest
 
 from devplan.domain.calendar import Quarter
-from devplan.domain.cycle import CycleFacts, EmployeeFacts, due_actions, opening_day, revision_deadline
+from devplan.domain.cycle import (
+    CycleFacts,
+    EmployeeFacts,
+    due_actions,
+    opening_day,
+    revision_deadline,
+)
+from devplan.domain.goals import GoalPlan
+from devplan.domain.quarter_close import carried_over, keeps_goals, last_quarter, revised_in
+from devplan.domain.smart import Draft, Measure
 
 VETERAN = EmployeeFacts(
     "anna", date(2023, 9, 1), has_lead=True, first_goals_deadline=date(2023, 9, 15), first_goals_set=True
@@ -110,3 +119,72 @@ def test_nothing_for_a_quarter_already_followed_by_the_next_or_for_an_inactive_e
     assert kinds(VETERAN, Q2_2026, CycleFacts(next_quarter_opened=True), date(2026, 6, 16)) == []
     assert kinds(replace(VETERAN, active=False), Q2_2026, CycleFacts(), date(2026, 4, 1)) == []
     assert kinds(VETERAN, Quarter(2026, 1), CycleFacts(), date(2026, 4, 1)) == []  # the day is in another quarter
+
+
+# --- the revision, read from the goals (domain/cycle.py revised_in) -------------------------
+
+Q1_2026 = Quarter(2026, 1)
+
+
+def _goal_plan():
+
+    draft = Draft("Guida 10 nya användare", Measure("guidade användare", 10, unit="användare"), None, None, None)
+    plan, _ = GoalPlan().propose("g1", Q1_2026, draft, "employee", date(2026, 2, 2))
+    plan, _ = plan.agree("g1", Q1_2026, "lead", date(2026, 2, 3))
+    return plan, draft
+
+
+def test_carried_over_agreed_goals_alone_do_not_revise_the_quarter():
+
+    plan, _ = _goal_plan()
+    carried = plan.close_quarter(Q1_2026, Q2_2026)
+    assert not revised_in(carried, Q2_2026) and keeps_goals(carried, Q2_2026)
+    person = replace(VETERAN, goals_revised=False, keeps_goals=True)
+    cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), done_keys=frozenset({"open"}))
+    assert kinds(person, Q2_2026, cycle, date(2026, 4, 15)) == ["goal_nudge"]
+    # Held 1:1 with agreed goals in place: keeping them is the pair's decision, the revision is done.
+    assert kinds(person, Q2_2026, replace(cycle, review_held=True), date(2026, 4, 15)) == []
+    # Held 1:1 without agreed goals: still not revised.
+    assert kinds(replace(person, keeps_goals=False), Q2_2026, replace(cycle, review_held=True), date(2026, 4, 15)) == [
+        "goal_nudge"
+    ]
+
+
+def test_a_goal_agreed_in_the_quarter_or_a_carried_over_goal_marked_missed_revises_it():
+
+    plan, draft = _goal_plan()
+    carried = plan.close_quarter(Q1_2026, Q2_2026)
+    proposed, _ = carried.propose("g2", Q2_2026, replace(draft, outcome="Nytt mål"), "employee", date(2026, 4, 7))
+    assert not revised_in(proposed, Q2_2026)  # proposed, not agreed: not revised
+    agreed, _ = proposed.agree("g2", Q2_2026, "lead", date(2026, 4, 8))
+    assert revised_in(agreed, Q2_2026)
+    missed, outcome = carried.mark_missed("g1", Q2_2026)
+    assert outcome == "missed" and revised_in(missed, Q2_2026)
+    assert revised_in(plan, Q1_2026) and not revised_in(plan, Q2_2026)
+
+
+def test_a_carried_over_proposal_agreed_in_the_new_quarter_revises_it():
+
+    plan, _ = GoalPlan().propose("g1", Q1_2026, Draft("Mål", None, None, None, None), "employee", date(2026, 3, 30))
+    carried = plan.close_quarter(Q1_2026, Q2_2026)
+    assert not revised_in(carried, Q2_2026) and not carried.is_set
+    agreed, outcome = carried.agree("g1", Q2_2026, "lead", date(2026, 4, 2))
+    assert outcome == "agreed" and revised_in(agreed, Q2_2026)
+
+
+def test_carrying_over_is_idempotent_and_picks_up_a_quarter_whose_opening_never_ran():
+    q4_2025 = Quarter(2025, 4)
+    plan, _ = GoalPlan().propose("old", q4_2025, Draft("Gammalt", None, None, None, None), "lead", date(2025, 11, 3))
+    first, _ = _goal_plan()
+    plan = GoalPlan(items=(*plan.items, *first.items))
+    once = carried_over(plan, Q2_2026)
+    assert {(g.goal_id, g.quarter, g.status) for g in once.items} == {
+        ("old", q4_2025, "carried_over"),
+        ("g1", Q1_2026, "carried_over"),
+        ("old", Q2_2026, "proposed"),
+        ("g1", Q2_2026, "agreed"),
+    }
+    assert once.goal("old", Q2_2026).carried_from == q4_2025
+    assert carried_over(once, Q2_2026) is once  # a second opening changes nothing
+    assert [(g.goal_id, g.quarter) for g in last_quarter(once, Q2_2026)] == [("old", q4_2025), ("g1", Q1_2026)]
+    assert len(once.active(Q2_2026)) == 2  # carried-over goals count toward the new quarter's 1–3

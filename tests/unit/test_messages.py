@@ -40,10 +40,10 @@ def test_every_role_has_a_name_in_both_languages(lang):
 
 
 def test_dates_weekdays_and_quarters_in_both_languages():
-    assert format_date_sv(date(2025, 4, 2)) == format_date("sv", date(2025, 4, 2)) == "2 april 2025"
+    assert format_date_sv(date(2025, 4, 2)) == format_date("sv", date(2025, 4, 2)) == "den 2 april 2025"
     assert format_date("en", date(2025, 4, 2)) == "2 April 2025"
-    assert format_date("sv", date(2026, 1, 1)) == "1 januari 2026"
-    assert format_date("xx", date(2025, 12, 31)) == "31 december 2025"  # unknown language: Swedish
+    assert format_date("sv", date(2026, 1, 1)) == "den 1 januari 2026"
+    assert format_date("xx", date(2025, 12, 31)) == "den 31 december 2025"  # unknown language: Swedish
     monday = date(2025, 3, 31)
     assert [weekday_sv(monday + timedelta(days=i)) for i in range(7)] == [
         "måndag",

@@ -1,9 +1,15 @@
+from dataclasses import replace
 from datetime import UTC, date, datetime
 
 import pytest
 
-from devplan.services import daily_tick, delivery, goals, journal, quarterly_cycle, reviews
-from devplan.services.inputs import EmployeeChunk, PlatformEvent, Tick
+from devplan.domain.calendar import Quarter
+from devplan.domain.goals import GoalPlan
+from devplan.domain.smart import Draft, Measure
+from devplan.errors import InvalidEvent
+from devplan.messages.goals import GOAL_MISSED, OPEN_GOAL_FORM
+from devplan.services import daily_tick, delivery, goal_revision, goals, journal, quarterly_cycle, reviews, slack_routes
+from devplan.services.inputs import EmployeeChunk, PlatformEvent, SlackRequest, Tick
 from tests.fakes import FakePublisher, FakeSlack, InMemoryStore
 
 OPENING = date(2026, 4, 1)
@@ -189,3 +195,126 @@ def test_late_older_goals_and_reflections_do_not_replace_newer_ones(store):
     journal.log_reflection(reflection("r-old", when="2026-06-02T09:00:00+02:00"), store)
     cycle = store.get("cycles/anna:2026-Q2")
     assert cycle["reflections"] == 2 and cycle["lastReflection"]["entryId"] == "r-new"
+
+
+# --- the quarter's close: carried over, the agenda's outcome, "Markera som ej uppnått" ----------
+
+Q1, Q2 = Quarter(2026, 1), Quarter(2026, 2)
+SESSIONS = Measure("genomförda coachingsessioner", 20, unit="sessioner")
+
+
+def last_quarters_goals(*, with_proposal: bool = True) -> GoalPlan:
+    """Q1 2026: one achieved, one reached and awaiting Bo, one agreed at 12 of 20, one proposed."""
+    plan = GoalPlan(deadline=date(2025, 9, 15))
+    for goal_id, title in (("g-ach", "Tjugo sessioner"), ("g-wait", "Senior Coach"), ("g-carry", "Tolv blir tjugo")):
+        plan, _ = plan.propose(goal_id, Q1, Draft(title, SESSIONS, None, None, None), "employee", date(2026, 1, 12))
+        plan, _ = plan.agree(goal_id, Q1, "lead", date(2026, 1, 13))
+    plan, _ = plan.with_progress("g-ach", Q1, 20, date(2026, 2, 1))
+    plan, _ = plan.confirm("g-ach", Q1, date(2026, 2, 2))
+    plan, _ = plan.with_progress("g-wait", Q1, 20, date(2026, 3, 2))
+    plan, _ = plan.with_progress("g-carry", Q1, 12, date(2026, 3, 3))
+    if with_proposal:
+        plan, _ = plan.propose("g-prop", Q1, Draft("Guida nya", None, None, None, None), "employee", date(2026, 3, 30))
+    return plan
+
+
+def texts(blocks):
+    """Every text of the blocks (sections, their buttons), as people read them."""
+    return "\n".join(b["text"]["text"] for b in blocks if isinstance(b.get("text"), dict))
+
+
+def with_goals(store, employee_id, plan):
+    store.atomically(lambda uow: uow.save_employee(replace(uow.employee(employee_id), goals=plan)))
+
+
+def stored_goals(store, employee_id):
+    return {(g["goalId"], g["quarter"]): g["status"] for g in store.get(f"employees/{employee_id}")["goals"]["items"]}
+
+
+def test_the_opening_carries_last_quarters_open_goals_over_once_and_the_agenda_shows_how_each_ended(store):
+    with_goals(store, "anna", last_quarters_goals())
+    assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"open_quarter": 1}
+    assert stored_goals(store, "anna") == {
+        ("g-ach", "2026-Q1"): "achieved",
+        ("g-wait", "2026-Q1"): "awaiting_confirmation",
+        ("g-carry", "2026-Q1"): "carried_over",
+        ("g-prop", "2026-Q1"): "carried_over",
+        ("g-carry", "2026-Q2"): "agreed",
+        ("g-prop", "2026-Q2"): "proposed",
+    }
+    blocks = store.get("outbox/review-invite:anna:2026-Q2")["blocks"]
+    shown = texts(blocks)
+    assert "Så gick målen för Q1 2026" in shown
+    assert "✅ *Tjugo sessioner* – uppnått (genomförda coachingsessioner: 20 sessioner)" in shown
+    assert "⏳ *Senior Coach* – målet nått (genomförda coachingsessioner: 20 sessioner)" in shown
+    assert "väntar på bekräftelse från Bo" in shown
+    assert "↪️ *Tolv blir tjugo* – förs över till Q2 2026 (framsteg 12 av 20 sessioner)" in shown
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"]]
+    missed_buttons = [e for e in buttons if e["action_id"] == GOAL_MISSED]
+    assert [b["value"] for b in missed_buttons] == ["anna|g-carry|2026-Q2", "anna|g-prop|2026-Q2"]
+    assert all(b["text"]["text"] == "Markera som ej uppnått" for b in missed_buttons)
+    assert {"action_id": OPEN_GOAL_FORM, "value": "anna"}.items() <= buttons[-1].items()
+    assert "*Tolv blir tjugo* – överenskommet (fört över från Q1 2026)" in shown  # this quarter's goals
+    before = dict(store.docs)
+    assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"nothing_due": 1}
+    assert store.docs == before
+
+
+def test_a_proposal_waiting_for_the_lead_counts_as_not_set_and_the_reminders_say_so(store):
+    plan, _ = GoalPlan().propose("g-new", Q2, Draft("Nytt mål", SESSIONS, None, None, None), "employee", OPENING)
+    with_goals(store, "anna", plan)
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    assert "goal_nudge" in str(quarterly_cycle.run_chunk(chunk(date(2026, 4, 15), "anna"), store))
+    nudge = store.get("outbox/goal-nudge:revision:anna:2026-Q2")
+    assert "Du har föreslagit mål som väntar på att Bo godkänner dem" in nudge["text"]
+    assert "senast den 17 april 2026" in nudge["text"]
+    assert "goal_overdue" in str(quarterly_cycle.run_chunk(chunk(date(2026, 4, 20), "anna"), store))
+    told = store.get("outbox/goal-overdue:revision:anna:2026-Q2")
+    assert told["users"] == ["U_BO"] and "Anna har föreslagit mål som väntar på ditt godkännande" in told["text"]
+
+
+def test_carried_over_agreed_goals_get_a_revision_nudge_not_a_set_your_goals_one(store):
+    with_goals(store, "anna", last_quarters_goals(with_proposal=False))
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    quarterly_cycle.run_chunk(chunk(date(2026, 4, 15), "anna"), store)
+    text = store.get("outbox/goal-nudge:revision:anna:2026-Q2")["text"]
+    assert "Kvartalets målrevidering ska vara klar senast den 17 april 2026" in text
+
+
+def test_mark_missed_only_by_the_pair_once_and_it_revises_the_quarter(store):
+    with_goals(store, "anna", last_quarters_goals())
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    ts = str(datetime(2026, 4, 8, 9, tzinfo=UTC).timestamp())
+    before = dict(store.docs)
+    outcome, refusal = goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_STRANGER", ts, store)
+    assert outcome == "not_a_participant" and refusal == "Bara Anna och Bo kan ändra de här målen."
+    reply = "outbox/reply:goal-missed-not-yours:anna:g-carry:2026-Q2:U_STRANGER"
+    assert set(store.docs) - set(before) == {reply} and store.get(reply)["users"] == ["U_STRANGER"]
+    assert all(store.docs[path] == doc for path, doc in before.items())  # nothing else changed
+    assert goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_BO", ts, store) == ("missed", None)
+    assert goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_ANNA", ts, store) == ("not_carried", None)
+    goals = stored_goals(store, "anna")
+    assert goals[("g-carry", "2026-Q1")] == "missed" and goals[("g-carry", "2026-Q2")] == "withdrawn"
+    told = store.get("outbox/goal-missed:anna:g-carry:2026-Q2")
+    assert told["users"] == ["U_ANNA", "U_BO"] and "Bo markerade *Tolv blir tjugo* som ej uppnått för Q1 2026" in str(
+        told["blocks"]
+    )
+    assert store.get("cycles/anna:2026-Q2")["revision"] == {
+        "deadline": "2026-04-17",
+        "done": True,
+        "doneOn": "2026-04-08",
+    }
+    assert "goal_nudge" not in str(quarterly_cycle.run_chunk(chunk(date(2026, 4, 15), "anna"), store))
+    with pytest.raises(InvalidEvent):
+        goal_revision.mark_missed("anna|g-carry", "U_BO", ts, store)
+
+
+def test_the_goal_missed_button_is_routed_and_answers_a_stranger_ephemerally(store):
+    with_goals(store, "anna", last_quarters_goals())
+    quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
+    payload = {"actions": [{"action_id": GOAL_MISSED, "value": "anna|g-prop|2026-Q2", "action_ts": "1775638800.1"}]}
+    table = slack_routes.routes(store)
+    stranger = slack_routes.route(SlackRequest("block_actions", GOAL_MISSED, "U_STRANGER", payload), table)
+    assert stranger["outcome"] == "not_a_participant" and stranger["response_type"] == "ephemeral"
+    answer = slack_routes.route(SlackRequest("block_actions", GOAL_MISSED, "U_ANNA", payload), table)
+    assert answer == {"outcome": "missed"}

@@ -11,6 +11,12 @@ nyårsafton off):
 - Goal revision is due REVISION_BUSINESS_DAYS after the opening. Someone who started fewer
   than NEW_STARTER_DAYS before the opening revises nothing: their first goals from
   onboarding (and that deadline) stand, and the 1:1 agenda says so.
+- At the opening, goals still proposed or agreed in an earlier quarter are carried over into
+  this one (they count toward its 1–3). The revision is done when, in the quarter, the pair
+  agreed a goal (a new one, a changed one, a carried-over proposal; goals the platform sets
+  count as agreed), or marked a carried-over goal missed, or held the 1:1 with agreed goals in
+  place (keeping carried-over goals as they are is a decision of the revision too). Carried-over
+  agreed goals alone do not revise anything. Goals proposed and not agreed count as not set.
 - Goals not set: a nudge GOAL_NUDGE_BUSINESS_DAYS before the deadline, the lead told the
   first business day after it.
 - 1:1 not marked held: both reminded after REVIEW_REMINDER_BUSINESS_DAYS, the lead
@@ -44,6 +50,8 @@ class EmployeeFacts:
     active: bool = True
     first_goals_deadline: date | None = None  # from onboarding
     first_goals_set: bool = False
+    goals_revised: bool = False  # domain/quarter_close.revised_in: read from the goals themselves
+    keeps_goals: bool = False  # agreed goals in the quarter (carried over or new)
 
 
 @dataclass(frozen=True)
@@ -79,10 +87,14 @@ def is_new_starter(start_date: date, quarter: Quarter) -> bool:
     return start_date > opening_day(quarter) - timedelta(days=NEW_STARTER_DAYS)
 
 
+def revision_done(person: EmployeeFacts, cycle: CycleFacts) -> bool:
+    return cycle.revision_done or person.goals_revised or (cycle.review_held and person.keeps_goals)
+
+
 def goal_obligation(person: EmployeeFacts, cycle: CycleFacts) -> tuple[str, date, bool] | None:
     """(key suffix, deadline, done) of the goals currently due, if any."""
     if cycle.revision_deadline is not None:
-        return "revision", cycle.revision_deadline, cycle.revision_done
+        return "revision", cycle.revision_deadline, revision_done(person, cycle)
     if person.first_goals_deadline is not None:
         return "first", person.first_goals_deadline, person.first_goals_set
     return None

@@ -50,8 +50,11 @@ def _language(language: str) -> str:
 
 
 def format_date(language: str, d: date) -> str:
-    """ "2 april 2025" / "2 April 2025" (Swedish writes months in lower case, no leading zero)."""
-    return f"{d.day} {_MONTHS[_language(language)][d.month - 1]} {d.year}"
+    """ "den 2 april 2025" / "2 April 2025": Swedish writes "den" before the day and the month in
+    lower case, no leading zero, so "senast den 2 april 2025", "börjar den 7 januari 2025"."""
+    lang = _language(language)
+    day = f"{d.day} {_MONTHS[lang][d.month - 1]} {d.year}"
+    return f"den {day}" if lang == "sv" else day
 
 
 def weekday(language: str, d: date) -> str:

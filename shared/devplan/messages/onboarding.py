@@ -6,11 +6,10 @@ from collections.abc import Sequence
 from datetime import date
 
 from devplan.domain.budget import ANNUAL_TRAINING_BUDGET_SEK
-from devplan.domain.calendar import Quarter
 from devplan.domain.employees import MENTORING_CHANNELS
 from devplan.messages.blocks import Rendered, context, header, one_section, section
 from devplan.messages.catalog import entry, format_sek, role_name, text
-from devplan.messages.dates import format_date, quarter_label
+from devplan.messages.dates import format_date
 
 
 def channel_list(role: str) -> str:
@@ -22,9 +21,7 @@ def welcome(
 ) -> Rendered:
     first_name = name.split()[0]
     when = format_date(lang, deadline)
-    quarter = Quarter.of(deadline)
-    fields = {"quarter": quarter_label(lang, quarter), "deadline_quarter_end": format_date(lang, quarter.end)}
-    examples = "\n".join(f"• {e.format(**fields)}" for e in entry(lang, f"examples.{role}"))
+    examples = "\n".join(f"• {e}" for e in entry(lang, f"examples.{role}"))  # the seed's, with its own deadlines
     blocks = [
         header(text(lang, "welcome.title", first_name=first_name)),
         section(text(lang, "welcome.intro")),

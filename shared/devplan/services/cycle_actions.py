@@ -4,6 +4,11 @@
 handler returns the cycle record as changed by the action, or None when its message cannot
 be sent yet (someone has no Slack account): the action is then not recorded as done, and a
 later tick tries again.
+
+The opening closes the earlier quarters' goals: those still proposed or agreed are carried
+over into the new quarter (idempotent, saved on the employee in the tick's transaction, also
+when the invite must wait for a Slack account), and the 1:1 agenda shows how each of last
+quarter's goals ended, with "Markera som ej uppnått" for the carried-over ones.
 """
 
 from __future__ import annotations
@@ -17,7 +22,9 @@ from devplan.domain.calendar import Quarter, business_days_between
 from devplan.domain.cycle import Action, is_new_starter, opening_day, revision_deadline
 from devplan.domain.cycle_record import INVITED, NO_LEAD, CycleRecord, Revision
 from devplan.domain.employees import Employee
+from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.outbox import OutboxMessage
+from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
 from devplan.messages import cycle as render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
@@ -34,9 +41,11 @@ def outbox_id(action: Action, employee_id: str, quarter: Quarter) -> str:
     return f"{key}:{employee_id}:{quarter.key}"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Turn:
-    """One employee on one day, with what the handlers need to write and send."""
+    """One employee on one day, with what the handlers need to write and send. Not frozen: the
+    opening replaces `employee` with the one whose goals were carried over, so the day's later
+    actions (a goal reminder on the opening day) see them."""
 
     uow: UnitOfWork
     employee: Employee
@@ -81,6 +90,10 @@ class Turn:
 
 def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     employee, quarter = turn.employee, turn.quarter
+    plan = carried_over(employee.goals, quarter)
+    if plan is not employee.goals:
+        turn.employee = employee = replace(employee, goals=plan)
+        turn.uow.save_employee(employee)
     new_starter = is_new_starter(employee.start_date, quarter)
     deadline = None if new_starter else revision_deadline(quarter)
     reflections = [c.last_reflection.on for c in (cycle, turn.previous) if c.last_reflection]
@@ -89,7 +102,8 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             employee=employee.name,
             lead=turn.lead.name,
             quarter=quarter,
-            goals=tuple(g.title for g in employee.goals.items),
+            goals=plan.current(quarter),
+            last_quarter=last_quarter(plan, quarter),
             revision_deadline=deadline,
             new_starter_deadline=employee.goals.deadline if new_starter and not employee.goals.is_set else None,
             start_date=employee.start_date,
@@ -115,11 +129,21 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
     )
 
 
+_NUDGE = {LEAD: "goal_nudge_proposed", EMPLOYEE: "goal_nudge_to_agree", "revise": "revision_nudge"}
+_OVERDUE = {
+    LEAD: "goal_overdue_lead_proposed",
+    EMPLOYEE: "goal_overdue_lead_to_agree",
+    "revise": "revision_overdue_lead",
+}
+
+
 def goal_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    key = "reminder.goal_nudge" if turn.lead else "reminder.goal_nudge_no_lead"
+    """To the person; a proposal not agreed yet counts as not set, and the nudge says who it waits for."""
+    waiting = waiting_goals(turn.employee.goals, turn.quarter)
+    key = _NUDGE.get(waiting, "goal_nudge") if turn.lead else "goal_nudge_no_lead"
     rendered = render.line(
         turn.lang,
-        key,
+        f"reminder.{key}",
         first_name=turn.employee.first_name,
         deadline=action.deadline,
         lead=turn.lead.name if turn.lead else None,
@@ -130,9 +154,8 @@ def goal_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | 
 def goal_overdue(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     if turn.lead is None:
         return goal_nudge(turn, action, cycle)
-    rendered = render.line(
-        turn.lang, "reminder.goal_overdue_lead", employee=turn.employee.name, deadline=action.deadline
-    )
+    key = _OVERDUE.get(waiting_goals(turn.employee.goals, turn.quarter), "goal_overdue_lead")
+    rendered = render.line(turn.lead.language, f"reminder.{key}", employee=turn.employee.name, deadline=action.deadline)
     return cycle if turn.send(action, (turn.boss,), rendered, "goals overdue → lead") else None
 
 

@@ -18,6 +18,7 @@ from devplan.domain.employees import Employee
 from devplan.domain.goals import EMPLOYEE, LEAD, GoalPlan
 from devplan.domain.ids import is_valid_id
 from devplan.domain.metrics import MAX_AMOUNT
+from devplan.domain.quarter_close import revised_in
 from devplan.domain.smart import check_draft, parse_set_goals
 from devplan.errors import InvalidEvent
 from devplan.services import goal_notices as notices
@@ -66,10 +67,11 @@ def lead_of(uow: UnitOfWork, employee: Employee) -> Employee | None:
 
 
 def save_plan(uow: UnitOfWork, employee: Employee, plan: GoalPlan, day: date) -> None:
-    """The plan, and the quarter's revision done on the day its first goal was agreed."""
+    """The plan, and the quarter's revision done on the day its first goal was agreed (goals
+    carried over already agreed do not count: domain/quarter_close.py revised_in)."""
     uow.save_employee(replace(employee, goals=plan))
     quarter = Quarter.of(day)
-    if plan.agreed_in(quarter) and not employee.goals.agreed_in(quarter):
+    if revised_in(plan, quarter) and not revised_in(employee.goals, quarter):
         uow.save_cycle(uow.cycle(employee.employee_id, quarter).with_goals_revised(day))
 
 

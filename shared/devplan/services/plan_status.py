@@ -1,19 +1,70 @@
-"""`/utveckling`: the asking employee's plan as it stands, found by their Slack id."""
+"""`/utveckling`: the asking employee's plan as it stands, found by their Slack id.
+
+The quarter is the one of the day asked (Stockholm): its goals, its cycle record (the current
+revision deadline, the 1:1) and, for a lead, what their team waits for. One query finds the
+asker, one round trip reads the lead and the quarter's record, one query the team of a lead.
+A record that cannot be read leaves its part out: the asker still gets their plan."""
 
 from __future__ import annotations
 
-from devplan.domain.employees import DEFAULT_LANGUAGE
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import TypeVar
+
+from devplan.domain.calendar import Quarter, stockholm_date
+from devplan.domain.cycle import revision_done
+from devplan.domain.cycle_record import CycleRecord
+from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
+from devplan.domain.goals import AWAITING, LEAD
 from devplan.errors import UnusableRecord
 from devplan.messages.blocks import Rendered
-from devplan.messages.status import plan_status
+from devplan.messages.status import PlanFacts, TeamWaiting, plan_status
 from devplan.services.ports import Store
+from devplan.services.quarterly_cycle import facts_of
+
+T = TypeVar("T")
 
 
-def plan_status_for(slack_user_id: str, store: Store) -> Rendered:
+def plan_status_for(slack_user_id: str, store: Store, today: date | None = None) -> Rendered:
+    """`today`: the day asked. A slash command carries no business time of its own, so without
+    one it is the moment of asking, in Stockholm (what a status means: as of now)."""
+    today = today or stockholm_date(datetime.now(UTC))
     employee = store.employee_with_slack_user(slack_user_id)
+    if employee is None:
+        return plan_status(DEFAULT_LANGUAGE, None)
+    return plan_status(employee.language, plan_facts(employee, store, today))
+
+
+def plan_facts(employee: Employee, store: Store, today: date) -> PlanFacts:
+    quarter = Quarter.of(today)
+    lead_ids = [employee.lead_id] if employee.lead_id else []
+    loaded = store.load(employees=lead_ids, cycles=[(employee.employee_id, quarter)])
+    lead = _readable(lambda: loaded.employee(employee.lead_id) if employee.lead_id else None)
+    cycle = _readable(lambda: loaded.cycle(employee.employee_id, quarter))
+    person, facts = facts_of(employee, cycle or CycleRecord(employee.employee_id, quarter), None)
+    return PlanFacts(
+        employee=employee,
+        lead_name=lead.name if lead else None,
+        today=today,
+        cycle=cycle,
+        revision_done=revision_done(person, facts),
+        team=_team_waiting(employee, store, quarter),
+    )
+
+
+def _readable(read: Callable[[], T | None]) -> T | None:
     try:
-        lead = store.employee(employee.lead_id) if employee and employee.lead_id else None
-    except UnusableRecord:  # the asker still gets their plan, without the lead's name
-        lead = None
-    lang = employee.language if employee else DEFAULT_LANGUAGE
-    return plan_status(lang=lang, employee=employee, lead_name=lead.name if lead else None)
+        return read()
+    except UnusableRecord:
+        return None
+
+
+def _team_waiting(lead: Employee, store: Store, quarter: Quarter) -> TeamWaiting:
+    """What the lead's team waits for from them: proposals to agree, achievements to confirm."""
+    to_agree = to_confirm = 0
+    for member in store.employees_led_by(lead.employee_id):
+        for goal in member.goals.active(quarter):
+            if goal.waiting_for == LEAD:
+                to_confirm += goal.status == AWAITING
+                to_agree += goal.status != AWAITING
+    return TeamWaiting(to_agree, to_confirm)

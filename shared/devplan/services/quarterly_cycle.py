@@ -14,6 +14,7 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import Action, CycleFacts, EmployeeFacts, due_actions
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
+from devplan.domain.quarter_close import keeps_goals, revised_in
 from devplan.errors import can_never_succeed
 from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
@@ -32,6 +33,8 @@ def facts_of(
         employee.active,
         employee.goals.deadline,
         employee.goals.is_set,
+        goals_revised=revised_in(employee.goals, cycle.quarter),
+        keeps_goals=keeps_goals(employee.goals, cycle.quarter),
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 

@@ -15,6 +15,7 @@ from typing import Any
 from devplan.errors import InvalidEvent
 from devplan.messages.cycle import MARK_HELD_ACTION
 from devplan.services import reviews
+from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Store
@@ -46,6 +47,7 @@ def routes(store: Store) -> dict[tuple[str, str], SlackRoute]:
     return {
         ("command", "/utveckling"): utveckling,
         ("block_actions", MARK_HELD_ACTION): review_mark_held,
+        ("block_actions", GOAL_MISSED): lambda request: mark_missed_route(request, store),
         ("event", "team_join"): team_join,
     }
 
