@@ -24,6 +24,7 @@ import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TextIO
 
 import requests
@@ -103,7 +104,7 @@ def _error(code: str) -> Callable[[dict[str, Any]], str | None]:
 
 def probe(p: Probe, *, sleep: Callable[[float], None] = time.sleep) -> str | None:
     """None if the answer is right, else what was wrong (after the retries for a revision warming up)."""
-    problem = "not tried"
+    problem: str | None = "not tried"
     for pause in (*PAUSES, None):
         try:
             response = requests.post(p.url, data=p.body, headers=p.headers(), timeout=TIMEOUT)
@@ -130,8 +131,9 @@ def _judge(p: Probe, response: requests.Response) -> str | None:
     return f"HTTP {response.status_code} {answer!r}: {wrong}" if wrong else None
 
 
-def run(probes: list[Probe], *, out: TextIO = sys.stdout, sleep: Callable[[float], None] = time.sleep) -> int:
-    """0 when every probe answered right, 1 otherwise; one line per probe."""
+def run(probes: list[Probe], *, out: TextIO | None = None, sleep: Callable[[float], None] = time.sleep) -> int:
+    """0 when every probe answered right, 1 otherwise; one line per probe (on stdout unless `out`)."""
+    out = out or sys.stdout
     failed = 0
     for p in probes:
         problem = probe(p, sleep=sleep)
@@ -141,7 +143,20 @@ def run(probes: list[Probe], *, out: TextIO = sys.stdout, sleep: Callable[[float
     return 1 if failed else 0
 
 
-def command(platform_url: str, slack_url: str, *, out: TextIO = sys.stdout) -> int:
+def urls_from_terraform(path: str) -> tuple[str, str]:
+    """(platform URL, Slack URL) from `terraform output -json http_function_urls` ({name: url}),
+    the functions found by their entry points in the manifest, as functions/main.py names them."""
+    from devplan_tools import manifest
+
+    urls = json.loads(Path(path).read_text(encoding="utf-8"))
+    by_entry = {f.entry_point: urls.get(f.name) for f in manifest.load().by_kind("http")}
+    platform, slack = by_entry.get("platform_webhook"), by_entry.get("slack_events")
+    if not platform or not slack:
+        raise ValueError(f"{path}: no URL for the platform webhook or the Slack endpoint in {sorted(urls)}")
+    return platform, slack
+
+
+def command(platform_url: str, slack_url: str, *, out: TextIO | None = None) -> int:
     """The CLI: secrets from the environment (Cloud Build maps them from Secret Manager)."""
     platform_secret = os.environ.get("DEVPLAN_PLATFORM_SECRET", "")
     slack_secret = os.environ.get("SLACK_SIGNING_SECRET", "")
@@ -152,3 +167,26 @@ def command(platform_url: str, slack_url: str, *, out: TextIO = sys.stdout) -> i
         print(f"deploy-check needs {' and '.join(missing)} in the environment", file=sys.stderr)
         return 2
     return run(platform_probes(platform_url, platform_secret) + slack_probes(slack_url, slack_secret), out=out)
+
+
+def add_commands(commands: Any) -> None:
+    check = commands.add_parser("deploy-check", help="signed health requests to the deployed HTTP functions")
+    check.add_argument("--platform-url", help="the platform webhook's URL")
+    check.add_argument("--slack-url", help="the Slack endpoint's URL")
+    check.add_argument(
+        "--function-urls", metavar="FILE", help="or both from `terraform output -json http_function_urls`"
+    )
+    check.set_defaults(run=_cli)
+
+
+def _cli(args: Any) -> int:
+    try:
+        if args.function_urls:
+            args.platform_url, args.slack_url = urls_from_terraform(args.function_urls)
+    except (OSError, ValueError) as exc:
+        print(exc, file=sys.stderr)
+        return 2
+    if not (args.platform_url and args.slack_url):
+        print("deploy-check needs --platform-url and --slack-url, or --function-urls", file=sys.stderr)
+        return 2
+    return command(args.platform_url, args.slack_url)

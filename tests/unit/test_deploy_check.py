@@ -119,3 +119,19 @@ def test_the_command_needs_both_secrets(monkeypatch, capsys):
     monkeypatch.setenv("SLACK_SIGNING_SECRET", "x")
     assert deploy_check.command("http://a", "http://b") == 2
     assert "DEVPLAN_PLATFORM_SECRET" in capsys.readouterr().err
+
+
+def test_the_command_finds_the_urls_in_terraforms_output_by_entry_point(served, tmp_path, monkeypatch, capsys):
+    """As Cloud Build runs it: `terraform output -json http_function_urls` names the functions as
+    the manifest does; the check picks them by the entry points functions/main.py defines."""
+    from devplan_tools import cli, manifest
+
+    http = manifest.load().by_kind("http")
+    urls = tmp_path / "function_urls.json"
+    urls.write_text(json.dumps({f.name: f"{served}/{f.entry_point}" for f in http}))
+    monkeypatch.setenv("DEVPLAN_PLATFORM_SECRET", PLATFORM_SECRET)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SLACK_SIGNING_SECRET)
+    assert cli.main(["deploy-check", "--function-urls", str(urls)]) == 0
+    assert "4 of 4" in capsys.readouterr().out
+    urls.write_text(json.dumps({f.name: f"{served}/{f.entry_point}" for f in http[:1]}))
+    assert cli.main(["deploy-check", "--function-urls", str(urls)]) == 2  # one of them missing: said, not guessed
