@@ -56,6 +56,8 @@ locals {
     "eventarc.googleapis.com",
     "firestore.googleapis.com",
     "iam.googleapis.com",
+    "logging.googleapis.com",
+    "monitoring.googleapis.com",
     "pubsub.googleapis.com",
     "run.googleapis.com",
     "secretmanager.googleapis.com",
@@ -166,7 +168,7 @@ resource "google_cloud_scheduler_job" "schedule" {
 # The idempotency ledger: entries carry expireAt, Firestore's TTL policy deletes them after it.
 resource "google_firestore_field" "processed_events_ttl" {
   project    = var.project_id
-  database   = var.firestore_database
+  database   = google_firestore_database.plans.name
   collection = "processedEvents"
   field      = "expireAt"
 
@@ -181,7 +183,7 @@ resource "google_firestore_field" "processed_events_ttl" {
 # The outbox sweep asks for unfinished messages by state and age (services/outbox_sweep.py).
 resource "google_firestore_index" "outbox_unfinished" {
   project    = var.project_id
-  database   = var.firestore_database
+  database   = google_firestore_database.plans.name
   collection = "outbox"
 
   fields {
@@ -257,7 +259,7 @@ resource "google_cloudfunctions2_function" "function" {
 
       event_filters {
         attribute = "database"
-        value     = var.firestore_database
+        value     = google_firestore_database.plans.name
       }
 
       event_filters {

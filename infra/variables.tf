@@ -17,9 +17,35 @@ variable "firestore_location" {
 }
 
 variable "firestore_database" {
-  description = "Firestore database id that the triggers watch and the TTL policy applies to."
+  description = <<-EOT
+    Firestore database id: the database Terraform owns (database.tf), the triggers watch and the TTL
+    policy applies to. The functions' code uses "(default)" (devplan.runtime has no database setting
+    yet): keep "(default)" until it has one, or the triggers would watch a database nothing writes.
+  EOT
   type        = string
   default     = "(default)"
+}
+
+variable "backup_retention_days" {
+  description = "How long each daily backup of the database is kept, in days (Firestore keeps backups up to 14 weeks)."
+  type        = number
+  default     = 14
+
+  validation {
+    condition     = var.backup_retention_days >= 1 && var.backup_retention_days <= 98 && floor(var.backup_retention_days) == var.backup_retention_days
+    error_message = "backup_retention_days must be a whole number of days from 1 to 98 (14 weeks)."
+  }
+}
+
+variable "weekly_backup_retention_days" {
+  description = "How long each weekly backup (Sundays) is kept, in days: longer than the daily ones."
+  type        = number
+  default     = 98
+
+  validation {
+    condition     = var.weekly_backup_retention_days >= 7 && var.weekly_backup_retention_days <= 98 && floor(var.weekly_backup_retention_days) == var.weekly_backup_retention_days
+    error_message = "weekly_backup_retention_days must be a whole number of days from 7 to 98 (14 weeks)."
+  }
 }
 
 variable "source_bucket" {
@@ -83,4 +109,29 @@ variable "scheduler_region" {
   description = "Region of the Cloud Scheduler jobs. Null: the functions' region."
   type        = string
   default     = null
+}
+
+variable "alert_email" {
+  description = "E-mail address the alerts go to (alerts.tf). Empty: none; then alert_slack_channel must be set."
+  type        = string
+  default     = ""
+}
+
+variable "alert_slack_channel" {
+  description = "Slack channel the alerts go to, e.g. \"#devplan-alerts\" (Cloud Monitoring's Slack app). Empty: none."
+  type        = string
+  default     = ""
+}
+
+variable "alert_slack_auth_token" {
+  description = "OAuth token of Cloud Monitoring's Slack app for alert_slack_channel (the console's Slack channel setup gives it)."
+  type        = string
+  default     = ""
+  sensitive   = true
+}
+
+variable "slack_error_threshold" {
+  description = "Alert when Slack answers 429/5xx more often than this in 10 minutes (the client retries single ones)."
+  type        = number
+  default     = 10
 }

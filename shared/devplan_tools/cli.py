@@ -144,6 +144,10 @@ def main(argv: list[str] | None = None) -> int:
     from devplan_tools import operations
 
     operations.add_commands(commands)  # stuck, dead-letters, outbox
+    from devplan_tools import backup, deploy_check, drill
+
+    for production in (backup, drill, deploy_check):  # backup, restore, drill, deploy-check
+        production.add_commands(commands)
     chaos = commands.add_parser("chaos", help="the year clean and under chaos, final states compared")
     chaos.add_argument("--year", type=int, default=2025)
     chaos.add_argument("--seed", type=int, help="reproduces a run (printed at the start)")

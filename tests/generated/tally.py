@@ -10,7 +10,7 @@ from typing import Any
 
 # The contract's answers (README "Platform webhook contract", infra/webhook.openapi.yaml).
 CANNOT_APPLY = ("unusable_record", "cannot_apply")  # stored data is at fault: kept as a dead letter
-PLATFORM_STATUSES = {"accepted", "duplicate", "already_onboarded", "unknown_employee", "held"}
+PLATFORM_STATUSES = {"accepted", "duplicate", "already_onboarded", "unknown_employee", "held", "pong"}
 ERROR_CODES = {
     "unsigned",
     "bad_timestamp",

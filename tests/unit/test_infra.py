@@ -248,7 +248,7 @@ def _handles_firestore():
     assert expr(trigger["trigger_region"]) == "var.firestore_location"
     filters = {f["attribute"]: f for f in trigger["event_filters"]}
     assert set(filters) == {"database", "document"}
-    assert expr(filters["database"]["value"]) == "var.firestore_database"
+    assert expr(filters["database"]["value"]) == "google_firestore_database.plans.name"  # created first
     assert blocks_by_label(_merged("variable"))["firestore_database"]["default"] == "(default)"
     assert expr(filters["document"]["value"]) == "event_trigger.value.document"
     assert filters["document"]["operator"] == "match-path-pattern"
@@ -310,7 +310,52 @@ def test_processed_events_expire_at_has_a_ttl_policy():
 
     entry = mapping.ledger_document(datetime.now(UTC))
     assert entry["expireAt"] > entry["processedAt"]
-    assert expr(ttl["database"]) == "var.firestore_database"
+    assert expr(ttl["database"]) == "google_firestore_database.plans.name"
+
+
+# --- the database: PITR, delete protection, backups ----------------------------------------------
+
+
+def test_terraform_owns_the_database_with_pitr_and_delete_protection():
+    database = only(list(resources_of("google_firestore_database").values()))
+    assert expr(database["name"]) == "var.firestore_database"
+    assert expr(database["location_id"]) == "var.firestore_location"
+    assert database["type"] == "FIRESTORE_NATIVE"
+    assert database["point_in_time_recovery_enablement"] == "POINT_IN_TIME_RECOVERY_ENABLED"
+    assert database["delete_protection_state"] == "DELETE_PROTECTION_ENABLED"
+    assert database["deletion_policy"] == "ABANDON"  # `terraform destroy` forgets it, never deletes it
+    assert only(database["lifecycle"])["prevent_destroy"] is True
+
+
+def test_everything_on_the_database_names_the_terraform_database():
+    """The TTL policy, the index and the Firestore triggers wait for the database Terraform owns."""
+    for rtype in ("google_firestore_field", "google_firestore_index", "google_firestore_backup_schedule"):
+        for name, body in resources_of(rtype).items():
+            assert expr(body["database"]) == "google_firestore_database.plans.name", f"{rtype}.{name}"
+    assert not re.search(r"database\s*=\s*var\.firestore_database", tf_text())
+
+
+def test_a_daily_and_a_weekly_backup_schedule_kept_as_the_variables_say():
+    schedules = resources_of("google_firestore_backup_schedule")
+    assert set(schedules) == {"daily", "weekly"}
+    assert "daily_recurrence" in schedules["daily"] and "weekly_recurrence" not in schedules["daily"]
+    assert only(schedules["weekly"]["weekly_recurrence"])["day"] == "SUNDAY"
+    variables = blocks_by_label(_merged("variable"))
+    for name, variable, default in (
+        ("daily", "backup_retention_days", 14),
+        ("weekly", "weekly_backup_retention_days", 98),
+    ):
+        assert expr(schedules[name]["retention"]) == f"${{var.{variable} * 86400}}s"
+        assert variables[variable]["default"] == default
+        # Firestore keeps a backup at most 14 weeks: a longer retention must fail at plan, not at apply
+        assert "<= 98" in expr(only(variables[variable]["validation"])["condition"])
+    assert variables["weekly_backup_retention_days"]["default"] > variables["backup_retention_days"]["default"]
+
+
+def test_the_import_of_an_existing_database_is_documented():
+    command = "terraform -chdir=infra import google_firestore_database.plans 'projects/PROJECT/databases/(default)'"
+    assert command in (INFRA / "database.tf").read_text(encoding="utf-8")
+    assert command in (INFRA / "README.md").read_text(encoding="utf-8")
 
 
 # --- runtime identity, secrets and environment --------------------------------------------------
@@ -435,3 +480,24 @@ def test_cloudbuild_declares_every_user_substitution_it_uses():
     used = set(re.findall(r"(?<!\$)\$\{?(_[A-Z0-9_]+)", text))
     assert used, "no user substitutions found"
     assert used <= set(cloudbuild()["substitutions"]), used - set(cloudbuild()["substitutions"])
+
+
+def test_cloudbuild_checks_the_deployed_functions_after_apply_with_the_deployed_secrets():
+    build = cloudbuild()
+    steps = build["steps"]
+    apply = _step_index(steps, lambda s: s.get("args", [None])[0] == "apply", "terraform apply")
+    urls = _step_index(steps, lambda s: "terraform output -json http_function_urls" in _step_text(s), "URL output")
+    check = _step_index(steps, lambda s: "devplan deploy-check" in _step_text(s), "deploy check")
+    assert apply < urls < check == len(steps) - 1
+    assert "/workspace/function_urls.json" in _step_text(steps[urls]) and "--function-urls" in _step_text(steps[check])
+    assert "output" in _step_text(steps[urls]) and steps[urls]["dir"] == "infra"
+    # the same secrets the functions get: Secret Manager's ids as Terraform names them (variables.tf)
+    variables = blocks_by_label(_merged("variable"))
+    wanted = {
+        "DEVPLAN_PLATFORM_SECRET": variables["platform_secret_id"]["default"],
+        "SLACK_SIGNING_SECRET": variables["slack_signing_secret_id"]["default"],
+    }
+    assert set(steps[check]["secretEnv"]) == set(wanted)
+    given = {s["env"]: s["versionName"] for s in build["availableSecrets"]["secretManager"]}
+    assert given == {env: f"projects/$PROJECT_ID/secrets/{secret}/versions/latest" for env, secret in wanted.items()}
+    assert set(wanted) <= set(locals_()["secret_ids"])

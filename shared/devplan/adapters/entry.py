@@ -175,6 +175,7 @@ def _cannot_apply(
             "function": function,
             "eventId": delivery.event_id,
             "deadLetter": letter.id,
+            "reason": "permanent",
         },
     )
     answer = {"ok": False, "error": code, "message": str(exc)}

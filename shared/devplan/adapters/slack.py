@@ -76,12 +76,36 @@ class _AllButPosts(RetryHandler):
         return self.handler._can_retry(state=state, request=request, response=response, error=error)
 
 
+class _LogSlackTrouble(RetryHandler):
+    """Retries nothing: logs every 429 or 5xx Slack answers (slackMethod, slackStatus), also those
+    the handlers after it retry successfully, for the alert on Slack's error rate (infra/alerts.tf).
+    slack-sdk asks the handlers in order after each answer and stops at the first that retries."""
+
+    def can_retry(
+        self,
+        *,
+        state: RetryState,
+        request: HttpRequest,
+        response: HttpResponse | None = None,
+        error: Exception | None = None,
+    ) -> bool:
+        status = response.status_code if response is not None else None
+        if status is not None and (status == 429 or status >= 500):
+            method = request.url.rstrip("/").rsplit("/", 1)[-1]
+            extra = {"slackMethod": method, "slackStatus": status}
+            log.warning(
+                "slack %s answered HTTP %s (attempt %d)", method, status, state.current_attempt + 1, extra=extra
+            )
+        return False
+
+
 def web_client(base_url: str, token: str) -> WebClient:
     return WebClient(
         token=token,
         base_url=base_url,
         timeout=10,
         retry_handlers=[
+            _LogSlackTrouble(),
             _AllButPosts(ConnectionErrorRetryHandler(max_retry_count=2)),
             RateLimitErrorRetryHandler(max_retry_count=2),  # a 429 was not done: safe to repeat
             _AllButPosts(ServerErrorRetryHandler(max_retry_count=2)),

@@ -21,7 +21,9 @@ CHUNK_SIZE = 25  # small chunks spread a big organisation over many instances
 def fan_out(tick: Tick, store: Store, publisher: Publisher, *, chunk_size: int = CHUNK_SIZE) -> str:
     day = tick.as_of.isoformat()
     if not is_business_day(tick.as_of):
-        log.info("tick %s: not a Swedish business day, nothing is sent", day, extra={"asOf": day})
+        log.info(
+            "tick %s: not a Swedish business day, nothing is sent", day, extra={"asOf": day, "tickStage": "day_off"}
+        )
         store.record_tick(tick.as_of, "day_off", event_id=tick.message_id)
         return "day_off"
     if store.tick_state(tick.as_of) == "fanned_out" and not tick.force:

@@ -15,6 +15,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 from devplan.domain.calendar import is_business_day
+from devplan.domain.outbox import FAILED, SENT
 from devplan.errors import can_never_succeed
 from devplan.services import delivery
 from devplan.services.ports import Clock, DeadLetters, Slack, Store
@@ -39,18 +40,33 @@ def sweep(
     for message_id in store.unfinished_outbox(created_before=clock() - max(STALE_AFTER, delivery.LEASE), limit=BATCH):
         if time.monotonic() - started > TIME_BUDGET_SECONDS:
             outcome["left_for_tomorrow"] += 1
+            _unsent(message_id, "left_for_tomorrow")
             continue
         try:
             result = delivery.deliver(message_id, f"sweep:{sweep_id}", store, slack, clock())
             outcome[result] += 1
+            if result in (SENT, FAILED):  # it was still unsent past its lease
+                _unsent(message_id, result)
             if result != "claimed_elsewhere" and dead_letters is not None:  # another attempt's outcome is not ours
                 dead_letters.processed("outbox", message_id)
         except Exception as exc:
             unusable = can_never_succeed(exc)
-            log.error("outbox sweep: %s still fails: %r", message_id, exc, extra={"outboxId": message_id})
-            outcome["unusable" if unusable else "still_failing"] += 1
+            result = "unusable" if unusable else "still_failing"
+            log.error(
+                "outbox sweep: %s still fails: %r",
+                message_id,
+                exc,
+                extra={"outboxId": message_id, "sweepOutcome": result},
+            )
+            outcome[result] += 1
             if unusable and dead_letters is not None:
                 dead_letters.set_aside("outbox", message_id, exc)
     if outcome:
         log.warning("outbox sweep finished unfinished messages: %s", dict(outcome), extra=dict(outcome))
     return outcome
+
+
+def _unsent(message_id: str, result: str) -> None:
+    """One line per message found unsent past its lease (`sweepOutcome`: the alert's metric counts them)."""
+    extra = {"outboxId": message_id, "sweepOutcome": result}
+    log.warning("outbox sweep: %s was unsent past its lease: %s", message_id, result, extra=extra)

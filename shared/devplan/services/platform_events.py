@@ -42,9 +42,17 @@ def onboard_employee(event: PlatformEvent, store: Store) -> str:
     return outcome
 
 
+def ping(event: PlatformEvent, store: Store) -> str:
+    """`system.ping`: a signed health check (the deploy's self-check). Its signature and envelope
+    were checked on the way in; it reads nothing, writes nothing and claims no id, so it can be
+    sent any number of times with any id."""
+    return "pong"
+
+
 HANDLERS: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "employee.onboarded": onboard_employee,
     "coaching.session_cancelled": metrics.cancel_session,  # names no employee: never held
+    "system.ping": ping,
     **dict.fromkeys(held_events.APPLY, held_events.apply_or_hold),
 }
 

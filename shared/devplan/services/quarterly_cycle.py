@@ -96,7 +96,7 @@ def run_chunk(chunk: EmployeeChunk, store: Store, dead_letters: DeadLetters | No
         today,
         len(ids),
         dict(outcome),
-        extra={"asOf": today.isoformat(), "eventId": chunk.message_id, **outcome},
+        extra={"asOf": today.isoformat(), "eventId": chunk.message_id, "tickStage": "chunk_done", **outcome},
     )
     if chunk.index is not None:
         store.record_chunk(today, chunk.index, employees=len(ids), outcome=outcome)

@@ -23,6 +23,7 @@ from devplan.errors import UnusableRecord, failure_of
 
 log = logging.getLogger("devplan.dead_letters")
 _RECORD_PATHS: dict[str, Callable[[str], str]] = {"employee": m.employee_path, "outbox": m.outbox_path}
+_RECORD_FIELDS = {"employee": "employeeId", "outbox": "outboxId"}
 
 
 @dataclass(frozen=True)
@@ -203,7 +204,13 @@ class EventLetters:
             record,
             letter.id,
             error,
-            extra={"function": self.function, "eventId": self.delivery.event_id, "deadLetter": letter.id},
+            extra={
+                "function": self.function,
+                "eventId": self.delivery.event_id,
+                "deadLetter": letter.id,
+                "reason": letter.reason,
+                _RECORD_FIELDS[kind]: record_id,  # employeeId / outboxId, as the other lines name them
+            },
         )
 
     def processed(self, kind: str, record_id: str) -> None:
