@@ -233,6 +233,7 @@ resource "google_cloudfunctions2_function" "function" {
     environment_variables = {
       GOOGLE_CLOUD_PROJECT          = var.project_id
       DEVPLAN_MAX_EVENT_AGE_SECONDS = tostring(var.max_event_age_seconds)
+      DEVPLAN_FIRESTORE_DATABASE    = google_firestore_database.plans.name
     }
 
     dynamic "secret_environment_variables" {

@@ -18,9 +18,9 @@ variable "firestore_location" {
 
 variable "firestore_database" {
   description = <<-EOT
-    Firestore database id: the database Terraform owns (database.tf), the triggers watch and the TTL
-    policy applies to. The functions' code uses "(default)" (devplan.runtime has no database setting
-    yet): keep "(default)" until it has one, or the triggers would watch a database nothing writes.
+    Firestore database id: the database Terraform owns (database.tf), the triggers watch, the TTL
+    policy applies to and the functions use (DEVPLAN_FIRESTORE_DATABASE). Changed after a restore
+    into a new database to switch everything to it (README, runbook).
   EOT
   type        = string
   default     = "(default)"

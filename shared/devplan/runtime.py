@@ -28,6 +28,7 @@ class Settings:
     slack_bot_token: str
     slack_api_url: str
     max_event_age_seconds: int
+    firestore_database: str = "(default)"
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -41,6 +42,8 @@ class Settings:
             # Older events are dropped: production retries for 24 h; a day-old Slack
             # message or reaction helps nobody, the next daily tick catches up instead.
             max_event_age_seconds=int(env.get("DEVPLAN_MAX_EVENT_AGE_SECONDS", "3600")),
+            # The database Terraform owns and the triggers watch (switched after a restore: README).
+            firestore_database=env.get("DEVPLAN_FIRESTORE_DATABASE") or "(default)",
         )
 
 
@@ -61,7 +64,9 @@ def store() -> Store:
     from devplan.adapters.firestore.documents import FirestoreDocuments
     from devplan.adapters.firestore.store import Store as RecordStore
 
-    return RecordStore(FirestoreDocuments(firestore.Client(project=settings().project)), clock=now)
+    s = settings()
+    client = firestore.Client(project=s.project, database=s.firestore_database)
+    return RecordStore(FirestoreDocuments(client), clock=now)
 
 
 def dead_letters() -> DeadLetterStore:

@@ -373,7 +373,9 @@ def test_secrets_and_environment_match_what_the_code_reads():
         assert expr(value).startswith("var."), env
     service = only(the_function_resource()["service_config"])
     plain = service["environment_variables"]
-    assert set(plain) == {"GOOGLE_CLOUD_PROJECT", "DEVPLAN_MAX_EVENT_AGE_SECONDS"}
+    assert set(plain) == {"GOOGLE_CLOUD_PROJECT", "DEVPLAN_MAX_EVENT_AGE_SECONDS", "DEVPLAN_FIRESTORE_DATABASE"}
+    # the functions use the database Terraform owns and the triggers watch (switched after a restore)
+    assert expr(plain["DEVPLAN_FIRESTORE_DATABASE"]) == "google_firestore_database.plans.name"
     assert (set(secret_ids) | set(plain)) <= _env_names_read_by_the_code()
 
     secret_env = only(dynamic_blocks(service, "secret_environment_variables"))
