@@ -19,6 +19,7 @@ from devplan.domain.metrics import SOURCES
 from devplan.messages.blocks import section
 from devplan.messages.catalog import text
 from devplan.messages.dates import format_date, quarter_label
+from devplan.messages.goals import OPEN_GOAL_FORM, OPEN_REFLECTION_FORM
 
 GOAL_FORM = "goal_form"  # the view's callback_id
 VALUE = "value"  # every element's action_id
@@ -153,6 +154,30 @@ def goal_form(
         "close": plain(text(lang, "goal_form.close")[:MODAL_TITLE_LIMIT]),
         "blocks": blocks,
     }
+
+
+def open_buttons(lang: str, *, for_id: str = "", reflection: bool = False) -> dict[str, Any]:
+    """An actions block with "Föreslå ett mål" (and "Skriv en reflektion"): the welcome's and the
+    quarter's messages. `for_id`: whose goal, in a message to both the person and their lead
+    (the lead's click then proposes for them); empty: the clicker's own."""
+    goal: dict[str, Any] = {
+        "type": "button",
+        "action_id": OPEN_GOAL_FORM,
+        "text": plain(text(lang, "goal_form.open_button")),
+        "style": "primary",
+    }
+    if for_id:
+        goal["value"] = for_id
+    elements = [goal]
+    if reflection:
+        elements.append(
+            {
+                "type": "button",
+                "action_id": OPEN_REFLECTION_FORM,
+                "text": plain(text(lang, "reflection_form.open_button")),
+            }
+        )
+    return {"type": "actions", "block_id": "plan-forms", "elements": elements}
 
 
 def draft_fields(values: dict[str, Any]) -> dict[str, Any]:
