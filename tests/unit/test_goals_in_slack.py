@@ -339,3 +339,42 @@ def test_someone_elses_1_1_button_gets_the_not_yours_answer():
     assert answer["text"] == text("sv", "review.not_yours", employee="Anna Lindqvist", lead="Bo Joel Kvarnsmyr")
     assert team.store.docs["cycles/anna:2025-Q2"] == before
     assert [m["users"] for m in team.outbox("reply:review:").values()] == [[MAJA_SLACK]]
+
+
+# --- the journal's reflection with content --------------------------------------------------------
+
+
+def journal_event(**data):
+    from datetime import UTC, datetime
+
+    from devplan.services.inputs import PlatformEvent
+
+    base = {"employeeId": "anna", "entryId": "j-1"}
+    return PlatformEvent(
+        "evt-j-1", "journal.reflection_logged", datetime(2025, 5, 2, 8, tzinfo=UTC), {**base, **data}, "d-1"
+    )
+
+
+def test_the_journals_reflection_keeps_its_sections_and_visibility():
+    from devplan.services.journal import log_reflection
+
+    team = Team()
+    event = journal_event(wentWell="Bra vecka.", challenges="Tester.", nextSteps="Mer tester.", visibility="shared")
+    assert log_reflection(event, team.store) == "accepted"
+    kept = team.store.docs["employees/anna/reflections/j-1"]
+    assert (kept["wentWell"], kept["challenges"], kept["nextSteps"]) == ("Bra vecka.", "Tester.", "Mer tester.")
+    assert (kept["visibility"], kept["source"]) == ("shared", "journal")
+    assert team.store.docs["cycles/anna:2025-Q2"]["reflections"] == 1
+    assert log_reflection(event, team.store) == "duplicate"
+
+
+@pytest.mark.parametrize("data", [{"visibility": "everyone"}, {"wentWell": 5}, {"challenges": "x" * 3001}])
+def test_a_journal_reflection_with_odd_content_is_invalid_data(data):
+    from devplan.errors import InvalidEvent
+    from devplan.services.journal import log_reflection
+
+    team = Team()
+    before = team.snapshot()
+    with pytest.raises(InvalidEvent) as refused:
+        log_reflection(journal_event(**data), team.store)
+    assert refused.value.code == "invalid_data" and team.store.docs == before
