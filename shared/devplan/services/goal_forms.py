@@ -42,12 +42,12 @@ def _open(slack: Slack, trigger_id: str, view: dict[str, Any], me: Employee) -> 
         slack.open_view(trigger_id, view)
     except Exception as exc:  # any failure leaves nothing behind: the person simply tries again
         log.warning("goal form not opened for %s: %s", me.employee_id, exc, extra={"employeeId": me.employee_id})
-        return {"opened": False, "response_type": "ephemeral", "text": text(me.language, "slack_answers.form_failed")}
+        return _not_opened(me.language, "slack_answers.form_failed")
     return {"opened": True}
 
 
-def _unknown(slack_user_id: str) -> Answer:
-    return {"opened": False, "response_type": "ephemeral", "text": text("sv", "status.unknown")}
+def _not_opened(lang: str, key: str, **fields: Any) -> Answer:
+    return {"opened": False, "response_type": "ephemeral", "text": text(lang, key, **fields)}
 
 
 def open_new(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, on: date, for_id: str = "") -> Answer:
@@ -55,7 +55,7 @@ def open_new(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, on
     from a 1:1 message naming someone they lead (`for_id`), the lead's proposal for them."""
     me = store.employee_with_slack_user(slack_user_id)
     if me is None:
-        return _unknown(slack_user_id)
+        return _not_opened("sv", "status.unknown")
     employee, by = me, EMPLOYEE
     if for_id and for_id != me.employee_id:
         other = store.employee(for_id) if is_valid_id(for_id) else None
@@ -78,24 +78,15 @@ def open_change(store: Store, slack: Slack, slack_user_id: str, trigger_id: str,
         raise InvalidEvent(f"goal button value is malformed: {ref!r:.80}", code="malformed") from None
     me, employee = store.employee_with_slack_user(slack_user_id), store.employee(employee_id)
     if me is None or employee is None:
-        return _unknown(slack_user_id)
+        return _not_opened("sv", "status.unknown")
     lead = store.employee(employee.lead_id) if employee.lead_id else None
     goal = employee.goals.goal(goal_id, quarter)
     if goal is None or goal.status != PROPOSED:
         key = "slack_answers.unknown_goal" if goal is None else "slack_answers.already_agreed"
-        return {
-            "opened": False,
-            "response_type": "ephemeral",
-            "text": text(me.language, key, outcome=goal and goal.title),
-        }
+        return _not_opened(me.language, key, outcome=goal.title if goal else "")
     side = notices.confirmer(employee, lead) if goal.waiting_for == LEAD else employee
     if side.employee_id != me.employee_id:
-        who = side.name
-        return {
-            "opened": False,
-            "response_type": "ephemeral",
-            "text": text(me.language, "slack_answers.agree_not_yours", who=who),
-        }
+        return _not_opened(me.language, "slack_answers.agree_not_yours", who=side.name)
     other = employee.name if goal.waiting_for == LEAD else notices.confirmer(employee, lead).name
     context = GoalFormContext(employee.employee_id, goal.waiting_for or EMPLOYEE, on.isoformat(), goal_id)
     view = goal_form(me.language, context, quarter, other=other, resources=_resources(employee), goal=goal)
