@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from devplan.domain.calendar import stockholm_date
@@ -57,13 +57,12 @@ def view_answer(errors: Mapping[str, str]) -> ViewAnswer:
     return ViewAnswer({"response_action": "errors", "errors": dict(errors)} if errors else {})
 
 
-def routes(
-    store: Store, slack: Slack, clock: Callable[[], datetime] | None = None
-) -> dict[tuple[str, str], SlackRoute]:
-    """`clock`: the day a command is typed on (a command carries no time of its own; clicks do)."""
+def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tuple[str, str], SlackRoute]:
+    """`clock`: when a command is typed (a command carries no time of its own; a click carries
+    Slack's action_ts, a modal the day it was opened in its private_metadata)."""
 
-    def today() -> Any:
-        return stockholm_date(clock() if clock else datetime.now().astimezone())
+    def today() -> date:
+        return stockholm_date(clock())
 
     def utveckling(request: SlackRequest) -> dict[str, Any]:
         words = (request.payload.get("text") or "").strip().lower().split()
@@ -119,8 +118,7 @@ def routes(
         return view_answer(goal_forms.submit(store, request.user_id, request.payload))
 
     def reflection_submitted(request: SlackRequest) -> dict[str, Any]:
-        now = clock() if clock else datetime.now().astimezone()
-        return view_answer(reflection_forms.submit(store, request.user_id, request.payload, now))
+        return view_answer(reflection_forms.submit(store, request.user_id, request.payload, clock()))
 
     return {
         ("command", "/utveckling"): utveckling,
