@@ -62,7 +62,7 @@ def slack_events(request: Any) -> HttpAnswer:
             signing_secret=runtime.settings().slack_signing_secret,
             now=runtime.now(),
         )
-        return slack_routes.route(slack_request, slack_routes.routes(runtime.store()))
+        return slack_routes.route(slack_request, slack_routes.routes(runtime.store(), runtime.slack(), runtime.now))
 
     return _answer("slack-events", request, work, slack=True)
 

@@ -18,6 +18,7 @@ from google.api_core.exceptions import InvalidArgument
 from devplan.adapters.firestore.documents import Contention
 from devplan.adapters.firestore.store import Store
 from devplan.errors import PermanentError
+from devplan.services.ports import SlackRefused
 
 T = TypeVar("T")
 
@@ -228,6 +229,21 @@ class FakeSlack:
         self.broken_channels: set[str] = set()
         self.channels = {"general", "dev", "coaching", "finance"}  # the workspace's public channels
         self._ts = itertools.count(1)
+        self.views: list[dict[str, Any]] = []  # modals opened, each with its trigger_id
+        self._triggers: dict[str, bool] = {}  # trigger_id → still unused
+
+    def issue_trigger(self) -> str:
+        """What a command or click carries; usable once, as Slack's."""
+        trigger_id = f"trigger-{len(self._triggers) + 1}"
+        self._triggers[trigger_id] = True
+        return trigger_id
+
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        if not self._triggers.get(trigger_id):
+            # Slack: invalid_trigger_id, or exchanged_trigger_id for one used before
+            raise SlackRefused("slack views.open: " + ("exchanged" if trigger_id in self._triggers else "invalid"))
+        self._triggers[trigger_id] = False
+        self.views.append({"trigger_id": trigger_id, **view})
 
     def lookup_user_id(self, email: str) -> str | None:
         self.lookups += 1

@@ -62,3 +62,39 @@ def test_inviting_twice_is_fine(slack):
 def test_the_team_has_an_id_for_huddle_links(slack):
     gateway, _ = slack
     assert gateway.team_id()
+
+
+MODAL = {
+    "type": "modal",
+    "callback_id": "goal_form",
+    "title": {"type": "plain_text", "text": "Nytt mål"},
+    "submit": {"type": "plain_text", "text": "Skicka"},
+    "private_metadata": '{"employee": "anna"}',
+    "blocks": [
+        {
+            "type": "input",
+            "block_id": "outcome",
+            "label": {"type": "plain_text", "text": "Resultat"},
+            "element": {"type": "plain_text_input", "action_id": "value"},
+        }
+    ],
+}
+
+
+def test_a_modal_opens_once_per_trigger_and_a_used_or_unknown_trigger_is_refused(slack, request):
+    from devplan.services.ports import SlackRefused
+    from tests.fakes import FakeSlack
+
+    gateway, _ = slack
+    # A trigger_id comes with a command or a click: the fake issues one, the stand-in as Slack does.
+    issue = (
+        gateway.issue_trigger
+        if isinstance(gateway, FakeSlack)
+        else request.getfixturevalue("stack").stand_in.workspace.issue_trigger
+    )
+    trigger_id = issue()
+    gateway.open_view(trigger_id, MODAL)
+    with pytest.raises(SlackRefused, match="exchanged"):
+        gateway.open_view(trigger_id, MODAL)
+    with pytest.raises(SlackRefused, match="invalid"):
+        gateway.open_view("1.2.not-issued", MODAL)

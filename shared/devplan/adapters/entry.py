@@ -136,7 +136,10 @@ def http_answer(
     """Run an HTTP handler and answer JSON whatever happens (see the module's docstring);
     `slack`: the caller is Slack, which gets 200 and a text for the person when it cannot apply."""
     try:
-        return json_response(200, {"ok": True, **work()})
+        answer = work()
+        if getattr(answer, "as_is", False):  # a modal's answer: Slack reads the body itself, empty closes it
+            return (json.dumps(answer, ensure_ascii=False) if answer else ""), 200, {"Content-Type": "application/json"}
+        return json_response(200, {"ok": True, **answer})
     except InvalidEvent as exc:
         log.warning("rejected request: %s", exc, extra={"code": exc.code, "status": exc.status, "function": function})
         return json_response(exc.status, {"ok": False, "error": exc.code, "message": str(exc)})

@@ -118,16 +118,18 @@ class GoalPlan:
 
     # --- proposing and agreeing --------------------------------------------------------
 
-    def propose(self, goal_id: str, quarter: Quarter, draft: Draft, by: str, on: date) -> tuple[GoalPlan, str]:
-        """A new proposal, or a change to one not agreed yet (now awaiting the other side).
-        Outcomes: proposed | changed | unchanged | too_many | already_agreed."""
+    def propose(
+        self, goal_id: str, quarter: Quarter, draft: Draft, by: str, on: date, note: str | None = None
+    ) -> tuple[GoalPlan, str]:
+        """A new proposal, or a change to one not agreed yet (now awaiting the other side, with
+        `note`: what was changed and why). Outcomes: proposed | changed | unchanged | too_many | already_agreed."""
         known = self.goal(goal_id, quarter)
         if known is not None:
             if known.status != PROPOSED:
                 return self, "unchanged" if known.draft == draft else "already_agreed"
-            if known.draft == draft and known.proposed_by == by:
+            if known.draft == draft and known.proposed_by == by and known.change_note == note:
                 return self, "unchanged"
-            return self._with(replace(known, draft=draft, proposed_by=by, change_note=None)), "changed"
+            return self._with(replace(known, draft=draft, proposed_by=by, change_note=note)), "changed"
         if len(self.active(quarter)) >= MAX_GOALS:
             return self, "too_many"
         goal = SmartGoal(goal_id, quarter, draft, PROPOSED, by, on, counts_from=on)

@@ -86,6 +86,7 @@ def check_draft(fields: Mapping[str, Any], quarter: Quarter, today: date) -> tup
     target, baseline = _int(fields.get("target")), _int(fields.get("baseline") or 0)
     if target is None or not 0 < target <= MAX_AMOUNT:
         problems.append(Problem("target", "target_invalid", f"target must be a whole number 1–{MAX_AMOUNT}"))
+        target = None  # one problem per field: an invalid target is not also "not above the baseline"
     if baseline is None or not 0 <= baseline <= MAX_AMOUNT:
         problems.append(Problem("baseline", "baseline_invalid", "baseline must be a whole number ≥ 0"))
     elif target is not None and baseline >= target:

@@ -10,6 +10,7 @@ from devplan.domain.employees import MENTORING_CHANNELS
 from devplan.messages.blocks import Rendered, context, header, one_section, section
 from devplan.messages.catalog import entry, format_sek, role_name, text
 from devplan.messages.dates import format_date
+from devplan.messages.goal_form import open_buttons
 
 
 def channel_list(role: str) -> str:
@@ -47,6 +48,7 @@ def welcome(
     ]
     if team:
         blocks.append(section(text(lang, "welcome.team_heading") + "\n" + "\n".join(f"• {n}" for n in team)))
+    blocks.append(open_buttons(lang))  # the goal modal, proposed to the lead from there
     blocks.append(context(text(lang, "welcome.closing")))
     return Rendered(text(lang, "welcome.text", first_name=first_name, deadline=when), tuple(blocks))
 

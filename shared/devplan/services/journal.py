@@ -12,13 +12,14 @@ import logging
 
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.ids import is_valid_id
-from devplan.domain.limits import MAX_GOAL_IDS
-from devplan.domain.reflections import Reflection
+from devplan.domain.limits import MAX_GOAL_IDS, is_text
+from devplan.domain.reflections import PRIVATE, SECTIONS, VISIBILITIES, Reflection
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
+MAX_REFLECTION_SECTION = 3000  # per section, as the Slack modal allows
 
 
 def _employee_id(event: PlatformEvent) -> str:
@@ -44,22 +45,57 @@ def _reflection(event: PlatformEvent) -> Reflection:
         occurred = parse_supported_time(
             event.data["occurredAt"], "occurredAt", code="invalid_data", context="journal.reflection_logged"
         )
-    return Reflection(employee_id, str(entry_id), occurred, stockholm_date(occurred), tuple(goal_ids), event.id)
+    sections = {name: _section(event, name) for name in SECTIONS}
+    visibility = event.data.get("visibility") or PRIVATE
+    if visibility not in VISIBILITIES:
+        raise InvalidEvent("journal.reflection_logged: visibility must be private or shared", code="invalid_data")
+    return Reflection(
+        employee_id,
+        str(entry_id),
+        occurred,
+        stockholm_date(occurred),
+        tuple(goal_ids),
+        event.id,
+        went_well=sections["wentWell"],
+        challenges=sections["challenges"],
+        next_steps=sections["nextSteps"],
+        visibility=visibility,
+    )
+
+
+def _section(event: PlatformEvent, name: str) -> str | None:
+    """wentWell, challenges, nextSteps: optional text (the journal may keep its text to itself)."""
+    value = event.data.get(name)
+    if value in (None, ""):
+        return None
+    if not is_text(value, MAX_REFLECTION_SECTION, multiline=True):
+        raise InvalidEvent(
+            f"journal.reflection_logged: {name} must be text of at most {MAX_REFLECTION_SECTION} characters",
+            code="invalid_data",
+        )
+    return str(value).strip()
+
+
+def record(uow: UnitOfWork, reflection: Reflection) -> str:
+    """Keep a reflection and count it for its quarter (the cycle's nudges read that). Any
+    reflection meets the quarter's recommendation, wherever it was written."""
+    cycle = uow.cycle(reflection.employee_id, Quarter.of(reflection.on))
+    if uow.has_reflection(reflection.employee_id, reflection.entry_id):
+        return "duplicate"
+    uow.add_reflection(reflection)
+    uow.save_cycle(cycle.with_reflection(reflection.entry_id, reflection.on))
+    return "accepted"
 
 
 def log_reflection(event: PlatformEvent, store: Store) -> str:
     reflection = _reflection(event)
-    quarter = Quarter.of(reflection.on)
 
     def work(uow: UnitOfWork) -> str:
         if not uow.employee_exists(reflection.employee_id):
             return "unknown_employee"
-        cycle = uow.cycle(reflection.employee_id, quarter)
-        if not uow.claim(f"platform:{event.id}") or uow.has_reflection(reflection.employee_id, reflection.entry_id):
+        if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        uow.add_reflection(reflection)
-        uow.save_cycle(cycle.with_reflection(reflection.entry_id, reflection.on))
-        return "accepted"
+        return record(uow, reflection)
 
     return _logged(event, reflection.employee_id, store.atomically(work))
 

@@ -135,6 +135,9 @@ class Slack(Protocol):
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]], outbox_id: str) -> str: ...
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None: ...
     def invite(self, channel: str, user: str) -> None: ...
+    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
+        """Open a modal for the person whose command or click carried `trigger_id` (usable once,
+        within 3 s: the one Slack call made while answering a request, never in a transaction)."""
 
 
 class Publisher(Protocol):

@@ -1,35 +1,81 @@
 """The Slack endpoint's routing table: (kind, name) → one service call.
 
 Slack wants an answer within 3 s, so routes do one quick Firestore read or write and return;
-anything slow goes through the outbox. What a route reads of the payload was checked when the
-request was decoded (adapters/decoding/slack.py): a team_join's event.user with an id, a
-block_actions' actions[0] with an action_id and, if present, a text value and Slack timestamps.
+anything slow goes through the outbox. The one direct Slack call is views.open, which must
+use the request's trigger_id within those 3 s. What a route reads of the payload was checked
+when the request was decoded (adapters/decoding/slack.py): a team_join's event.user with an id,
+a block_actions' actions[0] with an action_id and, if present, a text value, Slack timestamps
+and a trigger_id; a command's text and trigger_id; a view_submission's view.id,
+private_metadata and state.values.
+
+A view_submission's answer is read by Slack itself: `{"response_action": "errors", ...}` keeps
+the modal open with a message under each field, an empty body closes it (ViewAnswer: the
+entry point adds nothing to it).
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from datetime import date, datetime
 from typing import Any
 
+from devplan.domain.calendar import stockholm_date
 from devplan.errors import InvalidEvent
+from devplan.messages.catalog import text
 from devplan.messages.cycle import MARK_HELD_ACTION
-from devplan.services import reviews
+from devplan.messages.goal_form import GOAL_FORM
+from devplan.messages.goals import (
+    GOAL_AGREE,
+    GOAL_CHANGE,
+    GOAL_CONFIRM,
+    GOAL_NOT_YET,
+    GOAL_PERK,
+    OPEN_GOAL_FORM,
+    OPEN_REFLECTION_FORM,
+)
+from devplan.messages.reflection_form import REFLECTION_FORM
+from devplan.services import goal_agreement, goal_forms, reflection_forms, reviews
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
-from devplan.services.ports import Store
+from devplan.services.ports import Slack, Store
 from devplan.services.slack_accounts import link_account
+from devplan.services.slack_replies import answer_click, clicked_on, ephemeral
 
 log = logging.getLogger(__name__)
-# Shown for a command we do not know (yet): Slack would otherwise show the user an error.
-UNKNOWN_COMMAND = "Det här känner jag inte igen ännu."
+GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
 
 
-def routes(store: Store) -> dict[tuple[str, str], SlackRoute]:
+class ViewAnswer(dict[str, Any]):
+    """The answer to a view_submission, sent as it is: Slack reads `response_action` from the
+    body and takes an empty body to mean "close"; anything else it shows as an error."""
+
+    as_is = True  # adapters/entry.http_answer sends it without its {"ok": true}
+
+
+def view_answer(errors: Mapping[str, str]) -> ViewAnswer:
+    return ViewAnswer({"response_action": "errors", "errors": dict(errors)} if errors else {})
+
+
+def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tuple[str, str], SlackRoute]:
+    """`clock`: when a command is typed (a command carries no time of its own; a click carries
+    Slack's action_ts, a modal the day it was opened in its private_metadata)."""
+
+    def today() -> date:
+        return stockholm_date(clock())
+
     def utveckling(request: SlackRequest) -> dict[str, Any]:
-        status = plan_status_for(request.user_id, store)
-        return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
+        words = (request.payload.get("text") or "").strip().lower().split()
+        trigger_id = request.payload.get("trigger_id") or ""
+        if not words:
+            status = plan_status_for(request.user_id, store)
+            return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
+        if words[0] in GOAL_WORDS and trigger_id:
+            return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
+        if words[0] in REFLECTION_WORDS and trigger_id:
+            return reflection_forms.open_form(store, slack, request.user_id, trigger_id, today())
+        return ephemeral(text("sv", "slack_answers.unknown_command"))
 
     def team_join(request: SlackRequest) -> dict[str, Any]:
         user = request.payload["event"]["user"]
@@ -42,14 +88,66 @@ def routes(store: Store) -> dict[tuple[str, str], SlackRoute]:
         clicked_at = action.get("action_ts") or request.payload.get("action_ts")
         if not clicked_at:
             raise InvalidEvent("mark-held click carries no action_ts", code="malformed")
-        return {"outcome": reviews.mark_held(action.get("value") or "", request.user_id, clicked_at, store)}
+        value = action.get("value") or ""
+        outcome = reviews.mark_held(value, request.user_id, clicked_at, store)
+        if outcome == "not_a_participant":
+            return _not_yours(store, request.user_id, value, outcome)
+        return {"outcome": outcome}
+
+    def goal_click(act: Callable[[Store, goal_agreement.Click], dict[str, Any]]) -> SlackRoute:
+        def handle(request: SlackRequest) -> dict[str, Any]:
+            value = request.payload["actions"][0].get("value") or ""
+            return act(store, goal_agreement.read_click(value, request.user_id, clicked_on(request.payload)))
+
+        return handle
+
+    def open_goal_form(request: SlackRequest) -> dict[str, Any]:
+        action = request.payload["actions"][0]
+        on, trigger_id = clicked_on(request.payload), request.payload.get("trigger_id") or ""
+        return goal_forms.open_new(store, slack, request.user_id, trigger_id, on, action.get("value") or "")
+
+    def change_goal(request: SlackRequest) -> dict[str, Any]:
+        on, trigger_id = clicked_on(request.payload), request.payload.get("trigger_id") or ""
+        value = request.payload["actions"][0].get("value") or ""
+        return goal_forms.open_change(store, slack, request.user_id, trigger_id, value, on)
+
+    def open_reflection_form(request: SlackRequest) -> dict[str, Any]:
+        on, trigger_id = clicked_on(request.payload), request.payload.get("trigger_id") or ""
+        return reflection_forms.open_form(store, slack, request.user_id, trigger_id, on)
+
+    def goal_submitted(request: SlackRequest) -> dict[str, Any]:
+        return view_answer(goal_forms.submit(store, request.user_id, request.payload))
+
+    def reflection_submitted(request: SlackRequest) -> dict[str, Any]:
+        return view_answer(reflection_forms.submit(store, request.user_id, request.payload, clock()))
 
     return {
         ("command", "/utveckling"): utveckling,
         ("block_actions", MARK_HELD_ACTION): review_mark_held,
         ("block_actions", GOAL_MISSED): lambda request: mark_missed_route(request, store),
+        ("block_actions", GOAL_AGREE): goal_click(goal_agreement.agree),
+        ("block_actions", GOAL_CHANGE): change_goal,
+        ("block_actions", GOAL_CONFIRM): goal_click(goal_agreement.confirm),
+        ("block_actions", GOAL_NOT_YET): goal_click(goal_agreement.not_yet),
+        ("block_actions", GOAL_PERK): goal_click(goal_agreement.choose_perk),
+        ("block_actions", OPEN_GOAL_FORM): open_goal_form,
+        ("block_actions", OPEN_REFLECTION_FORM): open_reflection_form,
+        ("view_submission", GOAL_FORM): goal_submitted,
+        ("view_submission", REFLECTION_FORM): reflection_submitted,
         ("event", "team_join"): team_join,
     }
+
+
+def _not_yours(store: Store, slack_user_id: str, value: str, outcome: str) -> dict[str, Any]:
+    """Someone else's 1:1: the catalog's polite answer, naming the two who can mark it."""
+    employee = store.employee(value.split("|")[0])
+    lead = store.employee(employee.lead_id) if employee and employee.lead_id else None
+    clicker = store.employee_with_slack_user(slack_user_id)
+    if employee is None or lead is None:
+        return {"outcome": outcome}
+    lang = clicker.language if clicker else "sv"
+    shown = text(lang, "review.not_yours", employee=employee.name, lead=lead.name)
+    return answer_click(store, slack_user_id, f"review:{value.replace('|', ':')}", shown, outcome)
 
 
 def route(request: SlackRequest, table: Mapping[tuple[str, str], SlackRoute]) -> dict[str, Any]:
@@ -59,5 +157,7 @@ def route(request: SlackRequest, table: Mapping[tuple[str, str], SlackRoute]) ->
     handler = table.get((request.kind, request.name))
     if handler is None:
         log.warning("no route for Slack %s %s", request.kind, request.name)
-        return {"response_type": "ephemeral", "text": UNKNOWN_COMMAND} if request.kind == "command" else {}
+        if request.kind == "command":
+            return ephemeral(text("sv", "slack_answers.unknown_command"))
+        return view_answer({}) if request.kind == "view_submission" else {}
     return handler(request)

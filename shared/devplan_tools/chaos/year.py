@@ -64,10 +64,12 @@ class ChaosClient(StackClient):
         for timer in delayed:
             timer.cancel()
 
-    def click(self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None) -> dict[str, Any]:
+    def click(
+        self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None, **options: Any
+    ) -> dict[str, Any]:
         """A person clicks again when Slack says the app did not answer."""
         for _ in range(PLATFORM_RETRIES):
-            answer = super().click(user, channel, ts, action_id, action_ts)
+            answer = super().click(user, channel, ts, action_id, action_ts, **options)
             if answer.get("ok"):
                 return answer
             self.counts["clicks_retried"] += 1

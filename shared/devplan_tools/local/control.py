@@ -73,13 +73,46 @@ class StackClient:
 
         return self._publisher.publish(manifest.load().topic_of("daily-tick"), {"asOf": as_of.isoformat(), **extra})
 
-    def click(self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None) -> dict[str, Any]:
-        """A person clicks a button in Slack (the stand-in delivers the signed interaction)."""
-        response = requests.post(
-            f"{self.slack_stand_in_url}/_stand-in/click",
-            json={"user": user, "channel": channel, "ts": ts, "action_id": action_id, "action_ts": action_ts},
-            timeout=15,
-        )
+    def click(
+        self,
+        user: str,
+        channel: str,
+        ts: str,
+        action_id: str,
+        action_ts: str | None = None,
+        *,
+        value: str | None = None,
+        anyone: bool = False,
+    ) -> dict[str, Any]:
+        """A person clicks a button in Slack (the stand-in delivers the signed interaction).
+        `value` picks one of several buttons with the same action_id (the perk buttons);
+        `anyone`: the clicker need not be in the conversation (someone shown the message)."""
+        body = {"user": user, "channel": channel, "ts": ts, "action_id": action_id, "action_ts": action_ts}
+        return self._stand_in("click", {**body, "value": value, "anyone": anyone})
+
+    def command(self, user: str, text: str = "", command: str = "/utveckling") -> dict[str, Any]:
+        """A person types `/utveckling {text}`: the stand-in POSTs the signed command with a
+        trigger_id (so `mål` and `reflektera` open their modal, recorded as a views.open call).
+        {"ok", "app_status", "app_answer"}: the app's answer as Slack got it."""
+        return self._stand_in("command", {"user": user, "text": text, "command": command})
+
+    def submit_view(
+        self,
+        user: str,
+        callback_id: str,
+        values: dict[str, Any],
+        private_metadata: str | dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A person submits the modal the app opened for them (`goal_form`, `reflection_form`):
+        `values` as {block_id: text | option value | [option values] | "YYYY-MM-DD"}; the stand-in
+        shapes view.state.values as Slack does and signs the view_submission. `private_metadata`:
+        a dict is merged into the view's own (e.g. {"on": "2025-01-10"}: the simulated day).
+        "app_answer" is "" when the modal closed, else {"response_action": "errors", ...}."""
+        body = {"user": user, "callback_id": callback_id, "values": values, "private_metadata": private_metadata}
+        return self._stand_in("submit", body)
+
+    def _stand_in(self, what: str, body: dict[str, Any]) -> dict[str, Any]:
+        response = requests.post(f"{self.slack_stand_in_url}/_stand-in/{what}", json=body, timeout=15)
         return response.json()
 
     def firestore(self):

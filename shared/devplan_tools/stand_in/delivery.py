@@ -1,5 +1,6 @@
-"""What Slack sends to the app: signed Events API callbacks (team_join) and button clicks
-(block_actions) to the app's request URL, signed with the app's signing secret."""
+"""What Slack sends to the app: signed Events API callbacks (team_join), slash commands, button
+clicks (block_actions) and modal submissions (view_submission) to the app's request URL, signed
+with the app's signing secret."""
 
 from __future__ import annotations
 
@@ -96,10 +97,20 @@ class AppDelivery(StandInState):
             retry = {"X-Slack-Retry-Num": str(attempt + 1), "X-Slack-Retry-Reason": reason}
 
     def click(
-        self, user: str, channel: str, ts: str, action_id: str, action_ts: str | None = None
+        self,
+        user: str,
+        channel: str,
+        ts: str,
+        action_id: str,
+        action_ts: str | None = None,
+        *,
+        value: str | None = None,
+        anyone: bool = False,
     ) -> tuple[int, bytes]:
         """A person clicks a button of a posted message: Slack sends a signed block_actions payload
-        (form field `payload`) to the app's interactivity URL. `action_ts` may be set to simulate time."""
+        (form field `payload`) to the app's interactivity URL. `action_ts` may be set to simulate time;
+        `value` picks one of several buttons with the same action_id; `anyone`: the clicker need not
+        be in the conversation (the message was forwarded to them, or shown on their screen)."""
         if not (self.events_url and self.signing_secret):
             raise SlackError("no_interactivity_url")
         with self._lock:
@@ -108,19 +119,19 @@ class AppDelivery(StandInState):
             clicker = self.workspace.user(user)
             if message is None:
                 raise SlackError("message_not_found")
-            if user not in conv["members"]:
+            if user not in conv["members"] and not anyone:
                 raise SlackError("not_in_channel")
             found = [
                 (b, e)
                 for b in message.get("blocks") or []
                 if b.get("type") == "actions"
                 for e in b.get("elements", [])
-                if e.get("action_id") == action_id
+                if e.get("action_id") == action_id and value in (None, e.get("value"))
             ]
             if not found:
                 raise SlackError("action_not_found")
             block, element = found[0]
-            trigger_id = self.workspace.issue_trigger()
+            trigger_id = self.workspace.issue_trigger(user)
         action_ts = action_ts or f"{time.time():.6f}"
         payload = {
             "type": "block_actions",
@@ -148,16 +159,108 @@ class AppDelivery(StandInState):
             urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
 
-    def _post_click(self, request: Request) -> Response:
-        """{"user", "channel", "ts", "action_id", "action_ts"?} → the app's HTTP answer."""
-        # Arbitrary JSON: a missing or mistyped field is answered by click() like any unknown one.
+    def command(self, user: str, text: str = "", command: str = "/utveckling") -> tuple[int, bytes]:
+        """A person types a slash command (in their DM with the app): Slack POSTs a signed form with
+        a fresh trigger_id, which the app may use once, within 3 s, to open a modal."""
+        if not (self.events_url and self.signing_secret):
+            raise SlackError("no_interactivity_url")
+        with self._lock:
+            person = self.workspace.user(user)
+            dm = self.workspace.conversation(user, lenient=True)
+            trigger_id = self.workspace.issue_trigger(user)
+        form = {
+            "token": "local-verification-token",
+            "team_id": TEAM_ID,
+            "team_domain": "innerjourney",
+            "channel_id": dm["id"],
+            "channel_name": "directmessage",
+            "user_id": user,
+            "user_name": person["name"],
+            "command": command,
+            "text": text,
+            "api_app_id": APP_ID,
+            "is_enterprise_install": "false",
+            "response_url": f"{self.url}/_stand-in/response_url/{dm['id']}/command",
+            "trigger_id": trigger_id,
+        }
+        return self._deliver_signed(urllib.parse.urlencode(form), "application/x-www-form-urlencoded")
+
+    def submit_view(
+        self, user: str, callback_id: str, values: dict, private_metadata: str | dict | None = None
+    ) -> tuple[int, bytes]:
+        """A person submits the modal open for them with `callback_id`: Slack sends a signed
+        view_submission with view.state.values shaped per input element (views.submitted_state).
+        `private_metadata`: replaces the view's (a str) or is merged into its JSON (a dict; e.g. the
+        demo's simulated day). An empty answer closes the modal; errors keep it open."""
+        if not (self.events_url and self.signing_secret):
+            raise SlackError("no_interactivity_url")
+        with self._lock:
+            person = self.workspace.user(user)
+            view = dict(self.workspace.open_modal(user, callback_id))
+            view["state"] = self.workspace.submitted_state(view, values or {})
+            if isinstance(private_metadata, dict):
+                view["private_metadata"] = json.dumps(
+                    {**json.loads(view["private_metadata"] or "{}"), **private_metadata}
+                )
+            elif private_metadata is not None:
+                view["private_metadata"] = private_metadata
+            trigger_id = self.workspace.issue_trigger(user)
+        payload = {
+            "type": "view_submission",
+            "team": {"id": TEAM_ID, "domain": "innerjourney"},
+            "user": {"id": user, "username": person["name"], "name": person["name"], "team_id": TEAM_ID},
+            "api_app_id": APP_ID,
+            "token": "local-verification-token",
+            "trigger_id": trigger_id,
+            "view": view,
+            "response_urls": [],
+            "is_enterprise_install": False,
+        }
+        status, answer = self._deliver_signed(
+            urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+        if 200 <= status < 300 and not answer.strip():
+            with self._lock:
+                self.workspace.close_modal(view["id"])
+        return status, answer
+
+    def _post_command(self, request: Request) -> Response:
+        """{"user", "text"?, "command"?} → the app's HTTP answer."""
         body: Any = request.get_json(silent=True) or {}
-        try:
-            status, answer = self.click(
-                body.get("user"), body.get("channel"), body.get("ts"), body.get("action_id"), body.get("action_ts")
+        return self._answered(
+            lambda: self.command(body.get("user"), body.get("text") or "", body.get("command") or "/utveckling")
+        )
+
+    def _post_submit(self, request: Request) -> Response:
+        """{"user", "callback_id", "values", "private_metadata"?} → the app's HTTP answer."""
+        body: Any = request.get_json(silent=True) or {}
+        return self._answered(
+            lambda: self.submit_view(
+                body.get("user"), body.get("callback_id"), body.get("values") or {}, body.get("private_metadata")
             )
+        )
+
+    def _answered(self, deliver: Any) -> Response:
+        try:
+            status, answer = deliver()
         except SlackError as e:
             return json_response({"ok": False, "error": e.error}, 400)
         return json_response(
             {"ok": 200 <= status < 300, "app_status": status, "app_answer": answer.decode(errors="replace")}
+        )
+
+    def _post_click(self, request: Request) -> Response:
+        """{"user", "channel", "ts", "action_id", "action_ts"?} → the app's HTTP answer."""
+        # Arbitrary JSON: a missing or mistyped field is answered by click() like any unknown one.
+        body: Any = request.get_json(silent=True) or {}
+        return self._answered(
+            lambda: self.click(
+                body.get("user"),
+                body.get("channel"),
+                body.get("ts"),
+                body.get("action_id"),
+                body.get("action_ts"),
+                value=body.get("value"),
+                anyone=bool(body.get("anyone")),
+            )
         )

@@ -136,6 +136,8 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
                 ("POST", "/_stand-in/faults"): self._post_fault,
                 ("POST", "/_stand-in/trigger_ids"): self._post_trigger_id,
                 ("POST", "/_stand-in/click"): self._post_click,
+                ("POST", "/_stand-in/command"): self._post_command,
+                ("POST", "/_stand-in/submit"): self._post_submit,
                 ("GET", "/_stand-in/held"): self._get_held,
                 ("POST", "/_stand-in/release"): self._post_release,
                 ("POST", "/_stand-in/chaos"): self._post_chaos,

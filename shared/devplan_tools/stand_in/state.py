@@ -30,6 +30,8 @@ class WorkspaceState:
     _views: dict[str, dict]  # view id -> view object
     _home_view_ids: dict[str, str]  # user id -> their Home tab's view id
     _triggers: dict[str, float | None]  # trigger_id -> issued (monotonic), None once exchanged
+    _trigger_users: dict[str, str | None]  # trigger_id -> whose command or click carried it
+    _view_users: dict[str, str | None]  # open modal's view id -> its user
 
     if TYPE_CHECKING:
         # Provided by Users (users.py).

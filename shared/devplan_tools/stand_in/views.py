@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 import time
+from typing import Any
 
 from devplan_tools.stand_in.protocol import APP_ID, BOT_ID, TEAM_ID, SlackError, missing
 from devplan_tools.stand_in.state import WorkspaceState
@@ -16,10 +17,51 @@ class Views(WorkspaceState):
 
     METHODS: tuple[str, ...] = ("views.publish", "views.open")
 
-    def issue_trigger(self) -> str:
+    def issue_trigger(self, user: str | None = None) -> str:
+        """A trigger_id as a command or click carries it; `user`: whose (the modal it opens is theirs)."""
         trigger_id = f"{len(self._triggers) + 1}.{int(time.time())}.{secrets.token_hex(16)}"
         self._triggers[trigger_id] = time.monotonic()
+        self._trigger_users[trigger_id] = user
         return trigger_id
+
+    def open_modal(self, user: str, callback_id: str) -> dict:
+        """The newest modal open for `user` with `callback_id` (what a submission submits)."""
+        for view_id in reversed(list(self._views)):
+            view = self._views[view_id]
+            if view["type"] == "modal" and view["callback_id"] == callback_id and self._view_users.get(view_id) == user:
+                return view
+        raise SlackError("view_not_found")
+
+    def close_modal(self, view_id: str) -> None:
+        """Submitted and answered with an empty body: Slack closes it."""
+        self._views.pop(view_id, None)
+        self._view_users.pop(view_id, None)
+
+    @staticmethod
+    def submitted_state(view: dict, values: dict) -> dict:
+        """Slack's view.state.values for `values` ({block_id: text | option value | [values] | date}),
+        shaped by each input block's element as Slack shapes it; inputs left out are empty."""
+        state: dict = {}
+        known = {b["block_id"]: b for b in view["blocks"] if b.get("type") == "input" and b.get("block_id")}
+        unknown = set(values) - set(known)
+        if unknown:
+            raise SlackError("invalid_arguments", response_metadata={"messages": [f"no input block {sorted(unknown)}"]})
+        for block_id, block in known.items():
+            element, value = block["element"], values.get(block_id)
+            kind = element.get("type")
+            options = {o["value"]: o for o in element.get("options", [])}
+            shown: dict[str, Any]
+            if kind in ("checkboxes", "multi_static_select"):
+                shown = {"selected_options": [options[v] for v in value or [] if v in options]}
+            elif kind in ("static_select", "radio_buttons"):
+                chosen = options.get(value) if value is not None else element.get("initial_option")
+                shown = {"selected_option": chosen}
+            elif kind == "datepicker":
+                shown = {"selected_date": value}
+            else:
+                shown = {"value": value}
+            state[block_id] = {element.get("action_id", "value"): {"type": kind, **shown}}
+        return {"values": state}
 
     def _view(self, view, kind: str, view_id: str | None = None) -> dict:
         if not isinstance(view, dict) or view.get("type") != kind:
@@ -73,4 +115,5 @@ class Views(WorkspaceState):
             raise SlackError("expired_trigger_id")
         view = self._view(args.get("view"), "modal")
         self._triggers[trigger_id] = None
+        self._view_users[view["id"]] = self._trigger_users.get(trigger_id)
         return {"ok": True, "view": view}

@@ -44,6 +44,8 @@ class Workspace(Team, Users, Conversations, Chat, Views):
         self._views: dict[str, dict] = {}
         self._home_view_ids: dict[str, str] = {}
         self._triggers: dict[str, float | None] = {}  # trigger_id -> issued (monotonic), None once exchanged
+        self._trigger_users: dict[str, str | None] = {}  # trigger_id -> the user whose command or click it came with
+        self._view_users: dict[str, str | None] = {}  # open modal's view id -> its user
 
 
 # The Web API methods the stand-in serves; "chat.postMessage" is handled by Workspace.chat_postMessage.

@@ -31,6 +31,11 @@ from devplan.services.inputs import SlackRequest
 MAX_NAME_LENGTH = 255  # an action_id, callback_id, event or interaction type, a command
 MAX_VALUE_LENGTH = 2000  # Slack's limit on a button's value
 MAX_FORM_FIELDS = 100
+MAX_METADATA_LENGTH = 3000  # Slack's limit on a view's private_metadata
+MAX_INPUT_LENGTH = 3000  # Slack's limit on a plain_text_input's value
+MAX_OPTIONS = 100  # Slack's limit on a select's or checkbox group's options
+_TRIGGER = re.compile(r"[0-9A-Za-z.\-_]{1,255}")
+_VIEW_ID = re.compile(r"V[0-9A-Z]{1,40}")
 # Slack's message and action timestamps: unix seconds with microseconds ("1744095612.483920").
 _SLACK_TS = re.compile(r"[0-9]{1,12}(\.[0-9]{1,6})?")
 
@@ -49,6 +54,9 @@ def decode_slack_request(headers: RequestHeaders, body: bytes, *, signing_secret
         command, user_id = form["command"], form.get("user_id", "")
         if not _is_name(command) or not command.startswith("/") or not is_slack_id(user_id):
             raise InvalidEvent("Slack command needs a command and a user_id", code="malformed")
+        if len(form.get("text", "")) > MAX_VALUE_LENGTH:
+            raise InvalidEvent(f"Slack command text is longer than {MAX_VALUE_LENGTH}", code="malformed")
+        _check_trigger(form.get("trigger_id"))
         return SlackRequest("command", command, user_id, form)
     raise InvalidEvent("Slack request is neither a command, an interaction nor an event", code="malformed")
 
@@ -120,11 +128,9 @@ def _interaction(payload: Any) -> SlackRequest:
         raise InvalidEvent(f"Slack {kind} names no user", code="malformed")
     if kind == "block_actions":
         name = _first_action(payload)["action_id"]
+        _check_trigger(payload.get("trigger_id"))
     elif kind == "view_submission":
-        view = payload.get("view")
-        if not isinstance(view, dict) or not _is_name(view.get("callback_id")):
-            raise InvalidEvent("view_submission needs view.callback_id", code="malformed")
-        name = view["callback_id"]
+        name = _check_view(payload.get("view"))
     else:
         name = kind
     return SlackRequest(kind, name, user_id, payload)
@@ -143,6 +149,60 @@ def _first_action(payload: dict[str, Any]) -> dict[str, Any]:
         if stamp is not None and not is_slack_ts(stamp):
             raise InvalidEvent(f"block_actions: action_ts is not a Slack timestamp: {stamp!r:.40}", code="malformed")
     return action
+
+
+def _check_trigger(trigger_id: Any) -> None:
+    """A command's or click's trigger_id, handed to views.open as it is (optional: old clients)."""
+    if trigger_id is not None and not (isinstance(trigger_id, str) and _TRIGGER.fullmatch(trigger_id)):
+        raise InvalidEvent(f"trigger_id is not Slack's: {trigger_id!r:.40}", code="malformed")
+
+
+def _check_view(view: Any) -> str:
+    """view_submission: the route reads view.id, view.private_metadata (our JSON, parsed by the
+    service) and view.state.values[block_id][action_id] with one of value (text input),
+    selected_date, selected_option {value} or selected_options [{value}]."""
+    if not isinstance(view, dict) or not _is_name(view.get("callback_id")):
+        raise InvalidEvent("view_submission needs view.callback_id", code="malformed")
+    if not (isinstance(view.get("id"), str) and _VIEW_ID.fullmatch(view["id"])):
+        raise InvalidEvent("view_submission needs a view.id", code="malformed")
+    metadata = view.get("private_metadata", "")
+    if not isinstance(metadata, str) or len(metadata) > MAX_METADATA_LENGTH:
+        raise InvalidEvent(
+            f"view_submission: private_metadata must be text of at most {MAX_METADATA_LENGTH}", code="malformed"
+        )
+    state = view.get("state")
+    values = state.get("values") if isinstance(state, dict) else None
+    if not isinstance(values, dict) or len(values) > MAX_FORM_FIELDS:
+        raise InvalidEvent("view_submission needs view.state.values", code="malformed")
+    for block_id, actions in values.items():
+        if not _is_name(block_id) or not isinstance(actions, dict) or len(actions) != 1:
+            raise InvalidEvent("view_submission: each input block holds one element's state", code="malformed")
+        for action_id, element in actions.items():
+            if not _is_name(action_id) or not _is_element_state(element):
+                raise InvalidEvent(
+                    f"view_submission: the state of {block_id!r:.40} is not one Slack sends", code="malformed"
+                )
+    return str(view["callback_id"])
+
+
+def _is_element_state(state: Any) -> bool:
+    if not isinstance(state, dict):
+        return False
+
+    def option(o: Any) -> bool:
+        return isinstance(o, dict) and isinstance(o.get("value"), str) and len(o["value"]) <= MAX_NAME_LENGTH
+
+    if "selected_options" in state:
+        chosen = state["selected_options"]
+        return chosen is None or (isinstance(chosen, list) and len(chosen) <= MAX_OPTIONS and all(map(option, chosen)))
+    if "selected_option" in state:
+        return state["selected_option"] is None or option(state["selected_option"])
+    if "selected_date" in state:
+        return state["selected_date"] is None or (
+            isinstance(state["selected_date"], str) and len(state["selected_date"]) <= 10
+        )
+    value = state.get("value")
+    return value is None or (isinstance(value, str) and len(value) <= MAX_INPUT_LENGTH)
 
 
 def is_slack_ts(value: Any) -> bool:

@@ -1,0 +1,90 @@
+"""What a Slack interaction tells the person who clicked or submitted, and what it reads.
+
+Slack shows a slash command's HTTP answer to the person, but ignores the answer to a button
+click: a click's answer (a polite refusal, "already confirmed") therefore also goes as a DM
+through the outbox, once per person and situation (a deterministic id), and the HTTP answer
+carries the same text for the command case and for the logs.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime
+from typing import Any
+
+from devplan.domain.calendar import stockholm_date
+from devplan.domain.limits import is_supported_day, parse_day
+from devplan.domain.outbox import OutboxMessage
+from devplan.errors import InvalidEvent
+from devplan.messages.blocks import one_section
+from devplan.services.ports import Store, UnitOfWork
+
+
+def ephemeral(text: str) -> dict[str, Any]:
+    return {"response_type": "ephemeral", "text": text}
+
+
+def tell(uow: UnitOfWork, slack_user_id: str, key: str, text: str) -> None:
+    """A DM to the person who clicked (private to them, as an ephemeral message would be)."""
+    rendered = one_section(text)
+    uow.emit(
+        OutboxMessage(
+            f"reply:{key}:{slack_user_id}",
+            users=(slack_user_id,),
+            text=rendered.text,
+            blocks=rendered.blocks,
+            topic="answer to a click",
+        )
+    )
+
+
+def answer_click(store: Store, slack_user_id: str, key: str, text: str, outcome: str) -> dict[str, Any]:
+    store.atomically(lambda uow: tell(uow, slack_user_id, key, text))
+    return {"outcome": outcome, **ephemeral(text)}
+
+
+def clicked_on(payload: dict[str, Any]) -> date:
+    """The day of a click in Stockholm, from Slack's action timestamp (business time from the
+    event: a simulated year clicks on its own days). The decoder checked the timestamp."""
+    action = payload["actions"][0]
+    stamp = action.get("action_ts") or payload.get("action_ts")
+    if not stamp:
+        raise InvalidEvent("click carries no action_ts", code="malformed")
+    return stockholm_date(datetime.fromtimestamp(float(stamp), UTC))
+
+
+def form_context(payload: dict[str, Any]) -> dict[str, Any]:
+    """A submitted view's private_metadata (ours, round-tripped by Slack): a JSON object."""
+    try:
+        found = json.loads(payload["view"].get("private_metadata") or "")
+    except ValueError:
+        found = None
+    if not isinstance(found, dict):
+        raise InvalidEvent("view_submission: private_metadata is not ours", code="malformed")
+    return found
+
+
+def form_day(context: dict[str, Any]) -> date:
+    day = parse_day(context.get("on"))
+    if day is None or not is_supported_day(day):
+        raise InvalidEvent("view_submission: private_metadata names no day", code="malformed")
+    return day
+
+
+def submitted(payload: dict[str, Any]) -> dict[str, Any]:
+    """view.state.values as {block_id: value}: text for a text input or date picker, the
+    option's value for a select or radio button, a list of values for checkboxes (the decoder
+    checked each shape; a field left empty is None)."""
+    values: dict[str, Any] = {}
+    for block_id, actions in payload["view"]["state"]["values"].items():
+        for state in actions.values():
+            if "selected_options" in state:
+                values[block_id] = [o["value"] for o in state["selected_options"] or []]
+            elif "selected_option" in state:
+                values[block_id] = (state["selected_option"] or {}).get("value")
+            elif "selected_date" in state:
+                values[block_id] = state["selected_date"]
+            else:
+                value = state.get("value")
+                values[block_id] = value.strip() if isinstance(value, str) and value.strip() else None
+    return values
