@@ -12,20 +12,19 @@ from __future__ import annotations
 import sys
 import time
 from datetime import date, datetime, timedelta
-from datetime import time as clock_time
 from typing import Any
 
-from devplan.domain.calendar import STOCKHOLM, Quarter
+from devplan.domain.calendar import Quarter
 from devplan.messages.catalog import role_name
 from devplan.messages.dates import format_date_sv, weekday_sv
 from devplan_tools import manifest
+from devplan_tools.demo.plan import CLICK_HOUR, EVENT_HOUR, at
 from devplan_tools.demo.script import TEAM, YEAR, Day, Person
+from devplan_tools.demo.slack_actions import describe, in_slack
 from devplan_tools.demo.summary import summary
 from devplan_tools.local import control, platform_client, timeline
 from devplan_tools.local.control import StackClient
 from devplan_tools.local.scheduler import fire_times
-
-EVENT_HOUR, CLICK_HOUR = 10, 14
 
 
 class Timeline:
@@ -69,10 +68,6 @@ def _interesting(call: dict[str, Any]) -> bool:
 def _kind(call: dict[str, Any]) -> str:
     outbox_id = (((call.get("args") or {}).get("metadata") or {}).get("event_payload") or {}).get("outbox_id", "")
     return outbox_id.split(":")[0] or call["method"]
-
-
-def at(day: date, hour: int) -> datetime:
-    return datetime.combine(day, clock_time(hour), STOCKHOLM)
 
 
 class Year:
@@ -119,9 +114,12 @@ class Year:
         self.timeline.show(day)
 
     def events(self, day: date, plan: Day) -> None:
-        if not (plan.goals or plan.reflections or plan.held):
+        if not (plan.goals or plan.reflections or plan.held or plan.counted or plan.slack):
             return
         self.timeline.show(day)  # the morning's tick first, then what people do
+        for n, counted in enumerate(plan.counted):
+            self.say(day, f"Plattformen: {counted.event_type} {describe(counted.data)}")
+            self.platform(counted.event_type, counted.data, at(day, EVENT_HOUR) + timedelta(seconds=n))
         for goals in plan.goals:
             self.say(day, f"Plattformen: {self.name(goals.employee_id)} sätter mål: {'; '.join(goals.titles)}")
             self.platform(
@@ -161,6 +159,10 @@ class Year:
             )
             if not answer.get("ok"):
                 raise RuntimeError(f"click failed: {answer}")
+        for action in plan.slack:
+            self.stack.wait_settled()  # what the last action sent is in Slack before the next one
+            self.timeline.show(day)
+            in_slack(self, day, action)
         self.stack.wait_settled()
 
     @staticmethod

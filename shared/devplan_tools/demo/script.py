@@ -1,132 +1,209 @@
 """The seed's year 2025 as a script of what people do, by day (the demo's input).
 
 Times of day in Stockholm: the daily tick runs at 07:00 (the manifest's schedule), platform
-events at 10:00, clicks in Slack at 14:00.
+events at 10:00, clicks and forms in Slack at 14:00.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date
-from typing import Any
-
-from devplan.domain.employees import NewEmployee
-
-
-@dataclass(frozen=True)
-class Person(NewEmployee):
-    slack_from: date | None = None  # the Slack account is made later than the start
-
-    def onboarding_data(self) -> dict[str, Any]:
-        """The platform's `employee.onboarded` data for this person."""
-        return {
-            "employeeId": self.employee_id,
-            "name": self.name,
-            "email": self.email,
-            "role": self.role,
-            "leadId": self.lead_id,
-            "startDate": self.start_date.isoformat(),
-        }
-
-
-TEAM = (
-    Person("bo", "Bo Joel Kvarnsmyr", "bo@innerjourney.se", "project_lead", None, date(2025, 1, 2)),
-    Person("anna", "Anna Lindqvist", "anna@innerjourney.se", "developer", "bo", date(2025, 1, 7)),
-    Person("maja", "Maja Berg", "maja@innerjourney.se", "coach", "bo", date(2025, 1, 13)),
-    Person(
-        "erik",
-        "Erik Holm",
-        "erik@innerjourney.se",
-        "funding_manager",
-        "bo",
-        date(2025, 2, 3),
-        slack_from=date(2025, 2, 5),
-    ),
+from devplan_tools.demo.plan import (
+    TEAM,
+    YEAR,
+    Answer,
+    Counted,
+    Day,
+    Goals,
+    MarkHeld,
+    Person,
+    ProposeGoal,
+    Reflection,
+    SlackReflection,
+    on,
 )
 
-
-@dataclass(frozen=True)
-class Goals:
-    employee_id: str
-    titles: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Reflection:
-    employee_id: str
-    entry_id: str
-
-
-@dataclass(frozen=True)
-class MarkHeld:
-    """Someone clicks "Markera som genomfört" on their 1:1 invite of that quarter."""
-
-    employee_id: str
-    clicked_by: str
-
-
-@dataclass
-class Day:
-    goals: list[Goals] = field(default_factory=list)
-    reflections: list[Reflection] = field(default_factory=list)
-    held: list[MarkHeld] = field(default_factory=list)
-
-
-def _d(text: str) -> date:
-    return date.fromisoformat(text)
-
-
-YEAR: dict[date, Day] = {}
-
-
-def _on(day: str, *things: Any) -> None:
-    entry = YEAR.setdefault(_d(day), Day())
-    lists: dict[type, list[Any]] = {Goals: entry.goals, Reflection: entry.reflections, MarkHeld: entry.held}
-    for thing in things:
-        lists[type(thing)].append(thing)
-
+__all__ = ["TEAM", "YEAR", "Answer", "Day", "Person", "ProposeGoal", "SlackReflection"]
 
 # Q1: first goals from the seed's examples. Maja is late (nudged, then Bo is told).
-_on("2025-01-10", Goals("bo", ("Hålla kvartalets 1:1 med alla i teamet inom två veckor",)))
-_on(
+on("2025-01-10", Goals("bo", ("Hålla kvartalets 1:1 med alla i teamet inom två veckor",)))
+on(
     "2025-01-16",
-    Goals(
-        "anna",
-        ("Optimera Firebase-databaserna för bättre skalbarhet", "Driftsätta VedAstro API på GCE senast maj 2025"),
+    Counted(
+        "goals.proposed",
+        {
+            "employeeId": "anna",
+            "goalId": "anna-firebase",
+            "outcome": "Lära sig optimera Firebase-databaser för bättre skalbarhet",
+            "metric": "optimerade Firestore-frågor",
+            "target": 10,
+            "unit": "frågor",
+            "plan": "Kurs i Firebase på Udemy, sedan de tio tyngsta frågorna en i taget",
+            "relevance": "Plattformen växer: användarna ska få snabba svar",
+            "dueDate": "2025-03-31",
+        },
+    ),
+    Answer("anna", "bo", "goal-proposal", "goal_agree"),
+)
+on(
+    "2025-01-30",
+    ProposeGoal(
+        "maja",
+        {
+            "outcome": "Genomföra minst 20 coachingsessioner och uppnå status som Senior Coach inom 6 månader",
+            "metric": "genomförda coachingsessioner",
+            "target": "20",
+            "unit": "sessioner",
+            "source": "coaching_sessions",
+            "plan": "Två sessioner i veckan, handledning av en certifierad Senior Coach",
+            "relevance": "Fler användare får stöd, och vägen till Senior Coach",
+            "due": "2025-03-31",
+        },
     ),
 )
-_on("2025-01-30", Goals("maja", ("Genomföra 20 coachingsessioner och bli Senior Coach inom 6 månader",)))
-_on("2025-02-12", Goals("erik", ("Skicka in Vinnova-ansökan om 465 865 kr senast mitten av maj",)))
-_on("2025-03-12", Reflection("anna", "anna-q1"))
-_on("2025-03-20", Reflection("erik", "erik-q1"))
-# Q2: 1:1s held early, Maja's after the reminder; Erik revises late.
-_on("2025-04-03", MarkHeld("anna", "bo"))
-_on(
-    "2025-04-07",
-    Goals("anna", ("Leda API-delprojektet", "Optimera Firebase-databaserna")),
-    Goals("maja", ("Guida 10 nya användare genom onboardingen under Q3",)),
+on("2025-01-31", Answer("maja", "bo", "goal-proposal", "goal_agree"))
+on("2025-02-12", Goals("erik", ("Skicka in Vinnova-ansökan om 465 865 kr senast mitten av maj",)))
+on("2025-03-12", Reflection("anna", "anna-q1"))
+on(
+    "2025-03-20",
+    Reflection("erik", "erik-q1"),
+    Counted("goals.progress", {"employeeId": "anna", "goalId": "anna-firebase", "value": 6}),
 )
-_on("2025-04-09", MarkHeld("erik", "erik"))
-_on("2025-04-22", Goals("erik", ("Säkra 465 865 kr från Vinnova", "Förbereda en Horizon Europe-ansökan")))
-_on("2025-04-24", MarkHeld("maja", "maja"))
-_on("2025-05-14", Reflection("anna", "anna-q2"), Reflection("maja", "maja-q2"))
-_on("2025-06-12", Reflection("erik", "erik-q2"))
-# Q3: summer; Erik's 1:1 never happens (escalated), Maja reflects only after two nudges.
-_on("2025-07-02", MarkHeld("anna", "anna"), MarkHeld("maja", "bo"))
-_on(
+
+
+def _session(day: str, session_id: str) -> None:
+    data = {"sessionId": session_id, "coachId": "maja", "clientId": f"klient-{session_id}", "durationMinutes": 50}
+    on(day, Counted("coaching.session_completed", {**data, "completedAt": f"{day}T09:00:00+01:00"}))
+
+
+# Maja coaches once a week in Q1, twice a week from April: her goal is carried over at 8/20.
+for n, day in enumerate(["02-03", "02-10", "02-17", "02-24", "03-03", "03-10", "03-17", "03-24"], 1):
+    _session(f"2025-{day}", f"s{n:02d}")
+# Q2: 1:1s held early, Maja's after the reminder; Erik revises late. Anna's Firebase goal,
+# carried over at 6/10, is marked missed at her 1:1; her new goal comes from the platform.
+on("2025-04-03", MarkHeld("anna", "bo"), Answer("anna", "anna", "review-invite", "goal_missed"))
+on(
+    "2025-04-07",
+    Counted(
+        "goals.proposed",
+        {
+            "employeeId": "anna",
+            "goalId": "anna-vedastro",
+            "outcome": (
+                "Implementera och driftsätta VedAstro API på Google Cloud Engine (GCE) senast slutet av maj 2025"
+            ),
+            "metric": "VedAstro API i drift på GCE",
+            "target": 1,
+            "unit": "driftsättning",
+            "plan": "Containerisera API:et, Terraform för GCE, driftsättning tillsammans med Bo",
+            "relevance": "Astrologifunktionerna i appen behöver ett eget API",
+            "dueDate": "2025-05-31",
+        },
+    ),
+    Answer("anna", "bo", "goal-proposal", "goal_agree"),
+    Goals("maja", ("Handleda två nya användare i plattformens journal",)),
+)
+on("2025-04-09", MarkHeld("erik", "erik"))
+for n, day in enumerate(["04-02", "04-04", "04-09", "04-11", "04-16", "04-23", "04-25", "04-30", "05-02"], 9):
+    _session(f"2025-{day}", f"s{n:02d}")
+_session("2025-04-10", "s11")  # the platform sends s11 again: it counts once
+on("2025-04-17", Counted("coaching.session_cancelled", {"sessionId": "s13"}))  # cancelled afterwards
+for n, day in enumerate(["05-07", "05-09", "05-14", "05-15"], 18):
+    _session(f"2025-{day}", f"s{n:02d}")  # s21 on 15 May is the 20th that counts
+on(
+    "2025-04-22",
+    ProposeGoal(
+        "erik",
+        {
+            "outcome": "Säkra minst 465 865 SEK i finansiering från Vinnova senast maj 2025",
+            "metric": "beviljad finansiering",
+            "target": "465 865",
+            "unit": "kr",
+            "source": "funding_sek",
+            "plan": "Vinnovas riktlinjer, interna ansökningsmallar, en genomläsning av Bo",
+            "relevance": "Finansierar nästa års utveckling av plattformen",
+            "due": "2025-05-31",
+        },
+    ),
+    Answer("erik", "bo", "goal-proposal", "goal_agree"),
+)
+on("2025-04-24", MarkHeld("maja", "maja"))
+on("2025-05-14", Reflection("anna", "anna-q2"), Reflection("maja", "maja-q2"))
+on(
+    "2025-05-16",
+    Answer("maja", "bo", "goal-reached", "goal_confirm"),
+    Answer("maja", "bo", "goal-perk-offer", "goal_perk", "extra_day_off"),
+)
+on(
+    "2025-05-20",
+    Counted(
+        "funding.granted",
+        {
+            "employeeId": "erik",
+            "applicationId": "vinnova-2025-01",
+            "amountSek": 465865,
+            "grantedAt": "2025-05-20T10:00:00+02:00",
+        },
+    ),
+)
+on(
+    "2025-05-21",
+    Answer("erik", "bo", "goal-reached", "goal_confirm"),
+    Answer("erik", "bo", "goal-perk-offer", "goal_perk", "gift_card"),
+)
+on("2025-05-28", Counted("goals.achieved", {"employeeId": "anna", "goalId": "anna-vedastro"}))
+on(
+    "2025-05-29",
+    Answer("anna", "bo", "goal-reached", "goal_confirm"),
+    Answer("anna", "bo", "goal-perk-offer", "goal_perk", "none"),
+)
+on("2025-06-12", Reflection("erik", "erik-q2"))
+# Q3: summer; Erik's 1:1 never happens (escalated), Maja guides ten new users and reflects in Slack.
+on("2025-07-02", MarkHeld("anna", "anna"), MarkHeld("maja", "bo"))
+on(
     "2025-07-08",
     Goals("anna", ("Leda API-delprojektet",)),
-    Goals("maja", ("Certifiering som Senior Coach",)),
     Goals("erik", ("Driva Horizon Europe-ansökan",)),
+    ProposeGoal(
+        "maja",
+        {
+            "outcome": "Aktivt guida minst 10 nya användare genom onboardingprocessen under Q3 2025",
+            "metric": "nya användare guidade genom onboardingen",
+            "target": "10",
+            "unit": "användare",
+            "source": "users_guided",
+            "plan": "Två välkomstsamtal i veckan via plattformen",
+            "relevance": "Nya användare som kommer igång stannar kvar",
+            "due": "2025-09-30",
+        },
+    ),
+    Answer("maja", "bo", "goal-proposal", "goal_agree"),
 )
-_on("2025-08-20", Reflection("anna", "anna-q3"))
-_on("2025-09-18", Reflection("maja", "maja-q3"))
+for n, day in enumerate(["07-15", "07-22", "08-05", "08-12", "08-19", "08-26", "09-02", "09-04", "09-09", "09-10"], 1):
+    on(
+        f"2025-{day}",
+        Counted(
+            "onboarding.user_guided", {"coachId": "maja", "userId": f"ny-{n}", "guidedAt": f"2025-{day}T11:00:00+02:00"}
+        ),
+    )
+on("2025-09-11", Answer("maja", "bo", "goal-reached", "goal_confirm"))
+on("2025-08-20", Reflection("anna", "anna-q3"))
+on(
+    "2025-09-18",
+    SlackReflection(
+        "maja",
+        {
+            "went_well": "Tio nya användare kom igång, de flesta loggar i journalen varje vecka.",
+            "challenges": "Sommaren gjorde det svårt att boka samtal.",
+            "next_steps": "Samla vanliga frågor till en kort guide.",
+            "visibility": "shared",
+        },
+    ),
+)
 # Q4: everyone on time.
-_on("2025-10-02", MarkHeld("anna", "bo"), MarkHeld("maja", "maja"), MarkHeld("erik", "bo"))
-_on(
+on("2025-10-02", MarkHeld("anna", "bo"), MarkHeld("maja", "maja"), MarkHeld("erik", "bo"))
+on(
     "2025-10-08",
     Goals("anna", ("Mentor för ny utvecklare",)),
     Goals("maja", ("Handleda två nya coacher",)),
     Goals("erik", ("Lämna in Horizon Europe-ansökan",)),
 )
-_on("2025-11-05", Reflection("anna", "anna-q4"), Reflection("maja", "maja-q4"), Reflection("erik", "erik-q4"))
+on("2025-11-05", Reflection("anna", "anna-q4"), Reflection("maja", "maja-q4"), Reflection("erik", "erik-q4"))

@@ -1,0 +1,81 @@
+"""What people do in Slack in the demo: fill in and submit a modal, click a goal's button.
+Through the Slack stand-in, which signs each request as Slack does (local/control.py)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from devplan_tools.demo.plan import CLICK_HOUR, at
+from devplan_tools.demo.script import Answer, ProposeGoal, SlackReflection
+
+if TYPE_CHECKING:
+    from devplan_tools.demo.run import Year
+
+
+def describe(data: dict[str, Any]) -> str:
+    return ", ".join(f"{k}={v}" for k, v in data.items() if k not in ("outcome", "plan", "relevance", "clientId"))
+
+
+def _buttons(call: dict[str, Any], action: Answer) -> list[dict[str, Any]]:
+    blocks = call["args"].get("blocks") or []
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    return [
+        e
+        for b in blocks
+        if b.get("type") == "actions"
+        for e in b.get("elements", [])
+        if e.get("action_id") == action.action and str(e.get("value", "")).endswith(action.value_ends)
+    ]
+
+
+def button_value(call: dict[str, Any], action: Answer) -> str | None:
+    found = _buttons(call, action)
+    return found[0].get("value") if found else None
+
+
+def button_text(call: dict[str, Any], action: Answer) -> str:
+    found = _buttons(call, action)
+    return found[0]["text"]["text"] if found else action.action
+
+
+def in_slack(year: Year, day: date, action: ProposeGoal | Answer | SlackReflection) -> None:
+    """A person in Slack: a modal filled in and submitted, or a button on a goal's message."""
+    if isinstance(action, Answer):
+        call = message(year, f"{action.kind}:{action.employee_id}:")
+        year.say(day, f"Slack: {year.name(action.clicked_by)} klickar »{button_text(call, action)}«")
+        answer = year.stack.click(
+            year.slack_ids[action.clicked_by],
+            call["channel"],
+            call["ts"],
+            action.action,
+            action_ts=f"{at(day, CLICK_HOUR).timestamp():.6f}",
+            value=button_value(call, action),
+        )
+    else:
+        goal = isinstance(action, ProposeGoal)
+        user = year.slack_ids[action.employee_id]
+        year.say(
+            day,
+            f"Slack: {year.name(action.employee_id)} skriver /utveckling {'mål' if goal else 'reflektera'} "
+            f"och fyller i formuläret" + (f": {action.fields['outcome']}" if goal else ""),
+        )
+        year.stack.command(user, "mål" if goal else "reflektera")
+        answer = year.stack.submit_view(
+            user, "goal_form" if goal else "reflection_form", action.fields, {"on": day.isoformat()}
+        )
+        if answer.get("app_answer"):  # the modal stayed open with field errors
+            raise RuntimeError(f"the form was refused: {answer['app_answer']}")
+    if not answer.get("ok"):
+        raise RuntimeError(f"Slack action failed: {answer}")
+
+
+def message(year: Year, outbox_prefix: str) -> dict[str, Any]:
+    """The newest message whose outbox id starts with `outbox_prefix`."""
+    return next(
+        c
+        for c in reversed(year.stack.slack_calls())
+        if c["method"] == "chat.postMessage" and c["ok"] and outbox_prefix in str(c["args"].get("metadata"))
+    )
