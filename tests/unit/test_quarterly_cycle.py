@@ -313,7 +313,7 @@ def test_the_goal_missed_button_is_routed_and_answers_a_stranger_ephemerally(sto
     with_goals(store, "anna", last_quarters_goals())
     quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
     payload = {"actions": [{"action_id": GOAL_MISSED, "value": "anna|g-prop|2026-Q2", "action_ts": "1775638800.1"}]}
-    table = slack_routes.routes(store)
+    table = slack_routes.routes(store, FakeSlack(), lambda: datetime(2026, 4, 8, 9, tzinfo=UTC))
     stranger = slack_routes.route(SlackRequest("block_actions", GOAL_MISSED, "U_STRANGER", payload), table)
     assert stranger["outcome"] == "not_a_participant" and stranger["response_type"] == "ephemeral"
     answer = slack_routes.route(SlackRequest("block_actions", GOAL_MISSED, "U_ANNA", payload), table)

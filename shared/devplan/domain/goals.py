@@ -166,17 +166,23 @@ class GoalPlan:
         newest = max((g.set_at for g in current if g.set_at), default=None)
         if newest is not None and (newest, _content(_listed(current, newest))) >= (set_at, _content(goals)):
             return self
-        kept = tuple(
+        listed = dict(goals)
+        replaced = [
             g
-            for g in self.items
-            if not (g.quarter == quarter and g.proposed_by == PLATFORM and g.status == AGREED)
-            or g.goal_id in dict(goals)
-        )  # the platform's earlier list of the quarter is replaced, not history
+            for g in self.of_quarter(quarter)
+            if g.proposed_by == PLATFORM and g.status == AGREED and g.goal_id not in listed
+        ]
+        # The platform's earlier list of the quarter is replaced, not history; a goal carried over
+        # into the quarter that the new list leaves out is withdrawn (its old version stays).
+        kept = tuple(g for g in self.items if g not in replaced or g.carried_from is not None)
         plan = replace(self, items=kept)
+        for g in replaced:
+            if g.carried_from is not None:
+                plan = plan._with(replace(g, status=WITHDRAWN))
         for goal_id, draft in goals:
             known = plan.goal(goal_id, quarter)
-            if known is not None and known.status in (ACHIEVED, AWAITING):
-                continue  # already reached: the platform's list does not undo that
+            if known is not None and known.status in (ACHIEVED, AWAITING, CARRIED_OVER, MISSED):
+                continue  # reached, or closed with its quarter: the platform's list does not undo that
             goal = SmartGoal(goal_id, quarter, draft, AGREED, PLATFORM, on, on, counts_from=on, set_at=set_at)
             plan = plan._with(replace(goal, progress=known.progress) if known else goal)
         return plan
@@ -252,7 +258,18 @@ class GoalPlan:
             if goal.status not in (PROPOSED, AGREED) or self.goal(goal.goal_id, new) is not None:
                 continue
             plan = plan._with(replace(goal, status=CARRIED_OVER))
-            carried = replace(goal, quarter=new, carried_from=old, reached_on=None, change_note=None, set_at=None)
+            # Due inside the new quarter (its end, until the revision changes it): a live source
+            # keeps counting from the first version's start, now up to the new due date.
+            due = new.end if goal.draft.due is not None and goal.draft.due < new.start else goal.draft.due
+            carried = replace(
+                goal,
+                quarter=new,
+                draft=replace(goal.draft, due=due),
+                carried_from=old,
+                reached_on=None,
+                change_note=None,
+                set_at=None,
+            )
             plan = plan._with(carried)
         return plan
 

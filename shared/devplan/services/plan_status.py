@@ -8,10 +8,10 @@ A record that cannot be read leaves its part out: the asker still gets their pla
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TypeVar
 
-from devplan.domain.calendar import Quarter, stockholm_date
+from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import revision_done
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
@@ -25,10 +25,9 @@ from devplan.services.quarterly_cycle import facts_of
 T = TypeVar("T")
 
 
-def plan_status_for(slack_user_id: str, store: Store, today: date | None = None) -> Rendered:
-    """`today`: the day asked. A slash command carries no business time of its own, so without
-    one it is the moment of asking, in Stockholm (what a status means: as of now)."""
-    today = today or stockholm_date(datetime.now(UTC))
+def plan_status_for(slack_user_id: str, store: Store, today: date) -> Rendered:
+    """`today`: the day asked (a slash command carries no business time of its own: the route
+    passes the moment of asking, in Stockholm, from the composition root's clock)."""
     employee = store.employee_with_slack_user(slack_user_id)
     if employee is None:
         return plan_status(DEFAULT_LANGUAGE, None)

@@ -69,7 +69,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         words = (request.payload.get("text") or "").strip().lower().split()
         trigger_id = request.payload.get("trigger_id") or ""
         if not words:
-            status = plan_status_for(request.user_id, store)
+            status = plan_status_for(request.user_id, store, today())
             return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
         if words[0] in GOAL_WORDS and trigger_id:
             return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
