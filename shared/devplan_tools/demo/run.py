@@ -9,6 +9,7 @@ with a summary per person, read back from Firestore.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 import time
 from datetime import date, datetime, timedelta
@@ -126,9 +127,7 @@ class Year:
                 "goals.set",
                 {
                     "employeeId": goals.employee_id,
-                    "goals": [
-                        {"goalId": f"{goals.employee_id}-{day}-{n}", "title": t} for n, t in enumerate(goals.titles)
-                    ],
+                    "goals": [{"goalId": goal_id(goals.employee_id, t), "title": t} for t in goals.titles],
                 },
                 at(day, EVENT_HOUR),
             )
@@ -179,6 +178,11 @@ class Year:
             and _kind(c) == "review-invite"
             and wanted in str(c["args"].get("metadata"))
         )
+
+
+def goal_id(employee_id: str, title: str) -> str:
+    """The platform's id of a goal: the same goal set again in a later quarter keeps its id."""
+    return f"{employee_id}-{hashlib.sha256(title.encode()).hexdigest()[:8]}"
 
 
 def run_demo(*, keep: bool = False, year: int = 2025) -> int:

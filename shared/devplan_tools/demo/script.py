@@ -100,6 +100,7 @@ on(
     ),
     Answer("anna", "bo", "goal-proposal", "goal_agree"),
     Goals("maja", ("Handleda två nya användare i plattformens journal",)),
+    Goals("bo", ("Hålla kvartalets 1:1 med alla i teamet inom två veckor",)),
 )
 on("2025-04-09", MarkHeld("erik", "erik"))
 for n, day in enumerate(["04-02", "04-04", "04-09", "04-11", "04-16", "04-23", "04-25", "04-30", "05-02"], 9):
@@ -162,6 +163,7 @@ on(
     "2025-07-08",
     Goals("anna", ("Leda API-delprojektet",)),
     Goals("erik", ("Driva Horizon Europe-ansökan",)),
+    Goals("bo", ("Ge varje medarbetare skriftlig feedback på sina mål",)),
     ProposeGoal(
         "maja",
         {
@@ -205,5 +207,6 @@ on(
     Goals("anna", ("Mentor för ny utvecklare",)),
     Goals("maja", ("Handleda två nya coacher",)),
     Goals("erik", ("Lämna in Horizon Europe-ansökan",)),
+    Goals("bo", ("Ge varje medarbetare skriftlig feedback på sina mål",)),
 )
 on("2025-11-05", Reflection("anna", "anna-q4"), Reflection("maja", "maja-q4"), Reflection("erik", "erik-q4"))

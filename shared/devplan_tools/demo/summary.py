@@ -6,9 +6,12 @@ import sys
 from collections import Counter
 from datetime import date
 
+from devplan.adapters.firestore.mapping import employee_from
 from devplan.domain.calendar import Quarter
+from devplan.domain.goals import SmartGoal
 from devplan.messages.catalog import role_name
 from devplan.messages.dates import format_date_sv, quarter_label
+from devplan.messages.goals import amount
 from devplan_tools.demo.script import TEAM
 from devplan_tools.local.control import StackClient
 
@@ -29,8 +32,7 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
         print(
             f"\n{person.name} ({role_name('sv', person.role)}), började {format_date_sv(person.start_date)}", file=out
         )
-        goals = (employee.get("goals") or {}).get("items") or []
-        print(f"  Aktuella mål: {'; '.join(g['title'] for g in goals) or '–'}", file=out)
+        plan = employee_from(person.employee_id, employee).goals
         for quarter in (Quarter(2025, n) for n in range(1, 5)):
             cycle = (db.document(f"cycles/{person.employee_id}:{quarter.key}").get().to_dict()) or {}
             review = cycle.get("review") or {}
@@ -53,3 +55,27 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
                 f" · påminnelser: {reminders or 'inga'}",
                 file=out,
             )
+            for goal in plan.of_quarter(quarter):
+                print(f"      {goal_line(goal)}", file=out)
+
+
+STATUS_SV = {
+    "proposed": "○ föreslaget",
+    "agreed": "● överenskommet",
+    "awaiting_confirmation": "⏳ väntar på bekräftelse",
+    "achieved": "✅ uppnått",
+    "missed": "✗ ej uppnått",
+    "carried_over": "↪ fört vidare",
+    "withdrawn": "– ersatt",
+}
+PERK_SV = {"extra_day_off": "extra ledig dag", "gift_card": "presentkort", "none": "ingen förmån"}
+
+
+def goal_line(goal: SmartGoal) -> str:
+    """One goal of a quarter: how it ended, its measure's progress, the perk it earned."""
+    measure = goal.draft.measure
+    shown = ""
+    if measure is not None and goal.progress is not None:
+        shown = f" ({amount('sv', goal.progress, '')} av {amount('sv', measure.target, measure.unit)})"
+    perk = f", 🎁 {PERK_SV[goal.perk]}" if goal.perk else ""
+    return f"{STATUS_SV.get(goal.status, goal.status)}: {goal.title}{shown}{perk}"

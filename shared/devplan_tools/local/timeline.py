@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from typing import Any
 
 WIDTH = 100
+_MENTION = re.compile(r"<@([A-Z0-9_-]+)>")  # Slack shows a mention as the person's name
 
 
 def blocks_text(blocks: list[dict[str, Any]] | None, fallback: str) -> str:
@@ -29,7 +31,9 @@ def describe(call: dict[str, Any], names: dict[str, str] | None = None) -> str |
         who = ", ".join((names or {}).get(u, u) for u in str(args.get("users", "")).split(","))
         return f"  ➕ {who} → {where}"
     if method in ("chat.postMessage", "chat.update", "chat.postEphemeral"):
-        body = blocks_text(args.get("blocks"), args.get("text", ""))
+        body = _MENTION.sub(
+            lambda m: "@" + (names or {}).get(m[1], m[1]), blocks_text(args.get("blocks"), args.get("text", ""))
+        )
         verb = {"chat.update": "✎ updated in", "chat.postEphemeral": "👁 only to"}.get(method, "💬")
         lines = [
             textwrap.fill(line, WIDTH, initial_indent="     ", subsequent_indent="     ")

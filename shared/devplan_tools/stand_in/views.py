@@ -69,7 +69,9 @@ class Views(WorkspaceState):
                 "invalid_arguments",
                 response_metadata={"messages": [f"[ERROR] must be a {kind} view object [json-pointer:/view]"]},
             )
-        view_id = view_id or f"V{len(self._views) + 1:08d}"
+        view_id = (
+            view_id or f"V{secrets.token_hex(5).upper()}"
+        )  # unique, like Slack's (a closed view's id is never reused)
         self._views[view_id] = {
             "id": view_id,
             "team_id": TEAM_ID,
