@@ -100,6 +100,11 @@ class GoalPlan:
         """What the person is working on in `quarter`, and what they achieved or missed in it."""
         return tuple(g for g in self.of_quarter(quarter) if g.status not in (WITHDRAWN, CARRIED_OVER))
 
+    def still_awaiting(self, quarter: Quarter) -> tuple[SmartGoal, ...]:
+        """Achievements of quarters before `quarter` still awaiting the lead's confirmation
+        (they stay their quarter's): shown, and waited for, until the lead answers."""
+        return tuple(g for g in self.items if g.status == AWAITING and g.quarter < quarter)
+
     def agreed_in(self, quarter: Quarter) -> bool:
         return any(g.agreed_on is not None and g.status != WITHDRAWN for g in self.of_quarter(quarter))
 
@@ -110,6 +115,11 @@ class GoalPlan:
         """The version of `quarter`, or the newest version."""
         versions = [g for g in self.items if g.goal_id == goal_id and quarter in (None, g.quarter)]
         return max(versions, key=lambda g: g.quarter, default=None)
+
+    def followed(self, goal_id: str, quarter: Quarter) -> SmartGoal | None:
+        """The version a message of `quarter` is about now: carried over since, the newest one."""
+        goal = self.goal(goal_id, quarter)
+        return self.goal(goal_id) if goal is not None and goal.status == CARRIED_OVER else goal
 
     def _with(self, goal: SmartGoal) -> GoalPlan:
         others = tuple(g for g in self.items if (g.goal_id, g.quarter) != (goal.goal_id, goal.quarter))
@@ -145,7 +155,10 @@ class GoalPlan:
             return self, "already_agreed"
         if goal.waiting_for != by:
             return self, "own_proposal"
-        return self._with(replace(goal, status=AGREED, agreed_on=on)), "agreed"
+        agreed = replace(goal, status=AGREED, agreed_on=on)
+        if goal.progress is not None and _reaches(agreed, goal.progress):  # met before it was agreed
+            agreed = replace(agreed, status=AWAITING, reached_on=on)
+        return self._with(agreed), "agreed"
 
     def ask_change(self, goal_id: str, quarter: Quarter, by: str, note: str) -> tuple[GoalPlan, str]:
         """The side asked to agree wants a change: the proposal goes back to the proposer with a note."""
@@ -162,7 +175,7 @@ class GoalPlan:
         """`goals.set`: the platform's agreed goals of the quarter replace its earlier ones (still
         active); an older, late event changes nothing; two at the same moment are told apart by
         content, so the same events give the same goals in any order."""
-        current = [g for g in self.of_quarter(quarter) if g.set_at is not None and g.status == AGREED]
+        current = [g for g in self.of_quarter(quarter) if g.set_at is not None]
         newest = max((g.set_at for g in current if g.set_at), default=None)
         if newest is not None and (newest, _content(_listed(current, newest))) >= (set_at, _content(goals)):
             return self
@@ -210,11 +223,15 @@ class GoalPlan:
         return plan, reached
 
     def _moved(self, goal: SmartGoal, value: int, on: date | None) -> tuple[GoalPlan, str]:
-        if goal.progress == value and not _reaches(goal, value):
+        reaches = goal.status == AGREED and _reaches(goal, value)
+        if goal.progress == value and not reaches:
             return self, "unchanged"
         moved = replace(goal, progress=value)
-        if goal.status == AGREED and _reaches(goal, value):
+        if reaches:
             return self._with(replace(moved, status=AWAITING, reached_on=on)), "reached"
+        if goal.status == AWAITING and goal.target is not None and value < goal.target:
+            # a cancellation took it back under the target: as if it had never been reached
+            return self._with(replace(moved, status=AGREED, reached_on=None)), "progress"
         return self._with(moved), "progress"
 
     def mark_achieved(self, goal_id: str, quarter: Quarter, on: date) -> tuple[GoalPlan, str]:
@@ -224,7 +241,9 @@ class GoalPlan:
             return self, "unknown_goal"
         if goal.status != AGREED:
             return self, "unchanged"
-        return self._with(replace(goal, status=AWAITING, reached_on=on)), "reached"
+        # The measure reached is the target at least (the celebration says so, never empty).
+        progress = max(goal.progress or 0, goal.target) if goal.target is not None else goal.progress
+        return self._with(replace(goal, status=AWAITING, reached_on=on, progress=progress)), "reached"
 
     def confirm(self, goal_id: str, quarter: Quarter, on: date) -> tuple[GoalPlan, str]:
         """The lead's Bekräfta. Outcomes: achieved | already_achieved | not_awaiting."""

@@ -59,7 +59,7 @@ def _int(value: Any) -> int | None:
         return value
     if isinstance(value, str):
         digits = value.replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
-        if digits.lstrip("-").isdigit() and len(digits) <= 16:
+        if digits.lstrip("-").isdigit() and digits.isascii() and len(digits) <= 16:  # not "²" or "٣"
             return int(digits)
     return None
 

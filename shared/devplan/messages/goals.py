@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from devplan.domain.calendar import Quarter
+from devplan.domain.employees import Employee
 from devplan.domain.goals import SmartGoal
 from devplan.messages.blocks import Rendered, context, section
 from devplan.messages.catalog import format_sek, text
@@ -120,7 +121,7 @@ def achievement_request(lang: str, *, employee: str, employee_id: str, goal: Sma
     return Rendered(line.replace("*", ""), blocks)
 
 
-def celebration(lang: str, *, slack_user_id: str, goal: SmartGoal) -> Rendered:
+def celebration(lang: str, *, person: Employee, goal: SmartGoal) -> Rendered:
     """The one post in #general: who, what, and the measure reached (no empty praise)."""
     measure = goal.draft.measure
     reached = (
@@ -128,7 +129,8 @@ def celebration(lang: str, *, slack_user_id: str, goal: SmartGoal) -> Rendered:
         if measure is not None and goal.progress is not None
         else ""
     )
-    line = text(lang, "goals.celebration", person=f"<@{slack_user_id}>", outcome=goal.title, measure=reached)
+    mention = f"<@{person.slack_user_id}>" if person.slack_user_id else f"*{person.name}*"
+    line = text(lang, "goals.celebration", person=mention, outcome=goal.title, measure=reached)
     return Rendered(line.replace("*", ""), (section(line),))
 
 

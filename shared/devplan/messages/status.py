@@ -70,7 +70,7 @@ def plan_status(lang: str, facts: PlanFacts | None) -> Rendered:
         return one_section(text(lang, "status.unknown"))
     employee, quarter = facts.employee, facts.quarter
     q = quarter_label(lang, quarter)
-    goals = employee.goals.current(quarter)
+    goals = employee.goals.still_awaiting(quarter) + employee.goals.current(quarter)
     paragraphs = [
         [
             text(lang, "status.heading", name=employee.name),

@@ -18,8 +18,9 @@ from typing import Any
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.employees import Employee
-from devplan.domain.goals import ACHIEVED, EMPLOYEE, LEAD, PERKS, PROPOSED, GoalPlan, SmartGoal
+from devplan.domain.goals import ACHIEVED, AWAITING, EMPLOYEE, LEAD, PERKS, PROPOSED, GoalPlan, SmartGoal
 from devplan.domain.ids import is_valid_id
+from devplan.domain.quarter_close import carried_over
 from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.messages.goals import parse_goal_ref
@@ -67,7 +68,8 @@ def _run(store: Store, click: Click, action: str, step: Step) -> dict[str, Any]:
     def work(uow: UnitOfWork) -> dict[str, Any]:
         employee = uow.employee(click.employee_id)
         lead = lead_of(uow, employee) if employee else None
-        goal = employee.goals.goal(click.goal_id, click.quarter) if employee else None
+        # a message of a quarter since closed acts on the goal's version now (carried over)
+        goal = employee.goals.followed(click.goal_id, click.quarter) if employee else None
         clicker = _who(click.slack_user_id, employee, lead)
         lang = clicker.language if clicker else "sv"
         if employee is None or goal is None:
@@ -123,6 +125,8 @@ def agree(store: Store, click: Click) -> dict[str, Any]:
         save_plan(uow, employee, plan, click.on)
         agreed = plan.goal(goal.goal_id, goal.quarter) or goal
         notices.agreed(uow, employee, lead, agreed, agreed_by=side)
+        if agreed.status == AWAITING:  # its target was met before it was agreed: the lead confirms now
+            notices.achievement_request(uow, employee, lead, agreed)
         return "agreed", None
 
     return _run(store, click, "agree", step)
@@ -156,7 +160,8 @@ def _not_yet(uow: UnitOfWork, click: Click, employee: Employee, lead: Employee |
     plan, outcome = employee.goals.not_yet(goal.goal_id, goal.quarter)
     if outcome != "not_yet":
         return outcome, "slack_answers.already_confirmed" if goal.status == ACHIEVED else "slack_answers.not_awaiting"
-    _save(uow, employee, plan)
+    # Of a quarter closed since: it goes on in the click's quarter (carried over, due there).
+    _save(uow, employee, carried_over(plan, Quarter.of(click.on)))
     return "not_yet", "goals.not_yet_noted"
 
 

@@ -80,7 +80,7 @@ def open_change(store: Store, slack: Slack, slack_user_id: str, trigger_id: str,
     if me is None or employee is None:
         return _not_opened("sv", "status.unknown")
     lead = store.employee(employee.lead_id) if employee.lead_id else None
-    goal = employee.goals.goal(goal_id, quarter)
+    goal = employee.goals.followed(goal_id, quarter)  # carried over since: the version now
     if goal is None or goal.status != PROPOSED:
         key = "slack_answers.unknown_goal" if goal is None else "slack_answers.already_agreed"
         return _not_opened(me.language, key, outcome=goal.title if goal else "")
@@ -89,7 +89,7 @@ def open_change(store: Store, slack: Slack, slack_user_id: str, trigger_id: str,
         return _not_opened(me.language, "slack_answers.agree_not_yours", who=side.name)
     other = employee.name if goal.waiting_for == LEAD else notices.confirmer(employee, lead).name
     context = GoalFormContext(employee.employee_id, goal.waiting_for or EMPLOYEE, on.isoformat(), goal_id)
-    view = goal_form(me.language, context, quarter, other=other, resources=_resources(employee), goal=goal)
+    view = goal_form(me.language, context, goal.quarter, other=other, resources=_resources(employee), goal=goal)
     return _open(slack, trigger_id, view, me)
 
 
@@ -132,7 +132,7 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
             return {"outcome": error_text(lang, outcome, quarter=quarter)}
         if outcome == "unchanged":
             return {}
-        if lead is None and by == EMPLOYEE:  # nobody above them: their own goal holds as sent
+        if employee.lead_id is None and by == EMPLOYEE:  # nobody above them: their own goal holds as sent
             plan, _ = plan.agree(goal_id, quarter, LEAD, on)
             save_plan(uow, employee, plan, on)
             return {}

@@ -24,8 +24,14 @@ def _key(employee: Employee, goal: SmartGoal) -> str:
 
 def confirmer(employee: Employee, lead: Employee | None) -> Employee:
     """Who agrees for the lead's side and confirms achievements: the lead; someone without a
-    lead (a project lead) answers for their own goals."""
-    return lead or employee
+    lead (a project lead) answers for their own goals. A lead named but not onboarded yet is
+    someone nobody can click as (no Slack account): their part waits, the employee never
+    answers for them."""
+    if lead is not None:
+        return lead
+    if employee.lead_id is None:
+        return employee
+    return Employee(employee.lead_id, employee.lead_id, "", "project_lead", None, employee.start_date)
 
 
 def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str) -> bool:
@@ -60,22 +66,23 @@ def achievement_request(uow: UnitOfWork, employee: Employee, lead: Employee | No
     rendered = render.achievement_request(
         to.language, employee=employee.name, employee_id=employee.employee_id, goal=goal
     )
-    return _dm(uow, f"goal-reached:{_key(employee, goal)}:{goal.progress or 0}", to, rendered, "goal reached → lead")
+    # Asked again after "inte än" only at a higher value, or when the platform says it is achieved.
+    asked = f"{goal.progress or 0}" + (f"-after-{goal.declined_at}" if goal.declined_at is not None else "")
+    return _dm(uow, f"goal-reached:{_key(employee, goal)}:{asked}", to, rendered, "goal reached → lead")
 
 
 def celebration(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> None:
     """Exactly one post in #general (its id is the goal's), and the perk offer to the lead."""
-    if employee.slack_user_id:
-        post = render.celebration("sv", slack_user_id=employee.slack_user_id, goal=goal)  # #general speaks Swedish
-        uow.emit(
-            OutboxMessage(
-                f"goal-celebration:{_key(employee, goal)}",
-                channel=GENERAL,
-                text=post.text,
-                blocks=post.blocks,
-                topic="goal achieved → #general",
-            )
+    post = render.celebration("sv", person=employee, goal=goal)  # #general speaks Swedish
+    uow.emit(
+        OutboxMessage(
+            f"goal-celebration:{_key(employee, goal)}",
+            channel=GENERAL,
+            text=post.text,
+            blocks=post.blocks,
+            topic="goal achieved → #general",
         )
+    )
     to = confirmer(employee, lead)
     offer = render.perk_offer(to.language, employee=employee.name, employee_id=employee.employee_id, goal=goal)
     _dm(uow, f"goal-perk-offer:{_key(employee, goal)}", to, offer, "perk offer → lead")

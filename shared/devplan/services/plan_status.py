@@ -62,7 +62,7 @@ def _team_waiting(lead: Employee, store: Store, quarter: Quarter) -> TeamWaiting
     """What the lead's team waits for from them: proposals to agree, achievements to confirm."""
     to_agree = to_confirm = 0
     for member in store.employees_led_by(lead.employee_id):
-        for goal in member.goals.active(quarter):
+        for goal in member.goals.still_awaiting(quarter) + member.goals.active(quarter):
             if goal.waiting_for == LEAD:
                 to_confirm += goal.status == AWAITING
                 to_agree += goal.status != AWAITING
