@@ -279,8 +279,11 @@ def test_the_unfinished_tick_alert_looks_back_further_than_a_day():
     query = policy["conditions"][0]["condition_prometheus_query_language"][0]["query"]
     assert query.startswith("absent_over_time(logging_googleapis_com:") and query.endswith("[26h])")
     assert 'google_logging_metric.devplan["tick_progress"].name' in query
-    # Terraform's replace() of the metric's name, done here: what Cloud Monitoring's PromQL calls it
-    assert "user/devplan/tick_progress".replace("/", "_").replace(".", "_") == "user_devplan_tick_progress"
+    # The query turns the metric's name into PromQL's: user/{name} with "/" and "." as "_"
+    # (Cloud Monitoring's mapping of a log-based metric); the metric's name has neither.
+    assert 'replace(replace("user/${google_logging_metric.devplan["tick_progress"].name}", "/", "_"), ".", "_")' in query
+    metric = resources_of("google_logging_metric")["devplan"]
+    assert metric["name"] == "devplan/${each.key}" and "tick_progress" in locals_()["log_metrics"]
 
 
 def test_alerts_need_a_notification_channel_and_the_apis_are_enabled():
