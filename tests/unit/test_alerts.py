@@ -281,7 +281,8 @@ def test_the_unfinished_tick_alert_looks_back_further_than_a_day():
     assert 'google_logging_metric.devplan["tick_progress"].name' in query
     # The query turns the metric's name into PromQL's: user/{name} with "/" and "." as "_"
     # (Cloud Monitoring's mapping of a log-based metric); the metric's name has neither.
-    assert 'replace(replace("user/${google_logging_metric.devplan["tick_progress"].name}", "/", "_"), ".", "_")' in query
+    name = '"user/${google_logging_metric.devplan["tick_progress"].name}"'
+    assert f'replace(replace({name}, "/", "_"), ".", "_")' in query
     metric = resources_of("google_logging_metric")["devplan"]
     assert metric["name"] == "devplan/${each.key}" and "tick_progress" in locals_()["log_metrics"]
 
