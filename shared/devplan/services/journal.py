@@ -12,8 +12,8 @@ import logging
 
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.ids import is_valid_id
-from devplan.domain.limits import MAX_GOAL_IDS
-from devplan.domain.reflections import Reflection
+from devplan.domain.limits import MAX_GOAL_IDS, MAX_REFLECTION_LENGTH, is_text
+from devplan.domain.reflections import PRIVATE, SECTIONS, VISIBILITIES, Reflection
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
@@ -44,7 +44,29 @@ def _reflection(event: PlatformEvent) -> Reflection:
         occurred = parse_supported_time(
             event.data["occurredAt"], "occurredAt", code="invalid_data", context="journal.reflection_logged"
         )
-    return Reflection(employee_id, str(entry_id), occurred, stockholm_date(occurred), tuple(goal_ids), event.id)
+    texts = {name: event.data.get(name) for name in SECTIONS}
+    visibility = event.data.get("visibility")
+    if any(t is not None and not is_text(t, MAX_REFLECTION_LENGTH, multiline=True) for t in texts.values()):
+        raise InvalidEvent(
+            f"journal.reflection_logged: {', '.join(SECTIONS)} must be text of 1–{MAX_REFLECTION_LENGTH} characters",
+            code="invalid_data",
+        )
+    if visibility is not None and visibility not in VISIBILITIES:
+        raise InvalidEvent(
+            f"journal.reflection_logged: visibility must be one of {', '.join(VISIBILITIES)}", code="invalid_data"
+        )
+    return Reflection(
+        employee_id,
+        str(entry_id),
+        occurred,
+        stockholm_date(occurred),
+        tuple(goal_ids),
+        event.id,
+        went_well=texts["wentWell"],
+        challenges=texts["challenges"],
+        next_steps=texts["nextSteps"],
+        visibility=visibility or PRIVATE,
+    )
 
 
 def log_reflection(event: PlatformEvent, store: Store) -> str:
