@@ -97,12 +97,12 @@ def propose_goal(event: PlatformEvent, store: Store) -> str:
     by = event.data.get("proposedBy")
     by = EMPLOYEE if by is None else by
     details = _json_problems(event.data)
-    if by not in (EMPLOYEE, LEAD):
-        details.append("proposedBy must be employee or lead")
     day = stockholm_date(event.occurred_at)
     # Typed first: check_draft reads text too ("465 865"), and only whole numbers reach it from JSON.
     draft, problems = (None, []) if details else check_draft(event.data, Quarter.of(day), day)
     details += [p.detail for p in problems]
+    if by not in (EMPLOYEE, LEAD):
+        details.append("proposedBy must be employee or lead")
     if draft is None or details:
         raise InvalidEvent("goals.proposed: " + "; ".join(dict.fromkeys(details)), code="invalid_data")
 
