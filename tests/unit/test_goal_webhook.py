@@ -131,3 +131,12 @@ def test_a_shuffled_duplicated_stream_of_sessions_gives_the_truth_and_asks_the_l
     [request] = by_topic(env, "goal reached → lead")
     assert request["users"] == ["U_BO"]
     assert env.store.docs["employees/anna"]["goals"]["items"][0]["status"] == "awaiting_confirmation"
+
+
+def test_a_tally_that_cannot_be_read_is_422_unusable_record_not_a_retry(env):
+    seeded(env)
+    env.store.docs["employees/anna/tallies/coaching_sessions"] = {"items": [{"amount": 1}]}  # no id
+    data = {"sessionId": "s1", "coachId": "anna", "completedAt": "2025-04-08T09:00:00Z"}
+    status, answer = post(env, "c1", "coaching.session_completed", data)
+    assert (status, answer["error"]) == (422, "unusable_record")
+    assert "employees/anna/tallies/coaching_sessions" in answer["message"]
