@@ -2,11 +2,11 @@
 
 A reflection, goal or live-source event for someone not onboarded yet (the platform's events
 race each other; a coach's sessions name her by coachId) is kept in heldEvents/{eventId}, in a
-transaction that also claims the event (a second delivery is a duplicate), and answered "held". When the employee is onboarded, their held
-events go through the normal handlers (each claims `platform:{id}`, so applying one twice
-is harmless) and are removed; `release_all` does the same daily for anything a crash left.
-An event whose employee never comes stays held and is reported once it is older than
-`OVERDUE_AFTER`: an operator decides, nothing is dropped silently.
+transaction that also claims the event (a second delivery is a duplicate), and answered "held".
+When the employee is onboarded, their held events go through the normal handlers (each claims
+`platform:{id}`, so applying one twice is harmless) and are removed; `release_all` does the
+same daily for anything a crash left. An event whose employee never comes stays held and is
+reported once it is older than `OVERDUE_AFTER`: an operator decides, nothing is dropped silently.
 """
 
 from __future__ import annotations
