@@ -47,15 +47,17 @@ def test_the_goal_and_metric_events_declare_the_domains_limits():
     assert proposed["outcome"]["maxLength"] == proposed["metric"]["maxLength"] == limits.MAX_TITLE_LENGTH
     assert proposed["plan"]["maxLength"] == proposed["relevance"]["maxLength"] == limits.MAX_MEASURE_LENGTH
     assert proposed["unit"]["maxLength"] == MAX_UNIT_LENGTH
-    assert proposed["source"]["enum"] == list(SOURCES)
-    assert proposed["proposedBy"]["enum"] == [EMPLOYEE, LEAD]
+    # a nullable enum lists null too: OpenAPI 3.0 (and schemathesis) read an enum without it as forbidding null
+    assert proposed["source"]["enum"] == [*SOURCES, None]
+    assert proposed["proposedBy"]["enum"] == [EMPLOYEE, LEAD, None]
+    assert funding["currency"]["enum"] == ["SEK", None]
     assert (
         proposed["target"]["maximum"] == SCHEMAS["Amount"]["maximum"] == funding["amountSek"]["maximum"] == MAX_AMOUNT
     )
     assert progress["value"] == {"$ref": "#/components/schemas/Amount"}
     reflection = _data("ReflectionLogged")
     assert SCHEMAS["ReflectionText"]["maxLength"] == limits.MAX_REFLECTION_LENGTH
-    assert reflection["visibility"]["enum"] == list(VISIBILITIES)
+    assert reflection["visibility"]["enum"] == [*VISIBILITIES, None]
     assert {reflection[name]["$ref"] for name in SECTIONS} == {"#/components/schemas/ReflectionText"}
 
 
@@ -74,6 +76,21 @@ def test_the_contracts_patterns_agree_with_the_domains_checks():
     forbidden = re.compile(SCHEMAS["Id"]["not"]["pattern"])
     for value in ("anna", "a.b-c_1", ".", "..", "__x__", "a/b", "x" * 129, "anna\n"):
         assert bool(identifier.fullmatch(value) and not forbidden.search(value)) == is_valid_id(value), value
+
+
+def test_every_nullable_enum_lists_null():
+    def walk(node):
+        if isinstance(node, dict):
+            if node.get("nullable") and "enum" in node:
+                yield node
+            for value in node.values():
+                yield from walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                yield from walk(value)
+
+    enums = list(walk(SPEC))
+    assert enums and all(None in e["enum"] for e in enums), [e["enum"] for e in enums if None not in e["enum"]]
 
 
 def test_the_contract_declares_every_answer():
