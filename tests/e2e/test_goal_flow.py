@@ -20,10 +20,20 @@ from tests.people import ANNA, BO
 
 pytestmark = pytest.mark.e2e
 
-COACH = {**ANNA, "role": "coach"}
+# People of their own: the stand-in keeps users and channel members between tests (reset forgets
+# calls only), and the onboarding tests expect Bo and Anna to join their channels for the first time.
+LEAD = {**BO, "employeeId": "lena", "name": "Lena Ledare", "email": "lena@innerjourney.se"}
+COACH = {
+    **ANNA,
+    "employeeId": "cia",
+    "name": "Cia Coach",
+    "email": "cia@innerjourney.se",
+    "role": "coach",
+    "leadId": "lena",
+}
 AT = datetime.fromisoformat("2025-04-08T09:00:00+02:00")  # business time: Q2 2025
 PROPOSAL = {
-    "employeeId": "anna",
+    "employeeId": "cia",
     "goalId": "g-sessions",
     "outcome": "Genomföra minst 3 coachingsessioner",
     "metric": "genomförda coachingsessioner",
@@ -43,10 +53,10 @@ def send(stack, kind: str, data: dict, event_id: str):
     return response.json()["status"]
 
 
-def buttons_to_bo(stack) -> list[list[str]]:
-    """The action ids of each message to Bo that carries buttons."""
+def buttons_to_lead(stack) -> list[list[str]]:
+    """The action ids of each message to the lead that carries buttons."""
     found = []
-    for post in posts(stack, channel_name="DM Bo Joel Kvarnsmyr"):
+    for post in posts(stack, channel_name="DM Lena Ledare"):
         blocks = post["args"].get("blocks") or []
         if isinstance(blocks, str):
             blocks = json.loads(blocks)
@@ -57,22 +67,24 @@ def buttons_to_bo(stack) -> list[list[str]]:
 
 
 def test_a_proposed_goal_reaches_the_lead_with_godkann(clean_stack):
-    onboard_team(clean_stack, BO, COACH)
+    onboard_team(clean_stack, LEAD, COACH)
     assert send(clean_stack, "goals.proposed", PROPOSAL, "evt-proposal") == "proposed"
     assert send(clean_stack, "goals.proposed", PROPOSAL, "evt-proposal") == "duplicate"
-    proposal = wait_for(lambda: [b for b in buttons_to_bo(clean_stack) if GOAL_AGREE in b], what="the proposal to Bo")
+    proposal = wait_for(
+        lambda: [b for b in buttons_to_lead(clean_stack) if GOAL_AGREE in b], what="the proposal to the lead"
+    )
     assert proposal == [[GOAL_AGREE, GOAL_CHANGE]]
-    texts = " ".join(p["text"] for p in posts(clean_stack, channel_name="DM Bo Joel Kvarnsmyr"))
+    texts = " ".join(p["text"] for p in posts(clean_stack, channel_name="DM Lena Ledare"))
     assert "Genomföra minst 3 coachingsessioner" in texts
-    goal = db(clean_stack).document("employees/anna").get().to_dict()["goals"]["items"][0]
+    goal = db(clean_stack).document("employees/cia").get().to_dict()["goals"]["items"][0]
     assert goal["status"] == "proposed" and goal["quarter"] == "2025-Q2"
 
 
 def test_a_shuffled_duplicated_stream_of_sessions_gives_the_truth_and_one_reached_message(clean_stack):
-    onboard_team(clean_stack, BO, COACH)
+    onboard_team(clean_stack, LEAD, COACH)
     assert send(clean_stack, "goals.proposed", PROPOSAL, "evt-proposal") == "proposed"
-    # Bo's Godkänn (the Slack surface's tests click it): the agreed goal as the store writes it.
-    employee = db(clean_stack).document("employees/anna")
+    # The lead's Godkänn (the Slack surface's tests click it): the agreed goal as the store writes it.
+    employee = db(clean_stack).document("employees/cia")
     goals = employee.get().to_dict()["goals"]
     goals["items"][0] |= {"status": "agreed", "agreedOn": "2025-04-08"}
     employee.update({"goals": goals})
@@ -80,7 +92,7 @@ def test_a_shuffled_duplicated_stream_of_sessions_gives_the_truth_and_one_reache
     stream = [
         (
             "coaching.session_completed",
-            {"sessionId": f"s{n}", "coachId": "anna", "completedAt": f"2025-04-1{n}T10:00:00+02:00"},
+            {"sessionId": f"s{n}", "coachId": "cia", "completedAt": f"2025-04-1{n}T10:00:00+02:00"},
             f"evt-done-{n}",
         )
         for n in range(6)
@@ -95,11 +107,11 @@ def test_a_shuffled_duplicated_stream_of_sessions_gives_the_truth_and_one_reache
     assert "duplicate" in statuses
     clean_stack.wait_quiet()
 
-    tally = db(clean_stack).document("employees/anna/tallies/coaching_sessions").get().to_dict()
+    tally = db(clean_stack).document("employees/cia/tallies/coaching_sessions").get().to_dict()
     assert {i["id"] for i in tally["items"] if not i.get("cancelled")} == {"s0", "s2", "s3", "s5"}
     assert tally["count"] == 4 and tally["total"] == 4
-    wait_for(lambda: [b for b in buttons_to_bo(clean_stack) if GOAL_CONFIRM in b], what="the goal-reached message")
+    wait_for(lambda: [b for b in buttons_to_lead(clean_stack) if GOAL_CONFIRM in b], what="the goal-reached message")
     clean_stack.wait_quiet()
-    assert [b for b in buttons_to_bo(clean_stack) if GOAL_CONFIRM in b] == [[GOAL_CONFIRM, GOAL_NOT_YET]]
+    assert [b for b in buttons_to_lead(clean_stack) if GOAL_CONFIRM in b] == [[GOAL_CONFIRM, GOAL_NOT_YET]]
     goal = employee.get().to_dict()["goals"]["items"][0]
     assert goal["status"] == "awaiting_confirmation" and goal["progress"] == 4
