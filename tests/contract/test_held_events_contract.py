@@ -97,3 +97,36 @@ def test_a_claim_is_released_only_by_its_own_attempt(store):
     assert store.release_outbox("welcome:anna", mine, at=NOW) is True
     entry, _ = store.outbox_entry("welcome:anna")
     assert entry.state == "sending" and entry.claim == Claim("ev1", "a1", NOW, NOW) and entry.attempts == 1
+
+
+def _metric_event(event_id: str, kind: str, data: dict) -> PlatformEvent:
+    return PlatformEvent(event_id, kind, datetime(2025, 4, 8, 9, tzinfo=UTC), data, f"delivery-{event_id}")
+
+
+def test_a_coachs_sessions_before_her_onboarding_are_held_under_her_id_and_counted_when_she_arrives(store):
+    from devplan.services import platform_events
+    from tests import people
+
+    done = {"coachId": "nya", "completedAt": "2025-04-08T10:00:00+02:00"}
+    events = [
+        _metric_event("c/1", "coaching.session_completed", {**done, "sessionId": "s.1"}),
+        _metric_event("c/2", "coaching.session_completed", {**done, "sessionId": "s_2"}),
+        _metric_event(
+            "g/1", "onboarding.user_guided", {"coachId": "nya", "userId": "u1", "guidedAt": done["completedAt"]}
+        ),
+    ]
+    assert [platform_events.handle(e, store) for e in events] == ["held", "held", "held"]
+    assert sorted(h.event.id for h in store.held_events(employee_id="nya", limit=10)) == ["c/1", "c/2", "g/1"]
+    cancel = _metric_event("x/2", "coaching.session_cancelled", {"sessionId": "s_2"})
+    assert platform_events.handle(cancel, store) == "cancelled_before_completion"
+
+    nya = {**people.ANNA, "employeeId": "nya", "email": "nya@innerjourney.se", "name": "Nya Nilsson"}
+    assert platform_events.handle(_metric_event("o/1", "employee.onboarded", nya), store) == "accepted"
+    assert store.held_events(limit=10) == []
+    sessions = store.atomically(lambda uow: uow.tally("nya", "coaching_sessions"))
+    assert {i: (m.on.isoformat(), m.cancelled) for i, m in sessions.items.items()} == {
+        "s.1": ("2025-04-08", False),
+        "s_2": ("2025-04-08", True),
+    }
+    assert store.atomically(lambda uow: uow.tally("nya", "users_guided")).count() == 1
+    assert store.atomically(lambda uow: uow.metric_item_owner("coaching_sessions", "s_2")) == ("nya", True)

@@ -21,6 +21,33 @@ NEW_EMPLOYEE = {
     "onboardedAt": datetime(2025, 4, 8, 7, 0, tzinfo=UTC),
     "sourceEventId": "evt-nya",
     "onboarding": {"status": "pending"},
+    # a SMART goal as mapping/goals.py writes it: its fields are mutated like the rest
+    "goals": {
+        "deadline": "2025-04-28",
+        "items": [
+            {
+                "goalId": "g-sessions",
+                "quarter": "2025-Q2",
+                "title": "Genomföra minst 20 coachingsessioner",
+                "measure": {
+                    "metric": "sessioner",
+                    "target": 20,
+                    "baseline": 0,
+                    "unit": "st",
+                    "source": "coaching_sessions",
+                },
+                "plan": "Två i veckan",
+                "relevance": "Fler användare får stöd",
+                "dueDate": "2025-06-30",
+                "status": "agreed",
+                "proposedBy": "employee",
+                "proposedOn": "2025-04-08",
+                "agreedOn": "2025-04-09",
+                "progress": 3,
+                "countsFrom": "2025-04-08",
+            }
+        ],
+    },
 }
 WELCOME = {
     "kind": "message",

@@ -1,5 +1,6 @@
-"""The platform's three event types (employee.onboarded, goals.set, journal.reflection_logged) as
-generated envelopes: mostly plausible data, a third mutated, and headers mostly signed."""
+"""The platform's event types (the onboarding, the journal, the goal events and the live sources) as
+generated envelopes: mostly plausible data, a third mutated, and headers mostly signed. The people
+are mostly the seeded ones (tests/generated/world.py), whose goals the events can move."""
 
 from __future__ import annotations
 
@@ -39,18 +40,83 @@ def goals_data() -> st.SearchStrategy[dict[str, Any]]:
     )
 
 
+REFLECTION_TEXT = st.one_of(st.text(min_size=1, max_size=80), st.sampled_from(["Bra vecka\nmed tabb\t", " "]), HUGE)
+
+
 def reflection_data() -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries(
         {"employeeId": st.one_of(st.just("anna"), IDS), "entryId": IDS},
-        optional={"occurredAt": TIMES, "goalIds": st.lists(IDS, max_size=25)},
+        optional={
+            "occurredAt": TIMES,
+            "goalIds": st.lists(IDS, max_size=25),
+            "wentWell": REFLECTION_TEXT,
+            "challenges": REFLECTION_TEXT,
+            "nextSteps": REFLECTION_TEXT,
+            "visibility": st.sampled_from(["private", "shared", "public", None]),
+        },
     )
+
+
+PEOPLE = st.one_of(st.sampled_from(["anna", "anna", "bo", "erik"]), IDS)  # mostly seeded people
+GOAL_IDS = st.one_of(st.sampled_from(["g-sessions", "g-api", "g-new"]), IDS)  # anna's seeded goals, a new one
+SOURCES = ["coaching_sessions", "users_guided", "funding_sek", "courses_completed"]
+# Whole numbers around the seeded targets, the limits, and what JSON also calls a number.
+AMOUNTS = st.one_of(
+    st.integers(0, 25),
+    st.sampled_from([465_865, 10**12, 10**12 + 1, -1, 0]),
+    st.sampled_from([20.0, 465865.5, "465 865", True]),
+)
+ITEM_IDS = st.one_of(st.sampled_from(["s-1", "s-2", "s-3", "s-4"]), IDS)  # the same items, often
+
+
+def proposed_data() -> st.SearchStrategy[dict[str, Any]]:
+    return st.fixed_dictionaries(
+        {
+            "employeeId": PEOPLE,
+            "goalId": GOAL_IDS,
+            "outcome": st.one_of(st.just("Genomföra minst 20 coachingsessioner under Q2 2025"), st.text(max_size=40)),
+            "metric": st.one_of(st.just("genomförda coachingsessioner"), st.text(max_size=20), HUGE),
+            "target": AMOUNTS,
+            "plan": st.one_of(st.just("Boka två sessioner i veckan"), st.text(max_size=40), HUGE),
+            "relevance": st.one_of(st.just("Fler coachade användare"), st.text(max_size=40)),
+            "dueDate": st.one_of(st.sampled_from(["2025-06-30", "2025-04-08", "2025-04-07", "2025-07-01"]), DAYS),
+        },
+        optional={
+            "baseline": AMOUNTS,
+            "unit": st.sampled_from(["st", "SEK", "", " ", "x" * 41]),
+            "source": st.sampled_from([*SOURCES, "", "sessions", None]),
+            "proposedBy": st.sampled_from(["employee", "lead", "platform", None, ""]),
+        },
+    )
+
+
+def goal_event_data(*, value: bool) -> st.SearchStrategy[dict[str, Any]]:
+    extra = {"value": AMOUNTS} if value else {}
+    return st.fixed_dictionaries({"employeeId": PEOPLE, "goalId": GOAL_IDS, **extra})
+
+
+def item_data(person: str, item: str, at: str, **extra: st.SearchStrategy[Any]) -> st.SearchStrategy[dict[str, Any]]:
+    moments = st.datetimes(datetime(2025, 4, 1), datetime(2025, 6, 30), timezones=OFFSETS).map(datetime.isoformat)
+    return st.fixed_dictionaries({person: PEOPLE, item: ITEM_IDS, at: st.one_of(moments, TIMES), **extra})
 
 
 EVENT_DATA = {
     "employee.onboarded": onboarded_data(),
     "goals.set": goals_data(),
     "journal.reflection_logged": reflection_data(),
+    "goals.proposed": proposed_data(),
+    "goals.progress": goal_event_data(value=True),
+    "goals.achieved": goal_event_data(value=False),
+    "coaching.session_completed": item_data("coachId", "sessionId", "completedAt"),
+    "coaching.session_cancelled": st.fixed_dictionaries({"sessionId": ITEM_IDS}),
+    "onboarding.user_guided": item_data("coachId", "userId", "guidedAt"),
+    "funding.granted": item_data("employeeId", "applicationId", "grantedAt", amountSek=AMOUNTS).flatmap(
+        lambda d: st.one_of(st.just(d), st.sampled_from(["SEK", "EUR", None, 752]).map(lambda c: {**d, "currency": c}))
+    ),
+    "course.completed": item_data("employeeId", "courseId", "completedAt"),
 }
+# Whom an event names (services/held_events.NAMED_BY): the person a carried-through event is shown to.
+NAMED_BY = {"coaching.session_completed": "coachId", "onboarding.user_guided": "coachId"}
 
 
 @st.composite

@@ -6,23 +6,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
+
+import yaml
 
 # The contract's answers (README "Platform webhook contract", infra/webhook.openapi.yaml).
 CANNOT_APPLY = ("unusable_record", "cannot_apply")  # stored data is at fault: kept as a dead letter
-PLATFORM_STATUSES = {"accepted", "duplicate", "already_onboarded", "unknown_employee", "held", "pong"}
-ERROR_CODES = {
-    "unsigned",
-    "bad_timestamp",
-    "stale_signature",
-    "bad_signature",
-    "malformed",
-    "invalid_data",
-    "payload_too_large",
-    "unknown_type",
-    "unusable_record",
-    "cannot_apply",
-}
+_SPEC = yaml.safe_load((Path(__file__).resolve().parents[2] / "infra" / "webhook.openapi.yaml").read_text())
+_ANSWERED = _SPEC["paths"]["/platform-webhook"]["post"]["responses"]["200"]["content"]["application/json"]
+PLATFORM_STATUSES = set(_ANSWERED["schema"]["properties"]["status"]["enum"])
+_REFUSED = _SPEC["components"]["responses"]["Error"]["content"]["application/json"]["schema"]
+ERROR_CODES = set(_REFUSED["properties"]["error"]["enum"]) - {"not_configured"}
 MUST_BE_ZERO = (
     "5xx",
     "not JSON or off contract",

@@ -44,17 +44,51 @@ def _employee(name: str, email: str, role: str, lead: str | None, start: str, st
     return doc
 
 
+def _goal(goal_id: str, title: str, metric: str, target: int, source: str | None, unit: str = "st"):
+    """An agreed goal of Q2 2025, as the mapping stores it (mapping/goals.py)."""
+    measure = {"metric": metric, "target": target, "baseline": 0, "unit": unit, "source": source}
+    return {
+        "goalId": goal_id,
+        "quarter": "2025-Q2",
+        "title": title,
+        "measure": {k: v for k, v in measure.items() if v is not None},
+        "plan": "Enligt planen",
+        "relevance": "Inner Journeys behov",
+        "dueDate": "2025-06-30",
+        "status": "agreed",
+        "proposedBy": "employee",
+        "proposedOn": "2025-04-01",
+        "agreedOn": "2025-04-02",
+        "countsFrom": "2025-04-01",
+    }
+
+
+# Goals the generated goal and metric events can move: a live one (few sessions reach it), a
+# reported one, and funding in whole kronor (the seed's Vinnova goal).
+ANNA_GOALS = {
+    "deadline": "2025-01-21",
+    "items": [
+        _goal("g-sessions", "Genomföra minst 3 coachingsessioner", "genomförda sessioner", 3, "coaching_sessions"),
+        _goal("g-api", "Implementera och driftsätta VedAstro API", "driftsatt API", 1, None, ""),
+    ],
+}
+ERIK_GOALS = {
+    "items": [_goal("g-funding", "Säkra minst 465 865 SEK från Vinnova", "SEK", 465_865, "funding_sek", "SEK")]
+}
+
 SEED = {
     "employees/bo": _employee(
         "Bo Joel Kvarnsmyr", "bo@innerjourney.se", "project_lead", None, "2025-01-02", "welcomed", "U_BO"
     ),
     "employees/anna": _employee(
         "Anna Lindqvist", "anna@innerjourney.se", "developer", "bo", "2025-01-07", "welcomed", "U_ANNA"
-    ),
+    )
+    | {"goals": ANNA_GOALS},
     # Erik's Slack account appears after he was onboarded: a team_join links it.
     "employees/erik": _employee(
         "Erik Holm", "erik@innerjourney.se", "funding_manager", "bo", "2025-02-03", "waiting_for_slack", None
-    ),
+    )
+    | {"goals": ERIK_GOALS},
     "cycles/anna:2025-Q2": {
         "employeeId": "anna",
         "quarter": "2025-Q2",

@@ -23,6 +23,7 @@ MAX_EMAIL_LENGTH = 254  # RFC 5321's path limit
 MAX_TITLE_LENGTH = 300  # a goal's title: three of them and the agenda fit one section
 MAX_MEASURE_LENGTH = 1000
 MAX_GOAL_IDS = 20  # goals a reflection may name
+MAX_REFLECTION_LENGTH = 3000  # each part of a reflection: shown to a lead in one Slack section
 MAX_CHUNK_IDS = 100  # employees per tick chunk (the fan-out sends 25)
 MAX_SLACK_ID_LENGTH = 64  # Slack user ids (U0123ABCD, W…) are short
 MAX_SLACK_TEXT_LENGTH = 40_000  # Slack truncates longer message text

@@ -10,6 +10,7 @@ from typing import Any
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.goals import SmartGoal
+from devplan.domain.limits import MAX_REFLECTION_LENGTH
 from devplan.domain.reflections import PRIVATE, SHARED
 from devplan.messages.blocks import section
 from devplan.messages.catalog import text
@@ -18,7 +19,7 @@ from devplan.messages.goal_form import MODAL_TITLE_LIMIT, input_block, plain, te
 
 REFLECTION_FORM = "reflection_form"  # the view's callback_id
 TEXT_FIELDS = ("went_well", "challenges", "next_steps")
-MAX_SECTION_LENGTH = 3000  # per field: a reflection is a few lines, not an essay
+MAX_SECTION_LENGTH = MAX_REFLECTION_LENGTH  # per field, as the journal webhook takes it
 MAX_GOAL_OPTIONS = 10  # Slack's limit on checkboxes; a person has at most 3 active goals
 
 

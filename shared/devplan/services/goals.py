@@ -9,15 +9,16 @@ progress and achievement name a goal id and apply to its newest version.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.goals import EMPLOYEE, LEAD, GoalPlan
 from devplan.domain.ids import is_valid_id
-from devplan.domain.metrics import MAX_AMOUNT
+from devplan.domain.metrics import MAX_AMOUNT, SOURCES
 from devplan.domain.quarter_close import revised_in
 from devplan.domain.smart import check_draft, parse_set_goals
 from devplan.errors import InvalidEvent
@@ -95,13 +96,17 @@ def propose_goal(event: PlatformEvent, store: Store) -> str:
     """goals.proposed: a SMART goal proposed by the employee (or the lead: proposedBy "lead"),
     sent to the other side to agree. A fourth active goal is refused with 422 too_many_goals."""
     employee_id, goal_id = required_id(event, "employeeId"), required_id(event, "goalId")
-    by = event.data.get("proposedBy") or EMPLOYEE
-    if by not in (EMPLOYEE, LEAD):
-        raise InvalidEvent("goals.proposed: proposedBy must be employee or lead", code="invalid_data")
+    by = event.data.get("proposedBy")
+    by = EMPLOYEE if by is None else by
+    details = _json_problems(event.data)
     day = stockholm_date(event.occurred_at)
-    draft, problems = check_draft(event.data, Quarter.of(day), day)
-    if draft is None:
-        raise InvalidEvent("goals.proposed: " + "; ".join(p.detail for p in problems), code="invalid_data")
+    # Typed first: check_draft reads text too ("465 865"), and only whole numbers reach it from JSON.
+    draft, problems = (None, []) if details else check_draft(event.data, Quarter.of(day), day)
+    details += [p.detail for p in problems]
+    if by not in (EMPLOYEE, LEAD):
+        details.append("proposedBy must be employee or lead")
+    if draft is None or details:
+        raise InvalidEvent("goals.proposed: " + "; ".join(dict.fromkeys(details)), code="invalid_data")
 
     def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
         plan, outcome = employee.goals.propose(goal_id, Quarter.of(day), draft, by, day)
@@ -121,6 +126,21 @@ def propose_goal(event: PlatformEvent, store: Store) -> str:
     return on_employee(event, store, employee_id, step)
 
 
+def _json_problems(data: Mapping[str, Any]) -> list[str]:
+    """check_draft also reads the modal's text ("465 865", an empty choice); JSON has types, and the
+    contract says which: numbers are numbers, an absent choice is absent (or null), not "" or 0."""
+    problems = [
+        f"{name} must be a whole number"
+        for name in ("target", "baseline")
+        if data.get(name) is not None and (isinstance(data[name], bool) or not isinstance(data[name], int))
+    ]
+    if data.get("source") is not None and data["source"] not in SOURCES:
+        problems.append(f"source must be one of {', '.join(SOURCES)}")
+    if data.get("unit") is not None and not isinstance(data["unit"], str):
+        problems.append("unit must be text")
+    return problems
+
+
 def report_progress(event: PlatformEvent, store: Store) -> str:
     """goals.progress: the measure's value now, for goals not bound to a live source."""
     employee_id, goal_id = required_id(event, "employeeId"), required_id(event, "goalId")
@@ -135,6 +155,16 @@ def report_progress(event: PlatformEvent, store: Store) -> str:
                 "goals.progress for unknown goal %s of %s", goal_id, employee_id, extra={"employeeId": employee_id}
             )
             return "unknown_goal"
+        measure = goal.draft.measure
+        if measure is not None and measure.source is not None:
+            log.warning(
+                "goals.progress for %s of %s ignored: its live source %s measures it",
+                goal_id,
+                employee_id,
+                measure.source,
+                extra={"employeeId": employee_id},
+            )
+            return "measured_by_source"
         plan, outcome = employee.goals.with_progress(goal_id, goal.quarter, value, day)
         return _after_progress(uow, employee, plan, goal_id, goal.quarter, day, outcome)
 

@@ -1,12 +1,12 @@
 """Platform events that arrive before the employee they name are held, never dropped.
 
-A reflection or goals event for someone not onboarded yet (the platform's events race each
-other) is kept in heldEvents/{eventId}, in a transaction that also claims the event (a second
-delivery is a duplicate), and answered "held". When the employee is onboarded, their held
-events go through the normal handlers (each claims `platform:{id}`, so applying one twice
-is harmless) and are removed; `release_all` does the same daily for anything a crash left.
-An event whose employee never comes stays held and is reported once it is older than
-`OVERDUE_AFTER`: an operator decides, nothing is dropped silently.
+A reflection, goal or live-source event for someone not onboarded yet (the platform's events
+race each other; a coach's sessions name her by coachId) is kept in heldEvents/{eventId}, in a
+transaction that also claims the event (a second delivery is a duplicate), and answered "held".
+When the employee is onboarded, their held events go through the normal handlers (each claims
+`platform:{id}`, so applying one twice is harmless) and are removed; `release_all` does the
+same daily for anything a crash left. An event whose employee never comes stays held and is
+reported once it is older than `OVERDUE_AFTER`: an operator decides, nothing is dropped silently.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "goals.achieved": goals.mark_achieved,
     **dict.fromkeys(metrics.KINDS, metrics.count_item),
 }
+# The field naming the person: employeeId, but a coach's events name the coach (coachId).
+NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS}
 OVERDUE_AFTER = timedelta(days=30)  # longer than any onboarding race: someone should look
 RELEASE_LIMIT = 500  # held events looked at per daily run (they are rare; the count is logged)
 
@@ -55,19 +57,25 @@ def apply_or_hold(event: PlatformEvent, store: Store) -> str:
     held = store.atomically(lambda uow: _hold(uow, event))
     if held is None:  # onboarded between the two transactions: it applies now
         return apply(event, store)
+    employee_id = named_employee(event)
     log.info(
         "%s for %s: %s until they are onboarded",
         event.type,
-        event.data.get("employeeId"),
+        employee_id,
         held,
-        extra={"eventId": event.id, "employeeId": event.data.get("employeeId"), "outcome": held},
+        extra={"eventId": event.id, "employeeId": employee_id, "outcome": held},
     )
     return held
 
 
+def named_employee(event: PlatformEvent) -> str:
+    """Whom the event is about. The handler validated the event before it looked for the
+    employee: the id is usable."""
+    return str(event.data[NAMED_BY.get(event.type, "employeeId")])
+
+
 def _hold(uow: UnitOfWork, event: PlatformEvent) -> str | None:
-    # The handler validated the event before it looked for the employee: the id is usable.
-    employee_id = str(event.data["employeeId"])
+    employee_id = named_employee(event)
     if uow.employee_exists(employee_id):  # read in this transaction: an onboarding cannot slip past
         return None
     if not uow.claim(f"held:{event.id}") or not uow.hold(event, employee_id):

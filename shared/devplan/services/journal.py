@@ -12,14 +12,13 @@ import logging
 
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.ids import is_valid_id
-from devplan.domain.limits import MAX_GOAL_IDS, is_text
+from devplan.domain.limits import MAX_GOAL_IDS, MAX_REFLECTION_LENGTH, is_text
 from devplan.domain.reflections import PRIVATE, SECTIONS, VISIBILITIES, Reflection
 from devplan.errors import InvalidEvent
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
-MAX_REFLECTION_SECTION = 3000  # per section, as the Slack modal allows
 
 
 def _employee_id(event: PlatformEvent) -> str:
@@ -46,7 +45,8 @@ def _reflection(event: PlatformEvent) -> Reflection:
             event.data["occurredAt"], "occurredAt", code="invalid_data", context="journal.reflection_logged"
         )
     sections = {name: _section(event, name) for name in SECTIONS}
-    visibility = event.data.get("visibility") or PRIVATE
+    visibility = event.data.get("visibility")
+    visibility = PRIVATE if visibility is None else visibility
     if visibility not in VISIBILITIES:
         raise InvalidEvent("journal.reflection_logged: visibility must be private or shared", code="invalid_data")
     return Reflection(
@@ -66,11 +66,11 @@ def _reflection(event: PlatformEvent) -> Reflection:
 def _section(event: PlatformEvent, name: str) -> str | None:
     """wentWell, challenges, nextSteps: optional text (the journal may keep its text to itself)."""
     value = event.data.get(name)
-    if value in (None, ""):
+    if value is None:
         return None
-    if not is_text(value, MAX_REFLECTION_SECTION, multiline=True):
+    if not is_text(value, MAX_REFLECTION_LENGTH, multiline=True):
         raise InvalidEvent(
-            f"journal.reflection_logged: {name} must be text of at most {MAX_REFLECTION_SECTION} characters",
+            f"journal.reflection_logged: {name} must be text of 1–{MAX_REFLECTION_LENGTH} characters",
             code="invalid_data",
         )
     return str(value).strip()

@@ -3,10 +3,10 @@ every goal of theirs bound to that source moves with it (domain/metrics.py, doma
 
 Events and the item each one counts (ids from the platform; a second delivery, or a second
 event about the same item, counts once):
-  coaching.session_completed  {sessionId, coachId, completedAt, clientId?, durationMinutes?}
+  coaching.session_completed  {sessionId, coachId, completedAt} (other fields are ignored)
   coaching.session_cancelled  {sessionId}: removes it, also when it arrives first
   onboarding.user_guided      {coachId, userId, guidedAt}: a user guided through onboarding
-  funding.granted             {employeeId, applicationId, amountSek, grantedAt}
+  funding.granted             {employeeId, applicationId, amountSek, grantedAt, currency?: "SEK"}
   course.completed            {employeeId, courseId, completedAt}
 Which person an item belongs to is kept in metricItems/{source}:{id}, so a cancellation that
 names only the session finds its coach, and one that comes first is remembered.
@@ -64,6 +64,8 @@ def count_item(event: PlatformEvent, store: Store) -> str:
         raise InvalidEvent(
             f"{event.type}: {kind.amount} must be whole kronor 1–{MAX_AMOUNT} (SEK)", code="invalid_data"
         )
+    if kind.amount is not None and event.data.get("currency") not in (None, "SEK"):
+        raise InvalidEvent(f"{event.type}: currency must be SEK ({kind.amount} is whole kronor)", code="invalid_data")
     item = MetricItem(item_id, int(amount or 1), stockholm_date(at))
 
     def work(uow: UnitOfWork) -> str:

@@ -16,6 +16,7 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.goals import AGREED, PLATFORM, GoalPlan, SmartGoal
 from devplan.domain.metrics import MetricItem, Tally
 from devplan.domain.smart import Draft, Measure
+from devplan.errors import UnusableRecord
 
 
 def tally_path(employee_id: str, source: str) -> str:
@@ -145,10 +146,13 @@ def _goal_document(goal: SmartGoal) -> Document:
 def tally_from(employee_id: str, source: str, doc: Document | None) -> Tally:
     if doc is None:
         return Tally(employee_id, source)
-    items = {
-        i["id"]: MetricItem(i["id"], i["amount"], day(i.get("on")), bool(i.get("cancelled")))
-        for i in doc.get("items") or []
-    }
+    try:
+        items = {
+            i["id"]: MetricItem(i["id"], i["amount"], day(i.get("on")), bool(i.get("cancelled")))
+            for i in doc.get("items") or []
+        }
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:  # like every record: refused, not retried
+        raise UnusableRecord(f"{tally_path(employee_id, source)} is not a usable tally: {exc!r}") from None
     return Tally(employee_id, source, items)
 
 
