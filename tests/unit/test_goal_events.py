@@ -179,7 +179,6 @@ def test_goal_events_before_the_employee_are_held_and_applied_in_order_when_they
     assert message["users"] == ["U_BO"]
 
 
-@pytest.mark.xfail(strict=True, reason="mark_achieved ignores 'inte än'; the request's id (progress 0) is the old one")
 def test_goals_achieved_again_after_inte_an_either_asks_the_lead_or_changes_nothing():
     from dataclasses import replace
 

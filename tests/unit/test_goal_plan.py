@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -136,7 +135,6 @@ def test_reaching_the_target_awaits_the_leads_confirmation_once():
     assert confirmed.mark_achieved("g1", Q2, DAY) == (confirmed, "unchanged")
 
 
-@pytest.mark.xfail(strict=True, reason="_moved: the same value while awaiting is 'progress' and a new plan object")
 def test_the_same_value_while_awaiting_is_unchanged():
     # services/goals.py and services/metrics.py write the employee when the plan `is not` the old
     # one: a repeated value rewrites the document (firing on_employee_written) and answers
@@ -268,7 +266,6 @@ def test_goals_of_one_quarter_leave_other_quarters_alone():
     assert {g.goal_id for g in later.of_quarter(Q3)} == {"g1", "p1"}
 
 
-@pytest.mark.xfail(strict=True, reason="agree() does not look at progress reached while the goal was proposed")
 def test_a_goal_agreed_after_its_target_was_met_awaits_the_lead():
     # A live source counts from the proposal: sessions done before the lead's Godkänn count, and
     # if they already meet the target nothing asks the lead until the next session arrives.

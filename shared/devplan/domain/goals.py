@@ -217,22 +217,26 @@ class GoalPlan:
             if not goal.active or measure is None or measure.source != tally.source:
                 continue
             value, on = measure.baseline + tally.total(goal.counts_from, goal.draft.due), _reached_on(goal, tally)
-            plan, outcome = plan._moved(goal, value, on)
+            plan, outcome = plan._moved(goal, value, on, exact=True)
             if outcome == "reached":
                 reached.append(plan.goal(goal.goal_id, goal.quarter) or goal)
         return plan, reached
 
-    def _moved(self, goal: SmartGoal, value: int, on: date | None) -> tuple[GoalPlan, str]:
+    def _moved(self, goal: SmartGoal, value: int, on: date | None, *, exact: bool = False) -> tuple[GoalPlan, str]:
+        """`exact`: `on` is the day the target was met as the tally tells it (a live source), kept
+        true while the goal awaits confirmation; else the day of the report that reached it."""
         reaches = goal.status == AGREED and _reaches(goal, value)
-        if goal.progress == value and not reaches:
-            return self, "unchanged"
-        moved = replace(goal, progress=value)
-        if reaches:
-            return self._with(replace(moved, status=AWAITING, reached_on=on)), "reached"
         if goal.status == AWAITING and goal.target is not None and value < goal.target:
             # a cancellation took it back under the target: as if it had never been reached
-            return self._with(replace(moved, status=AGREED, reached_on=None)), "progress"
-        return self._with(moved), "progress"
+            return self._with(replace(goal, progress=value, status=AGREED, reached_on=None)), "progress"
+        reached_on = goal.reached_on
+        if goal.status == AWAITING and exact and on is not None:
+            reached_on = on
+        if goal.progress == value and reached_on == goal.reached_on and not reaches:
+            return self, "unchanged"
+        if reaches:
+            return self._with(replace(goal, progress=value, status=AWAITING, reached_on=on)), "reached"
+        return self._with(replace(goal, progress=value, reached_on=reached_on)), "progress"
 
     def mark_achieved(self, goal_id: str, quarter: Quarter, on: date) -> tuple[GoalPlan, str]:
         """The platform says it is achieved (goals.achieved): awaiting the lead's confirmation."""
