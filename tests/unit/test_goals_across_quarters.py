@@ -6,8 +6,10 @@ from datetime import UTC, date, datetime
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.goals import GoalPlan
+from devplan.domain.platform_goals import set_by_platform
 from devplan.domain.quarter_close import carried_over
 from devplan.domain.smart import Draft
+from devplan.errors import InvalidEvent
 from devplan.messages.goals import GOAL_AGREE, GOAL_CONFIRM, GOAL_NOT_YET
 from devplan.services.inputs import PlatformEvent
 from devplan.services.plan_status import plan_status_for
@@ -103,12 +105,47 @@ def test_a_late_older_goals_set_stays_replaced_after_the_newer_lists_goal_was_re
     older = (("g0", draft("Äldre")), ("g1", draft("Ett")))
     newer = (("g1", draft("Ett")),)
     t1, t2 = datetime(2025, 4, 10, tzinfo=UTC), datetime(2025, 4, 11, tzinfo=UTC)
-    in_order = (
-        GoalPlan().set_by_platform(older, Q2, t1, date(2025, 4, 10)).set_by_platform(newer, Q2, t2, date(2025, 4, 11))
+    in_order = set_by_platform(
+        set_by_platform(GoalPlan(), older, Q2, t1, date(2025, 4, 10)), newer, Q2, t2, date(2025, 4, 11)
     )
     in_order, _ = in_order.mark_achieved("g1", Q2, date(2025, 4, 12))
-    late = GoalPlan().set_by_platform(newer, Q2, t2, date(2025, 4, 11))
+    late = set_by_platform(GoalPlan(), newer, Q2, t2, date(2025, 4, 11))
     late, _ = late.mark_achieved("g1", Q2, date(2025, 4, 12))
-    late = late.set_by_platform(older, Q2, t1, date(2025, 4, 13))
+    late = set_by_platform(late, older, Q2, t1, date(2025, 4, 13))
     assert [(g.goal_id, g.status) for g in late.items] == [(g.goal_id, g.status) for g in in_order.items]
     assert [g.goal_id for g in late.items] == ["g1"]
+
+
+def test_goals_set_cannot_take_a_person_past_three_goals_with_the_ones_agreed_in_slack():
+    team = Team()
+    for n in range(2):
+        team.command(ANNA_SLACK, "mål")
+        team.submit(ANNA_SLACK, {**GOOD_GOAL, "outcome": f"Mål {n}"})
+    for goal in team.goals():
+        team.click(BO_SLACK, GOAL_AGREE, f"anna|{goal['goalId']}|2025-Q2", date(2025, 4, 8))
+    assert [g["status"] for g in team.goals()] == ["agreed", "agreed"]
+    before = team.snapshot()
+    listed = [{"goalId": f"p{n}", "title": f"Plattformens mål {n}"} for n in range(2)]
+    event = PlatformEvent(
+        "gs", "goals.set", datetime(2025, 4, 9, 8, tzinfo=UTC), {"employeeId": "anna", "goals": listed}, "d"
+    )
+    try:
+        handle(event, team.store)
+    except InvalidEvent as refused:
+        assert (refused.status, refused.code) == (422, "too_many_goals")
+    else:
+        raise AssertionError("a goals.set past three goals was accepted")
+    assert team.snapshot() == before  # nothing written, not even the event's claim
+
+
+def test_a_goal_proposed_before_the_opening_counts_what_the_opening_will_carry_over():
+    q4 = Quarter(2025, 4)
+    plan = GoalPlan()
+    for n in range(3):
+        draft = Draft(f"Mål {n}", None, None, None, date(2025, 12, 31), None)
+        plan, _ = plan.propose(f"g{n}", q4, draft, "employee", date(2025, 11, 3))
+        plan, _ = plan.agree(f"g{n}", q4, "lead", date(2025, 11, 4))
+    new_year = Draft("Nytt mål", None, None, None, date(2026, 3, 31), None)
+    assert plan.propose("g9", Quarter(2026, 1), new_year, "employee", date(2026, 1, 1))[1] == "too_many"
+    opened = carried_over(plan, Quarter(2026, 1))
+    assert len(opened.active(Quarter(2026, 1))) == 3

@@ -15,67 +15,55 @@ as set (`goals.set`) were agreed there. 1–3 active goals per person and quarte
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date
 
-from devplan.domain.calendar import Quarter, add_business_days, next_business_day
+from devplan.domain.calendar import Quarter
+from devplan.domain.goal import (
+    ACHIEVED,
+    ACTIVE,
+    AGREED,
+    AWAITING,
+    CARRIED_OVER,
+    EMPLOYEE,
+    FIRST_GOALS_BUSINESS_DAYS,
+    LEAD,
+    MAX_GOALS,
+    MIN_GOALS,
+    MISSED,
+    PERKS,
+    PLATFORM,
+    PROPOSED,
+    STATUSES,
+    WITHDRAWN,
+    SmartGoal,
+    day_target_met,
+    first_goal_deadline,
+    meets_target,
+)
 from devplan.domain.metrics import Tally
 from devplan.domain.smart import Draft
 
-MIN_GOALS, MAX_GOALS = 1, 3
-# A new employee sets their first goals within two working weeks of starting, counted in
-# Swedish business days from the first business day on or after the start date: enough
-# time to meet the lead, short enough that the first quarter is not lost.
-FIRST_GOALS_BUSINESS_DAYS = 10
-
-PROPOSED, AGREED, AWAITING = "proposed", "agreed", "awaiting_confirmation"
-ACHIEVED, MISSED, CARRIED_OVER, WITHDRAWN = "achieved", "missed", "carried_over", "withdrawn"
-ACTIVE = (PROPOSED, AGREED, AWAITING)  # what the 1–3 rule counts
-STATUSES = (*ACTIVE, ACHIEVED, MISSED, CARRIED_OVER, WITHDRAWN)
-EMPLOYEE, LEAD, PLATFORM = "employee", "lead", "platform"  # who proposed (the other side agrees)
-PERKS = ("extra_day_off", "gift_card", "none")
-
-
-def first_goal_deadline(start_date: date) -> date:
-    return add_business_days(next_business_day(start_date), FIRST_GOALS_BUSINESS_DAYS)
-
-
-@dataclass(frozen=True)
-class SmartGoal:
-    goal_id: str
-    quarter: Quarter
-    draft: Draft
-    status: str = PROPOSED
-    proposed_by: str = EMPLOYEE
-    proposed_on: date | None = None
-    agreed_on: date | None = None
-    progress: int | None = None  # the measure's value now (live source or reported)
-    reached_on: date | None = None  # the day the target was reached
-    declined_at: int | None = None  # the value at which the lead said "inte än": ask again above it
-    achieved_on: date | None = None
-    perk: str | None = None
-    carried_from: Quarter | None = None
-    counts_from: date | None = None  # a live source counts from here (the first version's proposal)
-    change_note: str | None = None  # what the other side asked to change
-    set_at: datetime | None = None  # when the platform set it (goals.set: the newest list wins)
-
-    @property
-    def title(self) -> str:
-        return self.draft.outcome
-
-    @property
-    def target(self) -> int | None:
-        return self.draft.measure.target if self.draft.measure else None
-
-    @property
-    def active(self) -> bool:
-        return self.status in ACTIVE
-
-    @property
-    def waiting_for(self) -> str | None:
-        """Who must act next: "lead", "employee" or None."""
-        if self.status == PROPOSED:
-            return LEAD if self.proposed_by in (EMPLOYEE, PLATFORM) else EMPLOYEE
-        return LEAD if self.status == AWAITING else None
+__all__ = [  # one version's names, where the plan's users have always found them
+    "ACHIEVED",
+    "ACTIVE",
+    "AGREED",
+    "AWAITING",
+    "CARRIED_OVER",
+    "EMPLOYEE",
+    "FIRST_GOALS_BUSINESS_DAYS",
+    "LEAD",
+    "MAX_GOALS",
+    "MIN_GOALS",
+    "MISSED",
+    "PERKS",
+    "PLATFORM",
+    "PROPOSED",
+    "STATUSES",
+    "WITHDRAWN",
+    "GoalPlan",
+    "SmartGoal",
+    "first_goal_deadline",
+]
 
 
 @dataclass(frozen=True)
@@ -108,6 +96,12 @@ class GoalPlan:
     def agreed_in(self, quarter: Quarter) -> bool:
         return any(g.agreed_on is not None and g.status != WITHDRAWN for g in self.of_quarter(quarter))
 
+    def counted(self, quarter: Quarter) -> tuple[SmartGoal, ...]:
+        """What the 1–3 rule counts in `quarter`: its active goals, and those of earlier quarters
+        its opening will carry over (a goal proposed on New Year's Day, before the opening tick)."""
+        waiting = (g for g in self.items if g.quarter < quarter and g.status in (PROPOSED, AGREED))
+        return self.active(quarter) + tuple(g for g in waiting if self.goal(g.goal_id, quarter) is None)
+
     def proposed_in(self, quarter: Quarter) -> bool:
         return any(g.status == PROPOSED for g in self.of_quarter(quarter))
 
@@ -121,7 +115,8 @@ class GoalPlan:
         goal = self.goal(goal_id, quarter)
         return self.goal(goal_id) if goal is not None and goal.status == CARRIED_OVER else goal
 
-    def _with(self, goal: SmartGoal) -> GoalPlan:
+    def with_version(self, goal: SmartGoal) -> GoalPlan:
+        """`goal` as its quarter's version (replacing one of the same id and quarter)."""
         others = tuple(g for g in self.items if (g.goal_id, g.quarter) != (goal.goal_id, goal.quarter))
         items = tuple(sorted((*others, goal), key=lambda g: (g.quarter, g.proposed_on or date.min, g.goal_id)))
         return replace(self, items=items)
@@ -139,11 +134,11 @@ class GoalPlan:
                 return self, "unchanged" if known.draft == draft else "already_agreed"
             if known.draft == draft and known.proposed_by == by and known.change_note == note:
                 return self, "unchanged"
-            return self._with(replace(known, draft=draft, proposed_by=by, change_note=note)), "changed"
-        if len(self.active(quarter)) >= MAX_GOALS:
+            return self.with_version(replace(known, draft=draft, proposed_by=by, change_note=note)), "changed"
+        if len(self.counted(quarter)) >= MAX_GOALS:
             return self, "too_many"
         goal = SmartGoal(goal_id, quarter, draft, PROPOSED, by, on, counts_from=on)
-        return self._with(goal), "proposed"
+        return self.with_version(goal), "proposed"
 
     def agree(self, goal_id: str, quarter: Quarter, by: str, on: date) -> tuple[GoalPlan, str]:
         """`by` is the side that agrees; it must not be the side that proposed.
@@ -156,49 +151,9 @@ class GoalPlan:
         if goal.waiting_for != by:
             return self, "own_proposal"
         agreed = replace(goal, status=AGREED, agreed_on=on)
-        if goal.progress is not None and _reaches(agreed, goal.progress):  # met before it was agreed
+        if goal.progress is not None and meets_target(agreed, goal.progress):  # met before it was agreed
             agreed = replace(agreed, status=AWAITING, reached_on=on)
-        return self._with(agreed), "agreed"
-
-    def ask_change(self, goal_id: str, quarter: Quarter, by: str, note: str) -> tuple[GoalPlan, str]:
-        """The side asked to agree wants a change: the proposal goes back to the proposer with a note."""
-        goal = self.goal(goal_id, quarter)
-        if goal is None or goal.status != PROPOSED:
-            return self, "unknown_goal" if goal is None else "already_agreed"
-        if goal.waiting_for != by:
-            return self, "own_proposal"
-        return self._with(replace(goal, proposed_by=by, change_note=note)), "change_asked"
-
-    def set_by_platform(
-        self, goals: tuple[tuple[str, Draft], ...], quarter: Quarter, set_at: datetime, on: date
-    ) -> GoalPlan:
-        """`goals.set`: the platform's agreed goals of the quarter replace its earlier ones (still
-        active); an older, late event changes nothing; two at the same moment are told apart by
-        content, so the same events give the same goals in any order."""
-        current = [g for g in self.of_quarter(quarter) if g.set_at is not None]
-        newest = max((g.set_at for g in current if g.set_at), default=None)
-        if newest is not None and (newest, _content(_listed(current, newest))) >= (set_at, _content(goals)):
-            return self
-        listed = dict(goals)
-        replaced = [
-            g
-            for g in self.of_quarter(quarter)
-            if g.proposed_by == PLATFORM and g.status == AGREED and g.goal_id not in listed
-        ]
-        # The platform's earlier list of the quarter is replaced, not history; a goal carried over
-        # into the quarter that the new list leaves out is withdrawn (its old version stays).
-        kept = tuple(g for g in self.items if g not in replaced or g.carried_from is not None)
-        plan = replace(self, items=kept)
-        for g in replaced:
-            if g.carried_from is not None:
-                plan = plan._with(replace(g, status=WITHDRAWN))
-        for goal_id, draft in goals:
-            known = plan.goal(goal_id, quarter)
-            if known is not None and known.status in (ACHIEVED, AWAITING, CARRIED_OVER, MISSED):
-                continue  # reached, or closed with its quarter: the platform's list does not undo that
-            goal = SmartGoal(goal_id, quarter, draft, AGREED, PLATFORM, on, on, counts_from=on, set_at=set_at)
-            plan = plan._with(replace(goal, progress=known.progress) if known else goal)
-        return plan
+        return self.with_version(agreed), "agreed"
 
     # --- progress and achievement ---------------------------------------------------------
 
@@ -216,7 +171,7 @@ class GoalPlan:
             measure = goal.draft.measure
             if not goal.active or measure is None or measure.source != tally.source:
                 continue
-            value, on = measure.baseline + tally.total(goal.counts_from, goal.draft.due), _reached_on(goal, tally)
+            value, on = measure.baseline + tally.total(goal.counts_from, goal.draft.due), day_target_met(goal, tally)
             plan, outcome = plan._moved(goal, value, on, exact=True)
             if outcome == "reached":
                 reached.append(plan.goal(goal.goal_id, goal.quarter) or goal)
@@ -225,18 +180,18 @@ class GoalPlan:
     def _moved(self, goal: SmartGoal, value: int, on: date | None, *, exact: bool = False) -> tuple[GoalPlan, str]:
         """`exact`: `on` is the day the target was met as the tally tells it (a live source), kept
         true while the goal awaits confirmation; else the day of the report that reached it."""
-        reaches = goal.status == AGREED and _reaches(goal, value)
+        now_reached = goal.status == AGREED and meets_target(goal, value)
         if goal.status == AWAITING and goal.target is not None and value < goal.target:
             # a cancellation took it back under the target: as if it had never been reached
-            return self._with(replace(goal, progress=value, status=AGREED, reached_on=None)), "progress"
+            return self.with_version(replace(goal, progress=value, status=AGREED, reached_on=None)), "progress"
         reached_on = goal.reached_on
         if goal.status == AWAITING and exact and on is not None:
             reached_on = on
-        if goal.progress == value and reached_on == goal.reached_on and not reaches:
+        if goal.progress == value and reached_on == goal.reached_on and not now_reached:
             return self, "unchanged"
-        if reaches:
-            return self._with(replace(goal, progress=value, status=AWAITING, reached_on=on)), "reached"
-        return self._with(replace(goal, progress=value, reached_on=reached_on)), "progress"
+        if now_reached:
+            return self.with_version(replace(goal, progress=value, status=AWAITING, reached_on=on)), "reached"
+        return self.with_version(replace(goal, progress=value, reached_on=reached_on)), "progress"
 
     def mark_achieved(self, goal_id: str, quarter: Quarter, on: date) -> tuple[GoalPlan, str]:
         """The platform says it is achieved (goals.achieved): awaiting the lead's confirmation."""
@@ -247,21 +202,23 @@ class GoalPlan:
             return self, "unchanged"
         # The measure reached is the target at least (the celebration says so, never empty).
         progress = max(goal.progress or 0, goal.target) if goal.target is not None else goal.progress
-        return self._with(replace(goal, status=AWAITING, reached_on=on, progress=progress)), "reached"
+        return self.with_version(replace(goal, status=AWAITING, reached_on=on, progress=progress)), "reached"
 
     def confirm(self, goal_id: str, quarter: Quarter, on: date) -> tuple[GoalPlan, str]:
         """The lead's Bekräfta. Outcomes: achieved | already_achieved | not_awaiting."""
         goal = self.goal(goal_id, quarter)
         if goal is None or goal.status != AWAITING:
             return self, "already_achieved" if goal and goal.status == ACHIEVED else "not_awaiting"
-        return self._with(replace(goal, status=ACHIEVED, achieved_on=on)), "achieved"
+        return self.with_version(replace(goal, status=ACHIEVED, achieved_on=on)), "achieved"
 
     def not_yet(self, goal_id: str, quarter: Quarter) -> tuple[GoalPlan, str]:
         """The lead's "Inte än": back to agreed; asked again only when the value grows past this one."""
         goal = self.goal(goal_id, quarter)
         if goal is None or goal.status != AWAITING:
             return self, "not_awaiting"
-        return self._with(replace(goal, status=AGREED, declined_at=goal.progress or 0, reached_on=None)), "not_yet"
+        return self.with_version(
+            replace(goal, status=AGREED, declined_at=goal.progress or 0, reached_on=None)
+        ), "not_yet"
 
     def with_perk(self, goal_id: str, quarter: Quarter, perk: str) -> tuple[GoalPlan, str]:
         goal = self.goal(goal_id, quarter)
@@ -269,7 +226,7 @@ class GoalPlan:
             return self, "not_achieved"
         if goal.perk is not None:
             return self, "perk_already_chosen"
-        return self._with(replace(goal, perk=perk)), "perk"
+        return self.with_version(replace(goal, perk=perk)), "perk"
 
     # --- the quarter's close ----------------------------------------------------------------
 
@@ -280,7 +237,7 @@ class GoalPlan:
         for goal in self.of_quarter(old):
             if goal.status not in (PROPOSED, AGREED) or self.goal(goal.goal_id, new) is not None:
                 continue
-            plan = plan._with(replace(goal, status=CARRIED_OVER))
+            plan = plan.with_version(replace(goal, status=CARRIED_OVER))
             # Due inside the new quarter (its end, until the revision changes it): a live source
             # keeps counting from the first version's start, now up to the new due date.
             due = new.end if goal.draft.due is not None and goal.draft.due < new.start else goal.draft.due
@@ -293,7 +250,7 @@ class GoalPlan:
                 change_note=None,
                 set_at=None,
             )
-            plan = plan._with(carried)
+            plan = plan.with_version(carried)
         return plan
 
     def mark_missed(self, goal_id: str, new: Quarter) -> tuple[GoalPlan, str]:
@@ -303,39 +260,5 @@ class GoalPlan:
         if carried is None or carried.carried_from is None or carried.status not in (PROPOSED, AGREED):
             return self, "not_carried"
         old = self.goal(goal_id, carried.carried_from)
-        plan = self._with(replace(carried, status=WITHDRAWN))
-        return (plan._with(replace(old, status=MISSED)) if old else plan), "missed"
-
-
-def _reaches(goal: SmartGoal, value: int) -> bool:
-    target = goal.target
-    return target is not None and value >= target and (goal.declined_at is None or value > goal.declined_at)
-
-
-def _reached_on(goal: SmartGoal, tally: Tally) -> date | None:
-    """The day the running total first met the target: the same whatever order events came in."""
-    measure = goal.draft.measure
-    if measure is None:
-        return None
-    running = measure.baseline
-    counted = sorted(
-        (i.on, i.item_id, i.amount)
-        for i in tally.items.values()
-        if not i.cancelled
-        and i.on is not None
-        and (goal.counts_from is None or i.on >= goal.counts_from)
-        and (goal.draft.due is None or i.on <= goal.draft.due)
-    )
-    for on, _, amount in counted:
-        running += amount
-        if running >= measure.target:
-            return on
-    return None
-
-
-def _content(goals: tuple[tuple[str, Draft], ...]) -> tuple[str, ...]:
-    return tuple(sorted(repr(g) for g in goals))
-
-
-def _listed(goals: list[SmartGoal], set_at: datetime) -> tuple[tuple[str, Draft], ...]:
-    return tuple((g.goal_id, g.draft) for g in sorted(goals, key=lambda g: g.goal_id) if g.set_at == set_at)
+        plan = self.with_version(replace(carried, status=WITHDRAWN))
+        return (plan.with_version(replace(old, status=MISSED)) if old else plan), "missed"

@@ -16,9 +16,10 @@ from typing import Any
 
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.employees import Employee
-from devplan.domain.goals import EMPLOYEE, LEAD, GoalPlan
+from devplan.domain.goals import EMPLOYEE, LEAD, MAX_GOALS, GoalPlan
 from devplan.domain.ids import is_valid_id
 from devplan.domain.metrics import MAX_AMOUNT, SOURCES
+from devplan.domain.platform_goals import set_by_platform
 from devplan.domain.quarter_close import revised_in
 from devplan.domain.smart import check_draft, parse_set_goals
 from devplan.errors import InvalidEvent
@@ -83,7 +84,14 @@ def set_goals(event: PlatformEvent, store: Store) -> str:
     def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
         quarter = Quarter.of(day)
         cycle = uow.cycle(employee_id, quarter)
-        plan = employee.goals.set_by_platform(goals, quarter, event.occurred_at, day)
+        plan = set_by_platform(employee.goals, goals, quarter, event.occurred_at, day)
+        if len(plan.counted(quarter)) > MAX_GOALS:  # with the goals agreed in Slack: 1–3, everywhere
+            raise InvalidEvent(
+                f"goals.set: {employee_id} would have {len(plan.counted(quarter))} active goals in "
+                f"{quarter.key} with the ones agreed in Slack; at most {MAX_GOALS}",
+                status=422,
+                code="too_many_goals",
+            )
         if plan is not employee.goals:  # a late, older event keeps the newer goals and writes none
             uow.save_employee(replace(employee, goals=plan))
         uow.save_cycle(cycle.with_goals_revised(day))
