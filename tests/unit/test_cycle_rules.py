@@ -12,7 +12,7 @@ from devplan.domain.cycle import (
     revision_deadline,
 )
 from devplan.domain.goals import GoalPlan
-from devplan.domain.quarter_close import carried_over, keeps_goals, last_quarter, revised_in
+from devplan.domain.quarter_close import carried_over, close_quarter, keeps_goals, last_quarter, mark_missed, revised_in
 from devplan.domain.smart import Draft, Measure
 
 VETERAN = EmployeeFacts(
@@ -137,7 +137,7 @@ def _goal_plan():
 def test_carried_over_agreed_goals_alone_do_not_revise_the_quarter():
 
     plan, _ = _goal_plan()
-    carried = plan.close_quarter(Q1_2026, Q2_2026)
+    carried = close_quarter(plan, Q1_2026, Q2_2026)
     assert not revised_in(carried, Q2_2026) and keeps_goals(carried, Q2_2026)
     person = replace(VETERAN, goals_revised=False, keeps_goals=True)
     cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), done_keys=frozenset({"open"}))
@@ -153,12 +153,12 @@ def test_carried_over_agreed_goals_alone_do_not_revise_the_quarter():
 def test_a_goal_agreed_in_the_quarter_or_a_carried_over_goal_marked_missed_revises_it():
 
     plan, draft = _goal_plan()
-    carried = plan.close_quarter(Q1_2026, Q2_2026)
+    carried = close_quarter(plan, Q1_2026, Q2_2026)
     proposed, _ = carried.propose("g2", Q2_2026, replace(draft, outcome="Nytt mål"), "employee", date(2026, 4, 7))
     assert not revised_in(proposed, Q2_2026)  # proposed, not agreed: not revised
     agreed, _ = proposed.agree("g2", Q2_2026, "lead", date(2026, 4, 8))
     assert revised_in(agreed, Q2_2026)
-    missed, outcome = carried.mark_missed("g1", Q2_2026)
+    missed, outcome = mark_missed(carried, "g1", Q2_2026)
     assert outcome == "missed" and revised_in(missed, Q2_2026)
     assert revised_in(plan, Q1_2026) and not revised_in(plan, Q2_2026)
 
@@ -166,7 +166,7 @@ def test_a_goal_agreed_in_the_quarter_or_a_carried_over_goal_marked_missed_revis
 def test_a_carried_over_proposal_agreed_in_the_new_quarter_revises_it():
 
     plan, _ = GoalPlan().propose("g1", Q1_2026, Draft("Mål", None, None, None, None), "employee", date(2026, 3, 30))
-    carried = plan.close_quarter(Q1_2026, Q2_2026)
+    carried = close_quarter(plan, Q1_2026, Q2_2026)
     assert not revised_in(carried, Q2_2026) and not carried.is_set
     agreed, outcome = carried.agree("g1", Q2_2026, "lead", date(2026, 4, 2))
     assert outcome == "agreed" and revised_in(agreed, Q2_2026)

@@ -25,6 +25,7 @@ from devplan.domain.goals import (
     GoalPlan,
 )
 from devplan.domain.platform_goals import set_by_platform
+from devplan.domain.quarter_close import close_quarter, mark_missed
 from devplan.domain.smart import Draft, Measure
 
 Q2, Q3 = Quarter.parse("2025-Q2"), Quarter.parse("2025-Q3")
@@ -106,7 +107,7 @@ def test_a_fourth_active_goal_is_refused_in_its_quarter_only():
     assert plan.propose("g4", Q2, draft("g4"), EMPLOYEE, DAY) == (plan, "too_many")
     # Q2's three open goals are carried into Q3 at its opening: still three there
     assert plan.propose("g4", Q3, draft("g4"), EMPLOYEE, date(2025, 7, 2))[1] == "too_many"
-    closed, _ = plan.close_quarter(Q2, Q3).mark_missed("g3", Q3)
+    closed, _ = mark_missed(close_quarter(plan, Q2, Q3), "g3", Q3)
     assert closed.propose("g4", Q3, draft("g4"), EMPLOYEE, date(2025, 7, 2))[1] == "proposed"
     # changing one of the three is no fourth
     assert plan.propose("g2", Q2, draft("g2", target=3), EMPLOYEE, DAY)[1] == "changed"
@@ -183,7 +184,7 @@ def test_a_perk_is_chosen_once_for_an_achieved_goal():
 def test_the_close_carries_active_goals_over_and_keeps_the_history():
     plan, _ = agreed("g1", "g2", "g3").with_progress("g2", Q2, 20, DAY)  # g2 awaits the lead
     plan, _ = plan.with_progress("g1", Q2, 7, DAY)
-    closed = plan.close_quarter(Q2, Q3)
+    closed = close_quarter(plan, Q2, Q3)
     assert [(g.goal_id, g.quarter.key, g.status) for g in closed.items] == [
         ("g1", "2025-Q2", CARRIED_OVER),
         ("g2", "2025-Q2", AWAITING),  # stays its quarter's: the lead still confirms it
@@ -194,18 +195,18 @@ def test_the_close_carries_active_goals_over_and_keeps_the_history():
     carried = closed.goal("g1", Q3)
     assert carried.carried_from == Q2 and carried.progress == 7 and carried.counts_from == DAY
     assert closed.goal("g1") == carried  # the newest version
-    assert closed.close_quarter(Q2, Q3) == closed  # idempotent
+    assert close_quarter(closed, Q2, Q3) == closed  # idempotent
     assert [g.goal_id for g in closed.current(Q2)] == ["g2"]  # what Q2 shows: not the carried ones
 
 
 def test_a_carried_over_goal_marked_missed_is_history_and_frees_its_place():
-    closed = agreed("g1", "g2", "g3").close_quarter(Q2, Q3)
-    plan, outcome = closed.mark_missed("g1", Q3)
+    closed = close_quarter(agreed("g1", "g2", "g3"), Q2, Q3)
+    plan, outcome = mark_missed(closed, "g1", Q3)
     assert outcome == "missed"
     assert status(plan, "g1", Q2) == MISSED and status(plan, "g1", Q3) == WITHDRAWN
     assert len(plan.active(Q3)) == 2
-    assert plan.mark_missed("g1", Q3) == (plan, "not_carried")
-    assert closed.mark_missed("nope", Q3)[1] == "not_carried"
+    assert mark_missed(plan, "g1", Q3) == (plan, "not_carried")
+    assert mark_missed(closed, "nope", Q3)[1] == "not_carried"
     assert plan.propose("g4", Q3, draft("g4"), EMPLOYEE, date(2025, 7, 2))[1] == "proposed"
 
 
@@ -259,7 +260,7 @@ def test_a_later_list_replaces_the_earlier_one_but_not_what_was_reached():
 
 
 def test_goals_of_one_quarter_leave_other_quarters_alone():
-    plan = agreed("g1").close_quarter(Q2, Q3)
+    plan = close_quarter(agreed("g1"), Q2, Q3)
     later = set_by_platform(
         plan,
         (("p1", Draft("Från plattformen", None, None, None, None)),),

@@ -227,38 +227,3 @@ class GoalPlan:
         if goal.perk is not None:
             return self, "perk_already_chosen"
         return self.with_version(replace(goal, perk=perk)), "perk"
-
-    # --- the quarter's close ----------------------------------------------------------------
-
-    def close_quarter(self, old: Quarter, new: Quarter) -> GoalPlan:
-        """At `new`'s opening: every goal still active in `old` (not awaiting confirmation, which
-        stays the old quarter's) is carried over into a new version; idempotent."""
-        plan = self
-        for goal in self.of_quarter(old):
-            if goal.status not in (PROPOSED, AGREED) or self.goal(goal.goal_id, new) is not None:
-                continue
-            plan = plan.with_version(replace(goal, status=CARRIED_OVER))
-            # Due inside the new quarter (its end, until the revision changes it): a live source
-            # keeps counting from the first version's start, now up to the new due date.
-            due = new.end if goal.draft.due is not None and goal.draft.due < new.start else goal.draft.due
-            carried = replace(
-                goal,
-                quarter=new,
-                draft=replace(goal.draft, due=due),
-                carried_from=old,
-                reached_on=None,
-                change_note=None,
-                set_at=None,
-            )
-            plan = plan.with_version(carried)
-        return plan
-
-    def mark_missed(self, goal_id: str, new: Quarter) -> tuple[GoalPlan, str]:
-        """In the revision, person or lead says a carried-over goal was missed: the old version is
-        missed and the new one withdrawn (it no longer counts toward the 1–3)."""
-        carried = self.goal(goal_id, new)
-        if carried is None or carried.carried_from is None or carried.status not in (PROPOSED, AGREED):
-            return self, "not_carried"
-        old = self.goal(goal_id, carried.carried_from)
-        plan = self.with_version(replace(carried, status=WITHDRAWN))
-        return (plan.with_version(replace(old, status=MISSED)) if old else plan), "missed"

@@ -10,8 +10,56 @@ held with agreed goals in place. Carried-over agreed goals alone revise nothing.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from devplan.domain.calendar import Quarter
-from devplan.domain.goals import ACHIEVED, AGREED, AWAITING, EMPLOYEE, LEAD, PROPOSED, WITHDRAWN, GoalPlan, SmartGoal
+from devplan.domain.goals import (
+    ACHIEVED,
+    AGREED,
+    AWAITING,
+    CARRIED_OVER,
+    EMPLOYEE,
+    LEAD,
+    MISSED,
+    PROPOSED,
+    WITHDRAWN,
+    GoalPlan,
+    SmartGoal,
+)
+
+
+def close_quarter(plan: GoalPlan, old: Quarter, new: Quarter) -> GoalPlan:
+    """At `new`'s opening: every goal still proposed or agreed in `old` (one awaiting
+    confirmation stays the old quarter's) is carried over into a new version; idempotent."""
+    for goal in plan.of_quarter(old):
+        if goal.status not in (PROPOSED, AGREED) or plan.goal(goal.goal_id, new) is not None:
+            continue
+        plan = plan.with_version(replace(goal, status=CARRIED_OVER))
+        # Due inside the new quarter (its end, until the revision changes it): a live source
+        # keeps counting from the first version's start, now up to the new due date.
+        due = new.end if goal.draft.due is not None and goal.draft.due < new.start else goal.draft.due
+        carried = replace(
+            goal,
+            quarter=new,
+            draft=replace(goal.draft, due=due),
+            carried_from=old,
+            reached_on=None,
+            change_note=None,
+            set_at=None,
+        )
+        plan = plan.with_version(carried)
+    return plan
+
+
+def mark_missed(plan: GoalPlan, goal_id: str, new: Quarter) -> tuple[GoalPlan, str]:
+    """In the revision, person or lead says a carried-over goal was missed: the old version is
+    missed and the new one withdrawn (it no longer counts toward the 1–3)."""
+    carried = plan.goal(goal_id, new)
+    if carried is None or carried.carried_from is None or carried.status not in (PROPOSED, AGREED):
+        return plan, "not_carried"
+    old = plan.goal(goal_id, carried.carried_from)
+    plan = plan.with_version(replace(carried, status=WITHDRAWN))
+    return (plan.with_version(replace(old, status=MISSED)) if old else plan), "missed"
 
 
 def carried_over(plan: GoalPlan, quarter: Quarter) -> GoalPlan:
@@ -19,7 +67,7 @@ def carried_over(plan: GoalPlan, quarter: Quarter) -> GoalPlan:
     (usually last quarter's; older ones too, if an opening was never run for the person)."""
     earlier = sorted({g.quarter for g in plan.items if g.quarter < quarter and g.status in (PROPOSED, AGREED)})
     for old in earlier:
-        plan = plan.close_quarter(old, quarter)
+        plan = close_quarter(plan, old, quarter)
     return plan
 
 

@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 
+from devplan.domain import quarter_close
 from devplan.domain.calendar import stockholm_date
 from devplan.domain.ids import is_valid_id
 from devplan.domain.outbox import OutboxMessage
@@ -75,7 +76,7 @@ def mark_missed(value: str, slack_user_id: str, action_ts: str, store: Store) ->
                 )
             )
             return "not_a_participant", refusal.text
-        plan, outcome = employee.goals.mark_missed(goal_id, quarter)
+        plan, outcome = quarter_close.mark_missed(employee.goals, goal_id, quarter)
         if outcome != "missed":
             return outcome, None
         uow.save_employee(replace(employee, goals=plan))
