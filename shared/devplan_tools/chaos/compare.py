@@ -15,8 +15,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
-COLLECTIONS = ("employees", "cycles", "outbox", "ticks")
-SUBCOLLECTIONS = {"employees": ("reflections",)}
+COLLECTIONS = ("employees", "cycles", "outbox", "ticks", "metricItems")
+SUBCOLLECTIONS = {"employees": ("reflections", "tallies")}
 BOOKKEEPING = frozenset(
     {
         "claim",

@@ -30,7 +30,7 @@ import threading
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
-from devplan_tools.stand_in.delivery import AppDelivery
+from devplan_tools.stand_in.forms import AppForms
 from devplan_tools.stand_in.http import QuietHandler, json_response
 from devplan_tools.stand_in.limits import FaultsAndLimits
 from devplan_tools.stand_in.web_api import WebApi
@@ -39,7 +39,7 @@ from devplan_tools.stand_in.workspace import Workspace
 MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 
 
-class SlackStandIn(WebApi, FaultsAndLimits, AppDelivery):
+class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
     def __init__(
         self,
         host="127.0.0.1",
