@@ -19,10 +19,12 @@ from devplan.domain.ids import is_valid_id
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import InvalidEvent
 from devplan.messages import cycle as render
+from devplan.messages.catalog import text
 from devplan.messages.dates import quarter_label
 from devplan.messages.goals import GOAL_MISSED, parse_goal_ref
 from devplan.services.inputs import SlackRequest
 from devplan.services.ports import Store, UnitOfWork
+from devplan.services.slack_replies import tell
 
 __all__ = ["GOAL_MISSED", "mark_missed", "mark_missed_route"]
 log = logging.getLogger(__name__)
@@ -60,22 +62,14 @@ def mark_missed(value: str, slack_user_id: str, action_ts: str, store: Store) ->
         pair = {e.slack_user_id: e for e in (employee, lead) if e is not None and e.slack_user_id}
         who = pair.get(slack_user_id)
         if who is None:  # Slack ignores a click's HTTP answer: the refusal goes as a DM, once
-            refusal = render.line(
+            refusal = text(
                 employee.language,
                 "review.missed_not_yours",
                 employee=employee.name,
                 lead=lead.name if lead else employee.name,
             )
-            uow.emit(
-                OutboxMessage(
-                    f"reply:goal-missed-not-yours:{employee_id}:{goal_id}:{quarter.key}:{slack_user_id}",
-                    users=(slack_user_id,),
-                    text=refusal.text,
-                    blocks=refusal.blocks,
-                    topic="answer to a click",
-                )
-            )
-            return "not_a_participant", refusal.text
+            tell(uow, slack_user_id, f"goal-missed-not-yours:{employee_id}:{goal_id}:{quarter.key}", refusal)
+            return "not_a_participant", refusal
         plan, outcome = quarter_close.mark_missed(employee.goals, goal_id, quarter)
         if outcome != "missed":
             return outcome, None

@@ -16,7 +16,7 @@ from typing import Any
 
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.employees import Employee
-from devplan.domain.goals import EMPLOYEE, LEAD, MAX_GOALS, GoalPlan
+from devplan.domain.goals import EMPLOYEE, LEAD, MAX_GOALS, GoalPlan, SmartGoal
 from devplan.domain.ids import is_valid_id
 from devplan.domain.metrics import MAX_AMOUNT, SOURCES
 from devplan.domain.platform_goals import set_by_platform
@@ -151,46 +151,39 @@ def _json_problems(data: Mapping[str, Any]) -> list[str]:
 
 def report_progress(event: PlatformEvent, store: Store) -> str:
     """goals.progress: the measure's value now, for goals not bound to a live source."""
-    employee_id, goal_id = required_id(event, "employeeId"), required_id(event, "goalId")
     value = event.data.get("value")
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_AMOUNT:
         raise InvalidEvent(f"goals.progress: value must be a whole number 0–{MAX_AMOUNT}", code="invalid_data")
 
-    def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
-        goal = employee.goals.goal(goal_id)
-        if goal is None:
-            log.warning(
-                "goals.progress for unknown goal %s of %s", goal_id, employee_id, extra={"employeeId": employee_id}
-            )
-            return "unknown_goal"
+    def move(plan: GoalPlan, goal: SmartGoal, day: date) -> tuple[GoalPlan, str]:
         measure = goal.draft.measure
         if measure is not None and measure.source is not None:
-            log.warning(
-                "goals.progress for %s of %s ignored: its live source %s measures it",
-                goal_id,
-                employee_id,
-                measure.source,
-                extra={"employeeId": employee_id},
-            )
-            return "measured_by_source"
-        plan, outcome = employee.goals.with_progress(goal_id, goal.quarter, value, day)
-        return _after_progress(uow, employee, plan, goal_id, goal.quarter, day, outcome)
+            log.warning("goals.progress for %s ignored: its live source %s measures it", goal.goal_id, measure.source)
+            return plan, "measured_by_source"
+        return plan.with_progress(goal.goal_id, goal.quarter, value, day)
 
-    return on_employee(event, store, employee_id, step)
+    return _on_goal(event, store, move)
 
 
 def mark_achieved(event: PlatformEvent, store: Store) -> str:
     """goals.achieved: the platform says so; the lead confirms before anyone celebrates."""
+    return _on_goal(event, store, lambda plan, goal, day: plan.mark_achieved(goal.goal_id, goal.quarter, day))
+
+
+def _on_goal(
+    event: PlatformEvent, store: Store, move: Callable[[GoalPlan, SmartGoal, date], tuple[GoalPlan, str]]
+) -> str:
+    """A platform event about one goal (its newest version): unknown goals are logged and answered."""
     employee_id, goal_id = required_id(event, "employeeId"), required_id(event, "goalId")
 
     def step(uow: UnitOfWork, employee: Employee, day: date) -> str:
         goal = employee.goals.goal(goal_id)
         if goal is None:
             log.warning(
-                "goals.achieved for unknown goal %s of %s", goal_id, employee_id, extra={"employeeId": employee_id}
+                "%s for unknown goal %s of %s", event.type, goal_id, employee_id, extra={"employeeId": employee_id}
             )
             return "unknown_goal"
-        plan, outcome = employee.goals.mark_achieved(goal_id, goal.quarter, day)
+        plan, outcome = move(employee.goals, goal, day)
         return _after_progress(uow, employee, plan, goal_id, goal.quarter, day, outcome)
 
     return on_employee(event, store, employee_id, step)

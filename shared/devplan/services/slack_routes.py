@@ -75,7 +75,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
         if words[0] in REFLECTION_WORDS and trigger_id:
             return reflection_forms.open_form(store, slack, request.user_id, trigger_id, today())
-        return ephemeral(text("sv", "slack_answers.unknown_command"))
+        asker = store.employee_with_slack_user(request.user_id)  # answered in their language
+        return ephemeral(text(asker.language if asker else "sv", "slack_answers.unknown_command"))
 
     def team_join(request: SlackRequest) -> dict[str, Any]:
         user = request.payload["event"]["user"]
