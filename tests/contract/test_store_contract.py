@@ -8,6 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from devplan.domain.audit import ADVANCEMENT, WALLET, AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import WAITING_FOR_SLACK, WELCOMED, Employee
@@ -107,6 +108,25 @@ def test_an_employee_round_trips_and_later_saves_keep_what_they_do_not_change(st
     assert store.atomically(lambda uow: uow.employee("anna")) == welcomed
     store.atomically(lambda uow: uow.link_slack_account("anna", "U_OTHER"))
     assert store.employee("anna") == replace(welcomed, slack_user_id="U_OTHER")
+
+
+def test_the_audit_trail_is_written_once_per_key_and_read_oldest_first(store):
+    later = AuditEntry(
+        "wallet:anna:1", "anna", WALLET, "training_request_recorded", "anna", NOW, None, {"costSek": 4200}
+    )
+    first = AuditEntry("senior-coach:anna", "anna", ADVANCEMENT, "senior_coach_approved", "bo", NOW - timedelta(days=1))
+    assert store.atomically(lambda uow: uow.record(later)) is True
+    assert store.atomically(lambda uow: uow.record(replace(later, why="again"))) is False  # never rewritten
+    store.atomically(lambda uow: uow.record(first))
+    store.atomically(lambda uow: uow.record(replace(first, key="other", employee_id="bo")))
+    assert store.audit_of("anna") == [first, later]
+
+
+def test_advancement_fields_round_trip(store):
+    add(store, ANNA, BO)
+    senior = replace(ANNA, level="senior_coach", responsibilities=("lead:VedAstro API",), training_budget_sek=8000)
+    store.atomically(lambda uow: uow.save_employee(senior))
+    assert store.employee("anna") == senior
 
 
 def test_a_tally_and_the_owner_of_its_items_round_trip(store):

@@ -146,6 +146,9 @@ class Employee(NewEmployee):
     onboarding: str = PENDING
     welcomed_at: datetime | None = None
     goals: GoalPlan = field(default_factory=GoalPlan)
+    level: str | None = None  # an advancement reached, e.g. "senior_coach"
+    responsibilities: tuple[str, ...] = ()  # e.g. lead of a technical sub-project, larger funding programmes
+    training_budget_sek: int | None = None  # the yearly training budget if the lead changed it
 
     @property
     def active(self) -> bool:

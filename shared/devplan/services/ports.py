@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
@@ -69,6 +70,9 @@ class UnitOfWork(Protocol):
     def record_metric_item_owner(
         self, source: str, item_id: str, employee_id: str | None, *, cancelled: bool
     ) -> None: ...
+    def record(self, entry: AuditEntry) -> bool:
+        """Add to the audit trail unless `entry.key` is recorded already; entries are never rewritten."""
+
     def employees_with_email(self, email: str) -> list[Employee]:
         """Read in the transaction: two concurrent links of one account cannot both see it unlinked."""
 
@@ -90,6 +94,9 @@ class Store(Protocol):
     def load(self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = ()) -> Loaded: ...
     def active_employee_ids(self) -> list[str]: ...
     def employees_led_by(self, lead_id: str) -> list[Employee]: ...
+    def audit_of(self, employee_id: str, *, limit: int = 200) -> list[AuditEntry]:
+        """The person's audit trail, oldest first (unreadable entries are logged and left out)."""
+
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None: ...
     def employees_onboarding(self, statuses: Sequence[str]) -> list[Employee]: ...
     def tick_state(self, day: date) -> str | None: ...

@@ -15,6 +15,7 @@ from typing import Any, TypeVar
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Contention, Documents, DocumentTransaction
 from devplan.adapters.firestore.unit_of_work import Loaded, UnitOfWork
+from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.employees import ACTIVE, Employee
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry
@@ -80,6 +81,15 @@ class Store:
 
     def employees_led_by(self, lead_id: str) -> list[Employee]:
         return self._employees("leadId", "==", lead_id)
+
+    def audit_of(self, employee_id: str, *, limit: int = 200) -> list[AuditEntry]:
+        entries = []
+        for doc_id, doc in self.documents.query(m.AUDIT, [("employeeId", "==", employee_id)], limit=limit):
+            try:
+                entries.append(m.audit_entry_from(doc))
+            except (KeyError, TypeError, ValueError) as exc:  # one bad entry must not hide the others
+                log.error("audit/%s is not a usable entry: %r", doc_id, exc, extra={"employeeId": employee_id})
+        return sorted(entries, key=lambda e: (e.at, e.key))
 
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None:
         return next(iter(self._employees("slack.userId", "==", slack_user_id)), None)

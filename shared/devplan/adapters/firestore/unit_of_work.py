@@ -11,6 +11,7 @@ from datetime import datetime
 
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Document, DocumentTransaction
+from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
@@ -126,6 +127,11 @@ class UnitOfWork(_Records):
             m.metric_item_document(source, item_id, employee_id, cancelled=cancelled),
             merge=False,
         )
+
+    def record(self, entry: AuditEntry) -> bool:
+        """Add to the audit trail unless this key is recorded already (never rewritten)."""
+        path = m.audit_path(entry.key)
+        return self._get(path) is None and self._create(path, m.audit_document(entry))
 
     def employees_with_email(self, email: str) -> list[Employee]:
         found = []

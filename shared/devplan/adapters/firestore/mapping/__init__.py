@@ -6,6 +6,7 @@ or a camelCase key. Layout (unchanged since the first release):
   employees/{id}/reflections/{entry}   Reflection
   employees/{id}/tallies/{source}      Tally (a live source's items: sessions, grants, …)
   metricItems/{source}:{item}          whose an item is, and whether it was cancelled
+  audit/{key}                          AuditEntry (who, when, why; written once)
   cycles/{employee}:{YYYY-QN}          CycleRecord
   outbox/{id}                          OutboxEntry
   processedEvents/{key}                the idempotency ledger (TTL on expireAt)
@@ -16,6 +17,7 @@ Writes of records are merges that leave out unknown values (None), so a field an
 writer set is never cleared by accident.
 """
 
+from devplan.adapters.firestore.mapping.audit import AUDIT, audit_document, audit_entry_from, audit_path
 from devplan.adapters.firestore.mapping.common import (
     CYCLES,
     EMPLOYEES,
@@ -72,6 +74,10 @@ from devplan.adapters.firestore.mapping.outbox import (
 )
 
 __all__ = [
+    "AUDIT",
+    "audit_document",
+    "audit_entry_from",
+    "audit_path",
     "CYCLES",
     "Document",
     "EMPLOYEES",

@@ -26,6 +26,9 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             onboarding=(doc.get("onboarding") or {}).get("status", PENDING),
             welcomed_at=(doc.get("onboarding") or {}).get("welcomedAt"),
             goals=goal_plan_from(doc.get("goals") or {}),
+            level=doc.get("level"),
+            responsibilities=tuple(doc.get("responsibilities") or ()),
+            training_budget_sek=doc.get("trainingBudgetSek"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None
@@ -54,6 +57,9 @@ def employee_update(employee: Employee) -> Document:
             "goals": goal_plan_document(employee.goals) or None,
             "slack": {"userId": employee.slack_user_id} if employee.slack_user_id else None,
             "onboarding": compact({"status": employee.onboarding, "welcomedAt": employee.welcomed_at}),
+            "level": employee.level,
+            "responsibilities": list(employee.responsibilities) or None,
+            "trainingBudgetSek": employee.training_budget_sek,
         }
     )
 
