@@ -61,13 +61,13 @@ def webhook(stack, body: bytes) -> requests.Response:
     """One delivery as the platform makes it: a 500 (e.g. contention that outlasted the store's
     retries: on a busy emulator each lost transaction waits ~2 s for its lock) means "send the same
     id again" by contract, so the platform does; any other answer is final."""
-    for _ in range(5):
+    for attempt in range(10):  # with a growing pause, as a platform backs off
         headers = platform_client.signed_headers(stack.platform_secret, body)
         answer = requests.post(f"{stack.functions_url}/platform-webhook", data=body, headers=headers, timeout=30)
         if answer.status_code != 500:
             return answer
         assert answer.json()["error"] == "unavailable", answer.text  # contention is transient, never "internal"
-        time.sleep(0.5)
+        time.sleep(0.5 * (attempt + 1))
     return answer
 
 

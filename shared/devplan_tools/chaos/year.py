@@ -76,6 +76,24 @@ class ChaosClient(StackClient):
             time.sleep(0.3)
         return answer
 
+    def command(self, user: str, text: str = "", command: str = "/utveckling") -> dict[str, Any]:
+        return self._again_on_5xx(lambda: super(ChaosClient, self).command(user, text, command))
+
+    def submit_view(self, user: str, callback_id: str, values: dict[str, Any], private_metadata: Any = None) -> Any:
+        """Slack shows an error when the app fails a submission; the person submits again."""
+        return self._again_on_5xx(
+            lambda: super(ChaosClient, self).submit_view(user, callback_id, values, private_metadata)
+        )
+
+    def _again_on_5xx(self, act: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+        for _ in range(PLATFORM_RETRIES):
+            answer = act()
+            if answer.get("ok"):
+                return answer
+            self.counts["slack_forms_retried"] += 1
+            time.sleep(0.3)
+        return answer
+
     def wait_settled(self, timeout: float = WAIT_SECONDS) -> None:
         super().wait_settled(timeout=timeout)
 
@@ -108,6 +126,9 @@ class ChaosYear(Year):
         deferred, self.deferred = self.deferred, []
         for body in deferred:
             self._twice(body)
+
+    def before_slack(self) -> None:
+        self._settle_deferred()  # people answer a message only once the event behind it came
 
     def _settle_deferred(self) -> None:
         if self.deferred:

@@ -159,10 +159,14 @@ class Year:
             if not answer.get("ok"):
                 raise RuntimeError(f"click failed: {answer}")
         for action in plan.slack:
+            self.before_slack()
             self.stack.wait_settled()  # what the last action sent is in Slack before the next one
             self.timeline.show(day)
             in_slack(self, day, action)
         self.stack.wait_settled()
+
+    def before_slack(self) -> None:
+        """What must have happened before people act in Slack (the chaos year delivers late events)."""
 
     @staticmethod
     def name(employee_id: str) -> str:

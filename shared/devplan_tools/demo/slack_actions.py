@@ -4,6 +4,7 @@ Through the Slack stand-in, which signs each request as Slack does (local/contro
 from __future__ import annotations
 
 import json
+import time
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -72,10 +73,23 @@ def in_slack(year: Year, day: date, action: ProposeGoal | Answer | SlackReflecti
         raise RuntimeError(f"Slack action failed: {answer}")
 
 
-def message(year: Year, outbox_prefix: str) -> dict[str, Any]:
-    """The newest message whose outbox id starts with `outbox_prefix`."""
-    return next(
-        c
-        for c in reversed(year.stack.slack_calls())
-        if c["method"] == "chat.postMessage" and c["ok"] and outbox_prefix in str(c["args"].get("metadata"))
-    )
+def message(year: Year, outbox_prefix: str, timeout: float = 300.0) -> dict[str, Any]:
+    """The newest message whose outbox id starts with `outbox_prefix`, waited for: a post the
+    sender retries (Slack failing, a lease running out) comes later than the day's settling."""
+    deadline = time.monotonic() + timeout
+    while True:
+        calls = reversed(year.stack.slack_calls())
+        found = next(
+            (
+                c
+                for c in calls
+                if c["method"] == "chat.postMessage" and c["ok"] and outbox_prefix in str(c["args"].get("metadata"))
+            ),
+            None,
+        )
+        if found is not None:
+            return found
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"no Slack message {outbox_prefix!r} within {timeout:.0f} s")
+        year.stack.wait_settled()
+        time.sleep(1.0)

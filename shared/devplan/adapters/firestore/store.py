@@ -84,12 +84,13 @@ class Store:
 
     def audit_of(self, employee_id: str, *, limit: int = 200) -> list[AuditEntry]:
         entries = []
-        for doc_id, doc in self.documents.query(m.AUDIT, [("employeeId", "==", employee_id)], limit=limit):
+        # All of one person's (a few a quarter), sorted here: the newest `limit` by time, not by id.
+        for doc_id, doc in self.documents.query(m.AUDIT, [("employeeId", "==", employee_id)]):
             try:
                 entries.append(m.audit_entry_from(doc))
             except (KeyError, TypeError, ValueError) as exc:  # one bad entry must not hide the others
                 log.error("audit/%s is not a usable entry: %r", doc_id, exc, extra={"employeeId": employee_id})
-        return sorted(entries, key=lambda e: (e.at, e.key))
+        return sorted(entries, key=lambda e: (e.at, e.key))[-limit:]
 
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None:
         return next(iter(self._employees("slack.userId", "==", slack_user_id)), None)
