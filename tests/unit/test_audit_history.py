@@ -46,7 +46,8 @@ def test_an_unknown_action_or_a_missing_figure_still_reads_well():
         {"costSek": 4200, "course": "Kubernetes"},
     )
     assert line("sv", wallet, None) == (
-        "den 2 april 2025 – Systemet: utbildningsbudget, training request recorded (cost sek: 4\u00a0200\u00a0kr, course: Kubernetes)"
+        "den 2 april 2025 – Systemet: utbildningsbudget, training request recorded"
+        " (cost sek: 4\u00a0200\u00a0kr, course: Kubernetes)"
     )
     lacking = AuditEntry("s:1", "maja", REFUSAL, "senior_coach_not_yet", "bo", APRIL_2, "Fler sessioner först", {})
     assert (
