@@ -53,7 +53,11 @@ def assign(
     uow.record(AuditEntry(key, person.employee_id, ADVANCEMENT, ACTION, lead.employee_id, at, None, detail))
     if person.slack_user_id:
         told = render.told(person.language, lead.name, name)
-        uow.emit(OutboxMessage(f"{key}:told", users=(person.slack_user_id,), text=told.text, blocks=told.blocks))
+        uow.emit(
+            OutboxMessage(
+                f"{key}:told", users=(person.slack_user_id,), text=told.text, blocks=told.blocks, topic="lead → person"
+            )
+        )
     else:  # the plan shows it; the DM is not owed later (the #dev post is the recognition)
         log.warning("lead responsibility of %s: no Slack account for the DM", person.employee_id)
     post = render.dev_post(person.name, person.slack_user_id, name)
