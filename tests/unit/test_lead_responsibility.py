@@ -13,6 +13,7 @@ from devplan.domain.goals import ACHIEVED
 from devplan.domain.reflections import SHARED, Reflection
 from devplan.domain.responsibility import NOT_A_DEVELOPER, NOT_YOURS, Mention, parse_mention
 from devplan.errors import InvalidEvent
+from devplan.messages.responsibility import genitive
 from devplan.services import journal
 from devplan.services.inputs import PlatformEvent
 from devplan.services.plan_status import plan_status_for
@@ -125,3 +126,16 @@ def test_the_platform_event_follows_the_same_rules(team):
     assert assigned_event(event("ev-later", employeeId="nyanstalld"), team.store) == "unknown_employee"
     (entry,) = team.store.audit_of("anna")
     assert entry.at == datetime(2025, 5, 2, 8, 0, tzinfo=UTC) and entry.detail["goalsAchieved"] == 1
+
+
+@pytest.mark.parametrize(
+    ("lang", "name", "owned"),
+    [
+        ("sv", "Anna Lindqvist", "Anna Lindqvists"),
+        ("sv", "Hans Ros", "Hans Ros"),
+        ("en", "Anna", "Anna's"),
+        ("en", "Hans Ros", "Hans Ros'"),
+    ],
+)
+def test_whose_lead_reads_right_in_both_languages(lang, name, owned):
+    assert genitive(lang, name) == owned

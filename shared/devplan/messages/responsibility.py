@@ -46,8 +46,15 @@ def already(lang: str, person: str, sub_project: str, evidence: Evidence) -> str
     return "\n".join([held, "", *evidence_lines(lang, evidence)])
 
 
-def refused(lang: str, reason: str, **fields: str) -> str:
-    return text(lang, f"responsibility.refused.{reason}", **fields)
+def genitive(lang: str, name: str) -> str:
+    """ "Anna Lindqvists", but "Hans Ros" (Swedish adds no s after s, x or z); English "Anna's"."""
+    if lang == "en":
+        return f"{name}'" if name.endswith("s") else f"{name}'s"
+    return name if name[-1:].lower() in ("s", "x", "z") else f"{name}s"
+
+
+def refused(lang: str, reason: str, person: str = "") -> str:
+    return text(lang, f"responsibility.refused.{reason}", person=person, person_of=genitive(lang, person))
 
 
 def told(lang: str, lead: str, sub_project: str) -> Rendered:
