@@ -233,3 +233,12 @@ def test_an_unusable_record_is_named_and_skipped_by_queries(store):
     with pytest.raises(UnusableRecord, match="employees/broken"):
         store.employee("broken")
     assert [e.employee_id for e in store.employees_led_by("bo")] == ["anna"]
+
+
+def test_the_goals_each_reflection_is_about_are_read_per_person(store):
+    add(store, ANNA, BO)
+    for who, entry, goals in (("anna", "r1", ("g1", "g2")), ("anna", "r2", ()), ("bo", "r3", ("g1",))):
+        reflection = Reflection(who, entry, NOW, NOW.date(), goals)
+        store.atomically(lambda uow, r=reflection: uow.add_reflection(r))
+    assert sorted(store.reflection_goal_ids("anna")) == [(), ("g1", "g2")]
+    assert store.reflection_goal_ids("bo") == [("g1",)] and store.reflection_goal_ids("nobody") == []

@@ -43,6 +43,7 @@ VALID = {  # a valid event of each type: the base every null is tried on
     "onboarding.user_guided": {"coachId": "anna", "userId": "u1", "guidedAt": TIME},
     "funding.granted": {"employeeId": "anna", "applicationId": "a1", "amountSek": 1, "grantedAt": TIME},
     "course.completed": {"employeeId": "anna", "courseId": "c1", "completedAt": TIME},
+    "responsibility.assigned": {"employeeId": "dana", "subProject": "VedAstro API", "assignedBy": "bo"},
     "system.ping": {},  # another branch's health check, if merged: it takes anything
 }
 
@@ -81,6 +82,7 @@ def test_every_event_type_has_a_valid_example():
 def test_a_null_optional_field_is_accepted_exactly_where_the_contract_allows_it(env, kind, path, nullable):
     env.store.docs["employees/bo"] = person("Bo", "bo@innerjourney.se", "project_lead", None, "U_BO")
     env.store.docs["employees/anna"] = person("Anna", "anna@innerjourney.se", "coach", "bo", "U_ANNA")
+    env.store.docs["employees/dana"] = person("Dana", "dana@innerjourney.se", "developer", "bo", "U_DANA")
     data = json.loads(json.dumps(VALID[kind]))
     parent = data
     for step in path[:-1]:

@@ -8,6 +8,7 @@ from typing import Any
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.goals import ACHIEVED, AWAITING, CARRIED_OVER, MISSED, SmartGoal
+from devplan.messages.agenda import AgendaFacts, agenda_lines
 from devplan.messages.blocks import Rendered, context, header, one_section, section
 from devplan.messages.catalog import text
 from devplan.messages.dates import format_date, quarter_label
@@ -33,6 +34,7 @@ class ReviewFacts:
     new_starter_deadline: date | None
     start_date: date
     latest_reflection: date | None
+    agenda: AgendaFacts = AgendaFacts()  # budget, sessions toward Senior Coach, applications
 
 
 def review_invite(lang: str, facts: ReviewFacts, employee_id: str) -> Rendered:
@@ -55,6 +57,7 @@ def review_invite(lang: str, facts: ReviewFacts, employee_id: str) -> Rendered:
         if facts.latest_reflection
         else text(lang, "review.reflection_none")
     )
+    known.extend(agenda_lines(lang, facts.agenda))
     huddle_link = f"<{HUDDLE_URL_TOKEN}|{text(lang, 'review.huddle')}>"
     blocks = (
         header(text(lang, "review.title", quarter=q, employee=facts.employee, lead=facts.lead)),

@@ -75,6 +75,7 @@ def plan_status(lang: str, facts: PlanFacts | None) -> Rendered:
         [
             text(lang, "status.heading", name=employee.name),
             text(lang, "status.role", role=role_name(lang, employee.role)),
+            *(text(lang, "responsibility.in_plan", title=r) for r in employee.responsibilities),
         ],
         [
             text(lang, "status.goals_heading", quarter=q),

@@ -28,6 +28,7 @@ from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goa
 from devplan.messages import cycle as render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
+from devplan.services.agenda import agenda_facts
 from devplan.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -108,6 +109,7 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             new_starter_deadline=employee.goals.deadline if new_starter and not employee.goals.is_set else None,
             start_date=employee.start_date,
             latest_reflection=max(reflections, default=None),
+            agenda=agenda_facts(turn.uow, employee, turn.today),
         )
         if not turn.send(
             action, (turn.me, turn.boss), render.review_invite(turn.lang, facts, employee.employee_id), "1:1 invite"

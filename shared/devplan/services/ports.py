@@ -98,6 +98,9 @@ class Store(Protocol):
         """The newest `limit` entries of the person's audit trail, oldest first (unreadable entries
         are logged and left out)."""
 
+    def reflection_goal_ids(self, employee_id: str, *, limit: int = 500) -> list[tuple[str, ...]]:
+        """The goals each of the person's reflections is about (the lead sees counts, never the text)."""
+
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None: ...
     def employees_onboarding(self, statuses: Sequence[str]) -> list[Employee]: ...
     def tick_state(self, day: date) -> str | None: ...

@@ -35,7 +35,7 @@ from devplan.messages.goals import (
     OPEN_REFLECTION_FORM,
 )
 from devplan.messages.reflection_form import REFLECTION_FORM
-from devplan.services import goal_agreement, goal_forms, reflection_forms, reviews
+from devplan.services import goal_agreement, goal_forms, history, reflection_forms, responsibility, reviews
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
@@ -45,6 +45,7 @@ from devplan.services.slack_replies import answer_click, clicked_on, ephemeral
 
 log = logging.getLogger(__name__)
 GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
+NOMINATE_WORDS, HISTORY_WORDS = ("utse", "nominate"), ("historik", "history")
 
 
 class ViewAnswer(dict[str, Any]):
@@ -75,6 +76,11 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
         if words[0] in REFLECTION_WORDS and trigger_id:
             return reflection_forms.open_form(store, slack, request.user_id, trigger_id, today())
+        rest = (request.payload.get("text") or "").strip()[len(words[0]) :]  # as typed: ids and names keep case
+        if words[0] in NOMINATE_WORDS:
+            return responsibility.nominate_command(store, request.user_id, rest, clock())
+        if words[0] in HISTORY_WORDS:
+            return history.history_command(store, request.user_id, rest)
         asker = store.employee_with_slack_user(request.user_id)  # answered in their language
         return ephemeral(text(asker.language if asker else "sv", "slack_answers.unknown_command"))
 

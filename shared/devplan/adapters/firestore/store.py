@@ -92,6 +92,10 @@ class Store:
                 log.error("audit/%s is not a usable entry: %r", doc_id, exc, extra={"employeeId": employee_id})
         return sorted(entries, key=lambda e: (e.at, e.key))[-limit:]
 
+    def reflection_goal_ids(self, employee_id: str, *, limit: int = 500) -> list[tuple[str, ...]]:
+        found = self.documents.query(m.reflections_collection(employee_id), [], limit=limit)
+        return [tuple(i for i in doc.get("goalIds") or () if isinstance(i, str)) for _, doc in found]
+
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None:
         return next(iter(self._employees("slack.userId", "==", slack_user_id)), None)
 

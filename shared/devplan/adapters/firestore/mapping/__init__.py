@@ -35,6 +35,7 @@ from devplan.adapters.firestore.mapping.common import (
     ledger_path,
     outbox_path,
     reflection_path,
+    reflections_collection,
     tick_path,
 )
 from devplan.adapters.firestore.mapping.cycles import (
@@ -94,6 +95,7 @@ __all__ = [
     "ledger_path",
     "outbox_path",
     "reflection_path",
+    "reflections_collection",
     "metric_item_document",
     "metric_item_owner_from",
     "metric_item_path",

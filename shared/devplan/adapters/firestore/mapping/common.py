@@ -21,7 +21,11 @@ def employee_path(employee_id: str) -> str:
 
 
 def reflection_path(employee_id: str, entry_id: str) -> str:
-    return f"{EMPLOYEES}/{employee_id}/reflections/{entry_id}"
+    return f"{reflections_collection(employee_id)}/{entry_id}"
+
+
+def reflections_collection(employee_id: str) -> str:
+    return f"{EMPLOYEES}/{employee_id}/reflections"
 
 
 def cycle_path(employee_id: str, quarter: Quarter) -> str:

@@ -1,0 +1,63 @@
+"""The quarter's 1:1 agenda carries what issue 8's data tells: sessions toward Senior Coach for a
+coach (the exact tally, whole months since the start), the training budget used and left and a
+funding manager's applications in flight once their records exist (seams), and no line at all
+for a figure not known."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+import pytest
+
+from devplan.services import agenda, quarterly_cycle
+from devplan.services.agenda import full_months
+from devplan.services.inputs import EmployeeChunk, PlatformEvent
+from devplan.services.metrics import count_item
+from tests.unit.goal_support import workspace
+
+JULY_1 = date(2025, 7, 1)  # Q3 opens; everyone started 2025-01-07
+
+
+@pytest.mark.parametrize(
+    ("start", "today", "months"),
+    [
+        (date(2025, 1, 15), date(2025, 7, 14), 5),
+        (date(2025, 1, 15), date(2025, 7, 15), 6),
+        (date(2025, 1, 31), date(2025, 2, 28), 0),
+        (date(2024, 11, 1), date(2025, 4, 1), 5),
+        (date(2025, 5, 1), date(2025, 4, 1), 0),
+    ],
+)
+def test_whole_months_since_the_start(start, today, months):
+    assert full_months(start, today) == months
+
+
+def _complete(store, session: str) -> None:
+    data = {"sessionId": session, "coachId": "anna", "completedAt": "2025-05-02T10:00:00+02:00", "durationMinutes": 60}
+    count_item(
+        PlatformEvent(f"ev-{session}", "coaching.session_completed", datetime(2025, 5, 2, tzinfo=UTC), data, "d"), store
+    )
+
+
+def _invite(store, employee_id: str) -> str:
+    quarterly_cycle.run_chunk(EmployeeChunk(JULY_1, (employee_id,), f"tick-{employee_id}"), store)
+    return store.docs[f"outbox/review-invite:{employee_id}:2025-Q3"]["blocks"][-2]["text"]["text"]
+
+
+def test_a_coach_sees_the_sessions_and_months_toward_senior_coach():
+    store = workspace()
+    for session in ("s1", "s2", "s3"):
+        _complete(store, session)
+    _complete(store, "s1")  # delivered twice: counted once
+    known = _invite(store, "anna")
+    assert "• Mot Senior Coach: 3 av 20 sessioner, 5 av 6 månader." in known
+    assert "Utbildningsbudget" not in known and "Ansökningar" not in known  # no wallet, no funding records yet
+
+
+def test_budget_and_applications_show_once_their_records_exist(monkeypatch):
+    store = workspace()
+    monkeypatch.setattr(agenda, "facts_of_wallet", lambda uow, employee, year: (4200, 800))
+    monkeypatch.setattr(agenda, "applications_in_flight", lambda uow, employee: 2)
+    known = _invite(store, "erik")
+    assert "• Utbildningsbudget 2025: 4\u00a0200\u00a0kr använt, 800\u00a0kr kvar." in known
+    assert "• Ansökningar under arbete: 2." in known and "Senior Coach" not in known
