@@ -110,13 +110,21 @@ class SlackReflection:
     fields: dict[str, Any]
 
 
+@dataclass(frozen=True)
+class Command:
+    """In Slack: someone types `/utveckling {text}`; `{anna}` in the text is a mention of Anna."""
+
+    by: str
+    text: str
+
+
 @dataclass
 class Day:
     goals: list[Goals] = field(default_factory=list)
     reflections: list[Reflection] = field(default_factory=list)
     held: list[MarkHeld] = field(default_factory=list)
     counted: list[Counted] = field(default_factory=list)
-    slack: list[ProposeGoal | Answer | SlackReflection] = field(default_factory=list)  # in this order
+    slack: list[ProposeGoal | Answer | SlackReflection | Command] = field(default_factory=list)  # in this order
 
 
 def _d(text: str) -> date:
@@ -136,6 +144,7 @@ def on(day: str, *things: Any) -> None:
         ProposeGoal: entry.slack,
         Answer: entry.slack,
         SlackReflection: entry.slack,
+        Command: entry.slack,
     }
     for thing in things:
         lists[type(thing)].append(thing)

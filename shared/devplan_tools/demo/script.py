@@ -10,6 +10,7 @@ from devplan_tools.demo.plan import (
     TEAM,
     YEAR,
     Answer,
+    Command,
     Counted,
     Day,
     Goals,
@@ -21,7 +22,7 @@ from devplan_tools.demo.plan import (
     on,
 )
 
-__all__ = ["TEAM", "YEAR", "Answer", "Day", "Person", "ProposeGoal", "SlackReflection"]
+__all__ = ["TEAM", "YEAR", "Answer", "Command", "Day", "Person", "ProposeGoal", "SlackReflection"]
 
 # Q1: first goals from the seed's examples. Maja is late (nudged, then Bo is told).
 on("2025-01-10", Goals("bo", ("Hålla kvartalets 1:1 med alla i teamet inom två veckor",)))
@@ -157,6 +158,8 @@ on(
     Answer("anna", "bo", "goal-perk-offer", "goal_perk", "none"),
 )
 on("2025-06-12", Reflection("erik", "erik-q2"))
+# Anna's API is in production: Bo makes her technical lead of it.
+on("2025-06-16", Command("bo", "utse {anna} VedAstro API"))
 # Q3: summer; Erik's 1:1 never happens (escalated), Maja guides ten new users and reflects in Slack.
 on("2025-07-02", MarkHeld("anna", "anna"), MarkHeld("maja", "bo"))
 on(

@@ -9,7 +9,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from devplan_tools.demo.plan import CLICK_HOUR, at
-from devplan_tools.demo.script import Answer, ProposeGoal, SlackReflection
+from devplan_tools.demo.script import Answer, Command, ProposeGoal, SlackReflection
 
 if TYPE_CHECKING:
     from devplan_tools.demo.run import Year
@@ -42,9 +42,17 @@ def button_text(call: dict[str, Any], action: Answer) -> str:
     return found[0]["text"]["text"] if found else action.action
 
 
-def in_slack(year: Year, day: date, action: ProposeGoal | Answer | SlackReflection) -> None:
-    """A person in Slack: a modal filled in and submitted, or a button on a goal's message."""
-    if isinstance(action, Answer):
+def in_slack(year: Year, day: date, action: ProposeGoal | Answer | SlackReflection | Command) -> None:
+    """A person in Slack: a modal filled in and submitted, a button on a goal's message, a command."""
+    if isinstance(action, Command):
+        typed = action.text.format(**{e: f"<@{u}|{e}>" for e, u in year.slack_ids.items()})
+        shown = action.text.format(**{e: "@" + year.name(e).split()[0] for e in year.slack_ids})
+        year.say(day, f"Slack: {year.name(action.by)} skriver /utveckling {shown}")
+        answer = year.stack.command(year.slack_ids[action.by], typed)
+        reply = json.loads(answer.get("app_answer") or "{}").get("text", "")
+        if reply:
+            year.say(day, "Svar (bara för " + year.name(action.by).split()[0] + "): " + reply.splitlines()[0])
+    elif isinstance(action, Answer):
         call = message(year, f"{action.kind}:{action.employee_id}:")
         year.say(day, f"Slack: {year.name(action.clicked_by)} klickar »{button_text(call, action)}«")
         answer = year.stack.click(
