@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import goals, journal, metrics
+from devplan.services import goals, journal, metrics, supervision
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -33,9 +33,10 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "goals.progress": goals.report_progress,
     "goals.achieved": goals.mark_achieved,
     **dict.fromkeys(metrics.KINDS, metrics.count_item),
+    "coaching.supervisor_assigned": supervision.assigned_event,
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
-NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS}
+NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS} | {"coaching.supervisor_assigned": "coachId"}
 OVERDUE_AFTER = timedelta(days=30)  # longer than any onboarding race: someone should look
 RELEASE_LIMIT = 500  # held events looked at per daily run (they are rare; the count is logged)
 

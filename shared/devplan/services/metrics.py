@@ -29,6 +29,7 @@ from devplan.domain.metrics import (
 )
 from devplan.errors import InvalidEvent
 from devplan.services import goal_notices as notices
+from devplan.services import senior_coach
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
@@ -88,6 +89,8 @@ def count_item(event: PlatformEvent, store: Store) -> str:
             return "cancelled" if cancelled else "already_counted"
         uow.save_tally(counted)
         _move_goals(uow, employee_id, counted)
+        if kind.source == COACHING_SESSIONS and not cancelled:  # maybe the last criterion for Senior Coach
+            senior_coach.consider(uow, employee_id, item.on or stockholm_date(uow.now))
         return "cancelled" if cancelled else "counted"
 
     return _logged(event, employee_id, store.atomically(work))
