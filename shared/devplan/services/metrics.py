@@ -90,7 +90,7 @@ def count_item(event: PlatformEvent, store: Store) -> str:
         uow.save_tally(counted)
         _move_goals(uow, employee_id, counted)
         if kind.source == COACHING_SESSIONS and not cancelled:  # maybe the last criterion for Senior Coach
-            senior_coach.consider(uow, employee_id, item.on or stockholm_date(uow.now))
+            senior_coach.consider(uow, employee_id, item.on or stockholm_date(uow.now), counted.count())
         return "cancelled" if cancelled else "counted"
 
     return _logged(event, employee_id, store.atomically(work))

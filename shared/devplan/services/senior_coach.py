@@ -69,18 +69,20 @@ def check_from(coach: Employee) -> date | None:
     return max(reached, again) if again is not None else reached
 
 
-def evidence(uow: UnitOfWork, coach: Employee, today: date) -> render.Evidence:
+def evidence(uow: UnitOfWork, coach: Employee, today: date, sessions: int | None = None) -> render.Evidence:
+    """`sessions`: the count just written in this transaction (reads see the state before it)."""
     achieved = tuple(g.title for g in coach.goals.items if g.status == ACHIEVED)
-    sessions = uow.tally(coach.employee_id, COACHING_SESSIONS).count()
+    if sessions is None:
+        sessions = uow.tally(coach.employee_id, COACHING_SESSIONS).count()
     return render.Evidence(sessions, full_months(coach.start_date, today), achieved, _criteria)
 
 
-def consider(uow: UnitOfWork, coach_id: str, today: date) -> str:
+def consider(uow: UnitOfWork, coach_id: str, today: date, sessions: int | None = None) -> str:
     """Ask the lead if the coach is due (the ask's id makes it once per round)."""
     coach = uow.employee(coach_id)
     if coach is None or not is_candidate(coach.role, coach.level, coach.active):
         return "not_a_candidate"
-    proof = evidence(uow, coach, today)
+    proof = evidence(uow, coach, today, sessions)
     if not due_to_ask(
         coach.role, coach.level, coach.start_date, proof.sessions, today, _criteria, coach.senior_coach_not_yet
     ):
