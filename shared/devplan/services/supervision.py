@@ -33,7 +33,7 @@ from devplan.services.slack_replies import answer_click, ephemeral, tell
 
 log = logging.getLogger(__name__)
 SUPERVISION_SESSIONS = "supervision_sessions"  # a tally keyed by month (YYYY-MM): once a month
-_MENTION = re.compile(r"<@([A-Z0-9]+)(?:\|[^>]*)?>")
+_MENTION = re.compile(r"<@([^|>\s]+)(?:\|[^>]*)?>")
 _MONTH = re.compile(r"\d{4}-\d{2}")
 
 
