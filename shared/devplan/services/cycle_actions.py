@@ -25,11 +25,10 @@ from devplan.domain.employees import Employee
 from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
-from devplan.messages import advancement as render_advancement
 from devplan.messages import cycle as render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
-from devplan.services import senior_coach
+from devplan.services import advancement_actions
 from devplan.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -187,22 +186,6 @@ def reflection_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRec
     return replace(cycle, last_reflection_nudge=turn.today)
 
 
-def senior_coach_check(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    """The tenure is reached (or a new round after "Inte än" opened): ask the lead if the sessions are there too."""
-    outcome = senior_coach.consider(turn.uow, turn.employee.employee_id, turn.today)
-    return None if outcome == "waiting_for_slack" else cycle
-
-
-def supervision_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    """The month's supervision, to the coach and their supervisor in a group DM."""
-    supervisor = turn.uow.employee(turn.employee.supervisor_id or "")
-    if supervisor is None:
-        return cycle
-    value = f"{turn.employee.employee_id}|{action.key.rpartition(':')[2]}"
-    rendered = render_advancement.supervision_nudge(turn.lang, coach=turn.employee, supervisor=supervisor, value=value)
-    return cycle if turn.send(action, (turn.me, supervisor.slack_user_id), rendered, "supervision nudge") else None
-
-
 ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = {
     "open_quarter": open_quarter,
     "goal_nudge": goal_nudge,
@@ -210,6 +193,6 @@ ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = 
     "review_reminder": review_reminder,
     "review_escalation": review_escalation,
     "reflection_nudge": reflection_nudge,
-    "senior_coach_check": senior_coach_check,
-    "supervision_nudge": supervision_nudge,
+    "senior_coach_check": advancement_actions.senior_coach_check,
+    "supervision_nudge": advancement_actions.supervision_nudge,
 }

@@ -22,12 +22,10 @@ from typing import Any
 from devplan.domain.advancement import (
     SENIOR_COACH,
     Criteria,
-    ask_again_from,
     ask_round,
     due_to_ask,
     full_months,
     is_candidate,
-    tenure_reached_on,
 )
 from devplan.domain.audit import ADVANCEMENT, REFUSAL, AuditEntry
 from devplan.domain.employees import Employee
@@ -57,16 +55,6 @@ def configure(criteria: Criteria) -> None:
 
 def criteria() -> Criteria:
     return _criteria
-
-
-def check_from(coach: Employee) -> date | None:
-    """For the daily tick: from when a coach not Senior yet is checked (the tenure's day, or the
-    next round's opening after "Inte än"); None for everyone else."""
-    if not is_candidate(coach.role, coach.level, coach.active):
-        return None
-    reached = tenure_reached_on(coach.start_date, _criteria)
-    again = ask_again_from(coach.senior_coach_not_yet)
-    return max(reached, again) if again is not None else reached
 
 
 def evidence(uow: UnitOfWork, coach: Employee, today: date, sessions: int | None = None) -> render.Evidence:
