@@ -9,6 +9,7 @@ import json
 from datetime import UTC, datetime
 from urllib.parse import quote, urlencode
 
+from devplan_tools.stand_in.views import Views
 from tests.unit.entry_support import client, platform_headers, slack_headers
 from tests.unit.goal_support import person
 
@@ -34,9 +35,9 @@ def slack(env, body: bytes):
     return client("slack_events").post("/", data=body, headers=slack_headers(body, env.now, FORM))
 
 
-def click(env, action_id: str, value: str, user: str):
+def click(env, action_id: str, value: str, user: str, trigger_id: str = "1.2.never-issued"):
     action = {"action_id": action_id, "value": value, "type": "button", "action_ts": f"{CLICKED:.6f}"}
-    payload = {"type": "block_actions", "user": {"id": user}, "actions": [action], "trigger_id": "1.2.abc"}
+    payload = {"type": "block_actions", "user": {"id": user}, "actions": [action], "trigger_id": trigger_id}
     return slack(env, ("payload=" + quote(json.dumps(payload))).encode())
 
 
@@ -86,3 +87,26 @@ def test_handledning_genomford_counts_the_month_once(env):
     assert click(env, "supervision_held", "anna|2025-07", "U_ANNA").get_json()["outcome"] == "already_held"
     assert click(env, "supervision_held", "anna|2025-07", "U_ERIK").get_json()["outcome"] == "not_yours"
     assert env.store.docs["employees/anna/tallies/supervision_sessions"]["count"] == 1
+
+
+def test_inte_an_opens_a_modal_whose_reason_is_recorded_once(env):
+    seed(env)
+    sessions(env, 20)
+    assert (
+        click(env, "senior_coach_not_yet", "anna|first", "U_ERIK", env.slack.issue_trigger()).get_json()["outcome"]
+        == "not_yours"
+    )
+    assert env.slack.views == []  # nobody else gets the modal
+    assert click(env, "senior_coach_not_yet", "anna|first", "U_BO", env.slack.issue_trigger()).get_json()["opened"]
+    [view] = env.slack.views
+    assert view["callback_id"] == "senior_coach_not_yet_form" and "seniorCoach" not in env.store.docs["employees/anna"]
+    view = {**view, "id": "V0NOTYET", "state": Views.submitted_state(view, {"reason": "Ett kvartal till med Sara."})}
+    view.pop("trigger_id")
+    payload = {"type": "view_submission", "user": {"id": "U_BO"}, "view": view}
+    answer = slack(env, ("payload=" + quote(json.dumps(payload))).encode())
+    assert answer.status_code == 200 and answer.get_data() == b""  # an empty body: the modal closes
+    assert env.store.docs["employees/anna"]["seniorCoach"] == {"notYetOn": "2025-07-15"}
+    [entry] = env.store.audit_of("anna")
+    assert (entry.action, entry.why, entry.actor_id) == ("senior_coach_not_yet", "Ett kvartal till med Sara.", "bo")
+    again = click(env, "senior_coach_not_yet", "anna|first", "U_BO", env.slack.issue_trigger())
+    assert again.get_json()["outcome"] == "already_not_yet" and len(env.slack.views) == 1

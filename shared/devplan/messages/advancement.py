@@ -4,6 +4,7 @@ Button values name the coach and the round (`coach|round`) or month (`coach|YYYY
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,9 +12,12 @@ from devplan.domain.advancement import Criteria
 from devplan.domain.employees import Employee
 from devplan.messages.blocks import Rendered, context, section
 from devplan.messages.catalog import text
+from devplan.messages.goal_form import MODAL_TITLE_LIMIT, input_block, plain, text_input
 
 SENIOR_APPROVE, SENIOR_NOT_YET = "senior_coach_approve", "senior_coach_not_yet"
 SUPERVISION_HELD = "supervision_held"
+NOT_YET_FORM = "senior_coach_not_yet_form"  # the view's callback_id: Inte än with an optional reason
+MAX_REASON_LENGTH = 1000
 
 
 @dataclass(frozen=True)
@@ -91,3 +95,19 @@ def supervision_nudge(lang: str, *, coach: Employee, supervisor: Employee, value
     shown = text(lang, "supervision.nudge", coach=mention(coach), supervisor=mention(supervisor))
     button = (SUPERVISION_HELD, text(lang, "supervision.held_button"), value, "primary")
     return Rendered(_plain(shown), (section(shown), _buttons(f"supervision:{value}", button)))
+
+
+def not_yet_form(lang: str, *, coach: str, value: str, on: str) -> dict[str, Any]:
+    """Inte än's modal: one optional reason; `private_metadata` carries the button's value and the day."""
+    reason = {**text_input(None, multiline=True), "max_length": MAX_REASON_LENGTH}
+    return {
+        "type": "modal",
+        "callback_id": NOT_YET_FORM,
+        "private_metadata": json.dumps({"value": value, "on": on}, separators=(",", ":")),
+        "title": plain(text(lang, "advancement.not_yet_title")[:MODAL_TITLE_LIMIT]),
+        "submit": plain(text(lang, "advancement.not_yet_submit")[:MODAL_TITLE_LIMIT]),
+        "blocks": [
+            section(f"*{coach}*"),
+            input_block("reason", text(lang, "advancement.not_yet_reason"), reason, optional=True),
+        ],
+    }

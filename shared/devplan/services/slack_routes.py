@@ -140,7 +140,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("view_submission", GOAL_FORM): goal_submitted,
         ("view_submission", REFLECTION_FORM): reflection_submitted,
         ("event", "team_join"): team_join,
-        **advancement_routes(store),
+        **advancement_routes(store, slack, view_answer),
     }
 
 
