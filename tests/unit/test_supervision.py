@@ -68,9 +68,11 @@ def test_the_least_loaded_senior_coach_is_suggested_in_the_coachs_plan():
     store = team()
     shown = plan_status_for("U_ANNA", store, date(2025, 4, 8)).text
     assert "Förslag till din lead: Sara Senior" in shown  # Tove already supervises Ulf
+    assert "Anna Lindqvist → Sara Senior" in plan_status_for("U_BO", store, date(2025, 4, 8)).text  # to the lead
     handle(store, assigned())
     assert "Handledare: Sara Senior (0 handledningar" in plan_status_for("U_ANNA", store, date(2025, 4, 8)).text
     assert "Handledare" not in plan_status_for("U_SARA", store, date(2025, 4, 8)).text  # a Senior Coach
+    assert "Förslag på handledare" not in plan_status_for("U_BO", store, date(2025, 4, 8)).text
 
 
 def tick(store, day: date) -> str:

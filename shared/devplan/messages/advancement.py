@@ -53,7 +53,7 @@ def _plain(line: str) -> str:
     return line.replace("*", "")
 
 
-def ask(lang: str, *, coach: Employee, evidence: Evidence, value: str, suggestions: str = "") -> Rendered:
+def ask(lang: str, *, coach: Employee, evidence: Evidence, value: str) -> Rendered:
     line = text(
         lang,
         "advancement.ask",
@@ -69,8 +69,6 @@ def ask(lang: str, *, coach: Employee, evidence: Evidence, value: str, suggestio
         else text(lang, "advancement.no_goals_achieved")
     )
     blocks = [section(line), context(goals)]
-    if suggestions:
-        blocks.append(context(text(lang, "advancement.supervisor_suggestion", suggestions=suggestions)))
     blocks.append(
         _buttons(
             f"senior-coach:{value}",

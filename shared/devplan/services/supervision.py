@@ -29,7 +29,7 @@ from devplan.services.goal_notices import confirmer
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
-from devplan.services.slack_replies import answer_click, ephemeral, tell
+from devplan.services.slack_replies import ephemeral, tell
 
 log = logging.getLogger(__name__)
 SUPERVISION_SESSIONS = "supervision_sessions"  # a tally keyed by month (YYYY-MM): once a month
@@ -125,28 +125,43 @@ def assign_command(store: Store, slack_user_id: str, raw_text: str) -> dict[str,
     return {"outcome": outcome, **ephemeral(text(lang, f"supervision.{key}", **names))}
 
 
-def suggestion(store: Store, coach: Employee) -> Employee | None:
-    """The least-loaded Senior Coach (fewest coaches supervised; then by name), not the coach."""
+def _people(store: Store) -> list[Employee]:
     ids = store.active_employee_ids()
     loaded = store.load(employees=ids)
-    people = [p for p in (loaded.employee(i) for i in ids) if p is not None and p.active]
+    return [p for p in (loaded.employee(i) for i in ids) if p is not None and p.active]
+
+
+def least_loaded(people: list[Employee], coach: Employee) -> Employee | None:
+    """The Senior Coach supervising the fewest coaches (then by name), never the coach."""
     seniors = [p for p in people if p.level == SENIOR_COACH and p.employee_id != coach.employee_id]
     load = {s.employee_id: sum(1 for p in people if p.supervisor_id == s.employee_id) for s in seniors}
     return min(seniors, key=lambda s: (load[s.employee_id], s.name, s.employee_id), default=None)
 
 
 def plan_lines(store: Store, employee: Employee, lang: str) -> tuple[str, ...]:
-    """What `/utveckling` shows a coach not Senior yet: the supervisor and sessions held, or a suggestion."""
+    """`/utveckling`: a coach not Senior yet sees the supervisor and sessions held, or the
+    suggestion; a lead sees a suggestion for each coach of theirs without a supervisor."""
+    team = [m for m in store.employees_led_by(employee.employee_id) if _unsupervised(m)]
+    people = _people(store) if team or _unsupervised(employee) else []
+    lines = []
+    if team:
+        pairs = [(m.name, least_loaded(people, m)) for m in team]
+        shown = ", ".join(f"{name} → {s.name}" for name, s in pairs if s is not None)
+        lines += [text(lang, "advancement.supervisor_suggestion", suggestions=shown)] if shown else []
     if not is_candidate(employee.role, employee.level, employee.active):
-        return ()
+        return tuple(lines)
     supervisor = store.employee(employee.supervisor_id) if employee.supervisor_id else None
     if supervisor is not None:
         held = store.atomically(lambda uow: uow.tally(employee.employee_id, SUPERVISION_SESSIONS).count())
-        return (text(lang, "supervision.plan_line", supervisor=supervisor.name, held=held),)
-    suggested = suggestion(store, employee)
+        return (*lines, text(lang, "supervision.plan_line", supervisor=supervisor.name, held=held))
+    suggested = least_loaded(people, employee)
     if suggested is None:
-        return (text(lang, "supervision.plan_none"),)
-    return (text(lang, "supervision.plan_suggested", supervisor=suggested.name),)
+        return (*lines, text(lang, "supervision.plan_none"))
+    return (*lines, text(lang, "supervision.plan_suggested", supervisor=suggested.name))
+
+
+def _unsupervised(person: Employee) -> bool:
+    return is_candidate(person.role, person.level, person.active) and not person.supervisor_id
 
 
 def month_key(day: date) -> str:
@@ -154,7 +169,8 @@ def month_key(day: date) -> str:
 
 
 def mark_held(store: Store, value: str, slack_user_id: str, on: date) -> dict[str, Any]:
-    """Handledning genomförd: the month's session counts once, clicked by the coach or the supervisor."""
+    """Handledning genomförd: the month's session counts once, clicked by the coach or the supervisor.
+    Every answer goes to the clicker in one transaction with what it records (slack_replies.tell)."""
     coach_id, _, month = value.partition("|")
     if not is_valid_id(coach_id) or not _MONTH.fullmatch(month):
         raise InvalidEvent(f"supervision button value is malformed: {value!r:.80}", code="malformed")
@@ -164,29 +180,19 @@ def mark_held(store: Store, value: str, slack_user_id: str, on: date) -> dict[st
         supervisor = uow.employee(coach.supervisor_id) if coach and coach.supervisor_id else None
         if coach is None or supervisor is None:
             return {"outcome": "unknown_pair"}
-        pair = {coach.slack_user_id, supervisor.slack_user_id} - {None}
         names = {"coach": coach.name, "supervisor": supervisor.name, "month": month}
-        if slack_user_id not in pair:
-            return {"outcome": "not_yours", "key": "supervision.not_yours", **names}
         tally = uow.tally(coach_id, SUPERVISION_SESSIONS)
         counted = tally.with_item(MetricItem(month, 1, on))
-        if counted == tally:
-            return {"outcome": "already_held", "key": "supervision.already_held", **names}
-        uow.save_tally(counted)
-        held = counted.count()
-        tell(
-            uow,
-            slack_user_id,
-            f"supervision:{coach_id}:{month}",
-            text(coach.language, "supervision.held_noted", month=month, held=held),
-        )
-        return {"outcome": "held", "held": held}
+        if slack_user_id not in (coach.slack_user_id, supervisor.slack_user_id):
+            outcome, shown = "not_yours", text("sv", "supervision.not_yours", **names)
+        elif counted == tally:
+            outcome, shown = "already_held", text(coach.language, "supervision.already_held", **names)
+        else:
+            uow.save_tally(counted)
+            outcome, shown = "held", text(coach.language, "supervision.held_noted", month=month, held=counted.count())
+        tell(uow, slack_user_id, f"supervision:{coach_id}:{month}:{outcome}", shown)
+        return {"outcome": outcome, "held": counted.count() if outcome != "not_yours" else None, **ephemeral(shown)}
 
     answer = store.atomically(work)
     log.info("supervision held %s by %s: %s", value, slack_user_id, answer["outcome"], extra={"employeeId": coach_id})
-    if "key" not in answer:
-        return answer
-    shown = text("sv", answer.pop("key"), **{k: answer[k] for k in ("coach", "supervisor", "month")})
-    return answer_click(
-        store, slack_user_id, f"supervision:{coach_id}:{month}:{answer['outcome']}", shown, answer["outcome"]
-    )
+    return answer
