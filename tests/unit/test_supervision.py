@@ -67,6 +67,7 @@ def test_only_the_lead_assigns_in_slack():
 def test_the_least_loaded_senior_coach_is_suggested_in_the_coachs_plan():
     store = team()
     shown = plan_status_for("U_ANNA", store, date(2025, 4, 8)).text
+    assert "Mot Senior Coach: 0 av 20 sessioner, 3 av 6 månader" in shown  # started 7 January
     assert "Förslag till din lead: Sara Senior" in shown  # Tove already supervises Ulf
     assert "Anna Lindqvist → Sara Senior" in plan_status_for("U_BO", store, date(2025, 4, 8)).text  # to the lead
     handle(store, assigned())
