@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import date
 
 from devplan.domain.calendar import stockholm_date
 from devplan.domain.metrics import (
@@ -90,7 +91,9 @@ def count_item(event: PlatformEvent, store: Store) -> str:
         uow.save_tally(counted)
         _move_goals(uow, employee_id, counted)
         if kind.source == COACHING_SESSIONS and not cancelled:  # maybe the last criterion for Senior Coach
-            senior_coach.consider(uow, employee_id, item.on or stockholm_date(uow.now), counted.count())
+            # the day it is known (a session reported late still counts today, business time)
+            known_on = max(item.on or date.min, stockholm_date(event.occurred_at))
+            senior_coach.consider(uow, employee_id, known_on, counted.count())
         return "cancelled" if cancelled else "counted"
 
     return _logged(event, employee_id, store.atomically(work))
