@@ -13,6 +13,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from devplan import logs
+from devplan.domain.advancement import DEFAULT_MONTHS, DEFAULT_SESSIONS, Criteria
+from devplan.services import senior_coach
 from devplan.services.ports import Publisher, Slack
 
 if TYPE_CHECKING:
@@ -29,6 +31,7 @@ class Settings:
     slack_api_url: str
     max_event_age_seconds: int
     firestore_database: str = "(default)"
+    senior_coach: Criteria = Criteria()  # "se separata kriterier": months of tenure and sessions
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -44,6 +47,10 @@ class Settings:
             max_event_age_seconds=int(env.get("DEVPLAN_MAX_EVENT_AGE_SECONDS", "3600")),
             # The database Terraform owns and the triggers watch (switched after a restore: README).
             firestore_database=env.get("DEVPLAN_FIRESTORE_DATABASE") or "(default)",
+            senior_coach=Criteria(
+                months=int(env.get("DEVPLAN_SENIOR_COACH_MONTHS") or DEFAULT_MONTHS),
+                sessions=int(env.get("DEVPLAN_SENIOR_COACH_SESSIONS") or DEFAULT_SESSIONS),
+            ),
         )
 
 
@@ -54,7 +61,9 @@ def now() -> datetime:
 @lru_cache(maxsize=1)
 def settings() -> Settings:
     logs.configure()
-    return Settings.from_env()
+    found = Settings.from_env()
+    senior_coach.configure(found.senior_coach)  # the services take the thresholds from here
+    return found
 
 
 @lru_cache(maxsize=1)

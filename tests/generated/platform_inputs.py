@@ -114,9 +114,14 @@ EVENT_DATA = {
         lambda d: st.one_of(st.just(d), st.sampled_from(["SEK", "EUR", None, 752]).map(lambda c: {**d, "currency": c}))
     ),
     "course.completed": item_data("employeeId", "courseId", "completedAt"),
+    "coaching.supervisor_assigned": st.fixed_dictionaries({"coachId": PEOPLE, "supervisorId": PEOPLE}),
 }
 # Whom an event names (services/held_events.NAMED_BY): the person a carried-through event is shown to.
-NAMED_BY = {"coaching.session_completed": "coachId", "onboarding.user_guided": "coachId"}
+NAMED_BY = {
+    "coaching.session_completed": "coachId",
+    "onboarding.user_guided": "coachId",
+    "coaching.supervisor_assigned": "coachId",
+}
 
 
 @st.composite

@@ -40,6 +40,7 @@ VALID = {  # a valid event of each type: the base every null is tried on
     "goals.achieved": {"employeeId": "anna", "goalId": "g1"},
     "coaching.session_completed": {"sessionId": "s1", "coachId": "anna", "completedAt": TIME},
     "coaching.session_cancelled": {"sessionId": "s1"},
+    "coaching.supervisor_assigned": {"coachId": "maja", "supervisorId": "sara"},
     "onboarding.user_guided": {"coachId": "anna", "userId": "u1", "guidedAt": TIME},
     "funding.granted": {"employeeId": "anna", "applicationId": "a1", "amountSek": 1, "grantedAt": TIME},
     "course.completed": {"employeeId": "anna", "courseId": "c1", "completedAt": TIME},

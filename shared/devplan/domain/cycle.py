@@ -52,6 +52,8 @@ class EmployeeFacts:
     first_goals_set: bool = False
     goals_revised: bool = False  # domain/quarter_close.revised_in: read from the goals themselves
     keeps_goals: bool = False  # agreed goals in the quarter (carried over or new)
+    senior_coach_from: date | None = None  # a coach not Senior yet: from when to check (domain/advancement.py)
+    supervised: bool = False  # a coach with a supervisor: a nudge to the pair each month
 
 
 @dataclass(frozen=True)
@@ -71,6 +73,7 @@ class CycleFacts:
 @dataclass(frozen=True)
 class Action:
     kind: str  # open_quarter | goal_nudge | goal_overdue | review_reminder | review_escalation | reflection_nudge
+    # | senior_coach_check | supervision_nudge
     key: str  # once-only key, recorded on the cycle when done
     deadline: date | None = None
 
@@ -118,6 +121,10 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
         actions += _review_reminders(quarter, today)
     if person.start_date <= quarter.end - timedelta(days=REFLECTION_WINDOW_DAYS):
         actions += _reflection_nudge(quarter, cycle, today)
+    if person.senior_coach_from is not None and today >= person.senior_coach_from:  # tenure may be the last criterion
+        actions.append(Action("senior_coach_check", f"senior-coach-check:{person.senior_coach_from.isoformat()}"))
+    if person.supervised and today >= _first_business_day_of_month(today):
+        actions.append(Action("supervision_nudge", f"supervision-nudge:{today.year:04d}-{today.month:02d}"))
     return [a for a in actions if a.key not in cycle.done_keys]
 
 
@@ -150,6 +157,13 @@ def _reflection_nudge(quarter: Quarter, cycle: CycleFacts, today: date) -> list[
     if last is not None and (today - last).days < REFLECTION_NUDGE_EVERY_DAYS:
         return []
     return [Action("reflection_nudge", f"reflection-nudge:{today.isoformat()}")]
+
+
+def _first_business_day_of_month(day: date) -> date:
+    first = day.replace(day=1)
+    while not is_business_day(first):
+        first += timedelta(days=1)
+    return first
 
 
 def _business_days_before(d: date, n: int) -> date:

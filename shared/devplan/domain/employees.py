@@ -149,6 +149,8 @@ class Employee(NewEmployee):
     level: str | None = None  # an advancement reached, e.g. "senior_coach"
     responsibilities: tuple[str, ...] = ()  # e.g. lead of a technical sub-project, larger funding programmes
     training_budget_sek: int | None = None  # the yearly training budget if the lead changed it
+    supervisor_id: str | None = None  # a coach's supervisor, a Senior Coach (services/supervision.py)
+    senior_coach_not_yet: date | None = None  # the lead's last "Inte än" (services/senior_coach.py)
 
     @property
     def active(self) -> bool:

@@ -59,6 +59,7 @@ class PlanFacts:
     cycle: CycleRecord | None  # this quarter's record, if it was opened or revised
     revision_done: bool
     team: TeamWaiting = TeamWaiting()
+    advancement: tuple[str, ...] = ()  # Senior Coach progress and supervision (services/supervision.py)
 
     @property
     def quarter(self) -> Quarter:
@@ -83,6 +84,7 @@ def plan_status(lang: str, facts: PlanFacts | None) -> Rendered:
             _deadline(lang, facts),
         ],
         _waiting(lang, facts, goals),
+        list(facts.advancement),
         [
             *([text(lang, "status.lead", lead_name=facts.lead_name)] if facts.lead_name else []),
             text(lang, "status.channels", channels=channel_list(employee.role)),

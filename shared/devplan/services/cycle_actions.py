@@ -28,6 +28,7 @@ from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goa
 from devplan.messages import cycle as render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
+from devplan.services import advancement_actions
 from devplan.services.agenda import agenda_facts
 from devplan.services.ports import UnitOfWork
 
@@ -194,4 +195,6 @@ ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = 
     "review_reminder": review_reminder,
     "review_escalation": review_escalation,
     "reflection_nudge": reflection_nudge,
+    "senior_coach_check": advancement_actions.senior_coach_check,
+    "supervision_nudge": advancement_actions.supervision_nudge,
 }

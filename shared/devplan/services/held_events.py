@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import goals, journal, metrics, responsibility
+from devplan.services import goals, journal, metrics, responsibility, supervision
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -34,9 +34,10 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "goals.achieved": goals.mark_achieved,
     **dict.fromkeys(metrics.KINDS, metrics.count_item),
     "responsibility.assigned": responsibility.assigned_event,
+    "coaching.supervisor_assigned": supervision.assigned_event,
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
-NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS}
+NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS} | {"coaching.supervisor_assigned": "coachId"}
 OVERDUE_AFTER = timedelta(days=30)  # longer than any onboarding race: someone should look
 RELEASE_LIMIT = 500  # held events looked at per daily run (they are rare; the count is logged)
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
+from datetime import date
 
 from devplan.domain.calendar import stockholm_date
 from devplan.domain.metrics import (
@@ -29,6 +30,7 @@ from devplan.domain.metrics import (
 )
 from devplan.errors import InvalidEvent
 from devplan.services import goal_notices as notices
+from devplan.services import senior_coach
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
@@ -88,6 +90,10 @@ def count_item(event: PlatformEvent, store: Store) -> str:
             return "cancelled" if cancelled else "already_counted"
         uow.save_tally(counted)
         _move_goals(uow, employee_id, counted)
+        if kind.source == COACHING_SESSIONS and not cancelled:  # maybe the last criterion for Senior Coach
+            # the day it is known (a session reported late still counts today, business time)
+            known_on = max(item.on or date.min, stockholm_date(event.occurred_at))
+            senior_coach.consider(uow, employee_id, known_on, counted.count())
         return "cancelled" if cancelled else "counted"
 
     return _logged(event, employee_id, store.atomically(work))

@@ -19,6 +19,7 @@ from devplan.domain.goals import AWAITING, LEAD
 from devplan.errors import UnusableRecord
 from devplan.messages.blocks import Rendered
 from devplan.messages.status import PlanFacts, TeamWaiting, plan_status
+from devplan.services import advancement_status
 from devplan.services.ports import Store
 from devplan.services.quarterly_cycle import facts_of
 
@@ -48,6 +49,7 @@ def plan_facts(employee: Employee, store: Store, today: date) -> PlanFacts:
         cycle=cycle,
         revision_done=revision_done(person, facts),
         team=_team_waiting(employee, store, quarter),
+        advancement=advancement_status.plan_lines(store, employee, today),
     )
 
 

@@ -16,6 +16,7 @@ from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.quarter_close import keeps_goals, revised_in
 from devplan.errors import can_never_succeed
+from devplan.services import advancement_actions
 from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
 from devplan.services.ports import DeadLetters, Store, UnitOfWork
@@ -35,6 +36,8 @@ def facts_of(
         employee.goals.is_set,
         goals_revised=revised_in(employee.goals, cycle.quarter),
         keeps_goals=keeps_goals(employee.goals, cycle.quarter),
+        senior_coach_from=advancement_actions.check_from(employee),
+        supervised=advancement_actions.supervised(employee),
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 

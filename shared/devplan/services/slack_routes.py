@@ -35,7 +35,8 @@ from devplan.messages.goals import (
     OPEN_REFLECTION_FORM,
 )
 from devplan.messages.reflection_form import REFLECTION_FORM
-from devplan.services import goal_agreement, goal_forms, history, reflection_forms, responsibility, reviews
+from devplan.services import goal_agreement, goal_forms, history, reflection_forms, responsibility, reviews, supervision
+from devplan.services.advancement_routes import advancement_routes
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
@@ -46,6 +47,7 @@ from devplan.services.slack_replies import answer_click, clicked_on, ephemeral
 log = logging.getLogger(__name__)
 GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
 NOMINATE_WORDS, HISTORY_WORDS = ("utse", "nominate"), ("historik", "history")
+SUPERVISOR_WORDS = ("handledare", "supervisor")
 
 
 class ViewAnswer(dict[str, Any]):
@@ -74,6 +76,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
         if words[0] in GOAL_WORDS and trigger_id:
             return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
+        if words[0] in SUPERVISOR_WORDS:  # the mentions' ids are upper case: the text as typed
+            return supervision.assign_command(store, request.user_id, request.payload.get("text") or "")
         if words[0] in REFLECTION_WORDS and trigger_id:
             return reflection_forms.open_form(store, slack, request.user_id, trigger_id, today())
         rest = (request.payload.get("text") or "").strip()[len(words[0]) :]  # as typed: ids and names keep case
@@ -142,6 +146,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("view_submission", GOAL_FORM): goal_submitted,
         ("view_submission", REFLECTION_FORM): reflection_submitted,
         ("event", "team_join"): team_join,
+        **advancement_routes(store, slack, view_answer),
     }
 
 

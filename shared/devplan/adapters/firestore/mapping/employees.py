@@ -29,9 +29,15 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             level=doc.get("level"),
             responsibilities=tuple(doc.get("responsibilities") or ()),
             training_budget_sek=doc.get("trainingBudgetSek"),
+            supervisor_id=doc.get("supervisorId"),
+            senior_coach_not_yet=_day((doc.get("seniorCoach") or {}).get("notYetOn")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
 
 
 def new_employee_document(employee: Employee, *, event_id: str, occurred_at: datetime) -> Document:
@@ -60,6 +66,10 @@ def employee_update(employee: Employee) -> Document:
             "level": employee.level,
             "responsibilities": list(employee.responsibilities) or None,
             "trainingBudgetSek": employee.training_budget_sek,
+            "supervisorId": employee.supervisor_id,
+            "seniorCoach": (
+                {"notYetOn": employee.senior_coach_not_yet.isoformat()} if employee.senior_coach_not_yet else None
+            ),
         }
     )
 
