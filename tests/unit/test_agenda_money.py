@@ -9,8 +9,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
+from devplan.domain.advancement import full_months
 from devplan.services import agenda, quarterly_cycle
-from devplan.services.agenda import full_months
 from devplan.services.inputs import EmployeeChunk, PlatformEvent
 from devplan.services.metrics import count_item
 from tests.unit.goal_support import workspace
@@ -23,7 +23,7 @@ JULY_1 = date(2025, 7, 1)  # Q3 opens; everyone started 2025-01-07
     [
         (date(2025, 1, 15), date(2025, 7, 14), 5),
         (date(2025, 1, 15), date(2025, 7, 15), 6),
-        (date(2025, 1, 31), date(2025, 2, 28), 0),
+        (date(2025, 1, 31), date(2025, 2, 28), 1),  # a month from the 31st ends on the last day of February
         (date(2024, 11, 1), date(2025, 4, 1), 5),
         (date(2025, 5, 1), date(2025, 4, 1), 0),
     ],
