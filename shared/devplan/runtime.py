@@ -29,6 +29,7 @@ class Settings:
     slack_api_url: str
     max_event_age_seconds: int
     firestore_database: str = "(default)"
+    funding_grants_for_larger: int = 1  # grants before the lead is asked about larger programmes
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -44,6 +45,7 @@ class Settings:
             max_event_age_seconds=int(env.get("DEVPLAN_MAX_EVENT_AGE_SECONDS", "3600")),
             # The database Terraform owns and the triggers watch (switched after a restore: README).
             firestore_database=env.get("DEVPLAN_FIRESTORE_DATABASE") or "(default)",
+            funding_grants_for_larger=int(env.get("DEVPLAN_FUNDING_GRANTS_FOR_LARGER") or "1"),
         )
 
 

@@ -23,6 +23,8 @@ nyårsafton off):
   escalated after REVIEW_ESCALATION_BUSINESS_DAYS.
 - No reflection logged in the quarter: from three weeks before the quarter ends, a gentle
   nudge at most once a week, none once one is logged.
+- A funding application still a draft: reminded 14 and 3 days before its deadline, once each
+  (domain/funding.py; recorded on the application, so a quarter's turn never repeats one).
 Messages go out on business days only; a weekend's due reminder goes out on Monday.
 """
 
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
+from devplan.domain.funding import FundingBook
 
 NEW_STARTER_DAYS = 30
 REVISION_BUSINESS_DAYS = 10
@@ -52,6 +55,7 @@ class EmployeeFacts:
     first_goals_set: bool = False
     goals_revised: bool = False  # domain/quarter_close.revised_in: read from the goals themselves
     keeps_goals: bool = False  # agreed goals in the quarter (carried over or new)
+    funding: FundingBook = field(default_factory=FundingBook)  # applications with deadlines
 
 
 @dataclass(frozen=True)
@@ -71,6 +75,7 @@ class CycleFacts:
 @dataclass(frozen=True)
 class Action:
     kind: str  # open_quarter | goal_nudge | goal_overdue | review_reminder | review_escalation | reflection_nudge
+    # | funding_reminder
     key: str  # once-only key, recorded on the cycle when done
     deadline: date | None = None
 
@@ -118,6 +123,7 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
         actions += _review_reminders(quarter, today)
     if person.start_date <= quarter.end - timedelta(days=REFLECTION_WINDOW_DAYS):
         actions += _reflection_nudge(quarter, cycle, today)
+    actions += [Action("funding_reminder", r.key, r.deadline) for r in person.funding.reminders_due(today)]
     return [a for a in actions if a.key not in cycle.done_keys]
 
 

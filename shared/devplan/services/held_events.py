@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import goals, journal, metrics
+from devplan.services import goals, journal, metrics, wallet
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -33,6 +33,7 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "goals.progress": goals.report_progress,
     "goals.achieved": goals.mark_achieved,
     **dict.fromkeys(metrics.KINDS, metrics.count_item),
+    "training.requested": wallet.request_training,
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
 NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS}

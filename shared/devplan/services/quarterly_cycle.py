@@ -35,6 +35,7 @@ def facts_of(
         employee.goals.is_set,
         goals_revised=revised_in(employee.goals, cycle.quarter),
         keeps_goals=keeps_goals(employee.goals, cycle.quarter),
+        funding=employee.funding,
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 

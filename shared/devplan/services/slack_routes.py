@@ -24,6 +24,7 @@ from devplan.domain.calendar import stockholm_date
 from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.messages.cycle import MARK_HELD_ACTION
+from devplan.messages.funding import FUNDING_LARGER_APPROVE, FUNDING_LARGER_NOT_YET
 from devplan.messages.goal_form import GOAL_FORM
 from devplan.messages.goals import (
     GOAL_AGREE,
@@ -35,13 +36,14 @@ from devplan.messages.goals import (
     OPEN_REFLECTION_FORM,
 )
 from devplan.messages.reflection_form import REFLECTION_FORM
-from devplan.services import goal_agreement, goal_forms, reflection_forms, reviews
+from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE
+from devplan.services import funding, goal_agreement, goal_forms, reflection_forms, reviews, wallet
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
 from devplan.services.slack_accounts import link_account
-from devplan.services.slack_replies import answer_click, clicked_on, ephemeral
+from devplan.services.slack_replies import answer_click, clicked_at, clicked_on, ephemeral
 
 log = logging.getLogger(__name__)
 GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
@@ -122,8 +124,27 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
     def reflection_submitted(request: SlackRequest) -> dict[str, Any]:
         return view_answer(reflection_forms.submit(store, request.user_id, request.payload, clock()))
 
+    def wallet_click(approve: bool) -> SlackRoute:
+        def handle(request: SlackRequest) -> dict[str, Any]:
+            value = request.payload["actions"][0].get("value") or ""
+            click = wallet.read_click(value, request.user_id, clicked_at(request.payload))
+            return wallet.decide(store, click, approve=approve)
+
+        return handle
+
+    def larger_click(approve: bool) -> SlackRoute:
+        def handle(request: SlackRequest) -> dict[str, Any]:
+            value = request.payload["actions"][0].get("value") or ""
+            return funding.answer_larger(store, value, request.user_id, clicked_at(request.payload), approve=approve)
+
+        return handle
+
     return {
         ("command", "/utveckling"): utveckling,
+        ("block_actions", WALLET_APPROVE): wallet_click(approve=True),
+        ("block_actions", WALLET_REFUSE): wallet_click(approve=False),
+        ("block_actions", FUNDING_LARGER_APPROVE): larger_click(approve=True),
+        ("block_actions", FUNDING_LARGER_NOT_YET): larger_click(approve=False),
         ("block_actions", MARK_HELD_ACTION): review_mark_held,
         ("block_actions", GOAL_MISSED): lambda request: mark_missed_route(request, store),
         ("block_actions", GOAL_AGREE): goal_click(goal_agreement.agree),
