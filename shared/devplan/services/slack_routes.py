@@ -37,7 +37,8 @@ from devplan.messages.goals import (
 )
 from devplan.messages.reflection_form import REFLECTION_FORM
 from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE
-from devplan.services import funding, goal_agreement, goal_forms, reflection_forms, reviews, wallet
+from devplan.messages.wallet_form import WALLET_FORM
+from devplan.services import funding, goal_agreement, goal_forms, reflection_forms, reviews, wallet, wallet_forms
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
@@ -47,6 +48,7 @@ from devplan.services.slack_replies import answer_click, clicked_at, clicked_on,
 
 log = logging.getLogger(__name__)
 GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
+COURSE_WORDS = ("kurs", "utbildning", "course", "training")
 
 
 class ViewAnswer(dict[str, Any]):
@@ -77,6 +79,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
         if words[0] in REFLECTION_WORDS and trigger_id:
             return reflection_forms.open_form(store, slack, request.user_id, trigger_id, today())
+        if words[0] in COURSE_WORDS and trigger_id:
+            return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
         asker = store.employee_with_slack_user(request.user_id)  # answered in their language
         return ephemeral(text(asker.language if asker else "sv", "slack_answers.unknown_command"))
 
@@ -121,6 +125,9 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
     def goal_submitted(request: SlackRequest) -> dict[str, Any]:
         return view_answer(goal_forms.submit(store, request.user_id, request.payload))
 
+    def course_submitted(request: SlackRequest) -> dict[str, Any]:
+        return view_answer(wallet_forms.submit(store, request.user_id, request.payload, clock()))
+
     def reflection_submitted(request: SlackRequest) -> dict[str, Any]:
         return view_answer(reflection_forms.submit(store, request.user_id, request.payload, clock()))
 
@@ -156,6 +163,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("block_actions", OPEN_REFLECTION_FORM): open_reflection_form,
         ("view_submission", GOAL_FORM): goal_submitted,
         ("view_submission", REFLECTION_FORM): reflection_submitted,
+        ("view_submission", WALLET_FORM): course_submitted,
         ("event", "team_join"): team_join,
     }
 
