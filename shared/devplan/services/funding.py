@@ -14,25 +14,21 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
-from typing import Any
 
-from devplan.domain.audit import ADVANCEMENT, RECOGNITION, REFUSAL, AuditEntry
+from devplan.domain.audit import RECOGNITION, AuditEntry
 from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
-from devplan.domain.funding import GRANTED, GRANTS_FOR_LARGER, LARGER_PROGRAMMES, STATUSES, Application, FundingBook
+from devplan.domain.funding import GRANTED, GRANTS_FOR_LARGER, STATUSES, Application, FundingBook
 from devplan.domain.limits import MAX_TITLE_LENGTH, is_text, parse_day
 from devplan.domain.metrics import FUNDING_SEK, MetricItem
 from devplan.domain.wallet import MAX_COST_SEK
 from devplan.errors import InvalidEvent
 from devplan.messages import funding as render
-from devplan.messages.catalog import text
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.metrics import add_item
 from devplan.services.money_notices import dm, post
 from devplan.services.ports import Store, UnitOfWork
-from devplan.services.slack_replies import ephemeral, tell
 
 log = logging.getLogger(__name__)
 CHANNELS = ("general", "finance")  # the seed: a grant is recognised in both, once each
@@ -137,81 +133,3 @@ def _ask_lead(uow: UnitOfWork, employee: Employee, grants: int, book: FundingBoo
     if not dm(uow, f"funding-larger:{employee.employee_id}:{grants}", lead, asked, "larger programmes → lead"):
         return None
     return replace(book, larger_asked_at=grants)
-
-
-def answer_larger(store: Store, value: str, slack_user_id: str, at: datetime, *, approve: bool) -> dict[str, Any]:
-    """Godkänn / Inte än on the question about larger programmes: by the person's lead only."""
-    try:
-        employee_id, grants = render.parse_larger_ref(value)
-    except ValueError:
-        raise InvalidEvent(f"funding button value is malformed: {value!r:.80}", code="malformed") from None
-
-    def work(uow: UnitOfWork) -> dict[str, Any]:
-        employee = uow.employee(employee_id)
-        lead = lead_of(uow, employee) if employee else None
-        clicker = next((p for p in (lead, employee) if p and p.slack_user_id == slack_user_id), None)
-        lang = clicker.language if clicker else "sv"
-
-        def answer(outcome: str, key: str, **fields: str) -> dict[str, Any]:
-            shown = text(lang, f"funding.{key}", **fields)
-            tell(uow, slack_user_id, f"funding-larger:{employee_id}:{grants}:{outcome}", shown)
-            return {"outcome": outcome, **ephemeral(shown)}
-
-        if employee is None:
-            return answer("unknown_employee", "unknown_employee")
-        if employee.slack_user_id == slack_user_id:
-            return answer("own_request", "own_request")
-        if lead is None or lead.slack_user_id != slack_user_id:
-            return answer("not_yours", "not_yours", lead=lead.name if lead else "", employee=employee.name)
-        if LARGER_PROGRAMMES in employee.responsibilities:
-            return answer("already_approved", "already_approved", employee=employee.name)
-        book = employee.funding
-        if not approve:
-            if book.larger_declined_at is not None and book.larger_declined_at >= grants:
-                return answer("already_not_yet", "not_yet_noted", employee=employee.name)
-            uow.save_funding(employee_id, replace(book, larger_declined_at=grants))
-            why = {"grants": grants}
-            uow.record(
-                AuditEntry(
-                    f"funding-larger-not-yet:{employee_id}:{grants}",
-                    employee_id,
-                    REFUSAL,
-                    "larger_programmes_not_yet",
-                    lead.employee_id,
-                    at,
-                    None,
-                    why,
-                )
-            )
-            return answer("not_yet", "not_yet_noted", employee=employee.name)
-        uow.save_employee(replace(employee, responsibilities=(*employee.responsibilities, LARGER_PROGRAMMES)))
-        uow.record(
-            AuditEntry(
-                f"funding-larger:{employee_id}",
-                employee_id,
-                ADVANCEMENT,
-                "larger_programmes_approved",
-                lead.employee_id,
-                at,
-                None,
-                {"grants": grants},
-            )
-        )
-        dm(
-            uow,
-            f"funding-larger-approved:{employee_id}",
-            employee,
-            render.line(employee.language, "larger_told", lead=lead.name),
-            "larger programmes → person",
-        )
-        return answer("approved", "approved_lead", employee=employee.name)
-
-    result = store.atomically(work)
-    log.info(
-        "larger programmes for %s by %s: %s",
-        employee_id,
-        slack_user_id,
-        result["outcome"],
-        extra={"employeeId": employee_id, "outcome": result["outcome"]},
-    )
-    return result

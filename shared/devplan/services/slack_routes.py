@@ -38,7 +38,15 @@ from devplan.messages.goals import (
 from devplan.messages.reflection_form import REFLECTION_FORM
 from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE
 from devplan.messages.wallet_form import WALLET_FORM
-from devplan.services import funding, goal_agreement, goal_forms, reflection_forms, reviews, wallet, wallet_forms
+from devplan.services import (
+    funding_approval,
+    goal_agreement,
+    goal_forms,
+    reflection_forms,
+    reviews,
+    wallet,
+    wallet_forms,
+)
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
@@ -142,7 +150,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
     def larger_click(approve: bool) -> SlackRoute:
         def handle(request: SlackRequest) -> dict[str, Any]:
             value = request.payload["actions"][0].get("value") or ""
-            return funding.answer_larger(store, value, request.user_id, clicked_at(request.payload), approve=approve)
+            return funding_approval.answer(store, value, request.user_id, clicked_at(request.payload), approve=approve)
 
         return handle
 
