@@ -3,7 +3,8 @@
 A year's wallet (the calendar year in Stockholm of the request's `requestedAt`) holds its
 requests keyed by request id, so the same request delivered twice counts once. A request
 within what is left is recorded at once; one over it waits for the lead, who either raises
-that year's budget by exactly what is needed (and the request is recorded) or refuses it.
+that year's budget by exactly what is needed (and the request is recorded) or refuses it. A
+request waiting for the lead reserves nothing: what is needed is computed when it is approved.
 Nobody approves their own request: someone without a lead (a project lead) has no one to
 raise their budget, so their over-budget request is refused with that reason, for another
 approver to take up outside the plan. Money is `int` kronor, never float.
