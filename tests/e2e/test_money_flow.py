@@ -105,3 +105,23 @@ def test_an_application_submitted_and_granted_is_posted_once_in_general_and_fina
     tally = firestore.Client(project=clean_stack.project).document("employees/fia/tallies/funding_sek").get().to_dict()
     assert tally["total"] == 465865
     assert with_button(clean_stack, "DM Lisa Ledare", "funding_larger_approve")  # one grant: the lead is asked
+
+
+def test_a_course_requested_in_the_slack_modal_is_recorded_and_told(clean_stack):
+    onboard_team(clean_stack, LEAD, DEV)
+    client, users = clean_stack.client(), {u["real_name"]: u["id"] for u in clean_stack.client().slack_users()}
+    dan = users["Dan Utvecklare"]
+    assert client.command(dan, "kurs")["app_status"] == 200
+    values = {"course": "Säker molnarkitektur", "provider": "Kurs AB", "cost": "abc"}
+    bad = client.submit_view(dan, "wallet_form", values, {"on": "2025-04-08"})
+    assert '"cost"' in bad["app_answer"]  # named under the field, the modal stays open
+    good = client.submit_view(dan, "wallet_form", {**values, "cost": "3 000"}, {"on": "2025-04-08"})
+    assert good["app_status"] == 200 and good["app_answer"] == ""
+    wait_for(
+        lambda: [
+            p for p in posts(clean_stack, channel_name="DM Dan Utvecklare") if "Säker molnarkitektur" in p["text"]
+        ],
+        what="the answer to the modal",
+    )
+    wallet = firestore.Client(project=clean_stack.project).document("employees/dan/wallets/2025").get().to_dict()
+    assert wallet["usedSek"] == 3000
