@@ -48,7 +48,9 @@ def platform_webhook(request: Any) -> HttpAnswer:
         event = decode_platform_request(
             request.headers, request.get_data(), secret=runtime.settings().platform_secret, now=runtime.now()
         )
-        return {"id": event.id, "status": platform_events.handle(event, runtime.store())}
+        grants = runtime.settings().funding_grants_for_larger
+        status = platform_events.handle(event, runtime.store(), funding_grants_for_larger=grants)
+        return {"id": event.id, "status": status}
 
     return _answer("platform-webhook", request, work)
 

@@ -32,6 +32,7 @@ class Settings:
     max_event_age_seconds: int
     firestore_database: str = "(default)"
     senior_coach: Criteria = Criteria()  # "se separata kriterier": months of tenure and sessions
+    funding_grants_for_larger: int = 1  # grants before the lead is asked about larger programmes
 
     @classmethod
     def from_env(cls) -> Settings:
@@ -51,6 +52,7 @@ class Settings:
                 months=int(env.get("DEVPLAN_SENIOR_COACH_MONTHS") or DEFAULT_MONTHS),
                 sessions=int(env.get("DEVPLAN_SENIOR_COACH_SESSIONS") or DEFAULT_SESSIONS),
             ),
+            funding_grants_for_larger=int(env.get("DEVPLAN_FUNDING_GRANTS_FOR_LARGER") or "1"),
         )
 
 

@@ -115,6 +115,26 @@ EVENT_DATA = {
     ),
     "course.completed": item_data("employeeId", "courseId", "completedAt"),
     "coaching.supervisor_assigned": st.fixed_dictionaries({"coachId": PEOPLE, "supervisorId": PEOPLE}),
+    "training.requested": item_data(
+        "employeeId",
+        "requestId",
+        "requestedAt",
+        course=st.one_of(st.just("Kubernetes"), st.text(max_size=20), HUGE),
+        provider=st.one_of(st.just("Kurs AB"), st.text(max_size=20)),
+        costSek=st.one_of(AMOUNTS, st.sampled_from([4200, 5000, 5001, 1_000_000, 1_000_001])),
+    ).flatmap(
+        lambda d: st.one_of(st.just(d), st.sampled_from(["g-api", "x", None, 7]).map(lambda g: {**d, "goalId": g}))
+    ),
+    "funding.application_updated": item_data(
+        "employeeId",
+        "applicationId",
+        "updatedAt",
+        funder=st.one_of(st.just("Vinnova"), st.text(max_size=20), HUGE),
+        programme=st.one_of(st.just("Innovationsprojekt"), st.text(max_size=20)),
+        amountSek=AMOUNTS,
+        deadline=st.one_of(st.sampled_from(["2025-05-30", "2025-04-10"]), DAYS),
+        status=st.sampled_from(["draft", "submitted", "granted", "rejected", "won", None]),
+    ).flatmap(lambda d: st.one_of(st.just(d), AMOUNTS.map(lambda g: {**d, "grantedSek": g}))),
 }
 # Whom an event names (services/held_events.NAMED_BY): the person a carried-through event is shown to.
 NAMED_BY = {

@@ -187,7 +187,7 @@ def test_every_function_of_the_manifest_is_poisoned_here():
 def test_http_never_answers_a_page_only_json(env, monkeypatch, error, status, code):
     from devplan.services import platform_events
 
-    def fail(*_):
+    def fail(*_, **__):
         raise error
 
     monkeypatch.setattr(platform_events, "handle", fail)

@@ -45,6 +45,24 @@ VALID = {  # a valid event of each type: the base every null is tried on
     "funding.granted": {"employeeId": "anna", "applicationId": "a1", "amountSek": 1, "grantedAt": TIME},
     "course.completed": {"employeeId": "anna", "courseId": "c1", "completedAt": TIME},
     "responsibility.assigned": {"employeeId": "dana", "subProject": "VedAstro API", "assignedBy": "bo"},
+    "training.requested": {
+        "employeeId": "anna",
+        "requestId": "r1",
+        "course": "Kubernetes",
+        "provider": "Kurs AB",
+        "costSek": 4200,
+        "requestedAt": TIME,
+    },
+    "funding.application_updated": {
+        "employeeId": "anna",
+        "applicationId": "a1",
+        "funder": "Vinnova",
+        "programme": "Innovationsprojekt",
+        "amountSek": 465865,
+        "deadline": "2025-05-30",
+        "status": "draft",
+        "updatedAt": TIME,
+    },
     "system.ping": {},  # another branch's health check, if merged: it takes anything
 }
 

@@ -23,6 +23,8 @@ nyårsafton off):
   escalated after REVIEW_ESCALATION_BUSINESS_DAYS.
 - No reflection logged in the quarter: from three weeks before the quarter ends, a gentle
   nudge at most once a week, none once one is logged.
+- A funding application still a draft: reminded 14 and 3 days before its deadline, once each
+  (domain/funding.py; recorded on the application, so a quarter's turn never repeats one).
 Messages go out on business days only; a weekend's due reminder goes out on Monday.
 """
 
@@ -32,6 +34,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
+from devplan.domain.funding import FundingBook
 
 NEW_STARTER_DAYS = 30
 REVISION_BUSINESS_DAYS = 10
@@ -54,6 +57,7 @@ class EmployeeFacts:
     keeps_goals: bool = False  # agreed goals in the quarter (carried over or new)
     senior_coach_from: date | None = None  # a coach not Senior yet: from when to check (domain/advancement.py)
     supervised: bool = False  # a coach with a supervisor: a nudge to the pair each month
+    funding: FundingBook = field(default_factory=FundingBook)  # applications with deadlines
 
 
 @dataclass(frozen=True)
@@ -73,7 +77,7 @@ class CycleFacts:
 @dataclass(frozen=True)
 class Action:
     kind: str  # open_quarter | goal_nudge | goal_overdue | review_reminder | review_escalation | reflection_nudge
-    # | senior_coach_check | supervision_nudge
+    # | senior_coach_check | supervision_nudge | funding_reminder
     key: str  # once-only key, recorded on the cycle when done
     deadline: date | None = None
 
@@ -125,6 +129,7 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
         actions.append(Action("senior_coach_check", f"senior-coach-check:{person.senior_coach_from.isoformat()}"))
     if person.supervised and today >= _first_business_day_of_month(today):
         actions.append(Action("supervision_nudge", f"supervision-nudge:{today.year:04d}-{today.month:02d}"))
+    actions += [Action("funding_reminder", r.key, r.deadline) for r in person.funding.reminders_due(today)]
     return [a for a in actions if a.key not in cycle.done_keys]
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
+from devplan.domain.funding import FundingBook
 from devplan.domain.goals import STATUSES, GoalPlan
 from devplan.domain.ids import is_slack_id, is_valid_id
 from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
@@ -151,6 +152,7 @@ class Employee(NewEmployee):
     training_budget_sek: int | None = None  # the yearly training budget if the lead changed it
     supervisor_id: str | None = None  # a coach's supervisor, a Senior Coach (services/supervision.py)
     senior_coach_not_yet: date | None = None  # the lead's last "Inte än" (services/senior_coach.py)
+    funding: FundingBook = field(default_factory=FundingBook)  # a funding manager's applications
 
     @property
     def active(self) -> bool:

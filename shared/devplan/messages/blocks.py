@@ -30,3 +30,19 @@ def context(markdown: str) -> dict[str, Any]:
 def one_section(body: str) -> Rendered:
     """A message of one section; the notification text without Slack's *bold* marks."""
     return Rendered(body.replace("*", ""), (section(body),))
+
+
+def buttons(block_id: str, *choices: tuple[str, str, str, str | None]) -> dict[str, Any]:
+    """An actions block of buttons: (action id, label, value, style: "primary" | "danger" | None)."""
+    elements = []
+    for action_id, label, value, style in choices:
+        button: dict[str, Any] = {
+            "type": "button",
+            "action_id": action_id,
+            "value": value,
+            "text": {"type": "plain_text", "text": label},
+        }
+        if style:
+            button["style"] = style
+        elements.append(button)
+    return {"type": "actions", "block_id": block_id, "elements": elements}

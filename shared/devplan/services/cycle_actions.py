@@ -26,6 +26,7 @@ from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
 from devplan.messages import cycle as render
+from devplan.messages import funding as funding_render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
 from devplan.services import advancement_actions
@@ -188,6 +189,23 @@ def reflection_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRec
     return replace(cycle, last_reflection_nudge=turn.today)
 
 
+def funding_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
+    """A draft's deadline is near: to the person, and recorded on the application (once each)."""
+    book = turn.employee.funding
+    reminder = next((r for r in book.reminders_due(turn.today) if r.key == action.key), None)
+    if reminder is None:
+        return cycle
+    application = book.applications[reminder.application_id]
+    rendered = funding_render.reminder(
+        turn.lang, first_name=turn.employee.first_name, application=application, days=reminder.days
+    )
+    if not turn.send(action, (turn.me,), rendered, "funding deadline reminder"):
+        return None
+    turn.employee = replace(turn.employee, funding=book.reminded(reminder))
+    turn.uow.save_funding(turn.employee.employee_id, turn.employee.funding)
+    return cycle
+
+
 ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = {
     "open_quarter": open_quarter,
     "goal_nudge": goal_nudge,
@@ -197,4 +215,5 @@ ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = 
     "reflection_nudge": reflection_nudge,
     "senior_coach_check": advancement_actions.senior_coach_check,
     "supervision_nudge": advancement_actions.supervision_nudge,
+    "funding_reminder": funding_reminder,
 }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import goals, journal, metrics, responsibility, supervision
+from devplan.services import goals, journal, metrics, responsibility, supervision, wallet
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -35,6 +35,7 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     **dict.fromkeys(metrics.KINDS, metrics.count_item),
     "responsibility.assigned": responsibility.assigned_event,
     "coaching.supervisor_assigned": supervision.assigned_event,
+    "training.requested": wallet.request_training,
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
 NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS} | {"coaching.supervisor_assigned": "coachId"}

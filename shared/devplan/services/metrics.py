@@ -71,32 +71,40 @@ def count_item(event: PlatformEvent, store: Store) -> str:
     item = MetricItem(item_id, int(amount or 1), stockholm_date(at))
 
     def work(uow: UnitOfWork) -> str:
-        employee = uow.employee(employee_id)
-        if employee is None:
+        if uow.employee(employee_id) is None:
             return "unknown_employee"
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        owner, cancelled = uow.metric_item_owner(kind.source, item_id)
-        if owner not in (None, employee_id):
-            log.error("%s %s belongs to %s, not %s", event.type, item_id, owner, employee_id)
-            return "belongs_to_someone_else"
-        tally = uow.tally(employee_id, kind.source)
-        if item_id not in tally.items and tally.full:
-            log.error("%s: the %s tally of %s is full", event.type, kind.source, employee_id)
-            return "tally_full"
-        counted = tally.with_item(replace(item, cancelled=cancelled))
-        uow.record_metric_item_owner(kind.source, item_id, employee_id, cancelled=cancelled)
-        if counted == tally:
-            return "cancelled" if cancelled else "already_counted"
-        uow.save_tally(counted)
-        _move_goals(uow, employee_id, counted)
-        if kind.source == COACHING_SESSIONS and not cancelled:  # maybe the last criterion for Senior Coach
+        outcome = add_item(uow, employee_id, kind.source, item)
+        if kind.source == COACHING_SESSIONS and outcome == "counted":  # maybe the last criterion for Senior Coach
             # the day it is known (a session reported late still counts today, business time)
             known_on = max(item.on or date.min, stockholm_date(event.occurred_at))
-            senior_coach.consider(uow, employee_id, known_on, counted.count())
-        return "cancelled" if cancelled else "counted"
+            # (a transaction reads what was there before its writes: the tally as it is now, computed)
+            sessions = uow.tally(employee_id, COACHING_SESSIONS).with_item(item).count()
+            senior_coach.consider(uow, employee_id, known_on, sessions)
+        return outcome
 
     return _logged(event, employee_id, store.atomically(work))
+
+
+def add_item(uow: UnitOfWork, employee_id: str, source: str, item: MetricItem) -> str:
+    """Count one item on the person's tally (remembering whose it is) and move their goals bound
+    to the source; also for items another step counts (a grant of services/funding.py)."""
+    owner, cancelled = uow.metric_item_owner(source, item.item_id)
+    if owner not in (None, employee_id):
+        log.error("%s %s belongs to %s, not %s", source, item.item_id, owner, employee_id)
+        return "belongs_to_someone_else"
+    tally = uow.tally(employee_id, source)
+    if item.item_id not in tally.items and tally.full:
+        log.error("the %s tally of %s is full", source, employee_id)
+        return "tally_full"
+    counted = tally.with_item(replace(item, cancelled=cancelled))
+    uow.record_metric_item_owner(source, item.item_id, employee_id, cancelled=cancelled)
+    if counted == tally:
+        return "cancelled" if cancelled else "already_counted"
+    uow.save_tally(counted)
+    _move_goals(uow, employee_id, counted)
+    return "cancelled" if cancelled else "counted"
 
 
 def cancel_session(event: PlatformEvent, store: Store) -> str:

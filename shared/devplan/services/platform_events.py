@@ -9,8 +9,9 @@ import logging
 from collections.abc import Callable
 
 from devplan.domain.employees import Employee, parse_new_employee
+from devplan.domain.funding import GRANTS_FOR_LARGER
 from devplan.errors import InvalidEvent
-from devplan.services import held_events, metrics
+from devplan.services import funding, held_events, metrics
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -53,11 +54,15 @@ HANDLERS: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "employee.onboarded": onboard_employee,
     "coaching.session_cancelled": metrics.cancel_session,  # names no employee: never held
     "system.ping": ping,
+    "funding.application_updated": funding.update_application,  # the full state: sent again, never held
     **dict.fromkeys(held_events.APPLY, held_events.apply_or_hold),
 }
 
 
-def handle(event: PlatformEvent, store: Store) -> str:
+def handle(event: PlatformEvent, store: Store, *, funding_grants_for_larger: int = GRANTS_FOR_LARGER) -> str:
+    """`funding_grants_for_larger`: the runtime setting DEVPLAN_FUNDING_GRANTS_FOR_LARGER."""
+    if event.type == "funding.application_updated":
+        return funding.update_application(event, store, grants_for_larger=funding_grants_for_larger)
     handler = HANDLERS.get(event.type)
     if handler is None:
         raise InvalidEvent(

@@ -16,9 +16,11 @@ from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
+from devplan.domain.funding import FundingBook
 from devplan.domain.metrics import Tally
 from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.domain.reflections import Reflection
+from devplan.domain.wallet import Wallet
 from devplan.errors import TransientError
 from devplan.services.inputs import PlatformEvent
 
@@ -70,6 +72,13 @@ class UnitOfWork(Protocol):
     def record_metric_item_owner(
         self, source: str, item_id: str, employee_id: str | None, *, cancelled: bool
     ) -> None: ...
+    def wallet(self, employee_id: str, year: int, budget_sek: int | None) -> Wallet:
+        """The person's training wallet of a year; a new one with `budget_sek` (None: the default) if none yet."""
+
+    def save_wallet(self, wallet: Wallet) -> None: ...
+    def save_funding(self, employee_id: str, book: FundingBook) -> None:
+        """The employee's funding applications only (their other fields as they are)."""
+
     def record(self, entry: AuditEntry) -> bool:
         """Add to the audit trail unless `entry.key` is recorded already; entries are never rewritten."""
 

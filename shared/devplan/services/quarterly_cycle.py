@@ -38,6 +38,7 @@ def facts_of(
         keeps_goals=keeps_goals(employee.goals, cycle.quarter),
         senior_coach_from=advancement_actions.check_from(employee),
         supervised=advancement_actions.supervised(employee),
+        funding=employee.funding,
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 

@@ -46,11 +46,16 @@ def answer_click(store: Store, slack_user_id: str, key: str, text: str, outcome:
 def clicked_on(payload: dict[str, Any]) -> date:
     """The day of a click in Stockholm, from Slack's action timestamp (business time from the
     event: a simulated year clicks on its own days). The decoder checked the timestamp."""
+    return stockholm_date(clicked_at(payload))
+
+
+def clicked_at(payload: dict[str, Any]) -> datetime:
+    """When a click happened, by Slack's action timestamp (an audit entry's time)."""
     action = payload["actions"][0]
     stamp = action.get("action_ts") or payload.get("action_ts")
     if not stamp:
         raise InvalidEvent("click carries no action_ts", code="malformed")
-    return stockholm_date(datetime.fromtimestamp(float(stamp), UTC))
+    return datetime.fromtimestamp(float(stamp), UTC)
 
 
 def form_context(payload: dict[str, Any]) -> dict[str, Any]:

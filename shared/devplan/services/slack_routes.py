@@ -24,6 +24,7 @@ from devplan.domain.calendar import stockholm_date
 from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.messages.cycle import MARK_HELD_ACTION
+from devplan.messages.funding import FUNDING_LARGER_APPROVE, FUNDING_LARGER_NOT_YET
 from devplan.messages.goal_form import GOAL_FORM
 from devplan.messages.goals import (
     GOAL_AGREE,
@@ -35,19 +36,33 @@ from devplan.messages.goals import (
     OPEN_REFLECTION_FORM,
 )
 from devplan.messages.reflection_form import REFLECTION_FORM
-from devplan.services import goal_agreement, goal_forms, history, reflection_forms, responsibility, reviews, supervision
+from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE
+from devplan.messages.wallet_form import WALLET_FORM
+from devplan.services import (
+    funding_approval,
+    goal_agreement,
+    goal_forms,
+    history,
+    reflection_forms,
+    responsibility,
+    reviews,
+    supervision,
+    wallet,
+    wallet_forms,
+)
 from devplan.services.advancement_routes import advancement_routes
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
 from devplan.services.slack_accounts import link_account
-from devplan.services.slack_replies import answer_click, clicked_on, ephemeral
+from devplan.services.slack_replies import answer_click, clicked_at, clicked_on, ephemeral
 
 log = logging.getLogger(__name__)
 GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
 NOMINATE_WORDS, HISTORY_WORDS = ("utse", "nominate"), ("historik", "history")
 SUPERVISOR_WORDS = ("handledare", "supervisor")
+COURSE_WORDS = ("kurs", "utbildning", "course", "training")
 
 
 class ViewAnswer(dict[str, Any]):
@@ -85,6 +100,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return responsibility.nominate_command(store, request.user_id, rest, clock())
         if words[0] in HISTORY_WORDS:
             return history.history_command(store, request.user_id, rest)
+        if words[0] in COURSE_WORDS and trigger_id:
+            return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
         asker = store.employee_with_slack_user(request.user_id)  # answered in their language
         return ephemeral(text(asker.language if asker else "sv", "slack_answers.unknown_command"))
 
@@ -129,11 +146,33 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
     def goal_submitted(request: SlackRequest) -> dict[str, Any]:
         return view_answer(goal_forms.submit(store, request.user_id, request.payload))
 
+    def course_submitted(request: SlackRequest) -> dict[str, Any]:
+        return view_answer(wallet_forms.submit(store, request.user_id, request.payload, clock()))
+
     def reflection_submitted(request: SlackRequest) -> dict[str, Any]:
         return view_answer(reflection_forms.submit(store, request.user_id, request.payload, clock()))
 
+    def wallet_click(approve: bool) -> SlackRoute:
+        def handle(request: SlackRequest) -> dict[str, Any]:
+            value = request.payload["actions"][0].get("value") or ""
+            click = wallet.read_click(value, request.user_id, clicked_at(request.payload))
+            return wallet.decide(store, click, approve=approve)
+
+        return handle
+
+    def larger_click(approve: bool) -> SlackRoute:
+        def handle(request: SlackRequest) -> dict[str, Any]:
+            value = request.payload["actions"][0].get("value") or ""
+            return funding_approval.answer(store, value, request.user_id, clicked_at(request.payload), approve=approve)
+
+        return handle
+
     return {
         ("command", "/utveckling"): utveckling,
+        ("block_actions", WALLET_APPROVE): wallet_click(approve=True),
+        ("block_actions", WALLET_REFUSE): wallet_click(approve=False),
+        ("block_actions", FUNDING_LARGER_APPROVE): larger_click(approve=True),
+        ("block_actions", FUNDING_LARGER_NOT_YET): larger_click(approve=False),
         ("block_actions", MARK_HELD_ACTION): review_mark_held,
         ("block_actions", GOAL_MISSED): lambda request: mark_missed_route(request, store),
         ("block_actions", GOAL_AGREE): goal_click(goal_agreement.agree),
@@ -145,6 +184,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("block_actions", OPEN_REFLECTION_FORM): open_reflection_form,
         ("view_submission", GOAL_FORM): goal_submitted,
         ("view_submission", REFLECTION_FORM): reflection_submitted,
+        ("view_submission", WALLET_FORM): course_submitted,
         ("event", "team_join"): team_join,
         **advancement_routes(store, slack, view_answer),
     }

@@ -15,9 +15,11 @@ from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
+from devplan.domain.funding import FundingBook
 from devplan.domain.metrics import Tally
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.reflections import Reflection
+from devplan.domain.wallet import Wallet
 from devplan.errors import UnusableRecord
 from devplan.services.inputs import PlatformEvent
 
@@ -127,6 +129,16 @@ class UnitOfWork(_Records):
             m.metric_item_document(source, item_id, employee_id, cancelled=cancelled),
             merge=False,
         )
+
+    def wallet(self, employee_id: str, year: int, budget_sek: int | None) -> Wallet:
+        return m.wallet_from(employee_id, year, budget_sek, self._get(m.wallet_path(employee_id, year)))
+
+    def save_wallet(self, wallet: Wallet) -> None:
+        self._put(m.wallet_path(wallet.employee_id, wallet.year), m.wallet_document(wallet), merge=False)
+
+    def save_funding(self, employee_id: str, book: FundingBook) -> None:
+        """Only the employee's `funding` map: written after a step that saved their goals, it keeps those."""
+        self._put(m.employee_path(employee_id), {"funding": m.funding_book_document(book)})
 
     def record(self, entry: AuditEntry) -> bool:
         """Add to the audit trail unless this key is recorded already (never rewritten)."""

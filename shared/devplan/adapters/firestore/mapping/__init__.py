@@ -6,6 +6,7 @@ or a camelCase key. Layout (unchanged since the first release):
   employees/{id}/reflections/{entry}   Reflection
   employees/{id}/tallies/{source}      Tally (a live source's items: sessions, grants, …)
   metricItems/{source}:{item}          whose an item is, and whether it was cancelled
+  employees/{id}/wallets/{year}        Wallet (training requests of a calendar year)
   audit/{key}                          AuditEntry (who, when, why; written once)
   cycles/{employee}:{YYYY-QN}          CycleRecord
   outbox/{id}                          OutboxEntry
@@ -62,6 +63,7 @@ from devplan.adapters.firestore.mapping.held_events import (
     held_event_from,
     held_problem_update,
 )
+from devplan.adapters.firestore.mapping.money import funding_book_document, wallet_document, wallet_from, wallet_path
 from devplan.adapters.firestore.mapping.outbox import (
     chunk_document,
     claim_update,
@@ -122,4 +124,8 @@ __all__ = [
     "release_update",
     "sent_update",
     "tick_document",
+    "funding_book_document",
+    "wallet_document",
+    "wallet_from",
+    "wallet_path",
 ]
