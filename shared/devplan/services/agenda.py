@@ -3,9 +3,6 @@ this year, sessions toward Senior Coach for a coach, applications in flight for 
 manager. Each figure is read in the opening's transaction; a figure whose record does not exist
 (yet) is None and its line is left out: the agenda never shows a placeholder number.
 
-Seams for the other parts of issue 8 (wire them at the merge):
-- `facts_of_wallet`: the training wallet (employees/{id}/wallets/{year}) → (used, left) kronor.
-- `applications_in_flight`: the funding manager's applications not granted or rejected yet.
 """
 
 from __future__ import annotations
@@ -14,6 +11,7 @@ from datetime import date
 
 from devplan.domain.advancement import SENIOR_COACH, full_months
 from devplan.domain.employees import Employee
+from devplan.domain.funding import DRAFT, SUBMITTED
 from devplan.domain.metrics import COACHING_SESSIONS
 from devplan.messages.agenda import AgendaFacts, TowardSenior, Wallet
 from devplan.services import senior_coach
@@ -21,15 +19,15 @@ from devplan.services.ports import UnitOfWork
 
 
 def facts_of_wallet(uow: UnitOfWork, employee: Employee, year: int) -> tuple[int, int] | None:
-    """(used, left) of the person's training wallet for `year` in whole kronor; None while it does
-    not exist. Seam: the wallet part of issue 8 reads employees/{id}/wallets/{year} here."""
-    return None
+    """(used, left) of the person's training wallet for `year` in whole kronor (a year with no
+    request yet: nothing used, the whole budget left)."""
+    wallet = uow.wallet(employee.employee_id, year, employee.training_budget_sek)
+    return wallet.used_sek, wallet.left_sek
 
 
 def applications_in_flight(uow: UnitOfWork, employee: Employee) -> int | None:
-    """A funding manager's applications not decided yet; None until the funding records exist.
-    Seam: the funding part of issue 8 counts draft + submitted applications here."""
-    return None
+    """A funding manager's applications not decided yet (draft or submitted)."""
+    return sum(1 for a in employee.funding.applications.values() if a.status in (DRAFT, SUBMITTED))
 
 
 def agenda_facts(uow: UnitOfWork, employee: Employee, today: date) -> AgendaFacts:
