@@ -24,6 +24,19 @@ from devplan_tools.demo.plan import (
 
 __all__ = ["TEAM", "YEAR", "Answer", "Command", "Day", "Person", "ProposeGoal", "SlackReflection"]
 
+
+def _application(status: str, updated: str, **extra: object) -> Counted:
+    """Erik's Vinnova application as the platform reports it (its whole state each time)."""
+    data: dict[str, object] = {"employeeId": "erik", "applicationId": "vinnova-2025-01", "funder": "Vinnova"}
+    data |= {"programme": "Innovationsprojekt i tidiga skeden", "amountSek": 465865, "deadline": "2025-05-15"}
+    return Counted("funding.application_updated", {**data, "status": status, "updatedAt": updated, **extra})
+
+
+def _course(day: str, request_id: str, course: str, provider: str, cost: int) -> Counted:
+    data: dict[str, object] = {"employeeId": "anna", "requestId": request_id, "course": course, "provider": provider}
+    return Counted("training.requested", {**data, "costSek": cost, "requestedAt": f"{day}T10:00:00+01:00"})
+
+
 # Q1: first goals from the seed's examples. Maja is late (nudged, then Bo is told).
 on("2025-01-10", Goals("bo", ("Hålla kvartalets 1:1 med alla i teamet inom två veckor",)))
 on(
@@ -62,6 +75,7 @@ on(
 )
 on("2025-01-31", Answer("maja", "bo", "goal-proposal", "goal_agree"))
 on("2025-02-12", Goals("erik", ("Skicka in Vinnova-ansökan om 465 865 kr senast mitten av maj",)))
+on("2025-02-10", _course("2025-02-10", "anna-firebase", "Firebase: från noll till produktion", "Udemy", 1200))
 on("2025-03-12", Reflection("anna", "anna-q1"))
 on(
     "2025-03-20",
@@ -126,7 +140,9 @@ on(
         },
     ),
     Answer("erik", "bo", "goal-proposal", "goal_agree"),
+    _application("draft", "2025-04-22T10:00:00+02:00"),
 )
+on("2025-05-08", _application("submitted", "2025-05-08T10:00:00+02:00"))  # after the 14-day reminder
 on("2025-04-24", MarkHeld("maja", "maja"))
 on("2025-05-14", Reflection("anna", "anna-q2"), Reflection("maja", "maja-q2"))
 on(
@@ -134,22 +150,12 @@ on(
     Answer("maja", "bo", "goal-reached", "goal_confirm"),
     Answer("maja", "bo", "goal-perk-offer", "goal_perk", "extra_day_off"),
 )
-on(
-    "2025-05-20",
-    Counted(
-        "funding.granted",
-        {
-            "employeeId": "erik",
-            "applicationId": "vinnova-2025-01",
-            "amountSek": 465865,
-            "grantedAt": "2025-05-20T10:00:00+02:00",
-        },
-    ),
-)
+on("2025-05-20", _application("granted", "2025-05-20T10:00:00+02:00", grantedSek=465865))
 on(
     "2025-05-21",
     Answer("erik", "bo", "goal-reached", "goal_confirm"),
     Answer("erik", "bo", "goal-perk-offer", "goal_perk", "gift_card"),
+    Answer("erik", "bo", "funding-larger", "funding_larger_approve"),  # Horizon Europe next
 )
 on("2025-05-28", Counted("goals.achieved", {"employeeId": "anna", "goalId": "anna-vedastro"}))
 on(
@@ -190,6 +196,14 @@ for n, day in enumerate(["07-15", "07-22", "08-05", "08-12", "08-19", "08-26", "
         ),
     )
 on("2025-09-11", Answer("maja", "bo", "goal-reached", "goal_confirm"))
+# Six months and twenty sessions: on 14 July (13 July is a Sunday) Bo is asked, and approves.
+on("2025-07-15", Answer("maja", "bo", "senior-coach-ask", "senior_coach_approve"))
+# Anna's certification costs more than is left this year: Bo approves the increase.
+on(
+    "2025-09-15",
+    _course("2025-09-15", "anna-gcp", "Google Cloud Professional Cloud Developer", "Google Cloud", 4500),
+)
+on("2025-09-16", Answer("anna", "bo", "wallet", "wallet_approve"))
 on("2025-08-20", Reflection("anna", "anna-q3"))
 on(
     "2025-09-18",

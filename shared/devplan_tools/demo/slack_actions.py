@@ -53,7 +53,7 @@ def in_slack(year: Year, day: date, action: ProposeGoal | Answer | SlackReflecti
         if reply:
             year.say(day, "Svar (bara för " + year.name(action.by).split()[0] + "): " + reply.splitlines()[0])
     elif isinstance(action, Answer):
-        call = message(year, f"{action.kind}:{action.employee_id}:")
+        call = message(year, f"{action.kind}:{action.employee_id}:", action)
         year.say(day, f"Slack: {year.name(action.clicked_by)} klickar »{button_text(call, action)}«")
         answer = year.stack.click(
             year.slack_ids[action.clicked_by],
@@ -81,9 +81,10 @@ def in_slack(year: Year, day: date, action: ProposeGoal | Answer | SlackReflecti
         raise RuntimeError(f"Slack action failed: {answer}")
 
 
-def message(year: Year, outbox_prefix: str, timeout: float = 300.0) -> dict[str, Any]:
-    """The newest message whose outbox id starts with `outbox_prefix`, waited for: a post the
-    sender retries (Slack failing, a lease running out) comes later than the day's settling."""
+def message(year: Year, outbox_prefix: str, answer: Answer, timeout: float = 300.0) -> dict[str, Any]:
+    """The newest message whose outbox id starts with `outbox_prefix` and that has `answer`'s
+    button, waited for: a post the sender retries (Slack failing, a lease running out) comes
+    later than the day's settling."""
     deadline = time.monotonic() + timeout
     while True:
         calls = reversed(year.stack.slack_calls())
@@ -91,7 +92,10 @@ def message(year: Year, outbox_prefix: str, timeout: float = 300.0) -> dict[str,
             (
                 c
                 for c in calls
-                if c["method"] == "chat.postMessage" and c["ok"] and outbox_prefix in str(c["args"].get("metadata"))
+                if c["method"] == "chat.postMessage"
+                and c["ok"]
+                and outbox_prefix in str(c["args"].get("metadata"))
+                and _buttons(c, answer)
             ),
             None,
         )

@@ -21,6 +21,9 @@ REMINDER_SV = {
     "review-reminder": "1:1 påminnelse",
     "review-escalation": "1:1 eskalerad",
     "reflection-nudge": "reflektion",
+    "senior-coach-check": "Senior Coach prövad",
+    "supervision-nudge": "handledning",
+    "funding-reminder": "ansökan snart",
 }
 
 
@@ -48,7 +51,9 @@ def summary(stack: StackClient, out=sys.stdout) -> None:
                 else ("ej klara" if revision.get("deadline") else "–")
             )
             sent = Counter(k.split(":")[0] for k in (cycle.get("done") or {}) if k != "open")
-            reminders = ", ".join(f"{REMINDER_SV[k]}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items()))
+            reminders = ", ".join(
+                f"{REMINDER_SV.get(k, k)}{f' ×{n}' if n > 1 else ''}" for k, n in sorted(sent.items())
+            )
             print(
                 f"  {quarter_label('sv', quarter)}: 1:1 {held} · mål {goals_done}"
                 f" · reflektioner {cycle.get('reflections', 0)}"
