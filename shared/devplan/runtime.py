@@ -48,9 +48,9 @@ class Settings:
             max_event_age_seconds=int(env.get("DEVPLAN_MAX_EVENT_AGE_SECONDS", "3600")),
             # The database Terraform owns and the triggers watch (switched after a restore: README).
             firestore_database=env.get("DEVPLAN_FIRESTORE_DATABASE") or "(default)",
-            senior_coach=Criteria(
-                months=int(env.get("DEVPLAN_SENIOR_COACH_MONTHS") or DEFAULT_MONTHS),
-                sessions=int(env.get("DEVPLAN_SENIOR_COACH_SESSIONS") or DEFAULT_SESSIONS),
+            senior_coach=Criteria(  # at least 1 each: 0 would make every coach a Senior Coach at once
+                months=max(1, int(env.get("DEVPLAN_SENIOR_COACH_MONTHS") or DEFAULT_MONTHS)),
+                sessions=max(1, int(env.get("DEVPLAN_SENIOR_COACH_SESSIONS") or DEFAULT_SESSIONS)),
             ),
             funding_grants_for_larger=int(env.get("DEVPLAN_FUNDING_GRANTS_FOR_LARGER") or "1"),
         )
@@ -105,3 +105,4 @@ def publisher() -> Publisher:
 def reset() -> None:
     for cached in (settings, store, slack, publisher):
         cached.cache_clear()
+    senior_coach.configure(Criteria())  # the next settings() sets it from the environment again

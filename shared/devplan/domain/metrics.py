@@ -48,6 +48,12 @@ class Tally:
             return self._put(replace(item, cancelled=known.cancelled))
         return self
 
+    def with_amount(self, item: MetricItem) -> Tally:
+        """The item as its newest state says (a grant's amount corrected, or 0 once no longer
+        granted): for sources whose items change, unlike a session; a cancellation still wins."""
+        known = self.items.get(item.item_id)
+        return self._put(replace(item, cancelled=known.cancelled) if known else item)
+
     def with_cancelled(self, item_id: str) -> Tally:
         known = self.items.get(item_id)
         if known is not None and known.cancelled:

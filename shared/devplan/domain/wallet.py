@@ -45,6 +45,7 @@ class TrainingRequest:
     decided_by: str | None = None  # the lead's employee id (None: within budget, or the rule)
     decided_at: datetime | None = None
     raised_sek: int = 0  # what the lead's approval added to the year's budget for it
+    asked_sek: int = 0  # the increase the lead was shown (a pending request): approved, never more
     why: str | None = None
 
 
@@ -84,7 +85,7 @@ class Wallet:
         if not has_approver:
             refused = replace(request, status=REFUSED, decided_at=request.requested_at, why=NO_OTHER_APPROVER)
             return self._put(refused), REFUSED
-        return self._put(replace(request, status=PENDING)), PENDING
+        return self._put(replace(request, status=PENDING, asked_sek=request.cost_sek - self.left_sek)), PENDING
 
     def approve(self, request_id: str, lead_id: str, at: datetime) -> tuple[Wallet, str]:
         """Godkänn ökning: the budget grows by exactly what the request needs, and it is recorded."""
@@ -94,6 +95,8 @@ class Wallet:
         if known.status != PENDING:
             return self, f"already_{known.status}"
         needed = max(0, known.cost_sek - self.left_sek)
+        if needed > known.asked_sek:  # recorded requests took more since the lead was asked: ask again
+            return self._put(replace(known, asked_sek=needed)), "needs_more"
         return self._put(
             replace(known, status=RECORDED, decided_by=lead_id, decided_at=at, raised_sek=needed)
         ), "approved"

@@ -26,7 +26,7 @@ from devplan.errors import InvalidEvent
 from devplan.messages import funding as render
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent, parse_supported_time
-from devplan.services.metrics import add_item
+from devplan.services.metrics import set_item
 from devplan.services.money_notices import dm, post
 from devplan.services.ports import Store, UnitOfWork
 
@@ -79,6 +79,11 @@ def update_application(event: PlatformEvent, store: Store, *, grants_for_larger:
         if outcome != "updated":
             return outcome
         newest = book.applications[application.application_id]
+        before = employee.funding.applications.get(application.application_id)
+        if newest.status != GRANTED and before is not None and before.status == GRANTED:
+            # no longer granted (a newer state says so): it no longer counts toward the funding goal
+            on = stockholm_date(newest.updated_at)
+            set_item(uow, employee_id, FUNDING_SEK, MetricItem(newest.application_id, 0, on))
         if newest.status == GRANTED:
             _granted(uow, employee, newest)
             if book.larger_question_due(grants_for_larger, employee.responsibilities):
@@ -100,7 +105,8 @@ def update_application(event: PlatformEvent, store: Store, *, grants_for_larger:
 
 def _granted(uow: UnitOfWork, employee: Employee, application: Application) -> None:
     on = stockholm_date(application.updated_at)
-    add_item(
+    # the newest state's amount, whatever an earlier grant said (a corrected grantedSek)
+    set_item(
         uow, employee.employee_id, FUNDING_SEK, MetricItem(application.application_id, application.granted_amount, on)
     )
     key = f"funding-granted:{employee.employee_id}:{application.application_id}"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import goals, journal, metrics, responsibility, supervision, wallet
+from devplan.services import funding, goals, journal, metrics, responsibility, supervision, wallet
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -36,6 +36,7 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "responsibility.assigned": responsibility.assigned_event,
     "coaching.supervisor_assigned": supervision.assigned_event,
     "training.requested": wallet.request_training,
+    "funding.application_updated": funding.update_application,  # released with the default settings
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
 NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS} | {"coaching.supervisor_assigned": "coachId"}
@@ -51,9 +52,12 @@ class HeldEvent:
     problem: str | None = None  # why the last release could not apply it (kept for an operator)
 
 
-def apply_or_hold(event: PlatformEvent, store: Store) -> str:
-    """The event's handler; if it names nobody we know yet, hold it instead of dropping it."""
-    apply = APPLY[event.type]
+def apply_or_hold(
+    event: PlatformEvent, store: Store, apply: Callable[[PlatformEvent, Store], str] | None = None
+) -> str:
+    """The event's handler (`apply`: one with settings bound, else APPLY's); if it names nobody we
+    know yet, hold it instead of dropping it."""
+    apply = apply or APPLY[event.type]
     outcome = apply(event, store)
     if outcome != UNKNOWN_EMPLOYEE:
         return outcome

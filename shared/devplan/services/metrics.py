@@ -107,6 +107,24 @@ def add_item(uow: UnitOfWork, employee_id: str, source: str, item: MetricItem) -
     return "cancelled" if cancelled else "counted"
 
 
+def set_item(uow: UnitOfWork, employee_id: str, source: str, item: MetricItem) -> str:
+    """Like add_item, for an item whose amount follows its newest state (a funding application's
+    grant): the tally holds that amount, whatever came before, and the goals move with it."""
+    owner, _ = uow.metric_item_owner(source, item.item_id)
+    if owner not in (None, employee_id):
+        log.error("%s %s belongs to %s, not %s", source, item.item_id, owner, employee_id)
+        return "belongs_to_someone_else"
+    tally = uow.tally(employee_id, source)
+    counted = tally.with_amount(item)
+    if owner is None:
+        uow.record_metric_item_owner(source, item.item_id, employee_id, cancelled=False)
+    if counted == tally:
+        return "already_counted"
+    uow.save_tally(counted)
+    _move_goals(uow, employee_id, counted)
+    return "counted"
+
+
 def cancel_session(event: PlatformEvent, store: Store) -> str:
     """coaching.session_cancelled: the session no longer counts, whichever came first."""
     session_id = required_id(event, "sessionId")

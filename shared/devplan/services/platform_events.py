@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from functools import partial
 
 from devplan.domain.employees import Employee, parse_new_employee
 from devplan.domain.funding import GRANTS_FOR_LARGER
@@ -54,7 +55,6 @@ HANDLERS: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "employee.onboarded": onboard_employee,
     "coaching.session_cancelled": metrics.cancel_session,  # names no employee: never held
     "system.ping": ping,
-    "funding.application_updated": funding.update_application,  # the full state: sent again, never held
     **dict.fromkeys(held_events.APPLY, held_events.apply_or_hold),
 }
 
@@ -62,7 +62,8 @@ HANDLERS: dict[str, Callable[[PlatformEvent, Store], str]] = {
 def handle(event: PlatformEvent, store: Store, *, funding_grants_for_larger: int = GRANTS_FOR_LARGER) -> str:
     """`funding_grants_for_larger`: the runtime setting DEVPLAN_FUNDING_GRANTS_FOR_LARGER."""
     if event.type == "funding.application_updated":
-        return funding.update_application(event, store, grants_for_larger=funding_grants_for_larger)
+        configured = partial(funding.update_application, grants_for_larger=funding_grants_for_larger)
+        return held_events.apply_or_hold(event, store, configured)
     handler = HANDLERS.get(event.type)
     if handler is None:
         raise InvalidEvent(

@@ -24,6 +24,7 @@ from devplan.domain.advancement import (
     Criteria,
     ask_round,
     due_to_ask,
+    eligible,
     full_months,
     is_candidate,
 )
@@ -37,7 +38,7 @@ from devplan.errors import InvalidEvent
 from devplan.messages import advancement as render
 from devplan.messages.blocks import Rendered
 from devplan.messages.catalog import text
-from devplan.services.goal_notices import GENERAL, confirmer
+from devplan.services.goal_notices import GENERAL
 from devplan.services.goals import lead_of
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, tell
@@ -75,7 +76,10 @@ def consider(uow: UnitOfWork, coach_id: str, today: date, sessions: int | None =
         coach.role, coach.level, coach.start_date, proof.sessions, today, _criteria, coach.senior_coach_not_yet
     ):
         return "not_due"
-    lead = confirmer(coach, lead_of(uow, coach))
+    lead = lead_of(uow, coach)  # only a lead certifies: a coach never answers for themself
+    if lead is None:
+        log.warning("Senior Coach question for %s waits: no lead to ask", coach_id, extra={"employeeId": coach_id})
+        return "no_lead"
     if not lead.slack_user_id:
         log.warning("Senior Coach question for %s waits: the lead has no Slack account", coach_id)
         return "waiting_for_slack"
@@ -122,9 +126,9 @@ def not_yet(store: Store, click: Click) -> dict[str, Any]:
 def _decide(store: Store, click: Click, action: str) -> dict[str, Any]:
     def work(uow: UnitOfWork) -> dict[str, Any]:
         coach = uow.employee(click.coach_id)
-        lead = confirmer(coach, lead_of(uow, coach)) if coach else None
+        lead = lead_of(uow, coach) if coach else None  # only a lead certifies, never the coach
         clicker_lang = lead.language if lead and lead.slack_user_id == click.slack_user_id else "sv"
-        if coach is None or lead is None:
+        if coach is None or lead is None or lead.employee_id == coach.employee_id:
             return _answer(uow, click, action, "unknown_coach", text(clicker_lang, "advancement.unknown_coach"))
         names = {"coach": coach.name, "lead": lead.name}
         if lead.slack_user_id != click.slack_user_id:
@@ -139,6 +143,12 @@ def _decide(store: Store, click: Click, action: str) -> dict[str, Any]:
                 return _answer(uow, click, action, "already_not_yet", shown)
             _record_not_yet(uow, coach, lead, click)
             return _answer(uow, click, action, "not_yet", text(lead.language, "advancement.not_yet_noted", **names))
+        proof = evidence(uow, coach, click.on)
+        if not eligible(coach.start_date, proof.sessions, click.on, _criteria):  # e.g. a session cancelled since
+            shown = text(
+                lead.language, "advancement.not_eligible", sessions=proof.sessions, months=proof.months, **names
+            )
+            return _answer(uow, click, action, "not_eligible", shown)
         _certify(uow, coach, lead, click)
         return _answer(uow, click, action, "approved", text(lead.language, "advancement.approved_lead", **names))
 

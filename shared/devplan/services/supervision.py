@@ -25,7 +25,6 @@ from devplan.domain.outbox import OutboxMessage
 from devplan.errors import InvalidEvent
 from devplan.messages import advancement as render
 from devplan.messages.catalog import text
-from devplan.services.goal_notices import confirmer
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
@@ -114,7 +113,8 @@ def assign_command(store: Store, slack_user_id: str, raw_text: str) -> dict[str,
 
     def work(uow: UnitOfWork) -> str:
         current = uow.employee(coach.employee_id)
-        if current is None or confirmer(current, lead_of(uow, current)).slack_user_id != slack_user_id:
+        lead = lead_of(uow, current) if current else None  # the coach's lead, never the coach
+        if lead is None or lead.employee_id == coach.employee_id or lead.slack_user_id != slack_user_id:
             return "only_lead"
         return assign(uow, coach.employee_id, supervisor.employee_id, asker.employee_id)
 

@@ -92,11 +92,25 @@ def add_request(uow: UnitOfWork, employee: Employee, request: TrainingRequest) -
     lang = employee.language
     dm(uow, f"{key}:{outcome}", employee, render.told(lang, TOLD[outcome], changed, added, lead=_name(lead)), "wallet")
     if outcome == PENDING and lead is not None:
-        asked = render.over_budget(
-            lead.language, employee=employee.name, employee_id=employee.employee_id, wallet=changed, request=added
-        )
-        dm(uow, f"{key}:ask-lead", lead, asked, "wallet over budget → lead")
+        _ask_lead(uow, employee, lead, changed, added)
     return "over_budget" if outcome == PENDING else outcome
+
+
+def _ask_lead(
+    uow: UnitOfWork,
+    employee: Employee,
+    lead: Employee,
+    wallet: Wallet,
+    request: TrainingRequest,
+    *,
+    again: bool = False,
+) -> None:
+    """The numbers and Godkänn ökning / Avslå; asked again (a new message) when the increase grew."""
+    asked = render.over_budget(
+        lead.language, employee=employee.name, employee_id=employee.employee_id, wallet=wallet, request=request
+    )
+    key = f"wallet:{employee.employee_id}:{request.request_id}:ask-lead"
+    dm(uow, f"{key}:{request.asked_sek}" if again else key, lead, asked, "wallet over budget → lead")
 
 
 def _name(person: Employee | None) -> str:
@@ -160,6 +174,10 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
         wallet = uow.wallet(employee.employee_id, click.year, employee.training_budget_sek)
         act = wallet.approve if approve else wallet.refuse
         changed, outcome = act(click.request_id, lead.employee_id, click.at)
+        if outcome == "needs_more":  # the lead approves what they are shown: the new numbers, asked anew
+            uow.save_wallet(changed)
+            _ask_lead(uow, employee, lead, changed, changed.requests[click.request_id], again=True)
+            return _answer(uow, click, outcome, text(lang, "wallet.needs_more"))
         if outcome not in ("approved", "refused"):
             return _answer(uow, click, outcome, text(lang, f"wallet.{outcome}"))
         uow.save_wallet(changed)

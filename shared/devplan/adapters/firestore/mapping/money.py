@@ -41,6 +41,7 @@ def wallet_from(employee_id: str, year: int, budget_sek: int | None, doc: Docume
                 decided_by=r.get("decidedBy"),
                 decided_at=r.get("decidedAt"),
                 raised_sek=int(r.get("raisedSek") or 0),
+                asked_sek=int(r.get("askedSek") or 0),
                 why=r.get("why"),
             )
             for r in doc.get("requests") or []
@@ -70,6 +71,7 @@ def wallet_document(wallet: Wallet) -> Document:
                     "decidedBy": r.decided_by,
                     "decidedAt": r.decided_at,
                     "raisedSek": r.raised_sek or None,
+                    "askedSek": r.asked_sek or None,
                     "why": r.why,
                 }
             )
