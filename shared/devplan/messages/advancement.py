@@ -10,7 +10,7 @@ from typing import Any
 
 from devplan.domain.advancement import Criteria
 from devplan.domain.employees import Employee
-from devplan.messages.blocks import Rendered, context, section
+from devplan.messages.blocks import Rendered, buttons, context, section
 from devplan.messages.catalog import text
 from devplan.messages.goal_form import MODAL_TITLE_LIMIT, input_block, plain, text_input
 
@@ -34,21 +34,6 @@ def mention(person: Employee) -> str:
     return f"<@{person.slack_user_id}>" if person.slack_user_id else f"*{person.name}*"
 
 
-def _buttons(block_id: str, *buttons: tuple[str, str, str, str | None]) -> dict[str, Any]:
-    elements = []
-    for action_id, label, value, style in buttons:
-        button: dict[str, Any] = {
-            "type": "button",
-            "action_id": action_id,
-            "value": value,
-            "text": {"type": "plain_text", "text": label},
-        }
-        if style:
-            button["style"] = style
-        elements.append(button)
-    return {"type": "actions", "block_id": block_id, "elements": elements}
-
-
 def _plain(line: str) -> str:
     return line.replace("*", "")
 
@@ -70,7 +55,7 @@ def ask(lang: str, *, coach: Employee, evidence: Evidence, value: str) -> Render
     )
     blocks = [section(line), context(goals)]
     blocks.append(
-        _buttons(
+        buttons(
             f"senior-coach:{value}",
             (SENIOR_APPROVE, text(lang, "advancement.approve"), value, "primary"),
             (SENIOR_NOT_YET, text(lang, "advancement.not_yet"), value, None),
@@ -92,7 +77,7 @@ def line(lang: str, key: str, **fields: Any) -> Rendered:
 def supervision_nudge(lang: str, *, coach: Employee, supervisor: Employee, value: str) -> Rendered:
     shown = text(lang, "supervision.nudge", coach=mention(coach), supervisor=mention(supervisor))
     button = (SUPERVISION_HELD, text(lang, "supervision.held_button"), value, "primary")
-    return Rendered(_plain(shown), (section(shown), _buttons(f"supervision:{value}", button)))
+    return Rendered(_plain(shown), (section(shown), buttons(f"supervision:{value}", button)))
 
 
 def not_yet_form(lang: str, *, coach: str, value: str, on: str) -> dict[str, Any]:

@@ -4,12 +4,10 @@ as `employee|goal|quarter`; services/goal_agreement.py reads them back with `goa
 
 from __future__ import annotations
 
-from typing import Any
-
 from devplan.domain.calendar import Quarter
 from devplan.domain.employees import Employee
 from devplan.domain.goals import SmartGoal
-from devplan.messages.blocks import Rendered, context, section
+from devplan.messages.blocks import Rendered, buttons, context, section
 from devplan.messages.catalog import format_sek, text
 from devplan.messages.dates import format_date, quarter_label
 
@@ -67,21 +65,6 @@ def summary(lang: str, goal: SmartGoal) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def _buttons(block_id: str, *buttons: tuple[str, str, str, str | None]) -> dict[str, Any]:
-    elements = []
-    for action_id, label, value, style in buttons:
-        button: dict[str, Any] = {
-            "type": "button",
-            "action_id": action_id,
-            "value": value,
-            "text": {"type": "plain_text", "text": label},
-        }
-        if style:
-            button["style"] = style
-        elements.append(button)
-    return {"type": "actions", "block_id": block_id, "elements": elements}
-
-
 def proposal(lang: str, *, proposer: str, employee: str, employee_id: str, goal: SmartGoal) -> Rendered:
     """To the side that agrees: the goal, and Godkänn / Föreslå ändring."""
     ref = goal_ref(employee_id, goal)
@@ -91,7 +74,7 @@ def proposal(lang: str, *, proposer: str, employee: str, employee_id: str, goal:
     if goal.change_note:
         blocks.append(context(text(lang, "goals.change_note", note=goal.change_note)))
     blocks.append(
-        _buttons(
+        buttons(
             f"goal-proposal:{ref}",
             (GOAL_AGREE, text(lang, "goals.agree"), ref, "primary"),
             (GOAL_CHANGE, text(lang, "goals.ask_change"), ref, None),
@@ -112,7 +95,7 @@ def achievement_request(lang: str, *, employee: str, employee_id: str, goal: Sma
     blocks = (
         section(line),
         section(summary(lang, goal)),
-        _buttons(
+        buttons(
             f"goal-achieved:{ref}",
             (GOAL_CONFIRM, text(lang, "goals.confirm"), ref, "primary"),
             (GOAL_NOT_YET, text(lang, "goals.not_yet"), ref, None),
@@ -140,7 +123,7 @@ def perk_offer(lang: str, *, employee: str, employee_id: str, goal: SmartGoal) -
     line = text(lang, "goals.perk_offer", employee=employee)
     perks = [(GOAL_PERK, text(lang, f"goals.perk.{p}"), f"{ref}|{p}", None) for p in ("extra_day_off", "gift_card")]
     perks.append((GOAL_PERK, text(lang, "goals.perk.none"), f"{ref}|none", None))
-    return Rendered(line.replace("*", ""), (section(line), _buttons(f"goal-perk:{ref}", *perks)))
+    return Rendered(line.replace("*", ""), (section(line), buttons(f"goal-perk:{ref}", *perks)))
 
 
 def perk_told(lang: str, *, lead: str, perk: str, goal: SmartGoal) -> Rendered:
