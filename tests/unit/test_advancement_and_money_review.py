@@ -3,11 +3,17 @@ lead never certifies themself, Godkänn re-checks the criteria, a grant counts a
 says, the lead approves no more than they were shown, an application for someone not onboarded
 yet is held."""
 
-from datetime import date
+from dataclasses import replace
+from datetime import UTC, date, datetime
 
+import pytest
+
+from devplan.domain.advancement import SENIOR_COACH
+from devplan.domain.employees import Employee
 from devplan.domain.metrics import COACHING_SESSIONS, FUNDING_SEK
+from devplan.errors import UnusableRecord
 from devplan.messages.wallet import WALLET_APPROVE
-from devplan.services import senior_coach
+from devplan.services import senior_coach, supervision
 from tests.unit.goal_support import cancelled, completed, handle, person, sent, workspace
 from tests.unit.slack_forms_support import BO_SLACK, Team
 from tests.unit.test_funding import handle as handle_funding
@@ -68,3 +74,32 @@ def test_an_application_for_someone_not_onboarded_yet_is_held():
     store = workspace()
     assert handle_funding(store, update("granted", "06-10", employeeId="nils")) == ["held"]
     assert [k for k in store.docs if k.startswith("heldEvents/")]
+
+
+def test_the_senior_coach_audit_entry_carries_the_time_of_the_click():
+    store = workspace()
+    handle(store, *(completed(f"s{i}", day="2025-07-10") for i in range(20)))
+    clicked = datetime(2025, 7, 15, 12, 30, tzinfo=UTC)
+    click = senior_coach.read_click("anna|first", "U_BO", JULY_15, at=clicked)
+    assert senior_coach.approve(store, click)["outcome"] == "approved"
+    (entry,) = [e for e in store.audit_of("anna") if e.action == "senior_coach_approved"]
+    assert entry.at == clicked and entry.actor_id == "bo"
+
+
+def test_a_coach_who_became_senior_no_longer_counts_toward_a_supervisors_load():
+    def coach(employee_id: str, **fields: object) -> Employee:
+        base = Employee(employee_id, employee_id.title(), f"{employee_id}@x.se", "coach", "bo", date(2025, 1, 7))
+        return replace(base, **fields)
+
+    sara, tove = coach("sara", level=SENIOR_COACH), coach("tove", level=SENIOR_COACH)
+    grown = [coach(f"z{n}", level=SENIOR_COACH, supervisor_id="sara") for n in range(3)]  # Senior since
+    learning = coach("leo", supervisor_id="tove")
+    new = coach("nina")
+    assert supervision.least_loaded([sara, tove, *grown, learning, new], new) == sara
+
+
+def test_a_training_budget_that_is_not_whole_kronor_makes_the_record_unusable():
+    store = workspace()
+    store.docs["employees/anna"]["trainingBudgetSek"] = "5000"
+    with pytest.raises(UnusableRecord):
+        store.employee("anna")

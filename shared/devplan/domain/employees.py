@@ -88,6 +88,9 @@ def employee_problems(employee: Employee) -> list[str]:
         problems.append("status and language must be text")
     if employee.onboarding not in ONBOARDING_STATES:
         problems.append(f"onboarding.status must be one of {', '.join(ONBOARDING_STATES)}")
+    budget = employee.training_budget_sek
+    if budget is not None and (isinstance(budget, bool) or not isinstance(budget, int) or budget < 0):
+        problems.append("trainingBudgetSek must be whole kronor (0 or more)")
     if employee.welcomed_at is not None and not isinstance(employee.welcomed_at, datetime):
         problems.append("onboarding.welcomedAt must be a time")
     return problems + _goal_plan_problems(employee.goals)

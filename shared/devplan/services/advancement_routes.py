@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from devplan.domain.advancement import SENIOR_COACH, ask_round
+from devplan.domain.calendar import stockholm_date
 from devplan.messages.advancement import (
     MAX_REASON_LENGTH,
     NOT_YET_FORM,
@@ -20,10 +21,9 @@ from devplan.messages.advancement import (
     not_yet_form,
 )
 from devplan.services import senior_coach, supervision
-from devplan.services.goal_notices import confirmer
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.ports import Slack, Store
-from devplan.services.slack_replies import clicked_on, form_context, form_day, submitted
+from devplan.services.slack_replies import clicked_at, clicked_on, form_context, form_day, submitted
 
 log = logging.getLogger(__name__)
 ViewAnswer = Callable[[dict[str, str]], dict[str, Any]]
@@ -32,7 +32,8 @@ ViewAnswer = Callable[[dict[str, str]], dict[str, Any]]
 def advancement_routes(store: Store, slack: Slack, view_answer: ViewAnswer) -> dict[tuple[str, str], SlackRoute]:
     def click_of(request: SlackRequest) -> senior_coach.Click:
         value = request.payload["actions"][0].get("value") or ""
-        return senior_coach.read_click(value, request.user_id, clicked_on(request.payload))
+        at = clicked_at(request.payload)
+        return senior_coach.read_click(value, request.user_id, stockholm_date(at), at=at)
 
     def approve(request: SlackRequest) -> dict[str, Any]:
         return senior_coach.approve(store, click_of(request))
@@ -40,7 +41,7 @@ def advancement_routes(store: Store, slack: Slack, view_answer: ViewAnswer) -> d
     def not_yet(request: SlackRequest) -> dict[str, Any]:
         click, trigger_id = click_of(request), request.payload.get("trigger_id") or ""
         coach = store.employee(click.coach_id)
-        lead = confirmer(coach, store.employee(coach.lead_id) if coach.lead_id else None) if coach else None
+        lead = store.employee(coach.lead_id) if coach and coach.lead_id else None  # only a lead decides
         asked = (
             coach is not None and coach.level != SENIOR_COACH and click.round == ask_round(coach.senior_coach_not_yet)
         )

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 from devplan.domain.advancement import (
@@ -29,6 +29,7 @@ from devplan.domain.advancement import (
     is_candidate,
 )
 from devplan.domain.audit import ADVANCEMENT, REFUSAL, AuditEntry
+from devplan.domain.calendar import STOCKHOLM
 from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED
 from devplan.domain.ids import is_valid_id
@@ -106,13 +107,20 @@ class Click:
     round: str
     on: date
     reason: str | None = None
+    at: datetime | None = None  # Slack's action time (the audit entry's); a modal's: its day at noon
+
+    @property
+    def moment(self) -> datetime:
+        return self.at or datetime.combine(self.on, time(12), STOCKHOLM)
 
 
-def read_click(value: str, slack_user_id: str, on: date, reason: str | None = None) -> Click:
+def read_click(
+    value: str, slack_user_id: str, on: date, reason: str | None = None, at: datetime | None = None
+) -> Click:
     coach_id, _, round_ = value.partition("|")
     if not is_valid_id(coach_id) or not round_ or len(round_) > 40:
         raise InvalidEvent(f"Senior Coach button value is malformed: {value!r:.80}", code="malformed")
-    return Click(slack_user_id, coach_id, round_, on, reason)
+    return Click(slack_user_id, coach_id, round_, on, reason, at)
 
 
 def approve(store: Store, click: Click) -> dict[str, Any]:
@@ -178,7 +186,7 @@ def _record_not_yet(uow: UnitOfWork, coach: Employee, lead: Employee, click: Cli
             REFUSAL,
             "senior_coach_not_yet",
             lead.employee_id,
-            uow.now,
+            click.moment,  # business time, as the wallet's and funding's entries
             why=click.reason,
             detail={"on": click.on.isoformat()},
         )
@@ -196,7 +204,7 @@ def _certify(uow: UnitOfWork, coach: Employee, lead: Employee, click: Click) -> 
             ADVANCEMENT,
             "senior_coach_approved",
             lead.employee_id,
-            uow.now,
+            click.moment,
             detail=detail,
         )
     )

@@ -132,9 +132,11 @@ def _people(store: Store) -> list[Employee]:
 
 
 def least_loaded(people: list[Employee], coach: Employee) -> Employee | None:
-    """The Senior Coach supervising the fewest coaches (then by name), never the coach."""
+    """The Senior Coach supervising the fewest coaches (then by name), never the coach. A coach who
+    became Senior since needs no supervision: they no longer count toward anyone's load."""
     seniors = [p for p in people if p.level == SENIOR_COACH and p.employee_id != coach.employee_id]
-    load = {s.employee_id: sum(1 for p in people if p.supervisor_id == s.employee_id) for s in seniors}
+    supervised = [p for p in people if p.level != SENIOR_COACH and p.active]
+    load = {s.employee_id: sum(1 for p in supervised if p.supervisor_id == s.employee_id) for s in seniors}
     return min(seniors, key=lambda s: (load[s.employee_id], s.name, s.employee_id), default=None)
 
 

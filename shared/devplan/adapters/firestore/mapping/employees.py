@@ -29,7 +29,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             goals=goal_plan_from(doc.get("goals") or {}),
             level=doc.get("level"),
             responsibilities=tuple(doc.get("responsibilities") or ()),
-            training_budget_sek=doc.get("trainingBudgetSek"),
+            training_budget_sek=_kronor(doc.get("trainingBudgetSek")),
             supervisor_id=doc.get("supervisorId"),
             senior_coach_not_yet=_day((doc.get("seniorCoach") or {}).get("notYetOn")),
             funding=funding_book_from(doc.get("funding") or {}),
@@ -40,6 +40,13 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
 
 def _day(value: str | None) -> date | None:
     return date.fromisoformat(value) if value else None
+
+
+def _kronor(value: object) -> int | None:
+    """A changed training budget: whole kronor, or absent (anything else is not a usable employee)."""
+    if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+        raise ValueError(f"trainingBudgetSek must be whole kronor, not {value!r:.40}")
+    return value
 
 
 def new_employee_document(employee: Employee, *, event_id: str, occurred_at: datetime) -> Document:
