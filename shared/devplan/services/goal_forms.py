@@ -26,7 +26,7 @@ from devplan.messages.goals import parse_goal_ref
 from devplan.services import goal_notices as notices
 from devplan.services.goals import lead_of, save_plan
 from devplan.services.ports import Slack, Store, UnitOfWork
-from devplan.services.slack_replies import form_context, form_day, submitted
+from devplan.services.slack_replies import form_context, form_day, not_opened, open_modal, submitted
 
 log = logging.getLogger(__name__)
 Answer = dict[str, Any]
@@ -37,17 +37,7 @@ def _resources(employee: Employee) -> str:
 
 
 def _open(slack: Slack, trigger_id: str, view: dict[str, Any], me: Employee) -> Answer:
-    """views.open; if Slack refuses (the trigger expired), the person is asked to try again."""
-    try:
-        slack.open_view(trigger_id, view)
-    except Exception as exc:  # any failure leaves nothing behind: the person simply tries again
-        log.warning("goal form not opened for %s: %s", me.employee_id, exc, extra={"employeeId": me.employee_id})
-        return _not_opened(me.language, "slack_answers.form_failed")
-    return {"opened": True}
-
-
-def _not_opened(lang: str, key: str, **fields: Any) -> Answer:
-    return {"opened": False, "response_type": "ephemeral", "text": text(lang, key, **fields)}
+    return open_modal(slack, trigger_id, view, me, "goal form")
 
 
 def open_new(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, on: date, for_id: str = "") -> Answer:
@@ -55,7 +45,7 @@ def open_new(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, on
     from a 1:1 message naming someone they lead (`for_id`), the lead's proposal for them."""
     me = store.employee_with_slack_user(slack_user_id)
     if me is None:
-        return _not_opened("sv", "status.unknown")
+        return not_opened("sv", "status.unknown")
     employee, by = me, EMPLOYEE
     if for_id and for_id != me.employee_id:
         other = store.employee(for_id) if is_valid_id(for_id) else None
@@ -78,15 +68,15 @@ def open_change(store: Store, slack: Slack, slack_user_id: str, trigger_id: str,
         raise InvalidEvent(f"goal button value is malformed: {ref!r:.80}", code="malformed") from None
     me, employee = store.employee_with_slack_user(slack_user_id), store.employee(employee_id)
     if me is None or employee is None:
-        return _not_opened("sv", "status.unknown")
+        return not_opened("sv", "status.unknown")
     lead = store.employee(employee.lead_id) if employee.lead_id else None
     goal = employee.goals.followed(goal_id, quarter)  # carried over since: the version now
     if goal is None or goal.status != PROPOSED:
         key = "slack_answers.unknown_goal" if goal is None else "slack_answers.already_agreed"
-        return _not_opened(me.language, key, outcome=goal.title if goal else "")
+        return not_opened(me.language, key, outcome=goal.title if goal else "")
     side = notices.confirmer(employee, lead) if goal.waiting_for == LEAD else employee
     if side.employee_id != me.employee_id:
-        return _not_opened(me.language, "slack_answers.agree_not_yours", who=side.name)
+        return not_opened(me.language, "slack_answers.agree_not_yours", who=side.name)
     other = employee.name if goal.waiting_for == LEAD else notices.confirmer(employee, lead).name
     context = GoalFormContext(employee.employee_id, goal.waiting_for or EMPLOYEE, on.isoformat(), goal_id)
     view = goal_form(me.language, context, goal.quarter, other=other, resources=_resources(employee), goal=goal)

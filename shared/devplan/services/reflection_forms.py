@@ -17,7 +17,7 @@ from devplan.messages.catalog import text
 from devplan.messages.reflection_form import MAX_SECTION_LENGTH, TEXT_FIELDS, reflection_form
 from devplan.services.journal import record
 from devplan.services.ports import Slack, Store, UnitOfWork
-from devplan.services.slack_replies import form_context, form_day, submitted
+from devplan.services.slack_replies import not_opened, open_modal, own_form
 
 log = logging.getLogger(__name__)
 
@@ -25,7 +25,7 @@ log = logging.getLogger(__name__)
 def open_form(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, on: date) -> dict[str, Any]:
     me = store.employee_with_slack_user(slack_user_id)
     if me is None:
-        return {"opened": False, "response_type": "ephemeral", "text": text("sv", "status.unknown")}
+        return not_opened("sv", "status.unknown")
     quarter = Quarter.of(on)
     lead = store.employee(me.lead_id) if me.lead_id else None
     goals = tuple(g for g in me.goals.current(quarter) if g.status in (*ACTIVE, ACHIEVED))
@@ -37,24 +37,15 @@ def open_form(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, o
         goals=goals,
         lead=lead.name if lead else None,
     )
-    try:
-        slack.open_view(trigger_id, view)
-    except Exception as exc:  # nothing was written: the person simply tries again
-        log.warning("reflection form not opened for %s: %s", me.employee_id, exc, extra={"employeeId": me.employee_id})
-        return {"opened": False, "response_type": "ephemeral", "text": text(me.language, "slack_answers.form_failed")}
-    return {"opened": True}
+    return open_modal(slack, trigger_id, view, me, "reflection form")
 
 
 def submit(store: Store, slack_user_id: str, payload: dict[str, Any], now: datetime) -> dict[str, str]:
     """{block_id: problem}, or {} once kept. The entry id is the modal's view id: the same modal
     submitted twice is one reflection."""
-    context, values = form_context(payload), submitted(payload)
-    on, employee_id = form_day(context), context.get("employee_id")
-    if not is_valid_id(employee_id):
-        raise InvalidEvent("reflection form: private_metadata is not ours", code="malformed")
-    me = store.employee_with_slack_user(slack_user_id)
-    lang = me.language if me else "sv"
-    if me is None or me.employee_id != employee_id:
+    form = own_form(store, slack_user_id, payload, "reflection form")
+    values, on, me, lang = form.values, form.on, form.owner, form.lang
+    if me is None:
         return {"visibility": text(lang, "goal_form.errors.unknown")}
     sections = {f: values.get(f) for f in TEXT_FIELDS}
     if not any(sections.values()):

@@ -9,15 +9,22 @@ carries the same text for the command case and for the logs.
 from __future__ import annotations
 
 import json
+import logging
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
 from devplan.domain.calendar import stockholm_date
+from devplan.domain.employees import Employee
+from devplan.domain.ids import is_valid_id
 from devplan.domain.limits import is_supported_day, parse_day
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import InvalidEvent
 from devplan.messages.blocks import one_section
-from devplan.services.ports import Store, UnitOfWork
+from devplan.messages.catalog import text
+from devplan.services.ports import Slack, Store, UnitOfWork
+
+log = logging.getLogger(__name__)
 
 
 def ephemeral(text: str) -> dict[str, Any]:
@@ -93,3 +100,40 @@ def submitted(payload: dict[str, Any]) -> dict[str, Any]:
                 value = state.get("value")
                 values[block_id] = value.strip() if isinstance(value, str) and value.strip() else None
     return values
+
+
+def not_opened(lang: str, key: str, **fields: Any) -> dict[str, Any]:
+    """A modal that did not open: a note to the person, who simply tries again."""
+    return {"opened": False, **ephemeral(text(lang, key, **fields))}
+
+
+def open_modal(slack: Slack, trigger_id: str, view: dict[str, Any], me: Employee, what: str) -> dict[str, Any]:
+    """views.open within the request (the trigger lives 3 s); if Slack refuses (the trigger
+    expired), nothing was written and the person is asked to try again."""
+    try:
+        slack.open_view(trigger_id, view)
+    except Exception as exc:
+        log.warning("%s not opened for %s: %s", what, me.employee_id, exc, extra={"employeeId": me.employee_id})
+        return not_opened(me.language, "slack_answers.form_failed")
+    return {"opened": True}
+
+
+def own_form(store: Store, slack_user_id: str, payload: dict[str, Any], what: str) -> OwnForm:
+    """A submitted modal's context, values and day, and its owner if the submitter is the person
+    it was opened for (else None: the service answers under a field). Not ours: malformed."""
+    context, values = form_context(payload), submitted(payload)
+    on, employee_id = form_day(context), context.get("employee_id")
+    if not is_valid_id(employee_id):
+        raise InvalidEvent(f"{what}: private_metadata is not ours", code="malformed")
+    me = store.employee_with_slack_user(slack_user_id)
+    owner = me if me is not None and me.employee_id == employee_id else None
+    return OwnForm(context, values, on, owner, me.language if me else "sv")
+
+
+@dataclass(frozen=True)
+class OwnForm:
+    context: dict[str, Any]
+    values: dict[str, Any]
+    on: date
+    owner: Employee | None
+    lang: str

@@ -15,11 +15,10 @@ from devplan.domain.goals import ACTIVE
 from devplan.domain.ids import is_valid_id
 from devplan.domain.limits import MAX_TITLE_LENGTH, is_text
 from devplan.domain.wallet import TrainingRequest, cost_problem
-from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.messages.wallet_form import wallet_form
 from devplan.services.ports import Slack, Store, UnitOfWork
-from devplan.services.slack_replies import form_context, form_day, submitted
+from devplan.services.slack_replies import not_opened, open_modal, own_form
 from devplan.services.wallet import add_request
 
 log = logging.getLogger(__name__)
@@ -29,7 +28,7 @@ _KRONOR = re.compile(r"[0-9][0-9 \u00a0]{0,12}")  # "4200" or "4 200": whole kro
 def open_form(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, on: date) -> dict[str, Any]:
     me = store.employee_with_slack_user(slack_user_id)
     if me is None:
-        return {"opened": False, "response_type": "ephemeral", "text": text("sv", "status.unknown")}
+        return not_opened("sv", "status.unknown")
     wallet = store.atomically(lambda uow: uow.wallet(me.employee_id, on.year, me.training_budget_sek))
     goals = tuple(g for g in me.goals.items if g.status in ACTIVE)
     view = wallet_form(
@@ -40,12 +39,7 @@ def open_form(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, o
         budget_sek=wallet.budget_sek,
         goals=goals,
     )
-    try:
-        slack.open_view(trigger_id, view)
-    except Exception as exc:  # nothing was written: the person simply tries again
-        log.warning("wallet form not opened for %s: %s", me.employee_id, exc, extra={"employeeId": me.employee_id})
-        return {"opened": False, "response_type": "ephemeral", "text": text(me.language, "slack_answers.form_failed")}
-    return {"opened": True}
+    return open_modal(slack, trigger_id, view, me, "wallet form")
 
 
 def kronor(value: Any) -> int | None:
@@ -58,14 +52,11 @@ def kronor(value: Any) -> int | None:
 
 def submit(store: Store, slack_user_id: str, payload: dict[str, Any], now: datetime) -> dict[str, str]:
     """{block_id: problem}, or {} once handled (the modal closes; the answer comes as a DM)."""
-    context, values = form_context(payload), submitted(payload)
-    on, employee_id = form_day(context), context.get("employee_id")
-    if not is_valid_id(employee_id):
-        raise InvalidEvent("wallet form: private_metadata is not ours", code="malformed")
-    me = store.employee_with_slack_user(slack_user_id)
-    lang = me.language if me else "sv"
-    if me is None or me.employee_id != employee_id:
+    form = own_form(store, slack_user_id, payload, "wallet form")
+    values, on, me, lang = form.values, form.on, form.owner, form.lang
+    if me is None:
         return {"course": text(lang, "wallet.form_unknown")}
+    employee_id = me.employee_id
     errors = {
         f: text(lang, "wallet.form_empty" if not values.get(f) else "wallet.form_too_long")
         for f in ("course", "provider")
