@@ -91,16 +91,7 @@ def update_application(event: PlatformEvent, store: Store, *, grants_for_larger:
         uow.save_funding(employee_id, book)  # after the tally moved their goals: keeps those
         return "granted" if newest.status == GRANTED else "updated"
 
-    outcome = store.atomically(work)
-    log.info(
-        "%s %s for %s: %s",
-        event.type,
-        application.application_id,
-        employee_id,
-        outcome,
-        extra={"eventId": event.id, "employeeId": employee_id, "outcome": outcome},
-    )
-    return outcome
+    return event.logged(log, employee_id, store.atomically(work), application.application_id)
 
 
 def _granted(uow: UnitOfWork, employee: Employee, application: Application) -> None:

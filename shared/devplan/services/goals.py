@@ -53,15 +53,7 @@ def on_employee(
             return "duplicate"
         return step(uow, employee, day)
 
-    outcome = store.atomically(work)
-    log.info(
-        "%s for %s: %s",
-        event.type,
-        employee_id,
-        outcome,
-        extra={"eventId": event.id, "employeeId": employee_id, "outcome": outcome},
-    )
-    return outcome
+    return event.logged(log, employee_id, store.atomically(work))
 
 
 def lead_of(uow: UnitOfWork, employee: Employee) -> Employee | None:

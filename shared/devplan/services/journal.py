@@ -97,16 +97,4 @@ def log_reflection(event: PlatformEvent, store: Store) -> str:
             return "duplicate"
         return record(uow, reflection)
 
-    return _logged(event, reflection.employee_id, store.atomically(work))
-
-
-def _logged(event: PlatformEvent, employee_id: str, outcome: str) -> str:
-    # "unknown_employee" is no problem yet: services/held_events.py keeps the event until they arrive
-    log.info(
-        "%s for %s: %s",
-        event.type,
-        employee_id,
-        outcome,
-        extra={"eventId": event.id, "employeeId": employee_id, "outcome": outcome},
-    )
-    return outcome
+    return event.logged(log, reflection.employee_id, store.atomically(work))

@@ -84,7 +84,7 @@ def count_item(event: PlatformEvent, store: Store) -> str:
             senior_coach.consider(uow, employee_id, known_on, sessions)
         return outcome
 
-    return _logged(event, employee_id, store.atomically(work))
+    return event.logged(log, employee_id, store.atomically(work))
 
 
 def add_item(uow: UnitOfWork, employee_id: str, source: str, item: MetricItem) -> str:
@@ -145,7 +145,7 @@ def cancel_session(event: PlatformEvent, store: Store) -> str:
         _move_goals(uow, owner, tally.with_cancelled(session_id))
         return "cancelled"
 
-    return _logged(event, session_id, store.atomically(work))
+    return event.logged(log, session_id, store.atomically(work))
 
 
 def _move_goals(uow: UnitOfWork, employee_id: str, tally: Tally) -> None:
@@ -159,14 +159,3 @@ def _move_goals(uow: UnitOfWork, employee_id: str, tally: Tally) -> None:
     lead = lead_of(uow, employee)
     for goal in reached:
         notices.achievement_request(uow, employee, lead, goal)
-
-
-def _logged(event: PlatformEvent, about: str, outcome: str) -> str:
-    log.info(
-        "%s for %s: %s",
-        event.type,
-        about,
-        outcome,
-        extra={"eventId": event.id, "employeeId": about, "outcome": outcome},
-    )
-    return outcome

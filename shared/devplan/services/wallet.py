@@ -63,16 +63,7 @@ def request_training(event: PlatformEvent, store: Store) -> str:
             return "duplicate"
         return add_request(uow, employee, request)
 
-    outcome = store.atomically(work)
-    log.info(
-        "%s %s for %s: %s",
-        event.type,
-        request.request_id,
-        employee_id,
-        outcome,
-        extra={"eventId": event.id, "employeeId": employee_id, "outcome": outcome},
-    )
-    return outcome
+    return event.logged(log, employee_id, store.atomically(work), request.request_id)
 
 
 def add_request(uow: UnitOfWork, employee: Employee, request: TrainingRequest) -> str:
