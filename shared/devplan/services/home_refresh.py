@@ -15,10 +15,12 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import Any
 
+from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
+from devplan.domain.limits import is_supported_day
 from devplan.domain.outbox import OutboxMessage
 from devplan.services.ports import Store, UnitOfWork
 
@@ -50,6 +52,15 @@ def refresh(uow: UnitOfWork, employee: Employee | str, on: date) -> None:
     for person in (employee, lead):
         if person is not None and person.slack_user_id and person.home_opened:
             uow.emit(home_message(person.slack_user_id, on, version))
+
+
+def opened_on(event_ts: Any) -> date | None:
+    """The Stockholm day of an event's `event_ts` ("1744095630.000100"), None if it is not one."""
+    try:
+        day = stockholm_date(datetime.fromtimestamp(float(event_ts), UTC))
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+    return day if is_supported_day(day) else None
 
 
 def opened(store: Store, slack_user_id: str, event_id: str, today: date) -> dict[str, Any]:

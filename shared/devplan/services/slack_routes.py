@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from devplan.domain.calendar import stockholm_date
@@ -112,9 +112,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         event = request.payload["event"]  # the decoder checked user and, if present, tab and event_ts
         if event.get("tab", "home") != "home" or not request.user_id:  # the Messages tab: nothing to show
             return {"outcome": "not_home"}
-        stamp = event.get("event_ts")  # the day it was opened, Slack's (a simulated year opens on its own days)
-        on = stockholm_date(datetime.fromtimestamp(float(stamp), UTC)) if stamp else today()
-        return home_refresh.opened(store, request.user_id, str(request.payload.get("event_id") or stamp or ""), on)
+        on = home_refresh.opened_on(event.get("event_ts")) or today()  # Slack's day: a simulated year's own
+        return home_refresh.opened(store, request.user_id, str(request.payload.get("event_id") or ""), on)
 
     def home_more(request: SlackRequest) -> dict[str, Any]:
         trigger_id = request.payload.get("trigger_id") or ""
