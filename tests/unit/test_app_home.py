@@ -256,3 +256,24 @@ def test_the_more_button_is_routed(store):
 
     assert ("block_actions", HOME_MORE) in routes(store, FakeSlack(), lambda: store.now)
     assert ("event", "app_home_opened") in routes(store, FakeSlack(), lambda: store.now)
+
+
+def test_a_click_on_homes_bekrafta_confirms_once_and_refreshes_both_homes(store):
+    from devplan.messages.goals import GOAL_CONFIRM
+    from devplan.services.inputs import SlackRequest
+    from devplan.services.slack_routes import routes
+
+    seed_maja(store)
+    plan_step(store, "maja", progress("g1", 20))  # reached: waiting for Bo
+    home_refresh.opened(store, "U_BO", "EvBo", DAY)
+    home_refresh.opened(store, "U_MAJA", "EvMaja", DAY)
+    view = home.view_for(store, "U_BO", DAY)
+    value = next(b["value"] for b in buttons(view) if b["action_id"] == GOAL_CONFIRM)
+    before = set(home_outbox(store))
+    stamp = f"{datetime(2025, 4, 14, 9, tzinfo=UTC).timestamp():.6f}"
+    payload = {"actions": [{"action_id": GOAL_CONFIRM, "value": value, "action_ts": stamp}], "user": {"id": "U_BO"}}
+    table = routes(store, FakeSlack(), lambda: store.now)
+    answer = table[("block_actions", GOAL_CONFIRM)](SlackRequest("block_actions", GOAL_CONFIRM, "U_BO", payload))
+    assert answer["outcome"] == "achieved" and store.employee("maja").goals.goal("g1").status == "achieved"
+    assert {m.split(":")[1] for m in set(home_outbox(store)) - before} == {"U_MAJA", "U_BO"}
+    assert GOAL_CONFIRM not in {b["action_id"] for b in buttons(home.view_for(store, "U_BO", DAY))}

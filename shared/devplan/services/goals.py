@@ -88,6 +88,7 @@ def set_goals(event: PlatformEvent, store: Store) -> str:
             )
         if plan is not employee.goals:  # a late, older event keeps the newer goals and writes none
             uow.save_employee(replace(employee, goals=plan))
+            home_refresh.refresh(uow, employee, day)  # App Home: goals set on the platform
         uow.save_cycle(cycle.with_goals_revised(day))
         return "accepted"
 
@@ -189,6 +190,7 @@ def _after_progress(
     if plan is employee.goals:
         return outcome
     uow.save_employee(replace(employee, goals=plan))
+    home_refresh.refresh(uow, employee, day)  # App Home: progress reported
     goal = plan.goal(goal_id, quarter)
     if outcome == "reached" and goal is not None:
         notices.achievement_request(uow, employee, lead_of(uow, employee), goal)

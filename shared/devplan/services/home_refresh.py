@@ -39,9 +39,11 @@ def home_day(message: OutboxMessage) -> date:
     return date.fromisoformat(message.id.split(":")[2])
 
 
-def refresh(uow: UnitOfWork, employee: Employee | str, on: date) -> None:
+def refresh(uow: UnitOfWork, employee: Employee | str, on: date | None = None) -> None:
     """After a change of `employee`'s plan (in its transaction; the record or its id): their Home
-    and their lead's (who sees them in the team table), for those who have one."""
+    and their lead's (who sees them in the team table), for those who have one. `on`: the
+    change's business day (default: the transaction's, in Stockholm)."""
+    on = on or stockholm_date(uow.now)
     if isinstance(employee, str):
         found = uow.employee(employee)
         if found is None:
