@@ -277,3 +277,19 @@ def test_a_click_on_homes_bekrafta_confirms_once_and_refreshes_both_homes(store)
     assert answer["outcome"] == "achieved" and store.employee("maja").goals.goal("g1").status == "achieved"
     assert {m.split(":")[1] for m in set(home_outbox(store)) - before} == {"U_MAJA", "U_BO"}
     assert GOAL_CONFIRM not in {b["action_id"] for b in buttons(home.view_for(store, "U_BO", DAY))}
+
+
+def test_the_quarters_opening_refreshes_each_home_once_and_the_lead_once_for_the_whole_team(store):
+    from devplan.services import quarterly_cycle
+    from devplan.services.inputs import EmployeeChunk
+
+    for user in ("U_BO", "U_MAJA", "U_ANNA"):
+        home_refresh.opened(store, user, f"Ev{user}", DAY)
+    before = set(home_outbox(store))
+    quarterly_cycle.run_chunk(EmployeeChunk(date(2025, 7, 1), ("bo", "maja", "anna"), "m-q3"), store)
+    opened = sorted(set(home_outbox(store)) - before)
+    assert opened == [f"home:{u}:2025-07-01:opened-2025-Q3" for u in ("U_ANNA", "U_BO", "U_MAJA")]
+    slack = FakeSlack()
+    send_all(store, slack)
+    assert "inbjudan skickad den 1 juli 2025" in shown(slack.homes["U_MAJA"][-1])
+    assert "*1:1 Q3 2025*\\ninte genomförd" in shown(slack.homes["U_BO"][-1])

@@ -46,7 +46,8 @@ def home_view(lang: str, facts: HomeFacts) -> View:
         return {"type": "home", "blocks": head[:MAX_VIEW_BLOCKS]}
     quarter = facts.plan.quarter
     waiting = sum(f.waiting(quarter) for f in facts.team)
-    head += [header(text(lang, "home.team_heading")), context(text(lang, "home.team_summary", count=waiting))]
+    summary = text(lang, "home.team_summary", count=waiting) if waiting else text(lang, "home.team_clear")
+    head += [header(text(lang, "home.team_heading")), context(summary)]
     fitted = fit(head, team_groups(lang, facts.team, quarter))
     blocks = fitted.blocks
     if fitted.hidden:

@@ -39,17 +39,18 @@ def home_day(message: OutboxMessage) -> date:
     return date.fromisoformat(message.id.split(":")[2])
 
 
-def refresh(uow: UnitOfWork, employee: Employee | str, on: date | None = None) -> None:
+def refresh(uow: UnitOfWork, employee: Employee | str, on: date | None = None, *, version: str = "") -> None:
     """After a change of `employee`'s plan (in its transaction; the record or its id): their Home
     and their lead's (who sees them in the team table), for those who have one. `on`: the
-    change's business day (default: the transaction's, in Stockholm)."""
+    change's business day (default: the transaction's, in Stockholm). `version`: a fixed one
+    makes the lead's refresh once for a whole team changing together (the quarter's opening)."""
     on = on or stockholm_date(uow.now)
     if isinstance(employee, str):
         found = uow.employee(employee)
         if found is None:
             return
         employee = found
-    version = f"{uow.now:%Y%m%dT%H%M%S%f}"
+    version = version or f"{uow.now:%Y%m%dT%H%M%S%f}"
     lead = uow.employee(employee.lead_id) if employee.lead_id else None
     for person in (employee, lead):
         if person is not None and person.slack_user_id and person.home_opened:
