@@ -19,6 +19,7 @@ from devplan.adapters.firestore.documents import Contention
 from devplan.adapters.firestore.store import Store
 from devplan.errors import PermanentError
 from devplan.services.ports import SlackRefused
+from devplan_tools.stand_in import block_kit
 
 T = TypeVar("T")
 
@@ -231,6 +232,7 @@ class FakeSlack:
         self._ts = itertools.count(1)
         self.views: list[dict[str, Any]] = []  # modals opened, each with its trigger_id
         self._triggers: dict[str, bool] = {}  # trigger_id → still unused
+        self.homes: dict[str, list[dict[str, Any]]] = {}  # user id → Home views published, oldest first
 
     def issue_trigger(self) -> str:
         """What a command or click carries; usable once, as Slack's."""
@@ -244,6 +246,13 @@ class FakeSlack:
             raise SlackRefused("slack views.open: " + ("exchanged" if trigger_id in self._triggers else "invalid"))
         self._triggers[trigger_id] = False
         self.views.append({"trigger_id": trigger_id, **view})
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        """Checked against Slack's Block Kit limits, as Slack refuses a view that breaks one."""
+        broken = block_kit.problems("home", view.get("blocks"), view) if view.get("type") == "home" else ["not home"]
+        if broken:
+            raise PermanentError("slack views.publish: invalid_arguments " + "; ".join(broken[:3]))
+        self.homes.setdefault(user_id, []).append(view)
 
     def lookup_user_id(self, email: str) -> str | None:
         self.lookups += 1

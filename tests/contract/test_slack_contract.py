@@ -98,3 +98,13 @@ def test_a_modal_opens_once_per_trigger_and_a_used_or_unknown_trigger_is_refused
         gateway.open_view(trigger_id, MODAL)
     with pytest.raises(SlackRefused, match="invalid"):
         gateway.open_view("1.2.not-issued", MODAL)
+
+
+def test_a_home_view_is_published_and_one_over_slacks_limits_is_refused_for_good(slack):
+    gateway, add_user = slack
+    user = add_user(email(), "Sixten Ros")
+    section = {"type": "section", "text": {"type": "mrkdwn", "text": "Din plan"}}
+    gateway.publish_home(user, {"type": "home", "blocks": [section] * 100})
+    gateway.publish_home(user, {"type": "home", "blocks": [section]})  # republishing replaces it: fine
+    with pytest.raises(PermanentError):
+        gateway.publish_home(user, {"type": "home", "blocks": [section] * 101})

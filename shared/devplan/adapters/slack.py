@@ -47,6 +47,7 @@ _PERMANENT = {
     "cant_invite_self",
     "user_is_restricted",
     "message_not_found",
+    "invalid_arguments",  # e.g. views.publish of a view over Slack's limits: the view itself is wrong
 }
 
 
@@ -219,6 +220,10 @@ class SlackGateway:
 
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         self._call("views.open", trigger_id=trigger_id, view=view)
+
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        """Republishing replaces the Home tab: repeating it after a failure is harmless."""
+        self._call("views.publish", user_id=user_id, view=view)
 
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
         self._call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)

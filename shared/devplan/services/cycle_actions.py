@@ -29,7 +29,7 @@ from devplan.messages import cycle as render
 from devplan.messages import funding as funding_render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
-from devplan.services import advancement_actions
+from devplan.services import advancement_actions, home_refresh
 from devplan.services.agenda import agenda_facts
 from devplan.services.ports import UnitOfWork
 
@@ -124,6 +124,7 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             employee.lead_id,
             extra={"employeeId": employee.employee_id},
         )
+    home_refresh.refresh(turn.uow, employee, turn.today, version=f"opened-{quarter.key}")  # App Home: new quarter
     # Goals set on the opening day before the tick ran stay done.
     return replace(
         cycle,

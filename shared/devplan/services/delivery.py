@@ -26,6 +26,7 @@ from typing import Any
 from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, Claim, OutboxEntry, OutboxMessage
 from devplan.errors import PermanentError, TransientError
 from devplan.messages.cycle import HUDDLE_URL_TOKEN
+from devplan.services import home, home_refresh
 from devplan.services.inputs import OutboxWritten
 from devplan.services.ports import Slack, SlackRefused, Store, Version
 
@@ -76,7 +77,11 @@ def deliver(
     attempt = _Attempt()
     try:
         channel, ts = _send(
-            entry.message, slack, attempt, search_since=(first_try_at - HISTORY_MARGIN) if resumed else None
+            entry.message,
+            slack,
+            attempt,
+            search_since=(first_try_at - HISTORY_MARGIN) if resumed else None,
+            store=store,
         )
     except PermanentError as exc:
         store.mark_failed(message_id, at=now, error=str(exc))
@@ -129,9 +134,12 @@ def _with_conversation_links(message: OutboxMessage, channel: str, slack: Slack)
 
 
 def _send(
-    message: OutboxMessage, slack: Slack, attempt: _Attempt, *, search_since: datetime | None
+    message: OutboxMessage, slack: Slack, attempt: _Attempt, *, search_since: datetime | None, store: Store
 ) -> tuple[str | None, str | None]:
-    """(channel, ts) of the post; (None, None) for a channel invite (repeating it is harmless)."""
+    """(channel, ts) of the post; (None, None) for a channel invite or a Home tab (repeating either is harmless)."""
+    if message.kind == home_refresh.HOME:  # App Home: rendered now, from the newest state (services/home.py)
+        home.publish(store, slack, message.users[0], home_refresh.home_day(message))
+        return None, None
     if message.kind == "invite" and message.channel:
         slack.invite(slack.channel_id(message.channel), message.users[0])
         return None, None

@@ -25,6 +25,7 @@ from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.messages.goals import parse_goal_ref
 from devplan.services import goal_notices as notices
+from devplan.services import home_refresh
 from devplan.services.goals import lead_of, save_plan
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, tell
@@ -108,6 +109,7 @@ def _is(person: Employee, click: Click) -> bool:
 
 def _save(uow: UnitOfWork, employee: Employee, plan: GoalPlan) -> None:
     uow.save_employee(replace(employee, goals=plan))
+    home_refresh.refresh(uow, employee)  # App Home: confirmed, not yet, perk
 
 
 def agree(store: Store, click: Click) -> dict[str, Any]:

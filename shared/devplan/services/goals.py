@@ -24,6 +24,7 @@ from devplan.domain.quarter_close import revised_in
 from devplan.domain.smart import check_draft, parse_set_goals
 from devplan.errors import InvalidEvent
 from devplan.services import goal_notices as notices
+from devplan.services import home_refresh
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -64,6 +65,7 @@ def save_plan(uow: UnitOfWork, employee: Employee, plan: GoalPlan, day: date) ->
     """The plan, and the quarter's revision done on the day its first goal was agreed (goals
     carried over already agreed do not count: domain/quarter_close.py revised_in)."""
     uow.save_employee(replace(employee, goals=plan))
+    home_refresh.refresh(uow, employee, day)  # App Home: the goals changed
     quarter = Quarter.of(day)
     if revised_in(plan, quarter) and not revised_in(employee.goals, quarter):
         uow.save_cycle(uow.cycle(employee.employee_id, quarter).with_goals_revised(day))
@@ -86,6 +88,7 @@ def set_goals(event: PlatformEvent, store: Store) -> str:
             )
         if plan is not employee.goals:  # a late, older event keeps the newer goals and writes none
             uow.save_employee(replace(employee, goals=plan))
+            home_refresh.refresh(uow, employee, day)  # App Home: goals set on the platform
         uow.save_cycle(cycle.with_goals_revised(day))
         return "accepted"
 
@@ -187,6 +190,7 @@ def _after_progress(
     if plan is employee.goals:
         return outcome
     uow.save_employee(replace(employee, goals=plan))
+    home_refresh.refresh(uow, employee, day)  # App Home: progress reported
     goal = plan.goal(goal_id, quarter)
     if outcome == "reached" and goal is not None:
         notices.achievement_request(uow, employee, lead_of(uow, employee), goal)

@@ -15,6 +15,7 @@ from devplan.domain.ids import is_valid_id
 from devplan.domain.limits import MAX_GOAL_IDS, MAX_REFLECTION_LENGTH, is_text
 from devplan.domain.reflections import PRIVATE, SECTIONS, VISIBILITIES, Reflection
 from devplan.errors import InvalidEvent
+from devplan.services import home_refresh
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
 
@@ -84,6 +85,7 @@ def record(uow: UnitOfWork, reflection: Reflection) -> str:
         return "duplicate"
     uow.add_reflection(reflection)
     uow.save_cycle(cycle.with_reflection(reflection.entry_id, reflection.on))
+    home_refresh.refresh(uow, reflection.employee_id, reflection.on)  # App Home: one more reflection
     return "accepted"
 
 

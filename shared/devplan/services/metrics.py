@@ -30,7 +30,7 @@ from devplan.domain.metrics import (
 )
 from devplan.errors import InvalidEvent
 from devplan.services import goal_notices as notices
-from devplan.services import senior_coach
+from devplan.services import home_refresh, senior_coach
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.ports import Store, UnitOfWork
@@ -156,6 +156,7 @@ def _move_goals(uow: UnitOfWork, employee_id: str, tally: Tally) -> None:
     if plan is employee.goals:
         return
     uow.save_employee(replace(employee, goals=plan))
+    home_refresh.refresh(uow, employee)  # App Home: a live source moved the goals
     lead = lead_of(uow, employee)
     for goal in reached:
         notices.achievement_request(uow, employee, lead, goal)

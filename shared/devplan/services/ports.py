@@ -159,6 +159,9 @@ class Slack(Protocol):
         """Open a modal for the person whose command or click carried `trigger_id` (usable once,
         within 3 s: the one Slack call made while answering a request, never in a transaction)."""
 
+    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
+        """views.publish: `view` becomes the Home tab `user_id` sees (the outbox sender's, kind "home")."""
+
 
 class Publisher(Protocol):
     def publish_many(self, topic: str, messages: list[dict[str, Any]], **attributes: str) -> list[str]: ...

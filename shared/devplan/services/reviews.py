@@ -14,6 +14,7 @@ from devplan.domain.ids import is_valid_id
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import InvalidEvent
 from devplan.messages import cycle as render
+from devplan.services import home_refresh
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -43,6 +44,7 @@ def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> s
             return "not_a_participant"
         held_on = stockholm_date(held_at)
         uow.save_cycle(cycle.held_by(who.employee_id, slack_user_id, held_at, held_on))
+        home_refresh.refresh(uow, employee, held_on)  # App Home: the 1:1 held
         confirmation = render.held_confirmation(employee.language, quarter, who.name, held_on)
         uow.emit(
             OutboxMessage(

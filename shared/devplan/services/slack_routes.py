@@ -35,6 +35,7 @@ from devplan.messages.goals import (
     OPEN_GOAL_FORM,
     OPEN_REFLECTION_FORM,
 )
+from devplan.messages.home import HOME_MORE
 from devplan.messages.reflection_form import REFLECTION_FORM
 from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE
 from devplan.messages.wallet_form import WALLET_FORM
@@ -43,6 +44,8 @@ from devplan.services import (
     goal_agreement,
     goal_forms,
     history,
+    home,
+    home_refresh,
     reflection_forms,
     responsibility,
     reviews,
@@ -104,6 +107,17 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
         asker = store.employee_with_slack_user(request.user_id)  # answered in their language
         return ephemeral(text(asker.language if asker else "sv", "slack_answers.unknown_command"))
+
+    def app_home_opened(request: SlackRequest) -> dict[str, Any]:
+        event = request.payload["event"]  # the decoder checked user and, if present, tab and event_ts
+        if event.get("tab", "home") != "home" or not request.user_id:  # the Messages tab: nothing to show
+            return {"outcome": "not_home"}
+        on = home_refresh.opened_on(event.get("event_ts")) or today()  # Slack's day: a simulated year's own
+        return home_refresh.opened(store, request.user_id, str(request.payload.get("event_id") or ""), on)
+
+    def home_more(request: SlackRequest) -> dict[str, Any]:
+        trigger_id = request.payload.get("trigger_id") or ""
+        return home.open_more(store, slack, request.user_id, trigger_id, clicked_on(request.payload))
 
     def team_join(request: SlackRequest) -> dict[str, Any]:
         user = request.payload["event"]["user"]
@@ -186,6 +200,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("view_submission", REFLECTION_FORM): reflection_submitted,
         ("view_submission", WALLET_FORM): course_submitted,
         ("event", "team_join"): team_join,
+        ("event", "app_home_opened"): app_home_opened,
+        ("block_actions", HOME_MORE): home_more,
         **advancement_routes(store, slack, view_answer),
     }
 

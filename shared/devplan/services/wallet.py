@@ -22,6 +22,7 @@ from devplan.domain.wallet import PENDING, RECORDED, REFUSED, TrainingRequest, W
 from devplan.errors import InvalidEvent
 from devplan.messages import wallet as render
 from devplan.messages.catalog import text
+from devplan.services import home_refresh
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent, parse_supported_time
 from devplan.services.money_notices import dm
@@ -77,6 +78,7 @@ def add_request(uow: UnitOfWork, employee: Employee, request: TrainingRequest) -
     if outcome == "duplicate":
         return outcome
     uow.save_wallet(changed)
+    home_refresh.refresh(uow, employee, stockholm_date(request.requested_at))  # App Home: budget, lead's table
     added = changed.requests[request.request_id]
     uow.record(_entry(employee, changed, added, f"training-request:{employee.employee_id}:{request.request_id}", None))
     key = f"wallet:{employee.employee_id}:{request.request_id}"
@@ -172,6 +174,7 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
         if outcome not in ("approved", "refused"):
             return _answer(uow, click, outcome, text(lang, f"wallet.{outcome}"))
         uow.save_wallet(changed)
+        home_refresh.refresh(uow, employee, stockholm_date(click.at))  # App Home: decided
         request = changed.requests[click.request_id]
         key = f"training-decision:{employee.employee_id}:{click.request_id}"
         uow.record(_entry(employee, changed, request, key, lead.employee_id))

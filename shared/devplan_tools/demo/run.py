@@ -19,6 +19,7 @@ from devplan.domain.calendar import Quarter
 from devplan.messages.catalog import role_name
 from devplan.messages.dates import format_date_sv, weekday_sv
 from devplan_tools import manifest
+from devplan_tools.demo.app_home import show_app_home
 from devplan_tools.demo.plan import CLICK_HOUR, EVENT_HOUR, at
 from devplan_tools.demo.script import TEAM, YEAR, Day, Person
 from devplan_tools.demo.slack_actions import describe, in_slack
@@ -203,6 +204,7 @@ def run_demo(*, keep: bool = False, year: int = 2025) -> int:
         while day.year == year:
             run.run_day(day)
             day += timedelta(days=1)
+        show_app_home(stack, run.slack_ids, date(year, 12, 19), ("anna", "bo"))  # one person and one lead
         summary(stack)
         print(f"\n▶ Klart på {time.monotonic() - started:.0f} s: {run.timeline.posts} meddelanden i Slack.", flush=True)
         if keep:

@@ -111,6 +111,15 @@ class StackClient:
         body = {"user": user, "callback_id": callback_id, "values": values, "private_metadata": private_metadata}
         return self._stand_in("submit", body)
 
+    def open_home(self, user: str, event_ts: str | None = None) -> dict[str, Any]:
+        """A person opens the app's Home tab (the stand-in delivers the signed app_home_opened)."""
+        return self._stand_in("app_home_opened", {"user": user, "event_ts": event_ts})
+
+    def home(self, user: str) -> dict[str, Any] | None:
+        """The Home tab `user` sees now in the stand-in (None: nothing published for them)."""
+        found = requests.get(f"{self.slack_stand_in_url}/_stand-in/home", params={"user": user}, timeout=10).json()
+        return found.get("view")
+
     def _stand_in(self, what: str, body: dict[str, Any]) -> dict[str, Any]:
         response = requests.post(f"{self.slack_stand_in_url}/_stand-in/{what}", json=body, timeout=15)
         return response.json()

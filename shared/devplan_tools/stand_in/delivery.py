@@ -159,6 +159,41 @@ class AppDelivery(StandInState):
             urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
 
+    def open_home(self, user: str, event_ts: str | None = None, *, tab: str = "home") -> tuple[int, bytes]:
+        """A person opens the app's Home tab: Slack's signed app_home_opened event_callback, with
+        the view last published for them (Slack includes it once there is one). `event_ts` may be
+        set to simulate time."""
+        if not (self.events_url and self.signing_secret):
+            raise SlackError("no_interactivity_url")
+        with self._lock:
+            self.workspace.user(user)
+            view = self.workspace.home(user)
+        now = time.time()
+        event = {"type": "app_home_opened", "user": user, "tab": tab, "event_ts": event_ts or f"{now:.6f}"}
+        envelope = {
+            "token": "local-verification-token",
+            "team_id": TEAM_ID,
+            "api_app_id": APP_ID,
+            "event": {**event, **({"view": view} if view else {})},
+            "type": "event_callback",
+            "event_id": "Ev" + secrets.token_hex(5).upper(),
+            "event_time": int(now),
+            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
+        }
+        return self._deliver_signed(json.dumps(envelope), "application/json")
+
+    def _post_home_opened(self, request: Request) -> Response:
+        """{"user", "event_ts"?, "tab"?} → the app's HTTP answer."""
+        body: Any = request.get_json(silent=True) or {}
+        return self._answered(
+            lambda: self.open_home(body.get("user"), body.get("event_ts"), tab=body.get("tab", "home"))
+        )
+
+    def _get_home(self, request: Request) -> Response:
+        """?user=U…: the Home tab that user sees now (the view last published), or null."""
+        with self._lock:
+            return json_response({"ok": True, "view": self.workspace.home(request.args.get("user", ""))})
+
     def _answered(self, deliver: Any) -> Response:
         try:
             status, answer = deliver()

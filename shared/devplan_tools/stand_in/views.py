@@ -6,6 +6,7 @@ import secrets
 import time
 from typing import Any
 
+from devplan_tools.stand_in.block_kit import problems
 from devplan_tools.stand_in.protocol import APP_ID, BOT_ID, TEAM_ID, SlackError, missing
 from devplan_tools.stand_in.state import WorkspaceState
 
@@ -69,6 +70,9 @@ class Views(WorkspaceState):
                 "invalid_arguments",
                 response_metadata={"messages": [f"[ERROR] must be a {kind} view object [json-pointer:/view]"]},
             )
+        broken = problems(kind, view.get("blocks"), view)
+        if broken:  # Slack refuses the whole view, saying where (nothing of it is shown)
+            raise SlackError("invalid_arguments", response_metadata={"messages": [f"[ERROR] {p}" for p in broken]})
         view_id = (
             view_id or f"V{secrets.token_hex(5).upper()}"
         )  # unique, like Slack's (a closed view's id is never reused)
@@ -94,6 +98,11 @@ class Views(WorkspaceState):
             "bot_id": BOT_ID,
         }
         return self._views[view_id]
+
+    def home(self, user_id: str) -> dict | None:
+        """The Home tab `user_id` sees now: the view last published for them (None: never)."""
+        view_id = self._home_view_ids.get(user_id)
+        return self._views.get(view_id) if view_id else None
 
     def views_publish(self, args):
         if not args.get("user_id"):

@@ -101,6 +101,8 @@ def _event(envelope: Any) -> SlackRequest:
     user = event.get("user")
     if event["type"] == "team_join":
         _check_team_join(user)
+    if event["type"] == "app_home_opened":
+        _check_app_home_opened(event)
     user_id = user.get("id") if isinstance(user, dict) else user
     return SlackRequest(
         "event", event["type"], user_id if isinstance(user_id, str) and is_slack_id(user_id) else "", envelope
@@ -117,6 +119,15 @@ def _check_team_join(user: Any) -> None:
     email = (profile or {}).get("email")
     if email not in (None, "") and not is_email(email):
         raise InvalidEvent("team_join: event.user.profile.email is not an e-mail address", code="malformed")
+
+
+def _check_app_home_opened(event: dict[str, Any]) -> None:
+    """The route publishes the Home of event.user for tab "home" (event_ts is read if it is one:
+    Slack's own reference shows it without its dot)."""
+    if not is_slack_id(event.get("user")):
+        raise InvalidEvent("app_home_opened needs event.user with a Slack user id", code="malformed")
+    if event.get("tab") is not None and not _is_name(event["tab"]):
+        raise InvalidEvent("app_home_opened: event.tab must be text", code="malformed")
 
 
 def _interaction(payload: Any) -> SlackRequest:

@@ -33,6 +33,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             supervisor_id=doc.get("supervisorId"),
             senior_coach_not_yet=_day((doc.get("seniorCoach") or {}).get("notYetOn")),
             funding=funding_book_from(doc.get("funding") or {}),
+            home_opened=bool((doc.get("slack") or {}).get("homeOpened")),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None
@@ -70,7 +71,11 @@ def employee_update(employee: Employee) -> Document:
     return compact(
         {
             "goals": goal_plan_document(employee.goals) or None,
-            "slack": {"userId": employee.slack_user_id} if employee.slack_user_id else None,
+            "slack": (
+                compact({"userId": employee.slack_user_id, "homeOpened": employee.home_opened or None})
+                if employee.slack_user_id
+                else None
+            ),
             "onboarding": compact({"status": employee.onboarding, "welcomedAt": employee.welcomed_at}),
             "level": employee.level,
             "responsibilities": list(employee.responsibilities) or None,
