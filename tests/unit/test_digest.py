@@ -56,9 +56,7 @@ def team():
     )
 
     def work(uow):
-        uow.save_cycle(
-            CycleRecord("anna", Q2, review=Review(status=HELD, held_on=date(2025, 4, 10)), reflections=2)
-        )
+        uow.save_cycle(CycleRecord("anna", Q2, review=Review(status=HELD, held_on=date(2025, 4, 10)), reflections=2))
         requests = {
             "r1": request("r1", 1800, "2025-04-20"),
             "r2": request("r2", 1200, "2025-06-30"),
@@ -191,3 +189,34 @@ def test_a_lead_with_nobody_to_show_gets_no_digest(team):
     assert outbox_document(chart, Q3_AT)["chart"] == {"quarter": "2025-Q2"}
     with pytest.raises(ValueError):
         OutboxMessage("digest:x:2025-Q2", channel="general", text="t", chart={})
+
+
+def test_the_hr_report_as_csv_and_as_a_table(team):
+    import io
+
+    from devplan_tools import report
+
+    digests = digest.team_digests(team, Q2)
+    assert [d.lead_id for d in digests] == ["bo"] and digest.team_digests(team, Q2, "bo") == digests
+    assert digest.team_digests(team, Q2, "nobody") == []
+    out = io.StringIO()
+    report.write_csv(digests, "sv", out)
+    assert out.getvalue().splitlines() == [
+        "Chef,Person,Mål satta,Uppnådda,Missade/överförda,1:1 hållna,Reflektioner,Utbildning (kr)",
+        "Bo Joel Kvarnsmyr,Anna Lindqvist,3,2,1,1,2,3000",
+        "Bo Joel Kvarnsmyr,Erik Holm,2,0,1,0,0,0",
+        "Bo Joel Kvarnsmyr,Totalt,5,2,2,1,2,3000",
+    ]
+    out = io.StringIO()
+    report.write_table(digests, "en", out)
+    lines = out.getvalue().splitlines()
+    assert lines[0].split()[:3] == ["Lead", "Person", "Goals"] and set(lines[1]) <= {"-", " "}
+    assert lines[2].split()[-7:] == ["3", "2", "1", "1", "2", "3,000", "SEK"]
+    assert lines[-1].startswith("Bo Joel Kvarnsmyr") and "Total" in lines[-1]
+
+
+def test_the_report_refuses_a_quarter_it_cannot_read(capsys):
+    from devplan_tools import cli
+
+    assert cli.main(["report", "--quarter", "2025-Q5"]) == 2
+    assert "2025-Q2" in capsys.readouterr().err
