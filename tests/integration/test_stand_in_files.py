@@ -68,9 +68,7 @@ def test_an_upload_url_needs_a_name_and_a_length(slack):
     assert error_of(lambda: slack.api_call("files.getUploadURLExternal", params=bad)) == "invalid_arguments"
 
 
-def test_completing_an_unknown_or_never_uploaded_file_is_file_not_found_and_a_file_completes_once(
-    stand_in, slack, dm
-):
+def test_completing_an_unknown_or_never_uploaded_file_is_file_not_found_and_a_file_completes_once(stand_in, slack, dm):
     complete = slack.files_completeUploadExternal
     assert error_of(lambda: complete(files=[{"id": "F0NOSUCH", "title": "x"}], channel_id=dm)) == "file_not_found"
     started = slack.files_getUploadURLExternal(filename="a.png", length=len(PNG))

@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime
 import pytest
 
 from devplan.adapters.firestore.mapping import outbox_document
-from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import HELD, CycleRecord, Review
 from devplan.domain.digest import Figures, TeamDigest
 from devplan.domain.goals import ACHIEVED, AWAITING, MISSED, PROPOSED, WITHDRAWN
