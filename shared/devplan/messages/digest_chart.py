@@ -33,7 +33,8 @@ def png(lang: str, digest: TeamDigest) -> bytes:
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
     FigureCanvasAgg(figure)
     counts, money = figure.subplots(1, 2, width_ratios=(3, 1))
-    names = [p.name.split()[0] for p in digest.people] or ["–"]
+    first = [p.name.split()[0] for p in digest.people]
+    names = (first if len(set(first)) == len(first) else [p.name for p in digest.people]) or ["–"]
     _counts(counts, lang, digest, names)
     _training(money, lang, digest, names)
     figure.suptitle(text(lang, "digest.title", quarter=quarter_label(lang, digest.quarter)))
@@ -52,7 +53,8 @@ def _counts(axes: Any, lang: str, digest: TeamDigest, names: list[str]) -> None:
     axes.set_xticks(range(len(names)), names)
     axes.set_ylabel(text(lang, "digest.axis_count"))
     axes.yaxis.get_major_locator().set_params(integer=True)
-    axes.legend(loc="upper right", fontsize="small")
+    # below the bars, never over them
+    axes.legend(loc="upper center", bbox_to_anchor=(0.5, -0.08), ncols=len(COUNTS), fontsize="small", frameon=False)
 
 
 def _training(axes: Any, lang: str, digest: TeamDigest, names: list[str]) -> None:
@@ -61,3 +63,5 @@ def _training(axes: Any, lang: str, digest: TeamDigest, names: list[str]) -> Non
     axes.set_xticks(range(len(names)), names)
     axes.set_title(text(lang, "digest.figure_training_sek"), fontsize="medium")
     axes.set_ylabel(text(lang, "digest.axis_sek"))
+    thousands = "\u00a0" if lang == "sv" else ","  # 4 200 kr / 4,200 SEK, as the text says it
+    axes.yaxis.set_major_formatter(lambda value, _: f"{value:,.0f}".replace(",", thousands))

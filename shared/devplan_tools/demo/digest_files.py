@@ -42,7 +42,7 @@ def save(stand_in_url: str, call: dict[str, Any], day: date) -> str:
         response.raise_for_status()
         path.write_bytes(response.content)
     title = files[0].get("title", "") if files else ""
-    where = call.get("channel_name") or args.get("channel_id") or "?"
+    where = call.get("channel_name") or "?"
     comment = [
         textwrap.shorten(line, 110, placeholder="…")
         for line in str(args.get("initial_comment") or "").splitlines()
