@@ -35,7 +35,7 @@ def test_the_lead_gets_the_digest_chart_once_even_when_delivered_twice(clean_sta
     dm = workspace.conversations[upload["args"]["channel_id"]]
     assert dm["kind"] == "im" and upload["channel_name"] == "DM Bo Joel Kvarnsmyr"
     assert upload["args"]["initial_comment"].startswith("Hej Bo! Så här gick Q1 2025 för ditt team:")
-    assert "*Anna Lindqvist*: 0 mål satta" in upload["args"]["initial_comment"]
+    assert "*Anna Lindqvist*: mål satta 0," in upload["args"]["initial_comment"]
     [file] = workspace.files.values()
     assert file["name"] == "digest-bo-2025-Q1.png" and file["shared"] == dm["id"]
     png = requests.get(f"{clean_stack.stand_in.url}/_stand-in/files/{file['id']}", timeout=10).content

@@ -96,10 +96,10 @@ def test_the_text_says_the_same_figures_in_the_leads_language(team):
     found = digest.team_digest_of(team, bo(team), Q2)
     sv, en = digest_text("sv", found), digest_text("en", found)
     assert "Hej Bo! Så här gick Q2 2025 för ditt team:" in sv
-    assert "*Anna Lindqvist*: 3 mål satta, 2 uppnådda, 1 missade/överförda · 1:1 hållen · 2 reflektioner" in sv
+    assert "*Anna Lindqvist*: mål satta 3, uppnådda 2, missade/överförda 1 · 1:1 hållen · reflektioner 2" in sv
     assert "3\u00a0000\u00a0kr" in sv
-    assert "*Totalt*: 5 mål satta, 2 uppnådda, 2 missade/överförda · 1 av 2 1:1 hållna" in sv
-    assert "*Erik Holm*: 2 goals set, 0 achieved, 1 missed/carried over · 1:1 not held" in en
+    assert "*Totalt*: mål satta 5, uppnådda 2, missade/överförda 2 · 1:1 hållna 1 av 2" in sv
+    assert "*Erik Holm*: goals set 2, achieved 0, missed/carried over 1 · 1:1 not held" in en
     assert "3,000 SEK" in en
 
 
@@ -147,7 +147,7 @@ def test_the_lead_gets_last_quarters_digest_once_at_the_opening(team):
     assert "quarter_digest" in str(open_q3(team, "bo", "anna", "erik"))
     doc = team.get("outbox/digest:bo:2025-Q2")
     assert doc["users"] == ["U_BO"] and doc["chart"]["quarter"] == "2025-Q2" and doc["chart"]["language"] == "sv"
-    assert "*Anna Lindqvist*: 3 mål satta" in doc["text"]
+    assert "*Anna Lindqvist*: mål satta 3," in doc["text"]
     # Everyone's opening ran in the same tick: Anna's open goal is carried over by now, still
     # counted as missed or carried over, as the digest read it.
     assert digest.team_digest_of(team, bo(team), Q2).total == TeamDigest.from_data(doc["chart"]).total
