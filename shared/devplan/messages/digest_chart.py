@@ -20,6 +20,7 @@ WIDTH_INCHES, HEIGHT_INCHES, DPI = 10.0, 5.0, 100  # 1000 × 500 pixels
 COUNTS = ("goals_set", "achieved", "missed", "reviews_held", "reflections")
 COLOURS = ("#4C72B0", "#55A868", "#C44E52", "#8172B2", "#CCB974")
 TRAINING_COLOUR = "#64B5CD"
+EMPTY_SCALE_SEK = 1000
 
 
 def size_pixels() -> tuple[int, int]:
@@ -45,12 +46,14 @@ def png(lang: str, digest: TeamDigest) -> bytes:
 
 
 def _counts(axes: Any, lang: str, digest: TeamDigest, names: list[str]) -> None:
-    width = 0.8 / len(COUNTS)
+    width, highest = 0.8 / len(COUNTS), 0
     for i, (figure_name, colour) in enumerate(zip(COUNTS, COLOURS, strict=True)):
         values = [getattr(p.figures, figure_name) for p in digest.people] or [0]
+        highest = max(highest, *values)
         xs = [x + (i - (len(COUNTS) - 1) / 2) * width for x in range(len(names))]
         axes.bar(xs, values, width, label=text(lang, f"digest.figure_{figure_name}"), color=colour)
     axes.set_xticks(range(len(names)), names)
+    axes.set_ylim(0, max(highest, 1) * 1.05)  # from 0, also when nothing happened
     axes.set_ylabel(text(lang, "digest.axis_count"))
     axes.yaxis.get_major_locator().set_params(integer=True)
     # below the bars, never over them
@@ -60,6 +63,7 @@ def _counts(axes: Any, lang: str, digest: TeamDigest, names: list[str]) -> None:
 def _training(axes: Any, lang: str, digest: TeamDigest, names: list[str]) -> None:
     values = [p.figures.training_sek for p in digest.people] or [0]
     axes.bar(range(len(names)), values, 0.6, color=TRAINING_COLOUR)
+    axes.set_ylim(0, max(*values, EMPTY_SCALE_SEK) * 1.05)  # no training at all: 0–1 000, not ±0
     axes.set_xticks(range(len(names)), names)
     axes.set_title(text(lang, "digest.figure_training_sek"), fontsize="medium")
     axes.set_ylabel(text(lang, "digest.axis_sek"))
