@@ -231,6 +231,7 @@ class FakeSlack:
         self.channels = {"general", "dev", "coaching", "finance"}  # the workspace's public channels
         self._ts = itertools.count(1)
         self.views: list[dict[str, Any]] = []  # modals opened, each with its trigger_id
+        self.files: list[dict[str, Any]] = []  # files shared: channel, filename, content, title, comment, id
         self._triggers: dict[str, bool] = {}  # trigger_id → still unused
         self.homes: dict[str, list[dict[str, Any]]] = {}  # user id → Home views published, oldest first
 
@@ -289,6 +290,25 @@ class FakeSlack:
     def invite(self, channel: str, user: str) -> None:
         if (channel, user) not in self.invited:
             self.invited.append((channel, user))
+
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
+        file_id = f"F{next(self._ts):08d}"
+        ts = f"{int(time.time())}.{next(self._ts):06d}"
+        self.files.append(
+            {"channel": channel, "filename": filename, "content": content, "title": title, "comment": comment}
+            | {"id": file_id, "ts": ts}
+        )
+        return file_id
+
+    def find_uploaded(self, channel: str, filename: str, oldest: float) -> str | None:
+        return next(
+            (
+                f["id"]
+                for f in self.files
+                if f["channel"] == channel and f["filename"] == filename and float(f["ts"]) >= oldest
+            ),
+            None,
+        )
 
     def texts_to(self, channel: str) -> list[str]:
         return [p["text"] for p in self.posted if p["channel"] == channel]

@@ -144,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     from devplan_tools import operations
 
     operations.add_commands(commands)  # stuck, dead-letters, outbox
+    from devplan_tools import report
+
+    report.add_command(commands)  # report --quarter
     from devplan_tools import backup, deploy_check, drill
 
     for production in (backup, drill, deploy_check):  # backup, restore, drill, deploy-check

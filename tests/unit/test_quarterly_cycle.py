@@ -63,7 +63,7 @@ def test_fan_out_publishes_chunks_once_per_day_and_not_on_days_off():
 
 def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
     outcome = quarterly_cycle.run_chunk(chunk(OPENING, "bo", "anna"), store)
-    assert outcome == {"open_quarter": 2}
+    assert outcome == {"open_quarter": 1, "open_quarter+quarter_digest": 1}  # Bo leads: last quarter's digest
     cycle = store.get("cycles/anna:2026-Q2")
     assert cycle["openedOn"] == "2026-04-01" and cycle["revision"] == {"deadline": "2026-04-17", "done": False}
     invite = store.get("outbox/review-invite:anna:2026-Q2")

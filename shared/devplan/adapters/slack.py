@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -26,6 +27,7 @@ from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
 
 from devplan.errors import PermanentError, TransientError
 from devplan.services.ports import SlackRefused
@@ -54,7 +56,8 @@ _PERMANENT = {
 # Error codes with which Slack says it may have done part of the call before failing ("It's
 # possible some aspect of the operation succeeded"): not a refusal.
 _MAYBE_DONE = {"fatal_error", "internal_error"}
-_NOT_REPEATED = "chat.postMessage"  # repeating it after a 5xx or a lost connection may post twice
+# Repeating these after a 5xx or a lost connection may post (or share a file) twice.
+_NOT_REPEATED = ("chat.postMessage", "files.completeUploadExternal")
 
 
 class _AllButPosts(RetryHandler):
@@ -72,7 +75,7 @@ class _AllButPosts(RetryHandler):
         response: HttpResponse | None = None,
         error: Exception | None = None,
     ) -> bool:
-        if request.url.rstrip("/").endswith("/" + _NOT_REPEATED):
+        if request.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] in _NOT_REPEATED:
             return False
         return self.handler._can_retry(state=state, request=request, response=response, error=error)
 
@@ -123,8 +126,14 @@ class SlackGateway:
         self._lock = threading.Lock()
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
+        return self._guarded(
+            method, lambda: self._client.api_call(method, json=args) if args else self._client.api_call(method)
+        )
+
+    def _guarded(self, method: str, call: Callable[[], SlackResponse]) -> dict[str, Any]:
+        """The call's data; Slack's errors as our error types."""
         try:
-            response = self._client.api_call(method, json=args) if args else self._client.api_call(method)
+            response = call()
             return response.data if isinstance(response.data, dict) else {}
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
@@ -188,6 +197,37 @@ class SlackGateway:
 
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None:
         """The ts of an earlier post of this outbox message, if one got through before a crash."""
+
+        def posted(message: dict[str, Any]) -> str | None:
+            meta = message.get("metadata") or {}
+            if (
+                meta.get("event_type") == OUTBOX_EVENT_TYPE
+                and (meta.get("event_payload") or {}).get("outbox_id") == outbox_id
+            ):
+                return str(message["ts"])
+            return None
+
+        return self._search_history(channel, oldest, posted, outbox_id)
+
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
+        """slack-sdk's files_upload_v2: the external upload flow in three calls (files.upload is retired)."""
+        response = self._guarded(
+            "files.upload_v2",
+            lambda: self._client.files_upload_v2(
+                filename=filename, content=content, title=title, channel=channel, initial_comment=comment
+            ),
+        )
+        return str(response["files"][0]["id"])
+
+    def find_uploaded(self, channel: str, filename: str, oldest: float) -> str | None:
+        def shared(message: dict[str, Any]) -> str | None:
+            return next((str(f["id"]) for f in message.get("files") or () if f.get("name") == filename), None)
+
+        return self._search_history(channel, oldest, shared, filename)
+
+    def _search_history(
+        self, channel: str, oldest: float, found: Callable[[dict[str, Any]], str | None], what: str
+    ) -> str | None:
         cursor = None
         for _ in range(20):  # pages of 200: a bounded look at everything since `oldest`
             page = self._call(
@@ -199,16 +239,12 @@ class SlackGateway:
                 **({"cursor": cursor} if cursor else {}),
             )
             for message in page.get("messages", []):
-                meta = message.get("metadata") or {}
-                if (
-                    meta.get("event_type") == OUTBOX_EVENT_TYPE
-                    and (meta.get("event_payload") or {}).get("outbox_id") == outbox_id
-                ):
-                    return str(message["ts"])
+                if (hit := found(message)) is not None:
+                    return hit
             cursor = (page.get("response_metadata") or {}).get("next_cursor")
             if not page.get("has_more") or not cursor:
                 return None
-        raise TransientError(f"slack history of {channel} too long to search for {outbox_id}")
+        raise TransientError(f"slack history of {channel} too long to search for {what}")
 
     def invite(self, channel: str, user: str) -> None:
         """Idempotent, as Slack's already_in_channel counts as done."""

@@ -23,6 +23,7 @@ nyårsafton off):
   escalated after REVIEW_ESCALATION_BUSINESS_DAYS.
 - No reflection logged in the quarter: from three weeks before the quarter ends, a gentle
   nudge at most once a week, none once one is logged.
+- A project lead gets last quarter's digest of their team once the quarter has opened.
 - A funding application still a draft: reminded 14 and 3 days before its deadline, once each
   (domain/funding.py; recorded on the application, so a quarter's turn never repeats one).
 Messages go out on business days only; a weekend's due reminder goes out on Monday.
@@ -58,6 +59,7 @@ class EmployeeFacts:
     senior_coach_from: date | None = None  # a coach not Senior yet: from when to check (domain/advancement.py)
     supervised: bool = False  # a coach with a supervisor: a nudge to the pair each month
     funding: FundingBook = field(default_factory=FundingBook)  # applications with deadlines
+    leads_team: bool = False  # a project lead: last quarter's digest of their team at each opening
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,7 @@ class CycleFacts:
 @dataclass(frozen=True)
 class Action:
     kind: str  # open_quarter | goal_nudge | goal_overdue | review_reminder | review_escalation | reflection_nudge
-    # | senior_coach_check | supervision_nudge | funding_reminder
+    # | senior_coach_check | supervision_nudge | funding_reminder | quarter_digest
     key: str  # once-only key, recorded on the cycle when done
     deadline: date | None = None
 
@@ -120,6 +122,8 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
         opened_on = today
         if not is_new_starter(person.start_date, quarter):
             cycle = CycleFacts(**{**cycle.__dict__, "revision_deadline": revision_deadline(quarter)})
+    if person.leads_team and opened_on is not None:  # once the quarter opened, last quarter is closed
+        actions.append(Action("quarter_digest", "quarter-digest"))
     actions += _goal_reminders(person, cycle, today)
     if opened_on is not None and person.has_lead and not cycle.review_held:
         actions += _review_reminders(quarter, today)

@@ -22,12 +22,17 @@ class OutboxMessage:
     text: str = ""  # notification / fallback text
     blocks: tuple[dict[str, Any], ...] = ()
     topic: str = ""  # what it is about, for logs and the demo timeline
+    # A quarterly digest (domain/digest.TeamDigest.as_data()): sent as a chart file with `text` as
+    # its comment; the figures are kept here and the PNG drawn only when it is sent.
+    chart: dict[str, Any] | None = None
 
     def __post_init__(self) -> None:
         if "/" in self.id or not self.id:
             raise ValueError(f"outbox id must be non-empty without '/': {self.id!r}")
         if bool(self.users) == bool(self.channel) and self.kind == "message":
             raise ValueError("a message goes either to users or to a channel")
+        if self.chart is not None and not (self.kind == "message" and len(self.users) == 1):
+            raise ValueError("a chart goes to one person")
         if self.kind == "invite" and not (self.channel and len(self.users) == 1):
             raise ValueError("an invite names one channel and one user")
 

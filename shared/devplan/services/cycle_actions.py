@@ -21,6 +21,7 @@ from datetime import date
 from devplan.domain.calendar import Quarter, business_days_between
 from devplan.domain.cycle import Action, is_new_starter, opening_day, revision_deadline
 from devplan.domain.cycle_record import INVITED, NO_LEAD, CycleRecord, Revision
+from devplan.domain.digest import TeamDigest
 from devplan.domain.employees import Employee
 from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.outbox import OutboxMessage
@@ -29,7 +30,7 @@ from devplan.messages import cycle as render
 from devplan.messages import funding as funding_render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
-from devplan.services import advancement_actions, home_refresh
+from devplan.services import advancement_actions, digest, home_refresh
 from devplan.services.agenda import agenda_facts
 from devplan.services.ports import UnitOfWork
 
@@ -40,6 +41,8 @@ def outbox_id(action: Action, employee_id: str, quarter: Quarter) -> str:
     """First goals are one obligation whatever quarter their deadline falls in: one id for them."""
     if action.key.endswith(":first"):
         return f"{action.key}:{employee_id}"
+    if action.kind == "quarter_digest":  # about the quarter that closed
+        return f"digest:{employee_id}:{quarter.previous().key}"
     key = "review-invite" if action.kind == "open_quarter" else action.key
     return f"{key}:{employee_id}:{quarter.key}"
 
@@ -56,6 +59,7 @@ class Turn:
     quarter: Quarter
     today: date
     previous: CycleRecord  # last quarter's record: the agenda shows the latest reflection
+    team_digest: TeamDigest | None = None  # a lead's team last quarter, read before the transaction
 
     def send(self, action: Action, users: tuple[str | None, ...], rendered: Rendered, topic: str) -> bool:
         """False when someone has no Slack account yet: the action is then not recorded as done."""
@@ -207,6 +211,21 @@ def funding_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRec
     return cycle
 
 
+def quarter_digest(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
+    """Last quarter's figures of the lead's team, once; nothing to send for an empty team. Waits
+    (None) while the lead has no Slack account, or when the figures were not read for this run."""
+    if turn.team_digest is None:
+        return None
+    if not turn.team_digest.people:
+        return cycle
+    message_id = outbox_id(action, turn.employee.employee_id, turn.quarter)
+    message = digest.digest_message(message_id, turn.employee, turn.team_digest)
+    if message is None:
+        return None
+    turn.uow.emit(message)
+    return cycle
+
+
 ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = {
     "open_quarter": open_quarter,
     "goal_nudge": goal_nudge,
@@ -217,4 +236,5 @@ ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = 
     "senior_coach_check": advancement_actions.senior_coach_check,
     "supervision_nudge": advancement_actions.supervision_nudge,
     "funding_reminder": funding_reminder,
+    "quarter_digest": quarter_digest,
 }

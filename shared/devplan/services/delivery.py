@@ -26,7 +26,7 @@ from typing import Any
 from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, Claim, OutboxEntry, OutboxMessage
 from devplan.errors import PermanentError, TransientError
 from devplan.messages.cycle import HUDDLE_URL_TOKEN
-from devplan.services import home, home_refresh
+from devplan.services import digest, home, home_refresh
 from devplan.services.inputs import OutboxWritten
 from devplan.services.ports import Slack, SlackRefused, Store, Version
 
@@ -144,6 +144,13 @@ def _send(
         slack.invite(slack.channel_id(message.channel), message.users[0])
         return None, None
     channel = slack.channel_id(message.channel) if message.channel else slack.conversation_for(message.users)
+    if message.chart is not None:  # a quarterly digest: a chart file, found again by its name
+        chart = digest.chart_file(message)
+        ts = slack.find_uploaded(channel, chart.filename, oldest=search_since.timestamp()) if search_since else None
+        if not ts:
+            attempt.posting = True
+            ts = slack.upload_file(channel, chart.filename, chart.render(), chart.title, message.text)
+        return channel, ts  # for a file, its id
     ts = slack.find_posted(channel, message.id, oldest=search_since.timestamp()) if search_since else None
     if ts:
         log.warning("outbox %s was already posted before a crash; recording it", message.id)

@@ -103,6 +103,9 @@ class Store(Protocol):
     def load(self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = ()) -> Loaded: ...
     def active_employee_ids(self) -> list[str]: ...
     def employees_led_by(self, lead_id: str) -> list[Employee]: ...
+    def wallets(self, employees: Sequence[Employee], year: int) -> dict[str, Wallet]:
+        """The year's training wallets of these people, in one round trip (new ones where none yet)."""
+
     def audit_of(self, employee_id: str, *, limit: int = 200) -> list[AuditEntry]:
         """The newest `limit` entries of the person's audit trail, oldest first (unreadable entries
         are logged and left out)."""
@@ -155,6 +158,14 @@ class Slack(Protocol):
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]], outbox_id: str) -> str: ...
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None: ...
     def invite(self, channel: str, user: str) -> None: ...
+    def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
+        """Upload `content` and share it in `channel` with `comment` (Slack's external upload:
+        files.getUploadURLExternal, the bytes, files.completeUploadExternal); the file's id."""
+
+    def find_uploaded(self, channel: str, filename: str, oldest: float) -> str | None:
+        """The id of a file named `filename` shared in `channel` since `oldest`, if one got through
+        before a crash (a file's message carries no metadata: the outbox gives each its own name)."""
+
     def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
         """Open a modal for the person whose command or click carried `trigger_id` (usable once,
         within 3 s: the one Slack call made while answering a request, never in a transaction)."""

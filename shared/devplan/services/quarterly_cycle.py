@@ -13,10 +13,11 @@ from datetime import date
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import Action, CycleFacts, EmployeeFacts, due_actions
 from devplan.domain.cycle_record import CycleRecord
+from devplan.domain.digest import TeamDigest
 from devplan.domain.employees import Employee
 from devplan.domain.quarter_close import keeps_goals, revised_in
 from devplan.errors import can_never_succeed
-from devplan.services import advancement_actions
+from devplan.services import advancement_actions, digest
 from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
 from devplan.services.ports import DeadLetters, Store, UnitOfWork
@@ -39,6 +40,7 @@ def facts_of(
         senior_coach_from=advancement_actions.check_from(employee),
         supervised=advancement_actions.supervised(employee),
         funding=employee.funding,
+        leads_team=employee.role == "project_lead",
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 
@@ -86,9 +88,16 @@ def run_chunk(chunk: EmployeeChunk, store: Store, dead_letters: DeadLetters | No
         if employee.lead_id in unreadable:
             due.pop(employee_id)
             outcome["invalid_lead"] += 1
+    # Last quarter's figures of a lead's team, read before the transaction (a closed quarter's
+    # records; the digest's outbox id keeps it to one message whatever a re-run reads).
+    digests = {
+        e: digest.team_digest_of(store, employees[e], quarter.previous())
+        for e, actions in due.items()
+        if any(a.kind == "quarter_digest" for a in actions)
+    }
     while due:
         try:
-            outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads)))
+            outcome.update(store.atomically(lambda uow: _apply_all(uow, due, quarter, today, leads, digests)))
             for employee_id in due:  # committed
                 set_aside.processed(employee_id)
             break
@@ -158,7 +167,12 @@ def _leads(
 
 
 def _apply_all(
-    uow: UnitOfWork, due: dict[str, list[Action]], quarter: Quarter, today: date, leads: dict[str, Employee | None]
+    uow: UnitOfWork,
+    due: dict[str, list[Action]],
+    quarter: Quarter,
+    today: date,
+    leads: dict[str, Employee | None],
+    digests: dict[str, TeamDigest],
 ) -> Counter[str]:
     # Everything the transaction may read, in one round trip; the unit of work caches it.
     quarters = (quarter, quarter.next(), quarter.previous())
@@ -172,7 +186,7 @@ def _apply_all(
         try:
             employee = uow.employee(employee_id)
             lead = leads.get(employee.lead_id) if employee and employee.lead_id else None
-            outcome[apply_day(uow, employee_id, quarter, today, lead)] += 1
+            outcome[apply_day(uow, employee_id, quarter, today, lead, digests.get(employee_id))] += 1
         except Exception as exc:
             if can_never_succeed(exc):
                 raise _PersonFailed(employee_id, exc) from exc
@@ -180,7 +194,14 @@ def _apply_all(
     return outcome
 
 
-def apply_day(uow: UnitOfWork, employee_id: str, quarter: Quarter, today: date, lead: Employee | None) -> str:
+def apply_day(
+    uow: UnitOfWork,
+    employee_id: str,
+    quarter: Quarter,
+    today: date,
+    lead: Employee | None,
+    team_digest: TeamDigest | None = None,
+) -> str:
     """All reads first (so an unreadable record fails before anything is emitted), then the actions."""
     employee = uow.employee(employee_id)
     if employee is None:
@@ -194,7 +215,7 @@ def apply_day(uow: UnitOfWork, employee_id: str, quarter: Quarter, today: date, 
     actions: list[Action] = due_actions(person, quarter, facts, today)
     if not actions:
         return "nothing_due"
-    turn = Turn(uow, employee, lead, quarter, today, previous)
+    turn = Turn(uow, employee, lead, quarter, today, previous, team_digest)
     done: list[Action] = []
     for action in actions:
         changed = ACTIONS[action.kind](turn, action, cycle)

@@ -20,6 +20,7 @@ from devplan.messages.catalog import role_name
 from devplan.messages.dates import format_date_sv, weekday_sv
 from devplan_tools import manifest
 from devplan_tools.demo.app_home import show_app_home
+from devplan_tools.demo import digest_files
 from devplan_tools.demo.plan import CLICK_HOUR, EVENT_HOUR, at
 from devplan_tools.demo.script import TEAM, YEAR, Day, Person
 from devplan_tools.demo.slack_actions import describe, in_slack
@@ -46,9 +47,12 @@ class Timeline:
         fresh = self.stack.slack_calls(since=self.seen)
         self.seen = max([self.seen] + [c["seq"] for c in fresh])
         calls = [c for c in fresh if _interesting(c)]
-        if not calls:
+        charts = digest_files.uploads(fresh)
+        if not calls and not charts:
             return
         self.heading(day)
+        for chart in charts:  # a lead's quarterly digest: written where the README says
+            print(digest_files.save(self.stack.slack_stand_in_url, chart, day), file=self.out)
         names = {u["id"]: u["real_name"] for u in self.stack.slack_users()}
         for call in calls:
             self.posts += call["method"] == "chat.postMessage"

@@ -30,6 +30,7 @@ import threading
 from werkzeug.serving import BaseWSGIServer, make_server
 from werkzeug.wrappers import Request, Response
 
+from devplan_tools.stand_in.files import UPLOAD_PATH
 from devplan_tools.stand_in.forms import AppForms
 from devplan_tools.stand_in.http import QuietHandler, json_response
 from devplan_tools.stand_in.limits import FaultsAndLimits
@@ -71,6 +72,7 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
         self._server = server = make_server(
             self.host, self.port, self._wsgi, threaded=True, request_handler=QuietHandler
         )
+        self.workspace.upload_url_base = self.url
         self._thread = threading.Thread(target=server.serve_forever, name="slack-stand-in", daemon=True)
         self._thread.start()
         return self
@@ -126,6 +128,10 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
         path = request.path.rstrip("/")
         if path.startswith("/api/"):
             response = self._api(request, path.removeprefix("/api/"))
+        elif request.method == "POST" and path.startswith(UPLOAD_PATH):
+            response = self._upload(request, path.removeprefix(UPLOAD_PATH))
+        elif request.method == "GET" and path.startswith("/_stand-in/files/"):
+            response = self._get_file(path.removeprefix("/_stand-in/files/"))
         else:
             route = {
                 ("GET", "/_stand-in/health"): lambda r: json_response({"ok": True}),
@@ -147,6 +153,23 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
             }.get((request.method, path))
             response = route(request) if route else json_response({"ok": False, "error": "not_found"}, 404)
         return response(environ, start_response)
+
+    def _upload(self, request: Request, file_id: str) -> Response:
+        """An upload URL of files.getUploadURLExternal: raw bytes, or multipart with one file."""
+        # slack-sdk posts raw bytes (urllib labels them form-urlencoded: never parse them as a form)
+        multipart = request.mimetype == "multipart/form-data" and request.files
+        content = next(iter(request.files.values())).read() if multipart else request.get_data()
+        with self._lock:
+            status, body = self.workspace.receive_upload(file_id, content)
+            self._record("upload", {"file_id": file_id, "length": len(content)}, status, {"ok": status == 200})
+        return Response(body, status, content_type="text/plain; charset=utf-8")
+
+    def _get_file(self, file_id: str) -> Response:
+        with self._lock:
+            file = self.workspace.files.get(file_id)
+        if file is None or file["content"] is None:
+            return json_response({"ok": False, "error": "file_not_found"}, 404)
+        return Response(file["content"], 200, content_type="application/octet-stream")
 
     def _post_reset(self, request: Request) -> Response:
         self.reset()

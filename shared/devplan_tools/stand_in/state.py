@@ -32,6 +32,8 @@ class WorkspaceState:
     _triggers: dict[str, float | None]  # trigger_id -> issued (monotonic), None once exchanged
     _trigger_users: dict[str, str | None]  # trigger_id -> whose command or click carried it
     _view_users: dict[str, str | None]  # open modal's view id -> its user
+    files: dict[str, dict]  # file id -> {"id", "name", "length", "content", "shared", ...} (files.py)
+    upload_url_base: str  # where the stand-in serves upload URLs (set by the server once started)
 
     if TYPE_CHECKING:
         # Provided by Users (users.py).
@@ -44,6 +46,7 @@ class WorkspaceState:
         # Provided by Chat (chat.py).
         @staticmethod
         def _shown(message: dict, *, with_metadata: bool = True) -> dict: ...
+        def _post(self, conv: dict, fields: dict) -> dict: ...
 
 
 class StandInState:

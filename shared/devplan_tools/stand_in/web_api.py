@@ -102,7 +102,7 @@ class WebApi(StandInState):
         body = body or {"ok": False, "error": f"http_{status}"}
         channel = body.get("channel")
         channel = channel.get("id") if isinstance(channel, dict) else channel
-        conv = self.workspace.find(channel or args.get("channel"))
+        conv = self.workspace.find(channel or args.get("channel") or args.get("channel_id"))  # files.* say channel_id
         self._seq += 1
         self._calls.append(
             {

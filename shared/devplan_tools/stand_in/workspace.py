@@ -11,7 +11,7 @@ JSON bodies keep their types) and return the response body, or raise SlackError
 which the stand-in turns into Slack's ``{"ok": false, "error": ...}``.
 
 The Web API methods live with their family: users.py, conversations.py, chat.py, views.py,
-team.py; this class puts them together over one shared state.
+team.py, files.py; this class puts them together over one shared state.
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import time
 
 from devplan_tools.stand_in.chat import Chat
 from devplan_tools.stand_in.conversations import Conversations
+from devplan_tools.stand_in.files import Files
 from devplan_tools.stand_in.protocol import BOT_NAME, BOT_USER_ID
 from devplan_tools.stand_in.team import Team
 from devplan_tools.stand_in.users import Users, user_object
@@ -29,7 +30,7 @@ from devplan_tools.stand_in.views import Views
 PUBLIC_CHANNELS = {"C0GENERAL": "general", "C0DEV": "dev", "C0COACHING": "coaching", "C0FINANCE": "finance"}
 
 
-class Workspace(Team, Users, Conversations, Chat, Views):
+class Workspace(Team, Users, Conversations, Chat, Views, Files):
     def __init__(self):
         self.users: dict[str, dict] = {BOT_USER_ID: user_object(BOT_USER_ID, None, BOT_NAME, is_bot=True)}
         self._by_email: dict[str, str] = {}
@@ -46,7 +47,9 @@ class Workspace(Team, Users, Conversations, Chat, Views):
         self._triggers: dict[str, float | None] = {}  # trigger_id -> issued (monotonic), None once exchanged
         self._trigger_users: dict[str, str | None] = {}  # trigger_id -> the user whose command or click it came with
         self._view_users: dict[str, str | None] = {}  # open modal's view id -> its user
+        self.files: dict[str, dict] = {}  # uploads (files.py)
+        self.upload_url_base = ""  # the server's URL, once it runs
 
 
 # The Web API methods the stand-in serves; "chat.postMessage" is handled by Workspace.chat_postMessage.
-METHODS = Team.METHODS + Users.METHODS + Conversations.METHODS + Chat.METHODS + Views.METHODS
+METHODS = Team.METHODS + Users.METHODS + Conversations.METHODS + Chat.METHODS + Views.METHODS + Files.METHODS

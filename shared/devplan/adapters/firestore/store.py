@@ -19,6 +19,7 @@ from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.employees import ACTIVE, Employee
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry
+from devplan.domain.wallet import Wallet
 from devplan.errors import TransientError, UnusableRecord
 from devplan.services.held_events import HeldEvent
 
@@ -81,6 +82,14 @@ class Store:
 
     def employees_led_by(self, lead_id: str) -> list[Employee]:
         return self._employees("leadId", "==", lead_id)
+
+    def wallets(self, employees: Sequence[Employee], year: int) -> dict[str, Wallet]:
+        paths = {e.employee_id: m.wallet_path(e.employee_id, year) for e in employees}
+        docs = self.documents.get_all(list(paths.values())) if paths else {}
+        return {
+            e.employee_id: m.wallet_from(e.employee_id, year, e.training_budget_sek, docs.get(paths[e.employee_id]))
+            for e in employees
+        }
 
     def audit_of(self, employee_id: str, *, limit: int = 200) -> list[AuditEntry]:
         entries = []

@@ -18,6 +18,7 @@ def outbox_document(message: OutboxMessage, created_at: datetime) -> Document:
         "text": message.text,
         "blocks": [dict(b) for b in message.blocks],
         "topic": message.topic,
+        **({"chart": dict(message.chart)} if message.chart is not None else {}),
         "state": OUTBOX_PENDING,
         "attempts": 0,
         "createdAt": created_at,
@@ -34,6 +35,7 @@ def outbox_entry_from(message_id: str, doc: Document) -> OutboxEntry:
             text=doc.get("text", ""),
             blocks=tuple(doc.get("blocks") or ()),
             topic=doc.get("topic", ""),
+            chart=doc.get("chart"),
         )
         claim = doc.get("claim")
         return OutboxEntry(
