@@ -19,8 +19,8 @@ from devplan.domain.calendar import Quarter
 from devplan.messages.catalog import role_name
 from devplan.messages.dates import format_date_sv, weekday_sv
 from devplan_tools import manifest
-from devplan_tools.demo.app_home import show_app_home
 from devplan_tools.demo import digest_files
+from devplan_tools.demo.app_home import show_app_home
 from devplan_tools.demo.plan import CLICK_HOUR, EVENT_HOUR, at
 from devplan_tools.demo.script import TEAM, YEAR, Day, Person
 from devplan_tools.demo.slack_actions import describe, in_slack
