@@ -10,6 +10,7 @@ from typing import Any
 from devplan.domain.funding import FundingBook
 from devplan.domain.goals import STATUSES, GoalPlan
 from devplan.domain.ids import is_slack_id, is_valid_id
+from devplan.domain.time_off import TimeOffBook
 from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
 from devplan.errors import InvalidEvent
 
@@ -156,6 +157,7 @@ class Employee(NewEmployee):
     supervisor_id: str | None = None  # a coach's supervisor, a Senior Coach (services/supervision.py)
     senior_coach_not_yet: date | None = None  # the lead's last "Inte än" (services/senior_coach.py)
     funding: FundingBook = field(default_factory=FundingBook)  # a funding manager's applications
+    time_off: TimeOffBook = field(default_factory=TimeOffBook)  # periods away (domain/time_off.py)
 
     @property
     def active(self) -> bool:

@@ -39,6 +39,7 @@ def facts_of(
         senior_coach_from=advancement_actions.check_from(employee),
         supervised=advancement_actions.supervised(employee),
         funding=employee.funding,
+        time_off=employee.time_off,
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 
