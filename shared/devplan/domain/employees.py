@@ -10,8 +10,8 @@ from typing import Any
 from devplan.domain.funding import FundingBook
 from devplan.domain.goals import STATUSES, GoalPlan
 from devplan.domain.ids import is_slack_id, is_valid_id
-from devplan.domain.time_off import TimeOffBook
 from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
+from devplan.domain.time_off import TimeOffBook
 from devplan.errors import InvalidEvent
 
 ROLES = ("developer", "coach", "funding_manager", "project_lead")

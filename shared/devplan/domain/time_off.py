@@ -114,7 +114,7 @@ def moved(deadline: date, since: date, book: TimeOffBook) -> date:
 
 def parse_time_off(data: dict[str, Any], occurred_at: datetime) -> tuple[str, TimeOff]:
     """(employee id, period) of `employee.time_off`; every problem is named in one InvalidEvent."""
-    employee_id, time_off_id, kind = data.get("employeeId"), data.get("timeOffId"), data.get("kind") or VACATION
+    employee_id, time_off_id, kind = data.get("employeeId"), data.get("timeOffId"), data.get("kind")
     start, end = parse_day(data.get("from")), parse_day(data.get("to"))
     problems = []
     if not is_valid_id(employee_id) or not is_valid_id(time_off_id):
@@ -125,8 +125,9 @@ def parse_time_off(data: dict[str, Any], occurred_at: datetime) -> tuple[str, Ti
         problems.append(f"to must be on or after from, at most {MAX_PERIOD_DAYS} days in all")
     if kind not in KINDS:
         problems.append(f"kind must be one of {', '.join(KINDS)}")
-    if problems or not isinstance(employee_id, str) or not isinstance(time_off_id, str) or not start or not end:
+    if problems or not (isinstance(employee_id, str) and isinstance(time_off_id, str) and isinstance(kind, str)):
         raise InvalidEvent("employee.time_off: " + "; ".join(problems), code="invalid_data")
+    assert start is not None and end is not None  # problems named them otherwise
     return employee_id, TimeOff(time_off_id, start, end, kind, occurred_at)
 
 
@@ -134,9 +135,7 @@ def parse_cancellation(data: dict[str, Any]) -> tuple[str, str]:
     """(employee id, time off id) of `employee.time_off_cancelled`."""
     employee_id, time_off_id = data.get("employeeId"), data.get("timeOffId")
     if not is_valid_id(employee_id) or not is_valid_id(time_off_id):
-        raise InvalidEvent(
-            "employee.time_off_cancelled: employeeId and timeOffId must be ids", code="invalid_data"
-        )
+        raise InvalidEvent("employee.time_off_cancelled: employeeId and timeOffId must be ids", code="invalid_data")
     return str(employee_id), str(time_off_id)
 
 

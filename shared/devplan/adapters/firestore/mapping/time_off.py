@@ -3,9 +3,10 @@ whole on a merge) and `cancelled` (the ids cancelled, kept so a late booking nev
 
 from __future__ import annotations
 
+from datetime import date
+
 from devplan.adapters.firestore.mapping.common import Document
 from devplan.domain.time_off import TimeOff, TimeOffBook
-from datetime import date
 
 
 def time_off_from(doc: Document) -> TimeOffBook:
