@@ -35,7 +35,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
+from devplan.domain.calendar import (
+    Quarter,
+    add_business_days,
+    first_business_day,
+    is_business_day,
+    next_business_day,
+)
 from devplan.domain.funding import FundingBook
 from devplan.domain.time_off import TimeOffBook, away, moved
 
@@ -109,7 +115,7 @@ def goal_obligation(person: EmployeeFacts, cycle: CycleFacts) -> tuple[str, date
         since = _business_days_before(cycle.revision_deadline, REVISION_BUSINESS_DAYS)
         return "revision", moved(cycle.revision_deadline, since, person.time_off), revision_done(person, cycle)
     if person.first_goals_deadline is not None:
-        deadline = moved(person.first_goals_deadline, person.start_date, person.time_off)
+        deadline = moved(person.first_goals_deadline, next_business_day(person.start_date), person.time_off)
         return "first", deadline, person.first_goals_set
     return None
 

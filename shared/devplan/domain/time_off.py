@@ -3,10 +3,10 @@
 Pure rules over a person's periods of time off (`TimeOffBook`, kept on the employee):
 - `away(book, day)`: the period the person is away in on `day`, if any. While away, the
   cycle's reminders and nudges are not sent (domain/cycle.py asks `away`).
-- `moved(deadline, since, book)`: a deadline that started running on `since` moves by the
-  Swedish business days the person is away between `since` and the moved deadline, so they
-  get as many working business days as without the time off. Never earlier; unchanged when
-  nothing was missed.
+- `moved(deadline, since, book)`: a deadline whose clock started on `since` (the business days
+  after it count, as calendar.add_business_days counts them) moves by the Swedish business days
+  the person is away in (since, moved deadline], so they get as many working business days as
+  without the time off. Never earlier; unchanged when nothing was missed.
 
 Events arrive at least once and in any order: a period is known by its id, the newest event
 about it wins (by the platform's `occurredAt`), and a cancellation is final for that id (a new
@@ -98,10 +98,10 @@ def days_off(book: TimeOffBook, start: date, end: date) -> int:
 
 
 def moved(deadline: date, since: date, book: TimeOffBook) -> date:
-    """The deadline moved past the business days away in [since, moved]: from the deadline on,
+    """The deadline moved past the business days away in (since, moved]: from the deadline on,
     one more working business day for each one missed (days away after the deadline are
     skipped, not counted), so the time to do it is the same as without the time off."""
-    owed = days_off(book, since, deadline)
+    owed = days_off(book, since + _DAY, deadline)
     if owed == 0:
         return deadline
     day = deadline
