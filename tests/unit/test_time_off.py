@@ -1,5 +1,6 @@
 """Time off "utan pekpinnar" as pure rules (domain/time_off.py) and in the cycle (domain/cycle.py)."""
 
+import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -149,3 +150,35 @@ def test_no_reminder_or_nudge_is_sent_on_a_day_away(periods, offset, revised):
     sent = {a.kind for a in due_actions(person, quarter, cycle, day)}
     if away(time_off, day) is not None:
         assert not sent & PAUSED_WHILE_AWAY
+
+
+def test_in_the_tick_july_away_sends_the_invite_with_the_time_off_and_no_reminder_until_august():
+    from devplan.services import quarterly_cycle
+    from devplan.services.inputs import EmployeeChunk
+    from tests.unit.slack_forms_support import BO_SLACK, Team
+
+    team = Team()
+    anna = team.store.docs["employees/anna"]
+    anna["startDate"] = "2024-09-02"
+    anna["timeOff"] = {
+        "periods": [{"id": "t1", "from": "2025-07-01", "to": "2025-07-31", "kind": "vacation", "occurredAt": AT}]
+    }
+    day, sent = date(2025, 7, 1), {}
+    while day <= date(2025, 8, 29):
+        quarterly_cycle.run_chunk(EmployeeChunk(day, ("anna",), f"m-{day}"), team.store)
+        for key in team.outbox():
+            sent.setdefault(key, day)
+        day += timedelta(days=1)
+    invite = team.outbox("review-invite:anna:2025-Q3")["review-invite:anna:2025-Q3"]
+    assert "Ledig från den 1 juli 2025 till den 31 juli 2025 (semester)" in json.dumps(
+        invite["blocks"], ensure_ascii=False
+    )
+    assert sent.pop("review-invite:anna:2025-Q3") == date(2025, 7, 1)
+    assert all(on >= date(2025, 8, 1) for on in sent.values()), sent
+    # The revision nudge two business days before 14 August, the lead told the day after it,
+    # the 1:1 reminded on 15 August (10 working days after the opening, July not counted).
+    assert sent["goal-nudge:revision:anna:2025-Q3"] == date(2025, 8, 12)
+    assert sent["goal-overdue:revision:anna:2025-Q3"] == date(2025, 8, 15)
+    assert sent["review-reminder:anna:2025-Q3"] == date(2025, 8, 14)
+    assert "den 14 augusti 2025" in team.outbox("goal-nudge:revision:anna")["goal-nudge:revision:anna:2025-Q3"]["text"]
+    assert team.outbox("goal-overdue")["goal-overdue:revision:anna:2025-Q3"]["users"] == [BO_SLACK]
