@@ -45,11 +45,15 @@ def open_items(team: Team, quarter: Quarter) -> list[str]:
 
 
 def agenda_buttons(team: Team, quarter: Quarter) -> list[tuple[str, str]]:
+    """(the line above it, the value) of each "Klar" button on the quarter's invite."""
     (invite,) = team.outbox(f"review-invite:anna:{quarter.key}").values()
+    blocks = invite["blocks"]
     return [
-        (b["text"]["text"], b["accessory"]["value"])
-        for b in invite["blocks"]
-        if b.get("accessory", {}).get("action_id") == NOTE_ACTION_DONE
+        (blocks[n - 1]["text"]["text"], e["value"])
+        for n, b in enumerate(blocks)
+        if b["type"] == "actions"
+        for e in b["elements"]
+        if e["action_id"] == NOTE_ACTION_DONE
     ]
 
 

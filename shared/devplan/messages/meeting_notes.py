@@ -11,14 +11,14 @@ from typing import Any
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.meeting_notes import MAX_ACTIONS, MAX_NOTES_LENGTH, ActionItem, MeetingNotes
-from devplan.messages.blocks import Rendered, context, header, section
+from devplan.messages.blocks import Rendered, buttons, context, header, section
 from devplan.messages.catalog import text
 from devplan.messages.dates import format_date, quarter_label
 from devplan.messages.goal_form import MODAL_TITLE_LIMIT, input_block, plain, text_input
 
 NOTES_FORM = "meeting_notes_form"  # the view's callback_id
 NOTE_ACTION_DONE = "note_action_done"  # "Klar" on an agenda's open action
-MAX_SHOWN = 10  # open actions listed with a button on one agenda (one block each)
+MAX_SHOWN = 8  # open actions listed with a button on one agenda (two blocks each)
 
 
 def metadata(opened_for: str, employee_id: str, quarter: Quarter, on: str) -> str:
@@ -81,24 +81,20 @@ def saved(lang: str, quarter: Quarter, who: str, notes: MeetingNotes, agreed: tu
 
 
 def open_actions(lang: str, employee_id: str, quarter: Quarter, items: tuple[ActionItem, ...]) -> list[dict[str, Any]]:
-    """The agenda's open actions from earlier 1:1s: one section each with its "Klar" button
-    (one block per action keeps the invite under Slack's 50 blocks), the rest counted."""
+    """The agenda's open actions from earlier 1:1s: each line with its "Klar" button right below
+    it (an actions block of its own, as the goals' "Markera som ej uppnått": visible on every
+    client, one block id per action), at most MAX_SHOWN (the invite stays under Slack's 50
+    blocks), the rest counted."""
     if not items:
         return []
     blocks: list[dict[str, Any]] = [section(text(lang, "notes.agenda_heading"))]
     for item in items[:MAX_SHOWN]:
-        line = text(lang, "notes.agenda_item", text=item.text, quarter=quarter_label(lang, item.agreed_in))
         blocks.append(
-            {
-                **section(line),
-                "block_id": f"note-action:{item.item_id}",
-                "accessory": {
-                    "type": "button",
-                    "action_id": NOTE_ACTION_DONE,
-                    "value": action_ref(employee_id, quarter, item.item_id),
-                    "text": plain(text(lang, "notes.done_button")),
-                },
-            }
+            section(text(lang, "notes.agenda_item", text=item.text, quarter=quarter_label(lang, item.agreed_in)))
+        )
+        ref = action_ref(employee_id, quarter, item.item_id)
+        blocks.append(
+            buttons(f"note-action:{item.item_id}", (NOTE_ACTION_DONE, text(lang, "notes.done_button"), ref, None))
         )
     if len(items) > MAX_SHOWN:
         blocks.append(context(text(lang, "notes.agenda_more", count=len(items) - MAX_SHOWN)))
