@@ -88,3 +88,20 @@ def test_the_ledig_command_pauses_the_askers_plan(env):
     assert env.store.docs["employees/anna"]["timeOff"]["periods"][0]["id"] == "slack-2025-07-01-2025-07-31"
     usage = post_slack(env, urlencode({**form, "text": "ledig i juli"}).encode(), FORM).get_json()
     assert "/utveckling ledig 2025-07-01 2025-07-31" in usage["text"]
+
+
+def test_time_off_cancelled_in_slack_and_booked_again_is_a_new_period(env):
+    seed_team(env)
+    form = {"command": "/utveckling", "user_id": "U07L2ANNA", "text": "ledig 2025-07-01 2025-07-31"}
+
+    def typed(text: str) -> dict:
+        return post_slack(env, urlencode({**form, "text": text}).encode(), FORM).get_json()
+
+    assert typed("ledig 2025-07-01 2025-07-31")["outcome"] == "recorded"
+    assert typed("ledig 2025-07-01 2025-07-31")["outcome"] == "unchanged"
+    assert "avbokad" in typed("ledig avboka 2025-07-01 2025-07-31")["text"]
+    assert typed("ledig avboka 2025-07-01 2025-07-31")["outcome"] == "not_found"
+    assert typed("ledig 2025-07-01 2025-07-31 föräldraledig")["outcome"] == "recorded"
+    time_off = env.store.docs["employees/anna"]["timeOff"]
+    assert [p["id"] for p in time_off["periods"]] == ["slack-2025-07-01-2025-07-31", "slack-2025-07-01-2025-07-31-2"]
+    assert time_off["cancelled"] == ["slack-2025-07-01-2025-07-31"]

@@ -3,6 +3,7 @@ agreed actions on the quarter's record (the pair only), the next quarter's agend
 ones with "Klar", and a ticked one is not listed again. Through the Slack route table, the real
 store over in-memory documents and the quarterly tick."""
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
@@ -153,3 +154,18 @@ def test_carrying_and_ticking_as_pure_rules():
     assert carried_into(q3, q2) == q3  # a second opening never undoes a tick
     assert [a.text for a in on_agenda(carried_into(CycleRecord("anna", Q4), q3))] == ["B"]
     assert action_lines("1. A\n2) a\n* B") == (("A", "B"), None)
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_an_agenda_with_many_open_actions_stays_within_slacks_limits(lang):
+    from devplan.domain.limits import MAX_SLACK_BLOCKS
+    from devplan.messages.cycle import ReviewFacts, review_invite
+    from devplan.messages.meeting_notes import MAX_SHOWN
+
+    items = tuple(ActionItem(item_id(Q2, f"Åtgärd {n}"), f"Åtgärd {n} " + "x" * 280, Q2) for n in range(25))
+    facts = ReviewFacts("Anna Lindqvist", "Bo Joel Kvarnsmyr", Q3, (), (), None, None, date(2025, 1, 7), None)
+    blocks = review_invite(lang, replace(facts, open_actions=items), "anna").blocks
+    buttons = [e for b in blocks if b["type"] == "actions" for e in b["elements"] if e["action_id"] == NOTE_ACTION_DONE]
+    assert len(buttons) == MAX_SHOWN and len(blocks) <= MAX_SLACK_BLOCKS
+    assert "17" in blocks[-3]["elements"][0]["text"]  # "…och 17 till"
+    assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")

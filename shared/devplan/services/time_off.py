@@ -24,6 +24,7 @@ from devplan.domain.time_off import (
     PARENTAL_LEAVE,
     VACATION,
     TimeOff,
+    TimeOffBook,
     parse_cancellation,
     parse_time_off,
 )
@@ -118,7 +119,8 @@ def cancelled_event(event: PlatformEvent, store: Store) -> str:
 def command(store: Store, slack_user_id: str, words: list[str], now: datetime) -> dict[str, Any]:
     """`/utveckling ledig 2025-07-01 2025-07-31 [semester|föräldraledig|annat]` and
     `/utveckling ledig avboka 2025-07-01 2025-07-31`: the asker's own time off. The period's id
-    is made from its days, so the same command twice is one period."""
+    is made from its days, so the same command twice is one period; booked again after a
+    cancellation, it is a new period (a cancellation is final for its id)."""
     me = store.employee_with_slack_user(slack_user_id)
     lang = me.language if me else "sv"
     if me is None:
@@ -130,21 +132,27 @@ def command(store: Store, slack_user_id: str, words: list[str], now: datetime) -
     kind = KIND_WORDS.get(rest[0]) if rest else VACATION
     if start is None or end is None or end < start or (end - start).days >= MAX_PERIOD_DAYS or kind is None:
         return {"outcome": "usage", **ephemeral(text(lang, "time_off.usage"))}
-    period = TimeOff(f"slack-{start.isoformat()}-{end.isoformat()}", start, end, kind, now)
+    asked = TimeOff("", start, end, kind, now)
 
     def work(uow: UnitOfWork) -> str:
         employee = uow.employee(me.employee_id)
         if employee is None:
             return "unknown"
-        if not cancelling:
-            return book(uow, employee, period)
-        if employee.time_off.period(period.time_off_id) is None:
-            return "not_found"
-        return cancel(uow, employee, period.time_off_id)
+        if cancelling:  # any period of exactly these days, booked here or on the platform
+            found = next((p for p in employee.time_off.active if (p.start, p.end) == (start, end)), None)
+            return cancel(uow, employee, found.time_off_id) if found else "not_found"
+        return book(uow, employee, replace(asked, time_off_id=_slack_id(employee.time_off, start, end)))
 
     outcome = store.atomically(work)
     log.info("time off by Slack for %s: %s", me.employee_id, outcome, extra={"employeeId": me.employee_id})
-    key = {"already_cancelled": "already_cancelled", "stale": "unchanged"}.get(outcome, outcome)
-    if key == "unknown":
+    if outcome == "unknown":
         return {"outcome": outcome, **ephemeral(text(lang, "status.unknown"))}
-    return {"outcome": outcome, **ephemeral(render.said(lang, key, period))}
+    key = {"stale": "unchanged", "already_cancelled": "unchanged"}.get(outcome, outcome)
+    return {"outcome": outcome, **ephemeral(render.said(lang, key, asked))}
+
+
+def _slack_id(book: TimeOffBook, start: date, end: date) -> str:
+    base, n = f"slack-{start.isoformat()}-{end.isoformat()}", 1
+    while (f"{base}-{n}" if n > 1 else base) in book.cancelled:
+        n += 1
+    return f"{base}-{n}" if n > 1 else base
