@@ -182,3 +182,21 @@ def test_in_the_tick_july_away_sends_the_invite_with_the_time_off_and_no_reminde
     assert sent["review-reminder:anna:2025-Q3"] == date(2025, 8, 14)
     assert "den 14 augusti 2025" in team.outbox("goal-nudge:revision:anna")["goal-nudge:revision:anna:2025-Q3"]["text"]
     assert team.outbox("goal-overdue")["goal-overdue:revision:anna:2025-Q3"]["users"] == [BO_SLACK]
+
+
+def test_the_plan_shows_the_deadline_as_time_off_moved_it():
+    from devplan.services.plan_status import plan_status_for
+    from tests.unit.slack_forms_support import ANNA_SLACK, Team
+
+    team = Team()
+    team.store.docs["employees/anna"]["timeOff"] = {
+        "periods": [{"id": "t1", "from": "2025-07-01", "to": "2025-07-31", "kind": "vacation", "occurredAt": AT}]
+    }
+    team.store.docs["cycles/anna:2025-Q3"] = {
+        "employeeId": "anna",
+        "quarter": "2025-Q3",
+        "openedOn": "2025-07-01",
+        "revision": {"deadline": "2025-07-15", "done": False},
+    }
+    shown = plan_status_for(ANNA_SLACK, team.store, date(2025, 7, 20)).text
+    assert "14 augusti 2025" in shown and "15 juli" not in shown

@@ -60,6 +60,7 @@ class PlanFacts:
     revision_done: bool
     team: TeamWaiting = TeamWaiting()
     advancement: tuple[str, ...] = ()  # Senior Coach progress and supervision (services/supervision.py)
+    moved_deadline: date | None = None  # the goal deadline as time off moved it (domain/cycle.goal_obligation)
 
     @property
     def quarter(self) -> Quarter:
@@ -102,11 +103,13 @@ def _deadline(lang: str, facts: PlanFacts) -> str:
             if done_on is None:
                 return text(lang, "status.revision_done_undated")
             return text(lang, "status.revision_done", date=format_date(lang, done_on))
-        key = "status.revision_overdue" if facts.today > cycle.revision.deadline else "status.revision_due"
-        return text(lang, key, deadline=format_date(lang, cycle.revision.deadline))
+        deadline = facts.moved_deadline or cycle.revision.deadline  # moved by time off (domain/time_off.py)
+        key = "status.revision_overdue" if facts.today > deadline else "status.revision_due"
+        return text(lang, key, deadline=format_date(lang, deadline))
     if not plan.is_set and plan.deadline is not None:
-        key = "status.first_goals_overdue" if facts.today > plan.deadline else "status.first_goals_due"
-        return text(lang, key, deadline=format_date(lang, plan.deadline))
+        deadline = facts.moved_deadline or plan.deadline
+        key = "status.first_goals_overdue" if facts.today > deadline else "status.first_goals_due"
+        return text(lang, key, deadline=format_date(lang, deadline))
     return text(lang, "status.next_revision", quarter=quarter_label(lang, facts.quarter.next()))
 
 

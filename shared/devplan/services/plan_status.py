@@ -12,7 +12,7 @@ from datetime import date
 from typing import TypeVar
 
 from devplan.domain.calendar import Quarter
-from devplan.domain.cycle import revision_done
+from devplan.domain.cycle import goal_obligation, revision_done
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
 from devplan.domain.goals import AWAITING, LEAD
@@ -42,6 +42,7 @@ def plan_facts(employee: Employee, store: Store, today: date) -> PlanFacts:
     lead = _readable(lambda: loaded.employee(employee.lead_id) if employee.lead_id else None)
     cycle = _readable(lambda: loaded.cycle(employee.employee_id, quarter))
     person, facts = facts_of(employee, cycle or CycleRecord(employee.employee_id, quarter), None)
+    obligation = goal_obligation(person, facts)
     return PlanFacts(
         employee=employee,
         lead_name=lead.name if lead else None,
@@ -50,6 +51,7 @@ def plan_facts(employee: Employee, store: Store, today: date) -> PlanFacts:
         revision_done=revision_done(person, facts),
         team=_team_waiting(employee, store, quarter),
         advancement=advancement_status.plan_lines(store, employee, today),
+        moved_deadline=obligation[1] if obligation else None,
     )
 
 
