@@ -169,3 +169,16 @@ def test_an_agenda_with_many_open_actions_stays_within_slacks_limits(lang):
     assert len(buttons) == MAX_SHOWN and len(blocks) <= MAX_SLACK_BLOCKS
     assert "17" in blocks[-3]["elements"][0]["text"]  # "…och 17 till"
     assert all(len(b["text"]["text"]) <= 3000 for b in blocks if b["type"] == "section")
+
+
+def test_klar_on_an_agenda_of_a_closed_quarter_ticks_the_carried_copy_too(team):
+    held_click(team, ANNA_SLACK)
+    team.submit(ANNA_SLACK, {"actions": "Boka kurs"})
+    tick(team, date(2025, 7, 1))
+    [(_, q3_button)] = agenda_buttons(team, Q3)
+    tick(team, date(2025, 10, 1))  # Q4 opened: the item was carried on
+    assert open_items(team, Q4) == ["Boka kurs"]
+    assert team.click(BO_SLACK, NOTE_ACTION_DONE, q3_button, date(2025, 10, 2))["outcome"] == "done"
+    assert open_items(team, Q3) == open_items(team, Q4) == []
+    tick(team, date(2026, 1, 2))
+    assert agenda_buttons(team, Quarter(2026, 1)) == []
