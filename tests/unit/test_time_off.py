@@ -186,7 +186,7 @@ def test_in_the_tick_july_away_sends_the_invite_with_the_time_off_and_no_reminde
 
 def test_the_plan_shows_the_deadline_as_time_off_moved_it():
     from devplan.services.plan_status import plan_status_for
-    from tests.unit.slack_forms_support import ANNA_SLACK, Team
+    from tests.unit.slack_forms_support import ANNA_SLACK, BO_SLACK, Team
 
     team = Team()
     team.store.docs["employees/anna"]["timeOff"] = {
@@ -200,3 +200,9 @@ def test_the_plan_shows_the_deadline_as_time_off_moved_it():
     }
     shown = plan_status_for(ANNA_SLACK, team.store, date(2025, 7, 20)).text
     assert "14 augusti 2025" in shown and "15 juli" not in shown
+    # Her lead sees who is away, while she is.
+    assert (
+        "Anna Lindqvist är ledig till den 31 juli 2025 (semester)"
+        in plan_status_for(BO_SLACK, team.store, date(2025, 7, 20)).text
+    )
+    assert "ledig" not in plan_status_for(BO_SLACK, team.store, date(2025, 8, 1)).text

@@ -10,11 +10,13 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import HELD, INVITED, CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.goals import AWAITING, EMPLOYEE, LEAD, SmartGoal
+from devplan.domain.time_off import TimeOff
 from devplan.messages.blocks import Rendered, one_section
 from devplan.messages.catalog import role_name, text
 from devplan.messages.dates import format_date, quarter_label
 from devplan.messages.goals import amount
 from devplan.messages.onboarding import channel_list
+from devplan.messages.time_off import away_line
 
 BAR_CELLS = 8
 
@@ -49,6 +51,7 @@ class TeamWaiting:
 
     to_agree: int = 0
     to_confirm: int = 0
+    away: tuple[tuple[str, TimeOff], ...] = ()  # (name, period) of those away today: the lead sees who
 
 
 @dataclass(frozen=True)
@@ -125,6 +128,7 @@ def _waiting(lang: str, facts: PlanFacts, goals: tuple[SmartGoal, ...]) -> list[
             lines.append(text(lang, "status.waiting_you_agree", lead=lead, title=goal.title))
     if facts.team.to_agree or facts.team.to_confirm:
         lines.append(text(lang, "status.waiting_team", agree=facts.team.to_agree, confirm=facts.team.to_confirm))
+    lines += [away_line(lang, name, period) for name, period in facts.team.away]
     review = _review(lang, facts)
     heading = [text(lang, "status.waiting_heading")] if lines else []
     return [*heading, *lines, *([review] if review else [])]
