@@ -139,7 +139,8 @@ def test_open_actions_appear_on_the_next_agenda_until_ticked_off(team):
 def test_the_pair_reads_the_notes_and_a_lead_asks_about_someone_they_lead(team):
     held_click(team, ANNA_SLACK)
     team.submit(ANNA_SLACK, {"actions": "Boka kurs", "notes": "Privat anteckning"})
-    assert "Privat anteckning" in team.command(ANNA_SLACK, "anteckningar")["text"]
+    own = team.command(ANNA_SLACK, "anteckningar")["text"]
+    assert "Privat anteckning" in own and "☐ Boka kurs" in own
     assert "Privat anteckning" in team.command(BO_SLACK, f"anteckningar <@{ANNA_SLACK}>")["text"]
     refused = team.command(MAJA_SLACK, f"anteckningar <@{ANNA_SLACK}>")
     assert "Privat" not in refused["text"] and refused["outcome"] == "refused"

@@ -26,7 +26,6 @@ from devplan.domain.meeting_notes import (
     MeetingNotes,
     action_lines,
     notes_problem,
-    on_agenda,
     ticked,
     written,
 )
@@ -206,22 +205,15 @@ def show(store: Store, slack_user_id: str, words: str, today: date) -> dict[str,
     loaded = store.load(cycles=[(pair[0].employee_id, q) for q in quarters])
     records = [c for c in (loaded.cycle(pair[0].employee_id, q) for q in quarters) if c is not None]
     latest = next((c for c in records if c.notes is not None), None)
-    open_now = on_agenda(records[0]) if records else ()
+    open_now = tuple(a for a in records[0].actions if a.open) if records else ()  # the newest record's
     if latest is None and not open_now:
         return {"outcome": "none", **ephemeral(text(lang, "notes.show_none"))}
     parts = []
     if latest is not None and latest.notes is not None:
-        shown = render.saved(lang, latest.quarter, "", latest.notes, _agreed(latest))
-        parts.append(
-            text(
-                lang,
-                "notes.show_title",
-                quarter=quarter_label(lang, latest.quarter),
-                employee=pair[0].name,
-                lead=pair[1].name,
-            )
-        )
-        parts += [b["text"]["text"] for b in shown.blocks if b["type"] == "section"]
+        label = quarter_label(lang, latest.quarter)
+        parts.append(text(lang, "notes.show_title", quarter=label, employee=pair[0].name, lead=pair[1].name))
+        if latest.notes.text:
+            parts.append(text(lang, "notes.saved_notes") + "\n" + latest.notes.text)
     if open_now:
         parts.append(text(lang, "notes.show_open") + "\n" + "\n".join(f"☐ {a.text}" for a in open_now))
     return {"outcome": "shown", **ephemeral("\n\n".join(parts))}
