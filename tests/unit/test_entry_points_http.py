@@ -195,7 +195,7 @@ def test_the_mark_held_click_marks_the_1_1_held(env):
         "review": {"status": "invited", "invitedOn": "2025-04-01"},
     }
     response = post_slack(env, interaction("block_actions_mark_held"), FORM)
-    assert response.status_code == 200 and response.get_json() == {"ok": True, "outcome": "held"}
+    assert response.status_code == 200 and response.get_json()["outcome"] == "held"
     review = env.store.docs["cycles/anna:2025-Q2"]["review"]
     assert review["status"] == "held" and review["heldOn"] == "2025-04-08"
     assert review["heldAt"] == datetime(2025, 4, 8, 7, 0, 12, 483920, tzinfo=UTC)

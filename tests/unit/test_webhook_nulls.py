@@ -63,6 +63,14 @@ VALID = {  # a valid event of each type: the base every null is tried on
         "status": "draft",
         "updatedAt": TIME,
     },
+    "employee.time_off": {
+        "employeeId": "anna",
+        "timeOffId": "t1",
+        "from": "2025-07-01",
+        "to": "2025-07-31",
+        "kind": "vacation",
+    },
+    "employee.time_off_cancelled": {"employeeId": "anna", "timeOffId": "t1"},
     "system.ping": {},  # another branch's health check, if merged: it takes anything
 }
 

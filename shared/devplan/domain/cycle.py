@@ -27,6 +27,8 @@ nyårsafton off):
 - A funding application still a draft: reminded 14 and 3 days before its deadline, once each
   (domain/funding.py; recorded on the application, so a quarter's turn never repeats one).
 Messages go out on business days only; a weekend's due reminder goes out on Monday.
+- Time off (domain/time_off.py): no reminder or nudge while the person is away, and the goal
+  deadline and the 1:1's reminders move by the business days they are away.
 """
 
 from __future__ import annotations
@@ -34,8 +36,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
+from devplan.domain.calendar import (
+    Quarter,
+    add_business_days,
+    first_business_day,
+    is_business_day,
+    next_business_day,
+)
 from devplan.domain.funding import FundingBook
+from devplan.domain.time_off import TimeOffBook, away, moved
 
 NEW_STARTER_DAYS = 30
 REVISION_BUSINESS_DAYS = 10
@@ -60,6 +69,7 @@ class EmployeeFacts:
     supervised: bool = False  # a coach with a supervisor: a nudge to the pair each month
     funding: FundingBook = field(default_factory=FundingBook)  # applications with deadlines
     leads_team: bool = False  # a project lead: last quarter's digest of their team at each opening
+    time_off: TimeOffBook = field(default_factory=TimeOffBook)  # periods away: reminders pause, deadlines move
 
 
 @dataclass(frozen=True)
@@ -101,11 +111,14 @@ def revision_done(person: EmployeeFacts, cycle: CycleFacts) -> bool:
 
 
 def goal_obligation(person: EmployeeFacts, cycle: CycleFacts) -> tuple[str, date, bool] | None:
-    """(key suffix, deadline, done) of the goals currently due, if any."""
+    """(key suffix, deadline, done) of the goals currently due, if any; the deadline moved by
+    the person's time off since the clock started (the opening, or their start date)."""
     if cycle.revision_deadline is not None:
-        return "revision", cycle.revision_deadline, revision_done(person, cycle)
+        since = _business_days_before(cycle.revision_deadline, REVISION_BUSINESS_DAYS)
+        return "revision", moved(cycle.revision_deadline, since, person.time_off), revision_done(person, cycle)
     if person.first_goals_deadline is not None:
-        return "first", person.first_goals_deadline, person.first_goals_set
+        deadline = moved(person.first_goals_deadline, next_business_day(person.start_date), person.time_off)
+        return "first", deadline, person.first_goals_set
     return None
 
 
@@ -126,7 +139,7 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
         actions.append(Action("quarter_digest", "quarter-digest"))
     actions += _goal_reminders(person, cycle, today)
     if opened_on is not None and person.has_lead and not cycle.review_held:
-        actions += _review_reminders(quarter, today)
+        actions += _review_reminders(quarter, today, person.time_off)
     if person.start_date <= quarter.end - timedelta(days=REFLECTION_WINDOW_DAYS):
         actions += _reflection_nudge(quarter, cycle, today)
     if person.senior_coach_from is not None and today >= person.senior_coach_from:  # tenure may be the last criterion
@@ -134,7 +147,24 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
     if person.supervised and today >= _first_business_day_of_month(today):
         actions.append(Action("supervision_nudge", f"supervision-nudge:{today.year:04d}-{today.month:02d}"))
     actions += [Action("funding_reminder", r.key, r.deadline) for r in person.funding.reminders_due(today)]
-    return [a for a in actions if a.key not in cycle.done_keys]
+    return [a for a in actions if a.key not in cycle.done_keys and not _paused(person, a, today)]
+
+
+# Time off "utan pekpinnar": none of these is sent on a day away; each comes when still due after.
+PAUSED_WHILE_AWAY = frozenset(
+    {"goal_nudge", "goal_overdue", "review_reminder", "review_escalation", "reflection_nudge"}
+    | {"supervision_nudge", "funding_reminder"}
+)
+
+
+def _paused(person: EmployeeFacts, action: Action, today: date) -> bool:
+    return action.kind in PAUSED_WHILE_AWAY and away(person.time_off, today) is not None
+
+
+def review_due(quarter: Quarter, time_off: TimeOffBook, business_days: int = REVIEW_REMINDER_BUSINESS_DAYS) -> date:
+    """When the 1:1 is reminded (or, with REVIEW_ESCALATION_BUSINESS_DAYS, escalated): moved by time off."""
+    opening = opening_day(quarter)
+    return moved(add_business_days(opening, business_days), opening, time_off)
 
 
 def _goal_reminders(person: EmployeeFacts, cycle: CycleFacts, today: date) -> list[Action]:
@@ -150,11 +180,10 @@ def _goal_reminders(person: EmployeeFacts, cycle: CycleFacts, today: date) -> li
     return []
 
 
-def _review_reminders(quarter: Quarter, today: date) -> list[Action]:
-    opening = opening_day(quarter)
-    if today >= add_business_days(opening, REVIEW_ESCALATION_BUSINESS_DAYS):
+def _review_reminders(quarter: Quarter, today: date, time_off: TimeOffBook) -> list[Action]:
+    if today >= review_due(quarter, time_off, REVIEW_ESCALATION_BUSINESS_DAYS):
         return [Action("review_escalation", "review-escalation")]
-    if today >= add_business_days(opening, REVIEW_REMINDER_BUSINESS_DAYS):
+    if today >= review_due(quarter, time_off):
         return [Action("review_reminder", "review-reminder")]
     return []
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import CycleFacts
+from devplan.domain.meeting_notes import ActionItem, MeetingNotes
 
 INVITED, NO_LEAD, HELD = "invited", "no_lead", "held"
 
@@ -59,6 +60,8 @@ class CycleRecord:
     reflections: int = 0
     last_reflection: LastReflection | None = None
     last_reflection_nudge: date | None = None
+    notes: MeetingNotes | None = None  # written at the 1:1 (domain/meeting_notes.py): the pair only
+    actions: tuple[ActionItem, ...] = ()  # agreed at this 1:1 or carried from earlier ones
 
     def facts(self, *, next_quarter_opened: bool) -> CycleFacts:
         return CycleFacts(

@@ -11,6 +11,7 @@ from devplan.domain.funding import FundingBook
 from devplan.domain.goals import STATUSES, GoalPlan
 from devplan.domain.ids import is_slack_id, is_valid_id
 from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
+from devplan.domain.time_off import TimeOffBook
 from devplan.errors import InvalidEvent
 
 ROLES = ("developer", "coach", "funding_manager", "project_lead")
@@ -157,6 +158,7 @@ class Employee(NewEmployee):
     senior_coach_not_yet: date | None = None  # the lead's last "Inte än" (services/senior_coach.py)
     funding: FundingBook = field(default_factory=FundingBook)  # a funding manager's applications
     home_opened: bool = False  # they opened their App Home: it is kept fresh (services/home_refresh.py)
+    time_off: TimeOffBook = field(default_factory=TimeOffBook)  # periods away (domain/time_off.py)
 
     @property
     def active(self) -> bool:

@@ -8,12 +8,16 @@ from typing import Any
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.goals import ACHIEVED, AWAITING, CARRIED_OVER, MISSED, SmartGoal
+from devplan.domain.meeting_notes import ActionItem
+from devplan.domain.time_off import TimeOff
 from devplan.messages.agenda import AgendaFacts, agenda_lines
 from devplan.messages.blocks import Rendered, context, header, one_section, section
 from devplan.messages.catalog import text
 from devplan.messages.dates import format_date, quarter_label
 from devplan.messages.goals import GOAL_MISSED, OPEN_GOAL_FORM, amount, goal_ref
+from devplan.messages.meeting_notes import open_actions
 from devplan.messages.status import goal_line, number
+from devplan.messages.time_off import agenda_lines as time_off_lines
 
 # The DM's channel id is only known when the sender opens the conversation, so the huddle
 # link is a token that the sender fills in (services/delivery.py).
@@ -35,6 +39,8 @@ class ReviewFacts:
     start_date: date
     latest_reflection: date | None
     agenda: AgendaFacts = AgendaFacts()  # budget, sessions toward Senior Coach, applications
+    open_actions: tuple[ActionItem, ...] = ()  # agreed at earlier 1:1s, not ticked off (domain/meeting_notes.py)
+    away: tuple[TimeOff, ...] = ()  # the person's time off in the quarter (domain/time_off.py)
 
 
 def review_invite(lang: str, facts: ReviewFacts, employee_id: str) -> Rendered:
@@ -58,12 +64,14 @@ def review_invite(lang: str, facts: ReviewFacts, employee_id: str) -> Rendered:
         else text(lang, "review.reflection_none")
     )
     known.extend(agenda_lines(lang, facts.agenda))
+    known.extend(time_off_lines(lang, facts.away))
     huddle_link = f"<{HUDDLE_URL_TOKEN}|{text(lang, 'review.huddle')}>"
     blocks = (
         header(text(lang, "review.title", quarter=q, employee=facts.employee, lead=facts.lead)),
         section(text(lang, "review.intro", employee=facts.employee, lead=facts.lead, huddle_link=huddle_link)),
         section(text(lang, "review.agenda_heading") + "\n" + text(lang, "review.agenda")),
         *_last_quarter(lang, facts, employee_id),
+        *open_actions(lang, employee_id, facts.quarter, facts.open_actions),
         section(text(lang, "review.known_heading", first_name=first_name) + "\n" + "\n".join(known)),
         {
             "type": "actions",

@@ -10,11 +10,13 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import HELD, INVITED, CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.goals import AWAITING, EMPLOYEE, LEAD, SmartGoal
+from devplan.domain.time_off import TimeOff
 from devplan.messages.blocks import Rendered, one_section
 from devplan.messages.catalog import role_name, text
 from devplan.messages.dates import format_date, quarter_label
 from devplan.messages.goals import amount
 from devplan.messages.onboarding import channel_list
+from devplan.messages.time_off import away_line
 
 BAR_CELLS = 8
 
@@ -49,6 +51,7 @@ class TeamWaiting:
 
     to_agree: int = 0
     to_confirm: int = 0
+    away: tuple[tuple[str, TimeOff], ...] = ()  # (name, period) of those away today: the lead sees who
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,7 @@ class PlanFacts:
     revision_done: bool
     team: TeamWaiting = TeamWaiting()
     advancement: tuple[str, ...] = ()  # Senior Coach progress and supervision (services/supervision.py)
+    moved_deadline: date | None = None  # the goal deadline as time off moved it (domain/cycle.goal_obligation)
 
     @property
     def quarter(self) -> Quarter:
@@ -102,11 +106,13 @@ def _deadline(lang: str, facts: PlanFacts) -> str:
             if done_on is None:
                 return text(lang, "status.revision_done_undated")
             return text(lang, "status.revision_done", date=format_date(lang, done_on))
-        key = "status.revision_overdue" if facts.today > cycle.revision.deadline else "status.revision_due"
-        return text(lang, key, deadline=format_date(lang, cycle.revision.deadline))
+        deadline = facts.moved_deadline or cycle.revision.deadline  # moved by time off (domain/time_off.py)
+        key = "status.revision_overdue" if facts.today > deadline else "status.revision_due"
+        return text(lang, key, deadline=format_date(lang, deadline))
     if not plan.is_set and plan.deadline is not None:
-        key = "status.first_goals_overdue" if facts.today > plan.deadline else "status.first_goals_due"
-        return text(lang, key, deadline=format_date(lang, plan.deadline))
+        deadline = facts.moved_deadline or plan.deadline
+        key = "status.first_goals_overdue" if facts.today > deadline else "status.first_goals_due"
+        return text(lang, key, deadline=format_date(lang, deadline))
     return text(lang, "status.next_revision", quarter=quarter_label(lang, facts.quarter.next()))
 
 
@@ -122,6 +128,7 @@ def _waiting(lang: str, facts: PlanFacts, goals: tuple[SmartGoal, ...]) -> list[
             lines.append(text(lang, "status.waiting_you_agree", lead=lead, title=goal.title))
     if facts.team.to_agree or facts.team.to_confirm:
         lines.append(text(lang, "status.waiting_team", agree=facts.team.to_agree, confirm=facts.team.to_confirm))
+    lines += [away_line(lang, name, period) for name, period in facts.team.away]
     review = _review(lang, facts)
     heading = [text(lang, "status.waiting_heading")] if lines else []
     return [*heading, *lines, *([review] if review else [])]

@@ -24,8 +24,10 @@ from devplan.domain.cycle_record import INVITED, NO_LEAD, CycleRecord, Revision
 from devplan.domain.digest import TeamDigest
 from devplan.domain.employees import Employee
 from devplan.domain.goals import EMPLOYEE, LEAD
+from devplan.domain.meeting_notes import carried_into, on_agenda
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
+from devplan.domain.time_off import upcoming
 from devplan.messages import cycle as render
 from devplan.messages import funding as funding_render
 from devplan.messages.blocks import Rendered
@@ -101,6 +103,7 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
     if plan is not employee.goals:
         turn.employee = employee = replace(employee, goals=plan)
         turn.uow.save_employee(employee)
+    cycle = carried_into(cycle, turn.previous)  # last 1:1's open actions, on this agenda until ticked off
     new_starter = is_new_starter(employee.start_date, quarter)
     deadline = None if new_starter else revision_deadline(quarter)
     reflections = [c.last_reflection.on for c in (cycle, turn.previous) if c.last_reflection]
@@ -116,6 +119,8 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             start_date=employee.start_date,
             latest_reflection=max(reflections, default=None),
             agenda=agenda_facts(turn.uow, employee, turn.today),
+            open_actions=on_agenda(cycle),
+            away=upcoming(employee.time_off, turn.today, quarter.end),
         )
         if not turn.send(
             action, (turn.me, turn.boss), render.review_invite(turn.lang, facts, employee.employee_id), "1:1 invite"

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import funding, goals, journal, metrics, responsibility, supervision, wallet
+from devplan.services import funding, goals, journal, metrics, responsibility, supervision, time_off, wallet
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -37,6 +37,8 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "coaching.supervisor_assigned": supervision.assigned_event,
     "training.requested": wallet.request_training,
     "funding.application_updated": funding.update_application,  # released with the default settings
+    "employee.time_off": time_off.booked_event,
+    "employee.time_off_cancelled": time_off.cancelled_event,
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
 NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS} | {"coaching.supervisor_assigned": "coachId"}

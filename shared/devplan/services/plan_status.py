@@ -12,14 +12,14 @@ from datetime import date
 from typing import TypeVar
 
 from devplan.domain.calendar import Quarter
-from devplan.domain.cycle import revision_done
+from devplan.domain.cycle import goal_obligation, revision_done
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
 from devplan.domain.goals import AWAITING, LEAD
 from devplan.errors import UnusableRecord
 from devplan.messages.blocks import Rendered
 from devplan.messages.status import PlanFacts, TeamWaiting, plan_status
-from devplan.services import advancement_status
+from devplan.services import advancement_status, time_off
 from devplan.services.ports import Store
 from devplan.services.quarterly_cycle import facts_of
 
@@ -42,14 +42,16 @@ def plan_facts(employee: Employee, store: Store, today: date) -> PlanFacts:
     lead = _readable(lambda: loaded.employee(employee.lead_id) if employee.lead_id else None)
     cycle = _readable(lambda: loaded.cycle(employee.employee_id, quarter))
     person, facts = facts_of(employee, cycle or CycleRecord(employee.employee_id, quarter), None)
+    obligation = goal_obligation(person, facts)
     return PlanFacts(
         employee=employee,
         lead_name=lead.name if lead else None,
         today=today,
         cycle=cycle,
         revision_done=revision_done(person, facts),
-        team=_team_waiting(employee, store, quarter),
+        team=_team_waiting(employee, store, quarter, today),
         advancement=advancement_status.plan_lines(store, employee, today),
+        moved_deadline=obligation[1] if obligation else None,
     )
 
 
@@ -60,12 +62,14 @@ def _readable(read: Callable[[], T | None]) -> T | None:
         return None
 
 
-def _team_waiting(lead: Employee, store: Store, quarter: Quarter) -> TeamWaiting:
-    """What the lead's team waits for from them: proposals to agree, achievements to confirm."""
+def _team_waiting(lead: Employee, store: Store, quarter: Quarter, today: date) -> TeamWaiting:
+    """What the lead's team waits for from them: proposals to agree, achievements to confirm; and who is away."""
     to_agree = to_confirm = 0
-    for member in store.employees_led_by(lead.employee_id):
+    team = store.employees_led_by(lead.employee_id)
+    for member in team:
         for goal in member.goals.still_awaiting(quarter) + member.goals.active(quarter):
             if goal.waiting_for == LEAD:
                 to_confirm += goal.status == AWAITING
                 to_agree += goal.status != AWAITING
-    return TeamWaiting(to_agree, to_confirm)
+    away = tuple((m.name, period) for m in team if (period := time_off.away(m, today)) is not None)
+    return TeamWaiting(to_agree, to_confirm, away)

@@ -41,6 +41,7 @@ def facts_of(
         supervised=advancement_actions.supervised(employee),
         funding=employee.funding,
         leads_team=employee.role == "project_lead",
+        time_off=employee.time_off,
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
 

@@ -46,16 +46,19 @@ from devplan.services import (
     history,
     home,
     home_refresh,
+    meeting_notes,
     reflection_forms,
     responsibility,
     reviews,
     supervision,
+    time_off,
     wallet,
     wallet_forms,
 )
 from devplan.services.advancement_routes import advancement_routes
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
+from devplan.services.notes_routes import notes_routes
 from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
 from devplan.services.slack_accounts import link_account
@@ -66,6 +69,7 @@ GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", 
 NOMINATE_WORDS, HISTORY_WORDS = ("utse", "nominate"), ("historik", "history")
 SUPERVISOR_WORDS = ("handledare", "supervisor")
 COURSE_WORDS = ("kurs", "utbildning", "course", "training")
+TIME_OFF_WORDS, NOTES_WORDS = ("ledig", "ledighet", "away", "time-off"), ("anteckningar", "protokoll", "notes")
 
 
 class ViewAnswer(dict[str, Any]):
@@ -103,6 +107,10 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return responsibility.nominate_command(store, request.user_id, rest, clock())
         if words[0] in HISTORY_WORDS:
             return history.history_command(store, request.user_id, rest)
+        if words[0] in TIME_OFF_WORDS:
+            return time_off.command(store, request.user_id, words[1:], clock())
+        if words[0] in NOTES_WORDS:
+            return meeting_notes.show(store, request.user_id, rest, today())
         if words[0] in COURSE_WORDS and trigger_id:
             return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
         asker = store.employee_with_slack_user(request.user_id)  # answered in their language
@@ -134,6 +142,13 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         outcome = reviews.mark_held(value, request.user_id, clicked_at, store)
         if outcome == "not_a_participant":
             return _not_yours(store, request.user_id, value, outcome)
+        if outcome in ("held", "already_held"):  # the notes modal, while the click's trigger_id lives
+            trigger_id = request.payload.get("trigger_id") or ""
+            on = clicked_on(request.payload)
+            return {
+                "outcome": outcome,
+                "notes": meeting_notes.open_form(store, slack, request.user_id, trigger_id, value, on),
+            }
         return {"outcome": outcome}
 
     def goal_click(act: Callable[[Store, goal_agreement.Click], dict[str, Any]]) -> SlackRoute:
@@ -203,6 +218,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("event", "app_home_opened"): app_home_opened,
         ("block_actions", HOME_MORE): home_more,
         **advancement_routes(store, slack, view_answer),
+        **notes_routes(store, view_answer),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from devplan.adapters.firestore.mapping.common import Document, compact, cycle_path, day, iso
+from devplan.adapters.firestore.mapping.meeting_notes import actions_from, notes_fields, notes_from
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord, LastReflection, Review, Revision
 from devplan.errors import UnusableRecord
@@ -35,6 +36,8 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
             reflections=int(doc.get("reflections") or 0),
             last_reflection=LastReflection(date.fromisoformat(last["on"]), last["entryId"]) if last else None,
             last_reflection_nudge=day(doc.get("lastReflectionNudge")),
+            notes=notes_from(doc),
+            actions=actions_from(doc),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{cycle_path(employee_id, quarter)} is not a usable cycle: {exc!r}") from None
@@ -67,6 +70,7 @@ def cycle_document(cycle: CycleRecord) -> Document:
             if cycle.last_reflection
             else None,
             "lastReflectionNudge": iso(cycle.last_reflection_nudge),
+            **notes_fields(cycle.notes, cycle.actions),
         }
     )
 

@@ -7,6 +7,7 @@ from datetime import date, datetime
 from devplan.adapters.firestore.mapping.common import Document, compact, employee_path
 from devplan.adapters.firestore.mapping.goals import goal_plan_document, goal_plan_from
 from devplan.adapters.firestore.mapping.money import funding_book_document, funding_book_from
+from devplan.adapters.firestore.mapping.time_off import time_off_document, time_off_from
 from devplan.domain.employees import DEFAULT_LANGUAGE, PENDING, Employee
 from devplan.domain.reflections import Reflection
 from devplan.errors import UnusableRecord
@@ -34,6 +35,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             senior_coach_not_yet=_day((doc.get("seniorCoach") or {}).get("notYetOn")),
             funding=funding_book_from(doc.get("funding") or {}),
             home_opened=bool((doc.get("slack") or {}).get("homeOpened")),
+            time_off=time_off_from(doc.get("timeOff") or {}),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None
@@ -85,6 +87,7 @@ def employee_update(employee: Employee) -> Document:
                 {"notYetOn": employee.senior_coach_not_yet.isoformat()} if employee.senior_coach_not_yet else None
             ),
             "funding": funding_book_document(employee.funding) or None,
+            "timeOff": time_off_document(employee.time_off),
         }
     )
 

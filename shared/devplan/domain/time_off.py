@@ -1,0 +1,154 @@
+"""Time off, "utan pekpinnar": a person pauses the plan for a period (semester, parental leave).
+
+Pure rules over a person's periods of time off (`TimeOffBook`, kept on the employee):
+- `away(book, day)`: the period the person is away in on `day`, if any. While away, the
+  cycle's reminders and nudges are not sent (domain/cycle.py asks `away`).
+- `moved(deadline, since, book)`: a deadline whose clock started on `since` (the business days
+  after it count, as calendar.add_business_days counts them) moves by the Swedish business days
+  the person is away in (since, moved deadline], so they get as many working business days as
+  without the time off. Never earlier; unchanged when nothing was missed.
+
+Events arrive at least once and in any order: a period is known by its id, the newest event
+about it wins (by the platform's `occurredAt`), and a cancellation is final for that id (a new
+booking is a new id), so the book is the same whatever order the same events come in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from devplan.domain.calendar import is_business_day
+from devplan.domain.ids import is_valid_id
+from devplan.domain.limits import LAST_SUPPORTED_DAY, parse_day
+from devplan.errors import InvalidEvent
+
+VACATION, PARENTAL_LEAVE, OTHER = "vacation", "parental_leave", "other"
+KINDS = (VACATION, PARENTAL_LEAVE, OTHER)
+MAX_PERIOD_DAYS = 550  # parental leave: 480 days, spread out; longer is not one period of ours
+MAX_PERIODS = 100  # kept per person (a document holds them all); the oldest ended go first
+_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class TimeOff:
+    time_off_id: str
+    start: date
+    end: date  # the last day away (inclusive)
+    kind: str
+    occurred_at: datetime  # when the platform (or Slack) said so: the newest wins
+
+    def covers(self, day: date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class TimeOffBook:
+    periods: tuple[TimeOff, ...] = ()  # by id
+    cancelled: frozenset[str] = field(default_factory=frozenset)  # ids cancelled, whatever came first
+
+    @property
+    def active(self) -> tuple[TimeOff, ...]:
+        return tuple(p for p in self.periods if p.time_off_id not in self.cancelled)
+
+    def period(self, time_off_id: str) -> TimeOff | None:
+        return next((p for p in self.periods if p.time_off_id == time_off_id), None)
+
+    def booked(self, period: TimeOff) -> tuple[TimeOffBook, str]:
+        """(book, outcome): `recorded`, `unchanged`, `stale` (an older event than the one kept)
+        or `already_cancelled`."""
+        if period.time_off_id in self.cancelled:
+            return self, "already_cancelled"
+        known = self.period(period.time_off_id)
+        if known is not None:
+            if _same(known, period):
+                return self, "unchanged"
+            if _rank(period) < _rank(known):
+                return self, "stale"
+        others = tuple(p for p in self.periods if p.time_off_id != period.time_off_id)
+        return replace(self, periods=_kept((*others, period))), "recorded"
+
+    def cancel(self, time_off_id: str) -> tuple[TimeOffBook, str]:
+        """`cancelled` (also before the booking arrives: it then never counts) or `already_cancelled`."""
+        if time_off_id in self.cancelled:
+            return self, "already_cancelled"
+        return replace(self, cancelled=self.cancelled | {time_off_id}), "cancelled"
+
+
+def away(book: TimeOffBook, day: date) -> TimeOff | None:
+    """The period the person is away in on `day` (the one ending last, if periods overlap)."""
+    covering = [p for p in book.active if p.covers(day)]
+    return max(covering, key=lambda p: (p.end, p.time_off_id)) if covering else None
+
+
+def upcoming(book: TimeOffBook, start: date, end: date) -> tuple[TimeOff, ...]:
+    """Periods overlapping [start, end], by their first day: what a lead sees on the agenda."""
+    return tuple(sorted((p for p in book.active if p.start <= end and p.end >= start), key=lambda p: p.start))
+
+
+def days_off(book: TimeOffBook, start: date, end: date) -> int:
+    """Business days in [start, end] on which the person is away."""
+    periods = upcoming(book, start, end)
+    count, day = 0, start
+    while day <= end and periods:
+        count += is_business_day(day) and any(p.covers(day) for p in periods)
+        day += _DAY
+    return count
+
+
+def moved(deadline: date, since: date, book: TimeOffBook) -> date:
+    """The deadline moved past the business days away in (since, moved]: from the deadline on,
+    one more working business day for each one missed (days away after the deadline are
+    skipped, not counted), so the time to do it is the same as without the time off."""
+    owed = days_off(book, since + _DAY, deadline)
+    if owed == 0:
+        return deadline
+    day = deadline
+    while owed > 0 and day < LAST_SUPPORTED_DAY:
+        day += _DAY
+        if is_business_day(day) and away(book, day) is None:
+            owed -= 1
+    return day
+
+
+def parse_time_off(data: dict[str, Any], occurred_at: datetime) -> tuple[str, TimeOff]:
+    """(employee id, period) of `employee.time_off`; every problem is named in one InvalidEvent."""
+    employee_id, time_off_id, kind = data.get("employeeId"), data.get("timeOffId"), data.get("kind")
+    start, end = parse_day(data.get("from")), parse_day(data.get("to"))
+    problems = []
+    if not is_valid_id(employee_id) or not is_valid_id(time_off_id):
+        problems.append("employeeId and timeOffId must be 1–128 letters, digits, '_', '-' or '.'")
+    if start is None or end is None:
+        problems.append("from and to must be dates YYYY-MM-DD in 2000–2100")
+    elif end < start or (end - start).days >= MAX_PERIOD_DAYS:
+        problems.append(f"to must be on or after from, at most {MAX_PERIOD_DAYS} days in all")
+    if kind not in KINDS:
+        problems.append(f"kind must be one of {', '.join(KINDS)}")
+    if problems or not (isinstance(employee_id, str) and isinstance(time_off_id, str) and isinstance(kind, str)):
+        raise InvalidEvent("employee.time_off: " + "; ".join(problems), code="invalid_data")
+    assert start is not None and end is not None  # problems named them otherwise
+    return employee_id, TimeOff(time_off_id, start, end, kind, occurred_at)
+
+
+def parse_cancellation(data: dict[str, Any]) -> tuple[str, str]:
+    """(employee id, time off id) of `employee.time_off_cancelled`."""
+    employee_id, time_off_id = data.get("employeeId"), data.get("timeOffId")
+    if not is_valid_id(employee_id) or not is_valid_id(time_off_id):
+        raise InvalidEvent("employee.time_off_cancelled: employeeId and timeOffId must be ids", code="invalid_data")
+    return str(employee_id), str(time_off_id)
+
+
+def _same(a: TimeOff, b: TimeOff) -> bool:
+    return (a.start, a.end, a.kind) == (b.start, b.end, b.kind)
+
+
+def _rank(p: TimeOff) -> tuple[datetime, date, date, str]:
+    """The newest event wins; two of the same moment: the later period (the same whatever the order)."""
+    return (p.occurred_at, p.end, p.start, p.kind)
+
+
+def _kept(periods: tuple[TimeOff, ...]) -> tuple[TimeOff, ...]:
+    """By id; beyond MAX_PERIODS the periods that ended first are let go (they move nothing any more)."""
+    newest = sorted(periods, key=lambda p: (p.end, p.time_off_id))[-MAX_PERIODS:]
+    return tuple(sorted(newest, key=lambda p: p.time_off_id))
