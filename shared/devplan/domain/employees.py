@@ -156,6 +156,7 @@ class Employee(NewEmployee):
     supervisor_id: str | None = None  # a coach's supervisor, a Senior Coach (services/supervision.py)
     senior_coach_not_yet: date | None = None  # the lead's last "Inte än" (services/senior_coach.py)
     funding: FundingBook = field(default_factory=FundingBook)  # a funding manager's applications
+    lifecycle_at: datetime | None = None  # the newest employee.updated/offboarded applied (domain/lifecycle.py)
 
     @property
     def active(self) -> bool:

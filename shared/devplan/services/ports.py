@@ -89,6 +89,12 @@ class UnitOfWork(Protocol):
     def hold(self, event: PlatformEvent, employee_id: str) -> bool:
         """Keep an event until its employee exists; False if it is already held."""
 
+    def change_employee(self, employee: Employee) -> None:
+        """Write the platform's facts of the person (name, e-mail, role, lead, status) as they are now."""
+
+    def cancel_pending_outbox(self, slack_user_id: str, why: str) -> list[str]:
+        """Cancel the messages to this Slack user not sent yet; their ids."""
+
 
 class Loaded(Protocol):
     """Records read together in one round trip, mapped on access."""

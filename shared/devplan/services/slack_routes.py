@@ -43,6 +43,7 @@ from devplan.services import (
     goal_agreement,
     goal_forms,
     history,
+    lifecycle,
     reflection_forms,
     responsibility,
     reviews,
@@ -167,7 +168,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
 
         return handle
 
-    return {
+    table: dict[tuple[str, str], SlackRoute] = {
         ("command", "/utveckling"): utveckling,
         ("block_actions", WALLET_APPROVE): wallet_click(approve=True),
         ("block_actions", WALLET_REFUSE): wallet_click(approve=False),
@@ -188,6 +189,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("event", "team_join"): team_join,
         **advancement_routes(store, slack, view_answer),
     }
+    return lifecycle.stop_clicks_for_offboarded(store, table)  # buttons about someone who left
 
 
 def _not_yours(store: Store, slack_user_id: str, value: str, outcome: str) -> dict[str, Any]:

@@ -33,6 +33,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             supervisor_id=doc.get("supervisorId"),
             senior_coach_not_yet=_day((doc.get("seniorCoach") or {}).get("notYetOn")),
             funding=funding_book_from(doc.get("funding") or {}),
+            lifecycle_at=(doc.get("lifecycle") or {}).get("at"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None
