@@ -184,6 +184,18 @@ class DeadLetters(Protocol):
         whose run never reached the item (skipped, not sampled, over budget) leaves it open."""
 
 
+class PersonalRecords(Protocol):
+    """Everything stored about one person (services/privacy.py): found, and erased."""
+
+    def gather(self, employee_id: str) -> dict[str, dict[str, dict[str, Any]]] | None:
+        """Section (employee, reflections, cycles, audit, outbox, …) → document path → document;
+        None if nobody has that id."""
+
+    def erase(self, employee_id: str) -> dict[str, int] | None:
+        """Remove the person's personal data, keep the counts; documents changed per section
+        (all 0 when erased already); None if nobody has that id."""
+
+
 class SlackRefused(TransientError):
     """Slack answered a call with an error code (rate limited, a scope missing, …): it did
     nothing, so a post that fails this way was not posted. A time-out, a connection reset or
