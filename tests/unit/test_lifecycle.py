@@ -176,9 +176,7 @@ def test_offboarding_cancels_pending_messages_and_stops_the_tick_history_kept():
     assert "cycles/anna:2025-Q2" in t.store.docs  # history kept
     assert audit_actions(t) == ["offboarded"]
     before = len(t.outbox())
-    assert quarterly_cycle.run_chunk(EmployeeChunk(date(2025, 4, 15), ("anna",), "m-2"), t.store) == {
-        "nothing_due": 1
-    }
+    assert quarterly_cycle.run_chunk(EmployeeChunk(date(2025, 4, 15), ("anna",), "m-2"), t.store) == {"nothing_due": 1}
     assert len(t.outbox()) == before
 
 
