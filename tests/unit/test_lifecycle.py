@@ -205,3 +205,11 @@ def test_a_click_on_a_button_about_someone_offboarded_answers_politely_and_chang
     answer = t.click(BO_SLACK, GOAL_AGREE, "anna|g1|2025-Q2", date(2025, 4, 9))
     assert answer["outcome"] == "offboarded" and "har slutat" in answer["text"]
     assert t.store.docs["employees/anna"] == before
+
+
+def test_the_leads_plan_no_longer_counts_what_an_offboarded_person_waits_for():
+    t = team()
+    give(t, goal("g1", PROPOSED))
+    assert "1 mål att godkänna" in t.command(BO_SLACK, "")["text"]
+    handle(t, offboarded())
+    assert "1 mål att godkänna" not in t.command(BO_SLACK, "")["text"]

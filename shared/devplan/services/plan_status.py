@@ -64,6 +64,8 @@ def _team_waiting(lead: Employee, store: Store, quarter: Quarter) -> TeamWaiting
     """What the lead's team waits for from them: proposals to agree, achievements to confirm."""
     to_agree = to_confirm = 0
     for member in store.employees_led_by(lead.employee_id):
+        if not member.active:  # offboarded: nothing of theirs waits for the lead any more
+            continue
         for goal in member.goals.still_awaiting(quarter) + member.goals.active(quarter):
             if goal.waiting_for == LEAD:
                 to_confirm += goal.status == AWAITING
