@@ -213,3 +213,20 @@ def test_the_leads_plan_no_longer_counts_what_an_offboarded_person_waits_for():
     assert "1 mål att godkänna" in t.command(BO_SLACK, "")["text"]
     handle(t, offboarded())
     assert "1 mål att godkänna" not in t.command(BO_SLACK, "")["text"]
+
+
+def test_the_app_home_of_someone_offboarded_is_one_closing_line_in_their_language():
+    from devplan.messages.lifecycle import cleared_home
+
+    for lang, words in (("sv", "avslutad"), ("en", "closed")):
+        view = cleared_home(lang)
+        assert view["type"] == "home" and len(view["blocks"]) == 1 and words in view["blocks"][0]["text"]["text"]
+
+
+def test_a_click_about_someone_whose_record_cannot_be_read_is_left_to_the_route():
+    t = team()
+    t.store.docs["employees/anna"] = {"name": "Anna"}  # no e-mail, role, start: unusable
+    from devplan.errors import UnusableRecord
+
+    with pytest.raises(UnusableRecord):  # the goal route's own answer (the entry point's dead letter)
+        t.click(BO_SLACK, GOAL_AGREE, "anna|g1|2025-Q2", date(2025, 4, 9))

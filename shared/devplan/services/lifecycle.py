@@ -39,6 +39,7 @@ from devplan.domain.lifecycle import (
 )
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.wallet import PENDING as WALLET_PENDING
+from devplan.errors import UnusableRecord
 from devplan.messages import lifecycle as render
 from devplan.messages.blocks import Rendered
 from devplan.services import goal_notices, senior_coach, wallet
@@ -252,7 +253,10 @@ def stop_clicks_for_offboarded(store: Store, routes: Routes) -> Routes:
         def handle(request: SlackRequest) -> dict[str, Any]:
             value = (request.payload.get("actions") or [{}])[0].get("value") or ""
             person_id = value.split("|")[0]
-            person = store.employee(person_id) if is_valid_id(person_id) else None
+            try:
+                person = store.employee(person_id) if is_valid_id(person_id) else None
+            except UnusableRecord:  # the route itself answers for a record it cannot read
+                person = None
             if person is None or not is_offboarded(person):
                 return route(request)
             log.info("click on %s for offboarded %s answered and ignored", request.name, person_id)
