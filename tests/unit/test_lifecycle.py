@@ -230,3 +230,16 @@ def test_a_click_about_someone_whose_record_cannot_be_read_is_left_to_the_route(
 
     with pytest.raises(UnusableRecord):  # the goal route's own answer (the entry point's dead letter)
         t.click(BO_SLACK, GOAL_AGREE, "anna|g1|2025-Q2", date(2025, 4, 9))
+
+
+def test_the_history_reads_each_change_as_a_line():
+    t = team()
+    handle(
+        t,
+        updated(role="coach"),
+        updated(at="2025-04-09T09:00:00+02:00", leadId="carl"),
+        offboarded(at="2025-04-10T09:00:00+02:00"),
+    )
+    shown = t.command(CARL_SLACK, f"historik <@{ANNA_SLACK}>")["text"]
+    assert "Ny roll: coach (tidigare developer)" in shown and "Ny närmaste chef: carl (tidigare bo)" in shown
+    assert "Anställningen avslutades" in shown
