@@ -81,6 +81,7 @@ def test_export_has_everything_of_the_persons_and_nothing_of_anyone_elses():
         "outbox",
         "heldEvents",
         "metricItems",
+        "deadLetters",
     }
     text = json.dumps(exported, ensure_ascii=False)  # JSON as it is printed: times as ISO 8601
     assert SECRET_TEXT in text and "Hemlig kurs" in text

@@ -16,6 +16,7 @@ from typing import Any
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Document, Documents
 from devplan.adapters.firestore.mapping import privacy as p
+from devplan.adapters.firestore.mapping.dead_letters import DEAD_LETTERS
 from devplan.adapters.firestore.mapping.goals import METRIC_ITEMS
 from devplan.adapters.firestore.mapping.lifecycle import USERS
 
@@ -44,6 +45,9 @@ class PersonalRecords:
             "outbox": self._all(m.OUTBOX, [(USERS, "array_contains", slack_user_id)]) if slack_user_id else {},
             "heldEvents": self._all(m.HELD, by_id),
             "metricItems": self._all(METRIC_ITEMS, by_id),
+            # A batch's letters about their record (ids and errors: shown, not erased). A webhook's
+            # letters are kept by event id, not by person: an operator deletes those (README).
+            "deadLetters": self._all(DEAD_LETTERS, [("record", "==", own)]),
         }
 
     def erase(self, employee_id: str) -> dict[str, int] | None:
