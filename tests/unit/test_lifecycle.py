@@ -243,3 +243,19 @@ def test_the_history_reads_each_change_as_a_line():
     shown = t.command(CARL_SLACK, f"historik <@{ANNA_SLACK}>")["text"]
     assert "Ny roll: coach (tidigare developer)" in shown and "Ny närmaste chef: carl (tidigare bo)" in shown
     assert "Anställningen avslutades" in shown
+
+
+def test_the_sender_never_claims_a_message_cancelled_after_its_trigger_read_it():
+    """The trigger carried the message as pending; the offboarding cancelled it since: the
+    sender's claim finds it changed, reads it again and leaves it."""
+    from devplan.services import delivery
+    from tests.fakes import FakeSlack
+
+    t = team()
+    quarterly_cycle.run_chunk(EmployeeChunk(date(2025, 4, 1), ("anna",), "m-1"), t.store)
+    known = t.store.outbox_entry("review-invite:anna:2025-Q2")
+    handle(t, offboarded())
+    slack = FakeSlack()
+    outcome = delivery.deliver("review-invite:anna:2025-Q2", "ev-1", t.store, slack, t.store.now, known=known)
+    assert outcome == "nothing_to_do" and slack.posted == []
+    assert t.outbox()["review-invite:anna:2025-Q2"]["state"] == "cancelled"

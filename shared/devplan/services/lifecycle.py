@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, cast
 
 from devplan.domain.audit import LIFECYCLE, AuditEntry
@@ -64,20 +64,23 @@ def update_employee(event: PlatformEvent, store: Store) -> str:
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
         if is_offboarded(employee):
-            return _ignored(event, employee.employee_id)
+            return IGNORED
         if is_stale(employee, event.occurred_at):
             return "stale"  # a newer update was applied already: it stands
         change = apply_update(employee, update)
         uow.change_employee(change.after)
         for field in change.fields:
-            uow.record(_audit(event, change.after, f"{_ACTIONS[field]}", _detail(change, field)))
+            uow.record(_audit(event, change.after, _ACTIONS[field], _detail(change, field)))
         if change.role_moved:
             _moved_role(uow, change, event.occurred_at)
         if change.lead_moved:
             _moved_lead(uow, change, event.occurred_at)
         return "updated" if change.fields else "unchanged"
 
-    return event.logged(log, update.employee_id, store.atomically(work))
+    outcome = store.atomically(work)
+    if outcome == IGNORED:  # logged once, outside the transaction (which may run more than once)
+        _ignored(event, update.employee_id)
+    return event.logged(log, update.employee_id, outcome)
 
 
 def offboard_employee(event: PlatformEvent, store: Store) -> str:
@@ -209,7 +212,7 @@ def _move_approvals(uow: UnitOfWork, person: Employee, lead: Employee, year: int
     return waiting
 
 
-def _move_review(uow: UnitOfWork, person: Employee, lead: Employee, today: Any) -> None:
+def _move_review(uow: UnitOfWork, person: Employee, lead: Employee, today: date) -> None:
     """This quarter's 1:1, invited and not held yet: the invite again, to the new pair (the same
     agenda; the cycle keeps the day of the first invite)."""
     quarter = Quarter.of(today)
