@@ -17,7 +17,7 @@ from tests.people import ANNA, BO
 pytestmark = pytest.mark.e2e
 # People of their own: the stand-in keeps channel members between tests, and test_onboarding_flow
 # counts the invites of Bo and Anna.
-LISA = {**BO, "employeeId": "lisa", "name": "Lisa Lindgren", "email": "lisa@innerjourney.se"}
+LISA = {**BO, "employeeId": "lisa", "name": "Lisa Lindgren", "email": "lisa.lindgren@innerjourney.se"}
 CARL = {**BO, "employeeId": "carl", "name": "Carl Ek", "email": "carl@innerjourney.se"}
 NILS = {**ANNA, "employeeId": "nils", "name": "Nils Nyberg", "email": "nils@innerjourney.se", "leadId": "lisa"}
 
