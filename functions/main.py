@@ -21,6 +21,7 @@ from devplan.services import (
     onboarding,
     outbox_sweep,
     platform_events,
+    privacy,
     quarterly_cycle,
     slack_routes,
 )
@@ -44,10 +45,12 @@ def _answer(function: str, request: Any, work: Callable[[], dict[str, Any]], *, 
 
 @functions_framework.http
 def platform_webhook(request: Any) -> HttpAnswer:
-    def work() -> dict[str, str]:
+    def work() -> dict[str, Any]:
         event = decode_platform_request(
             request.headers, request.get_data(), secret=runtime.settings().platform_secret, now=runtime.now()
         )
+        if event.type in privacy.REQUESTS:  # the platform's GDPR flow: answered in the body
+            return {"id": event.id, **privacy.requested(event, runtime.personal_records())}
         grants = runtime.settings().funding_grants_for_larger
         status = platform_events.handle(event, runtime.store(), funding_grants_for_larger=grants)
         return {"id": event.id, "status": status}

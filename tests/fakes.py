@@ -46,6 +46,7 @@ def _field(doc: dict[str, Any], path: str) -> Any:
 _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "==": lambda a, b: a == b,
     "in": lambda a, b: a in b,
+    "array_contains": lambda a, b: isinstance(a, list) and b in a,
     "<": lambda a, b: a is not None and a < b,
     ">=": lambda a, b: a is not None and a >= b,
 }

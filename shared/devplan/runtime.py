@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from devplan import logs
 from devplan.domain.advancement import DEFAULT_MONTHS, DEFAULT_SESSIONS, Criteria
 from devplan.services import senior_coach
-from devplan.services.ports import Publisher, Slack
+from devplan.services.ports import PersonalRecords, Publisher, Slack
 
 if TYPE_CHECKING:
     from devplan.adapters.firestore.dead_letters import DeadLetterStore
@@ -85,6 +85,13 @@ def dead_letters() -> DeadLetterStore:
     from devplan.adapters.firestore.dead_letters import DeadLetterStore
 
     return DeadLetterStore(store().documents, clock=now)
+
+
+def personal_records() -> PersonalRecords:
+    """A person's documents for export and erasure (services/privacy.py), over the store's documents."""
+    from devplan.adapters.firestore.personal_records import PersonalRecords as Records
+
+    return Records(store().documents, clock=now)
 
 
 @lru_cache(maxsize=1)

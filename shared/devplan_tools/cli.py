@@ -151,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
 
     for production in (backup, drill, deploy_check):  # backup, restore, drill, deploy-check
         production.add_commands(commands)
+    from devplan_tools import privacy_cli
+
+    privacy_cli.add_commands(commands)  # export, erase
     chaos = commands.add_parser("chaos", help="the year clean and under chaos, final states compared")
     chaos.add_argument("--year", type=int, default=2025)
     chaos.add_argument("--seed", type=int, help="reproduces a run (printed at the start)")

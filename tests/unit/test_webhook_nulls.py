@@ -72,6 +72,16 @@ VALID = {  # a valid event of each type: the base every null is tried on
     },
     "employee.time_off_cancelled": {"employeeId": "anna", "timeOffId": "t1"},
     "system.ping": {},  # another branch's health check, if merged: it takes anything
+    "employee.updated": {
+        "employeeId": "bo",
+        "name": "Bo Joel Kvarnsmyr",
+        "email": "bo@innerjourney.se",
+        "role": "project_lead",
+        "leadId": "sara",  # null: a project lead may have no lead
+    },
+    "employee.offboarded": {"employeeId": "anna"},
+    "employee.export_requested": {"employeeId": "anna"},
+    "employee.erasure_requested": {"employeeId": "anna"},
 }
 
 

@@ -12,7 +12,8 @@ from datetime import datetime
 from typing import Any
 
 ADVANCEMENT, APPROVAL, REFUSAL, WALLET, RECOGNITION = "advancement", "approval", "refusal", "wallet", "recognition"
-KINDS = (ADVANCEMENT, APPROVAL, REFUSAL, WALLET, RECOGNITION)
+LIFECYCLE = "lifecycle"  # a role, lead, name or e-mail changed; offboarded (services/lifecycle.py)
+KINDS = (ADVANCEMENT, APPROVAL, REFUSAL, WALLET, RECOGNITION, LIFECYCLE)
 
 
 @dataclass(frozen=True)

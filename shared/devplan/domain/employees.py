@@ -159,6 +159,7 @@ class Employee(NewEmployee):
     funding: FundingBook = field(default_factory=FundingBook)  # a funding manager's applications
     home_opened: bool = False  # they opened their App Home: it is kept fresh (services/home_refresh.py)
     time_off: TimeOffBook = field(default_factory=TimeOffBook)  # periods away (domain/time_off.py)
+    lifecycle_at: datetime | None = None  # the newest employee.updated/offboarded applied (domain/lifecycle.py)
 
     @property
     def active(self) -> bool:

@@ -11,6 +11,7 @@ from datetime import datetime
 from typing import Any
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+CANCELLED = "cancelled"  # never to be sent: its recipient was offboarded (services/lifecycle.py)
 
 
 @dataclass(frozen=True)
@@ -59,4 +60,4 @@ class OutboxEntry:
 
     @property
     def finished(self) -> bool:
-        return self.state in (SENT, FAILED)
+        return self.state in (SENT, FAILED, CANCELLED)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import funding, goals, journal, metrics, responsibility, supervision, time_off, wallet
+from devplan.services import funding, goals, journal, lifecycle, metrics, responsibility, supervision, time_off, wallet
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -39,6 +39,8 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "funding.application_updated": funding.update_application,  # released with the default settings
     "employee.time_off": time_off.booked_event,
     "employee.time_off_cancelled": time_off.cancelled_event,
+    "employee.updated": lifecycle.update_employee,
+    "employee.offboarded": lifecycle.offboard_employee,
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
 NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS} | {"coaching.supervisor_assigned": "coachId"}
@@ -60,6 +62,9 @@ def apply_or_hold(
     """The event's handler (`apply`: one with settings bound, else APPLY's); if it names nobody we
     know yet, hold it instead of dropping it."""
     apply = apply or APPLY[event.type]
+    # Late events about someone offboarded: acknowledged, ignored (lifecycle's own check theirs).
+    if event.type not in lifecycle.EVENTS and lifecycle.is_about_offboarded(event, _named_field(event), store):
+        return lifecycle.IGNORED
     outcome = apply(event, store)
     if outcome != UNKNOWN_EMPLOYEE:
         return outcome
@@ -80,7 +85,11 @@ def apply_or_hold(
 def named_employee(event: PlatformEvent) -> str:
     """Whom the event is about. The handler validated the event before it looked for the
     employee: the id is usable."""
-    return str(event.data[NAMED_BY.get(event.type, "employeeId")])
+    return str(event.data[_named_field(event)])
+
+
+def _named_field(event: PlatformEvent) -> str:
+    return NAMED_BY.get(event.type, "employeeId")
 
 
 def _hold(uow: UnitOfWork, event: PlatformEvent) -> str | None:

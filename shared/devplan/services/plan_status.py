@@ -65,7 +65,8 @@ def _readable(read: Callable[[], T | None]) -> T | None:
 def _team_waiting(lead: Employee, store: Store, quarter: Quarter, today: date) -> TeamWaiting:
     """What the lead's team waits for from them: proposals to agree, achievements to confirm; and who is away."""
     to_agree = to_confirm = 0
-    team = store.employees_led_by(lead.employee_id)
+    # offboarded: nothing of theirs waits for the lead any more, and they are not "away"
+    team = [m for m in store.employees_led_by(lead.employee_id) if m.active]
     for member in team:
         for goal in member.goals.still_awaiting(quarter) + member.goals.active(quarter):
             if goal.waiting_for == LEAD:

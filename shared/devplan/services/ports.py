@@ -89,6 +89,12 @@ class UnitOfWork(Protocol):
     def hold(self, event: PlatformEvent, employee_id: str) -> bool:
         """Keep an event until its employee exists; False if it is already held."""
 
+    def change_employee(self, employee: Employee) -> None:
+        """Write the platform's facts of the person (name, e-mail, role, lead, status) as they are now."""
+
+    def cancel_pending_outbox(self, slack_user_id: str, why: str) -> list[str]:
+        """Cancel the messages to this Slack user not sent yet; their ids."""
+
 
 class Loaded(Protocol):
     """Records read together in one round trip, mapped on access."""
@@ -190,6 +196,18 @@ class DeadLetters(Protocol):
         """This run handled the record to the end (whatever the outcome, nothing raised): a
         replay of its letter is done. A batch calls it for every item it finished, so a replay
         whose run never reached the item (skipped, not sampled, over budget) leaves it open."""
+
+
+class PersonalRecords(Protocol):
+    """Everything stored about one person (services/privacy.py): found, and erased."""
+
+    def gather(self, employee_id: str) -> dict[str, dict[str, dict[str, Any]]] | None:
+        """Section (employee, reflections, cycles, audit, outbox, …) → document path → document;
+        None if nobody has that id."""
+
+    def erase(self, employee_id: str) -> dict[str, int] | None:
+        """Remove the person's personal data, keep the counts; documents changed per section
+        (all 0 when erased already); None if nobody has that id."""
 
 
 class SlackRefused(TransientError):

@@ -47,6 +47,7 @@ from devplan.services import (
     home,
     home_refresh,
     meeting_notes,
+    lifecycle,
     reflection_forms,
     responsibility,
     reviews,
@@ -196,7 +197,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
 
         return handle
 
-    return {
+    table: dict[tuple[str, str], SlackRoute] = {
         ("command", "/utveckling"): utveckling,
         ("block_actions", WALLET_APPROVE): wallet_click(approve=True),
         ("block_actions", WALLET_REFUSE): wallet_click(approve=False),
@@ -220,6 +221,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         **advancement_routes(store, slack, view_answer),
         **notes_routes(store, view_answer),
     }
+    return lifecycle.stop_clicks_for_offboarded(store, table)  # buttons about someone who left
 
 
 def _not_yours(store: Store, slack_user_id: str, value: str, outcome: str) -> dict[str, Any]:

@@ -85,11 +85,11 @@ def add_request(uow: UnitOfWork, employee: Employee, request: TrainingRequest) -
     lang = employee.language
     dm(uow, f"{key}:{outcome}", employee, render.told(lang, TOLD[outcome], changed, added, lead=_name(lead)), "wallet")
     if outcome == PENDING and lead is not None:
-        _ask_lead(uow, employee, lead, changed, added)
+        ask_lead(uow, employee, lead, changed, added)
     return "over_budget" if outcome == PENDING else outcome
 
 
-def _ask_lead(
+def ask_lead(
     uow: UnitOfWork,
     employee: Employee,
     lead: Employee,
@@ -169,7 +169,7 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
         changed, outcome = act(click.request_id, lead.employee_id, click.at)
         if outcome == "needs_more":  # the lead approves what they are shown: the new numbers, asked anew
             uow.save_wallet(changed)
-            _ask_lead(uow, employee, lead, changed, changed.requests[click.request_id], again=True)
+            ask_lead(uow, employee, lead, changed, changed.requests[click.request_id], again=True)
             return _answer(uow, click, outcome, text(lang, "wallet.needs_more"))
         if outcome not in ("approved", "refused"):
             return _answer(uow, click, outcome, text(lang, f"wallet.{outcome}"))

@@ -11,12 +11,14 @@ from datetime import datetime
 
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Document, DocumentTransaction
+from devplan.adapters.firestore.mapping import lifecycle as lifecycle_mapping
 from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.funding import FundingBook
 from devplan.domain.metrics import Tally
+from devplan.domain.outbox import PENDING as OUTBOX_PENDING
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.reflections import Reflection
 from devplan.domain.wallet import Wallet
@@ -161,6 +163,20 @@ class UnitOfWork(_Records):
     def hold(self, event: PlatformEvent, employee_id: str) -> bool:
         path = m.held_path(event.id)
         return self._get(path) is None and self._create(path, m.held_document(event, employee_id, self.now))
+
+    def change_employee(self, employee: Employee) -> None:
+        self._put(m.employee_path(employee.employee_id), lifecycle_mapping.lifecycle_update(employee))
+
+    def cancel_pending_outbox(self, slack_user_id: str, why: str) -> list[str]:
+        """Messages to this user still pending (read in the transaction: a sender that claims
+        one meanwhile makes it retry): cancelled, so no sender ever claims them."""
+        cancelled = []
+        for message_id, doc in self._tx.query(m.OUTBOX, [(lifecycle_mapping.USERS, "array_contains", slack_user_id)]):
+            self._reads[m.outbox_path(message_id)] = doc
+            if doc.get("state") == OUTBOX_PENDING:
+                self._put(m.outbox_path(message_id), lifecycle_mapping.cancelled_update(self.now, why))
+                cancelled.append(message_id)
+        return cancelled
 
 
 class Loaded(_Records):

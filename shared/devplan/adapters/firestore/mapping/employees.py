@@ -36,6 +36,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             funding=funding_book_from(doc.get("funding") or {}),
             home_opened=bool((doc.get("slack") or {}).get("homeOpened")),
             time_off=time_off_from(doc.get("timeOff") or {}),
+            lifecycle_at=(doc.get("lifecycle") or {}).get("at"),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None

@@ -1,0 +1,98 @@
+"""A person's data, handed out (export) or removed (erasure), for `devplan export|erase` and the
+platform's own GDPR flow (`employee.export_requested`, `employee.erasure_requested`).
+
+Export is everything stored about the person as JSON, by section, with the paths it came from.
+Erasure removes what identifies them or what they wrote (name, e-mail, Slack id, reflection
+texts, goals' wording, training requests' texts, 1:1 notes, reasons, messages to them) and
+keeps what is counted (goals' numbers and states, tallies, costs, days, audit kinds); an audit
+entry someone else's action names them in keeps its kind with the actor "erased". An erased
+person is offboarded too: nothing is sent to or about them again. Both are idempotent, and an
+unknown id says so.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+from typing import Any
+
+from devplan.domain.ids import is_valid_id
+from devplan.errors import InvalidEvent
+from devplan.services.inputs import PlatformEvent
+from devplan.services.ports import PersonalRecords
+
+log = logging.getLogger(__name__)
+UNKNOWN_EMPLOYEE = "unknown_employee"
+EXPORT_EVENT, ERASURE_EVENT = "employee.export_requested", "employee.erasure_requested"
+
+
+def export(employee_id: str, records: PersonalRecords, at: datetime) -> dict[str, Any] | None:
+    """{"employeeId", "exportedAt", "sections": {section: {path: document}}, "counts"}; None if unknown."""
+    found = records.gather(employee_id)
+    if found is None:
+        return None
+    log.info("export of %s: %s", employee_id, {k: len(v) for k, v in found.items()}, extra={"employeeId": employee_id})
+    return {
+        "employeeId": employee_id,
+        "exportedAt": at.isoformat(),
+        "counts": {section: len(docs) for section, docs in found.items()},
+        "sections": {section: {path: _json(doc) for path, doc in docs.items()} for section, docs in found.items()},
+    }
+
+
+def erase(employee_id: str, records: PersonalRecords) -> dict[str, int] | None:
+    """Documents changed per section; None if unknown. The log line names no personal data."""
+    changed = records.erase(employee_id)
+    if changed is not None:
+        log.info(
+            "erasure of %s: %s",
+            employee_id,
+            "already erased" if not any(changed.values()) else changed,
+            extra={"employeeId": employee_id},
+        )
+    return changed
+
+
+def _person(event: PlatformEvent) -> str:
+    employee_id = event.data.get("employeeId")
+    if not is_valid_id(employee_id) or not isinstance(employee_id, str):
+        raise InvalidEvent(f"{event.type}: employeeId must be an employee id", code="invalid_data")
+    return employee_id
+
+
+def export_requested(event: PlatformEvent, records: PersonalRecords) -> dict[str, Any]:
+    """The platform's export: answered in the webhook's response body (nothing is written, so
+    no copy of the data is left behind; the same request again answers again)."""
+    employee_id = _person(event)
+    exported = export(employee_id, records, event.occurred_at)
+    if exported is None:
+        return {"status": event.logged(log, employee_id, UNKNOWN_EMPLOYEE)}
+    return {"status": event.logged(log, employee_id, "exported"), "export": exported}
+
+
+def erasure_requested(event: PlatformEvent, records: PersonalRecords) -> dict[str, Any]:
+    employee_id = _person(event)
+    changed = erase(employee_id, records)
+    if changed is None:
+        return {"status": event.logged(log, employee_id, UNKNOWN_EMPLOYEE)}
+    outcome = "erased" if any(changed.values()) else "already_erased"
+    return {"status": event.logged(log, employee_id, outcome), "erased": changed}
+
+
+REQUESTS = {EXPORT_EVENT: export_requested, ERASURE_EVENT: erasure_requested}
+
+
+def requested(event: PlatformEvent, records: PersonalRecords) -> dict[str, Any]:
+    """The webhook's answer to one of REQUESTS (its status, and the export or what was erased)."""
+    return REQUESTS[event.type](event, records)
+
+
+def _json(value: Any) -> Any:
+    """Times as ISO 8601 (what Firestore stores as a timestamp); the rest is JSON already."""
+    if isinstance(value, dict):
+        return {k: _json(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json(v) for v in value]
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return value

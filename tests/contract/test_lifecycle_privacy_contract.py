@@ -1,0 +1,55 @@
+"""The lifecycle's store operations and a person's records, against the in-memory documents and
+Firestore on the emulator: the facts changed (a merge that keeps the plan's own fields), pending
+messages to a Slack user cancelled in a transaction (array-contains), and export and erasure
+finding the same documents in both."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from devplan.adapters.firestore.personal_records import PersonalRecords
+from devplan.domain.lifecycle import offboard
+from devplan.domain.outbox import OutboxMessage
+from tests.contract.test_store_contract import ANNA, BO, add
+from tests.fakes import NOW
+
+
+def test_changed_facts_are_read_back_and_the_plans_own_fields_stay(store):
+    add(store, BO, ANNA)
+    store.atomically(lambda uow: uow.link_slack_account("anna", "U_ANNA"))
+    moved = replace(store.employee("anna"), role="coach", name="Anna Lind", lifecycle_at=NOW)
+    store.atomically(lambda uow: uow.change_employee(moved))
+    read = store.employee("anna")
+    assert (read.role, read.name, read.lifecycle_at, read.slack_user_id) == ("coach", "Anna Lind", NOW, "U_ANNA")
+    store.atomically(lambda uow: uow.change_employee(offboard(read, NOW)))
+    assert not store.employee("anna").active and "anna" not in store.active_employee_ids()
+
+
+def test_pending_messages_to_a_user_are_cancelled_and_no_others(store):
+    def emit(uow):
+        uow.emit(OutboxMessage("to-anna", users=("U_ANNA",), text="a"))
+        uow.emit(OutboxMessage("pair", users=("U_ANNA", "U_BO"), text="b"))
+        uow.emit(OutboxMessage("to-bo", users=("U_BO",), text="c"))
+        uow.emit(OutboxMessage("sent", users=("U_ANNA",), text="d"))
+
+    store.atomically(emit)
+    store.mark_sent("sent", at=NOW, channel="D1", ts="1.0")
+    cancelled = store.atomically(lambda uow: uow.cancel_pending_outbox("U_ANNA", "offboarded"))
+    assert sorted(cancelled) == ["pair", "to-anna"]
+    states = {i: store.outbox_entry(i)[0].state for i in ("to-anna", "pair", "to-bo", "sent")}
+    assert states == {"to-anna": "cancelled", "pair": "cancelled", "to-bo": "pending", "sent": "sent"}
+    assert store.outbox_entry("to-anna")[0].finished
+
+
+def test_a_persons_records_are_found_and_erased_alike(store):
+    add(store, BO, ANNA)
+    store.atomically(lambda uow: uow.link_slack_account("anna", "U_ANNA"))
+    store.atomically(lambda uow: uow.emit(OutboxMessage("to-anna", users=("U_ANNA",), text="Hej Anna")))
+    records = PersonalRecords(store.documents, lambda: NOW)
+    found = records.gather("anna")
+    assert set(found["employee"]) == {"employees/anna"} and set(found["outbox"]) == {"outbox/to-anna"}
+    assert records.gather("nobody") is None
+    assert records.erase("anna")["employee"] == 1
+    assert store.employee("anna").name == "(raderad)" and store.employee("anna").slack_user_id is None
+    assert store.outbox_entry("to-anna")[0].message.text == "(raderad)"
+    assert not any(records.erase("anna").values())
