@@ -56,7 +56,10 @@ def seeded() -> Team:
     t.store.docs["cycles/anna:2025-Q2"] = {
         "employeeId": "anna",
         "quarter": "2025-Q2",
-        "review": {"status": "held", "notes": SECRET_TEXT, "confirmedBy": {"employeeId": "bo", "slackUserId": "U_BO"}},
+        "review": {"status": "held", "confirmedBy": {"employeeId": "bo", "slackUserId": "U_BO"}},
+        # the 1:1's notes and agreed actions as the cycle mapping writes them (mapping/meeting_notes.py)
+        "notes": {"text": SECRET_TEXT, "writtenBy": "bo", "writtenOn": "2025-04-09"},
+        "actions": [{"id": "a1", "text": f"Åtgärd: {SECRET_TEXT}", "agreedIn": "2025-Q2", "doneOn": None, "doneBy": None}],
     }
     platform_events.handle(event("employee.updated", {"employeeId": "nils", "name": "Nils"}), t.store)
     return t
@@ -111,11 +114,10 @@ def test_erase_removes_personal_data_keeps_the_counts_and_a_second_erase_changes
     assert t.store.docs["audit/x:maja"]["actorId"] == "erased" and t.store.docs["audit/x:maja"]["kind"] == APPROVAL
     assert t.store.docs["audit/x:bo"]["detail"] == {"course": "Bos"}  # Bo's own trail untouched
     assert t.store.docs["outbox/to-anna"]["state"] == "cancelled" and t.store.docs["outbox/to-bo"]["text"] == "Till Bo"
-    assert t.store.docs["cycles/anna:2025-Q2"]["review"] == {
-        "status": "held",
-        "notes": "(raderad)",
-        "confirmedBy": {"employeeId": "bo"},
-    }
+    cycle = t.store.docs["cycles/anna:2025-Q2"]
+    assert cycle["review"] == {"status": "held", "confirmedBy": {"employeeId": "bo"}}
+    assert cycle["notes"] == {"text": "(raderad)", "writtenBy": "bo", "writtenOn": "2025-04-09"}
+    assert [(a["id"], a["text"], a["doneOn"]) for a in cycle["actions"]] == [("a1", "(raderad)", None)]
     before = dict(t.store.docs)
     assert not any(privacy.erase("anna", records(t)).values())
     assert t.store.docs == before

@@ -25,7 +25,6 @@ REFLECTION_TEXTS = ("wentWell", "challenges", "nextSteps")
 REQUEST_TEXTS = ("course", "provider", "why")
 AUDIT_DETAIL_TEXTS = ("course", "provider", "subProject")
 # A 1:1's notes and agreed actions (services of issue 11 item 4 write them on the cycle's review).
-REVIEW_TEXTS = ("notes", "actions")
 
 
 def _blank(doc: dict[str, Any], fields: tuple[str, ...]) -> None:
@@ -62,12 +61,13 @@ def erased_wallet(doc: Document) -> Document:
 
 
 def erased_cycle(doc: Document) -> Document:
+    """The 1:1's notes and agreed actions lose their text (mapping/meeting_notes.py); who wrote
+    them, when, and which actions are done stay, so the counts still add up."""
     out = copy.deepcopy(doc)
-    review = out.get("review") or {}
-    (review.get("confirmedBy") or {}).pop("slackUserId", None)
-    for name in REVIEW_TEXTS:
-        if review.get(name):
-            review[name] = ERASED if isinstance(review[name], str) else []
+    ((out.get("review") or {}).get("confirmedBy") or {}).pop("slackUserId", None)
+    _blank(out.get("notes") or {}, ("text",))
+    for action in out.get("actions") or []:
+        _blank(action, ("text",))
     return out
 
 
