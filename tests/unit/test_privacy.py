@@ -59,7 +59,9 @@ def seeded() -> Team:
         "review": {"status": "held", "confirmedBy": {"employeeId": "bo", "slackUserId": "U_BO"}},
         # the 1:1's notes and agreed actions as the cycle mapping writes them (mapping/meeting_notes.py)
         "notes": {"text": SECRET_TEXT, "writtenBy": "bo", "writtenOn": "2025-04-09"},
-        "actions": [{"id": "a1", "text": f"Åtgärd: {SECRET_TEXT}", "agreedIn": "2025-Q2", "doneOn": None, "doneBy": None}],
+        "actions": [
+            {"id": "a1", "text": f"Åtgärd: {SECRET_TEXT}", "agreedIn": "2025-Q2", "doneOn": None, "doneBy": None}
+        ],
     }
     platform_events.handle(event("employee.updated", {"employeeId": "nils", "name": "Nils"}), t.store)
     return t
