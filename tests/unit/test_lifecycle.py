@@ -259,3 +259,33 @@ def test_the_sender_never_claims_a_message_cancelled_after_its_trigger_read_it()
     outcome = delivery.deliver("review-invite:anna:2025-Q2", "ev-1", t.store, slack, t.store.now, known=known)
     assert outcome == "nothing_to_do" and slack.posted == []
     assert t.outbox()["review-invite:anna:2025-Q2"]["state"] == "cancelled"
+
+
+def opened_home(t: Team, *who: str) -> None:
+    from dataclasses import replace
+
+    for person in who:
+        t.store.atomically(lambda uow, p=person: uow.save_employee(replace(uow.employee(p), home_opened=True)))
+
+
+def homes_to(t: Team, user: str) -> list[str]:
+    return sorted(k for k, v in t.outbox().items() if k.startswith(f"home:{user}:") and v["state"] == "pending")
+
+
+def test_offboarding_clears_their_app_home_and_refreshes_the_leads_team_table():
+    from devplan.services import home
+
+    t = team()
+    opened_home(t, "anna", "bo")
+    handle(t, offboarded())
+    assert homes_to(t, ANNA_SLACK) and homes_to(t, BO_SLACK)  # published after the pending ones were cancelled
+    view = home.view_for(t.store, ANNA_SLACK, date(2025, 4, 8))
+    assert len(view["blocks"]) == 1 and "avslutad" in view["blocks"][0]["text"]["text"]
+    assert "Anna" not in str(home.view_for(t.store, BO_SLACK, date(2025, 4, 8)))
+
+
+def test_a_new_lead_and_the_old_one_both_see_the_team_change_on_their_app_home():
+    t = team()
+    opened_home(t, "bo", "carl")
+    handle(t, updated(leadId="carl"))
+    assert homes_to(t, BO_SLACK) and homes_to(t, CARL_SLACK)

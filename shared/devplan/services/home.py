@@ -21,12 +21,14 @@ from devplan.domain.advancement import ask_round, due_to_ask, full_months, is_ca
 from devplan.domain.calendar import Quarter
 from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
 from devplan.domain.goals import ACHIEVED
+from devplan.domain.lifecycle import is_offboarded
 from devplan.domain.metrics import COACHING_SESSIONS
 from devplan.domain.wallet import PENDING
 from devplan.errors import UnusableRecord
 from devplan.messages.advancement import Evidence
 from devplan.messages.home import HomeFacts, View, home_view, more_modal, not_onboarded_view
 from devplan.messages.home_team import MemberFacts
+from devplan.messages.lifecycle import cleared_home
 from devplan.services import senior_coach
 from devplan.services.plan_status import plan_facts
 from devplan.services.ports import Slack, Store, UnitOfWork
@@ -82,6 +84,8 @@ def _senior(uow: UnitOfWork, coach: Employee, today: date) -> tuple[str, Evidenc
 def view_for(store: Store, slack_user_id: str, today: date) -> View:
     """The Home view of whoever has this Slack account (a short explanation if nobody in the plan)."""
     employee = store.employee_with_slack_user(slack_user_id)
+    if employee is not None and is_offboarded(employee):  # none of their plan: one closing line
+        return cleared_home(employee.language)
     if employee is None or not employee.active:
         return not_onboarded_view(employee.language if employee else DEFAULT_LANGUAGE)
     return home_view(employee.language, home_facts(store, employee, today))

@@ -39,11 +39,14 @@ def home_day(message: OutboxMessage) -> date:
     return date.fromisoformat(message.id.split(":")[2])
 
 
-def refresh(uow: UnitOfWork, employee: Employee | str, on: date | None = None, *, version: str = "") -> None:
+def refresh(
+    uow: UnitOfWork, employee: Employee | str, on: date | None = None, *, version: str = "", also: str | None = None
+) -> None:
     """After a change of `employee`'s plan (in its transaction; the record or its id): their Home
     and their lead's (who sees them in the team table), for those who have one. `on`: the
     change's business day (default: the transaction's, in Stockholm). `version`: a fixed one
-    makes the lead's refresh once for a whole team changing together (the quarter's opening)."""
+    makes the lead's refresh once for a whole team changing together (the quarter's opening).
+    `also`: one more person's id whose Home shows the change (a lead the person just left)."""
     on = on or stockholm_date(uow.now)
     if isinstance(employee, str):
         found = uow.employee(employee)
@@ -52,7 +55,8 @@ def refresh(uow: UnitOfWork, employee: Employee | str, on: date | None = None, *
         employee = found
     version = version or f"{uow.now:%Y%m%dT%H%M%S%f}"
     lead = uow.employee(employee.lead_id) if employee.lead_id else None
-    for person in (employee, lead):
+    other = uow.employee(also) if also else None
+    for person in (employee, lead, other):
         if person is not None and person.slack_user_id and person.home_opened:
             uow.emit(home_message(person.slack_user_id, on, version))
 

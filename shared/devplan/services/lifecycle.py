@@ -42,7 +42,7 @@ from devplan.domain.wallet import PENDING as WALLET_PENDING
 from devplan.errors import UnusableRecord
 from devplan.messages import lifecycle as render
 from devplan.messages.blocks import Rendered
-from devplan.services import goal_notices, senior_coach, wallet
+from devplan.services import goal_notices, home_refresh, senior_coach, wallet
 from devplan.services.cycle_actions import Turn, open_quarter
 from devplan.services.inputs import PlatformEvent, SlackRequest, SlackRoute
 from devplan.services.ports import Store, UnitOfWork
@@ -75,6 +75,8 @@ def update_employee(event: PlatformEvent, store: Store) -> str:
             _moved_role(uow, change, event.occurred_at)
         if change.lead_moved:
             _moved_lead(uow, change, event.occurred_at)
+        if change.fields:  # the person's Home, the new lead's team table and the old lead's
+            home_refresh.refresh(uow, change.after, also=change.before.lead_id if change.lead_moved else None)
         return "updated" if change.fields else "unchanged"
 
     outcome = store.atomically(work)
@@ -96,8 +98,10 @@ def offboard_employee(event: PlatformEvent, store: Store) -> str:
             return "already_offboarded"
         # Final whatever its time: a later update cannot bring someone back.
         at = max(event.occurred_at, employee.lifecycle_at or event.occurred_at)
-        uow.change_employee(offboard(employee, at))
+        leaving = offboard(employee, at)
+        uow.change_employee(leaving)
         cancelled = uow.cancel_pending_outbox(employee.slack_user_id, "offboarded") if employee.slack_user_id else []
+        home_refresh.refresh(uow, leaving)  # after the cancelling: their Home cleared, the lead's table without them
         uow.record(_audit(event, employee, "offboarded", {"cancelledMessages": len(cancelled)}))
         if cancelled:
             log.info("outbox for offboarded %s cancelled: %s", employee_id, ", ".join(cancelled))
