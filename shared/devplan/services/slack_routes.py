@@ -53,6 +53,7 @@ from devplan.services import (
 from devplan.services.advancement_routes import advancement_routes
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
+from devplan.services.language import request_language, speaker_language
 from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
 from devplan.services.slack_accounts import link_account
@@ -87,7 +88,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         words = (request.payload.get("text") or "").strip().lower().split()
         trigger_id = request.payload.get("trigger_id") or ""
         if not words:
-            status = plan_status_for(request.user_id, store, today())
+            status = plan_status_for(request.user_id, store, today(), request_language(request.payload))
             return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
         if words[0] in GOAL_WORDS and trigger_id:
             return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
@@ -102,8 +103,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return history.history_command(store, request.user_id, rest)
         if words[0] in COURSE_WORDS and trigger_id:
             return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
-        asker = store.employee_with_slack_user(request.user_id)  # answered in their language
-        return ephemeral(text(asker.language if asker else "sv", "slack_answers.unknown_command"))
+        return ephemeral(text(speaker_language(store, request.user_id, request.payload), "slack_answers.unknown_command"))
 
     def team_join(request: SlackRequest) -> dict[str, Any]:
         user = request.payload["event"]["user"]
@@ -210,6 +210,6 @@ def route(request: SlackRequest, table: Mapping[tuple[str, str], SlackRoute]) ->
     if handler is None:
         log.warning("no route for Slack %s %s", request.kind, request.name)
         if request.kind == "command":
-            return ephemeral(text("sv", "slack_answers.unknown_command"))
+            return ephemeral(text(request_language(request.payload), "slack_answers.unknown_command"))
         return view_answer({}) if request.kind == "view_submission" else {}
     return handler(request)
