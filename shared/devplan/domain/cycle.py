@@ -30,11 +30,12 @@ Messages go out on business days only; a weekend's due reminder goes out on Mond
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from devplan.domain.calendar import Quarter, add_business_days, first_business_day, is_business_day
 from devplan.domain.funding import FundingBook
+from devplan.domain.snooze import SKIPPED, Snooze, waiting_for
 
 NEW_STARTER_DAYS = 30
 REVISION_BUSINESS_DAYS = 10
@@ -72,6 +73,7 @@ class CycleFacts:
     reflections: int = 0
     last_reflection_nudge: date | None = None
     next_quarter_opened: bool = False
+    snoozes: tuple[Snooze, ...] = ()  # "Inte nu" (domain/snooze.py)
 
 
 @dataclass(frozen=True)
@@ -130,6 +132,8 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
     if person.supervised and today >= _first_business_day_of_month(today):
         actions.append(Action("supervision_nudge", f"supervision-nudge:{today.year:04d}-{today.month:02d}"))
     actions += [Action("funding_reminder", r.key, r.deadline) for r in person.funding.reminders_due(today)]
+    # A reminder the person said "inte nu" to is skipped once (domain/snooze.py).
+    actions = [replace(a, kind=SKIPPED) if waiting_for(cycle.snoozes, a.key) else a for a in actions]
     return [a for a in actions if a.key not in cycle.done_keys]
 
 

@@ -13,6 +13,7 @@ from datetime import date, datetime
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import CycleFacts
+from devplan.domain.snooze import Snooze
 
 INVITED, NO_LEAD, HELD = "invited", "no_lead", "held"
 
@@ -59,6 +60,7 @@ class CycleRecord:
     reflections: int = 0
     last_reflection: LastReflection | None = None
     last_reflection_nudge: date | None = None
+    snoozes: tuple[Snooze, ...] = ()  # "Inte nu" on this quarter's reminders (domain/snooze.py)
 
     def facts(self, *, next_quarter_opened: bool) -> CycleFacts:
         return CycleFacts(
@@ -70,6 +72,7 @@ class CycleRecord:
             reflections=self.reflections,
             last_reflection_nudge=self.last_reflection_nudge,
             next_quarter_opened=next_quarter_opened,
+            snoozes=self.snoozes,
         )
 
     def with_reflection(self, entry_id: str, day: date) -> CycleRecord:

@@ -10,7 +10,8 @@ from typing import Any
 from devplan.domain.funding import FundingBook
 from devplan.domain.goals import STATUSES, GoalPlan
 from devplan.domain.ids import is_slack_id, is_valid_id
-from devplan.domain.language import DEFAULT_LANGUAGE, FROM_PLATFORM, LANGUAGES
+from devplan.domain.language import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE  # kept importable from here
+from devplan.domain.language import FROM_PLATFORM, LANGUAGES
 from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
 from devplan.errors import InvalidEvent
 
@@ -64,7 +65,7 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
     start_date = parse_day(start)
     problems = _problems(employee_id, name, email, role, lead_id)
     language = data.get("language")
-    if language is not None and language not in LANGUAGES:
+    if "language" in data and language not in LANGUAGES:  # optional, but never null
         problems.append(f"language must be one of {', '.join(LANGUAGES)} or absent")
     if start_date is None:
         problems.append(f"startDate must be a date YYYY-MM-DD in {_SUPPORTED_YEARS}")

@@ -38,6 +38,7 @@ from devplan.messages.goals import (
 from devplan.messages.reflection_form import REFLECTION_FORM
 from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE
 from devplan.messages.wallet_form import WALLET_FORM
+from devplan.messages.why import SNOOZE_ACTION
 from devplan.services import (
     funding_approval,
     goal_agreement,
@@ -46,6 +47,7 @@ from devplan.services import (
     reflection_forms,
     responsibility,
     reviews,
+    snooze,
     supervision,
     wallet,
     wallet_forms,
@@ -103,7 +105,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return history.history_command(store, request.user_id, rest)
         if words[0] in COURSE_WORDS and trigger_id:
             return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
-        return ephemeral(text(speaker_language(store, request.user_id, request.payload), "slack_answers.unknown_command"))
+        lang = speaker_language(store, request.user_id, request.payload)
+        return ephemeral(text(lang, "slack_answers.unknown_command"))
 
     def team_join(request: SlackRequest) -> dict[str, Any]:
         user = request.payload["event"]["user"]
@@ -160,6 +163,10 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
 
         return handle
 
+    def snooze_click(request: SlackRequest) -> dict[str, Any]:
+        value = request.payload["actions"][0].get("value") or ""
+        return snooze.snooze_click(store, value, request.user_id, clicked_on(request.payload))
+
     def larger_click(approve: bool) -> SlackRoute:
         def handle(request: SlackRequest) -> dict[str, Any]:
             value = request.payload["actions"][0].get("value") or ""
@@ -174,6 +181,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("block_actions", FUNDING_LARGER_APPROVE): larger_click(approve=True),
         ("block_actions", FUNDING_LARGER_NOT_YET): larger_click(approve=False),
         ("block_actions", MARK_HELD_ACTION): review_mark_held,
+        ("block_actions", SNOOZE_ACTION): snooze_click,
         ("block_actions", GOAL_MISSED): lambda request: mark_missed_route(request, store),
         ("block_actions", GOAL_AGREE): goal_click(goal_agreement.agree),
         ("block_actions", GOAL_CHANGE): change_goal,

@@ -7,6 +7,7 @@ from datetime import date
 from devplan.adapters.firestore.mapping.common import Document, compact, cycle_path, day, iso
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord, LastReflection, Review, Revision
+from devplan.domain.snooze import Snooze
 from devplan.errors import UnusableRecord
 
 
@@ -35,6 +36,10 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
             reflections=int(doc.get("reflections") or 0),
             last_reflection=LastReflection(date.fromisoformat(last["on"]), last["entryId"]) if last else None,
             last_reflection_nudge=day(doc.get("lastReflectionNudge")),
+            snoozes=tuple(
+                Snooze(s["kind"], s["reminderKey"], date.fromisoformat(s["on"]), s.get("skipped"))
+                for s in doc.get("snoozes") or ()
+            ),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{cycle_path(employee_id, quarter)} is not a usable cycle: {exc!r}") from None
@@ -67,6 +72,11 @@ def cycle_document(cycle: CycleRecord) -> Document:
             if cycle.last_reflection
             else None,
             "lastReflectionNudge": iso(cycle.last_reflection_nudge),
+            "snoozes": [
+                compact({"kind": s.kind, "reminderKey": s.reminder_key, "on": s.on.isoformat(), "skipped": s.skipped})
+                for s in cycle.snoozes
+            ]
+            or None,
         }
     )
 
