@@ -15,11 +15,13 @@ from typing import Any
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import (
     GOAL_NUDGE_BUSINESS_DAYS,
+    REFLECTION_WINDOW_DAYS,
     REVIEW_ESCALATION_BUSINESS_DAYS,
     REVIEW_REMINDER_BUSINESS_DAYS,
     Action,
     opening_day,
 )
+from devplan.domain.funding import REMINDER_DAYS
 from devplan.domain.snooze import SNOOZABLE
 from devplan.messages.blocks import Rendered, buttons, context
 from devplan.messages.catalog import text
@@ -51,6 +53,9 @@ def why_line(lang: str, action: Action, quarter: Quarter, today: date) -> str:
             "review_reminder": REVIEW_REMINDER_BUSINESS_DAYS,
             "review_escalation": REVIEW_ESCALATION_BUSINESS_DAYS,
         }.get(action.kind, ""),
+        "window": REFLECTION_WINDOW_DAYS,  # the rules' own numbers, so the line never drifts from them
+        "early": max(REMINDER_DAYS),
+        "late": min(REMINDER_DAYS),
     }
     rule = text(lang, f"why.{action.kind}", **fields)
     return f"{rule} · {text(lang, 'why.sent', day=format_date(lang, today))}"
