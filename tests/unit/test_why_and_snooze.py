@@ -39,6 +39,7 @@ ACTIONS_BY_KIND = {
     "reflection_nudge": Action("reflection_nudge", "reflection-nudge:2025-03-10"),
     "funding_reminder": Action("funding_reminder", "funding-reminder:app-1:3", date(2025, 5, 15)),
     "supervision_nudge": Action("supervision_nudge", "supervision-nudge:2025-03"),
+    "quarter_digest": Action("quarter_digest", "quarter-digest"),
 }
 
 

@@ -38,6 +38,7 @@ EXPLAINED = (
     "reflection_nudge",
     "funding_reminder",
     "supervision_nudge",
+    "quarter_digest",  # its line ends the digest's text (a file's comment has no blocks)
 )
 
 

@@ -33,7 +33,7 @@ from devplan.messages import cycle as render
 from devplan.messages import funding as funding_render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
-from devplan.messages.why import with_why
+from devplan.messages.why import why_line, with_why
 from devplan.services import advancement_actions, digest, home_refresh, snooze
 from devplan.services.agenda import agenda_facts
 from devplan.services.ports import UnitOfWork
@@ -233,7 +233,8 @@ def quarter_digest(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecor
     if not turn.team_digest.people:
         return cycle
     message_id = outbox_id(action, turn.employee.employee_id, turn.quarter)
-    message = digest.digest_message(message_id, turn.employee, turn.team_digest)
+    why = why_line(turn.employee.language, action, turn.quarter, turn.today)
+    message = digest.digest_message(message_id, turn.employee, turn.team_digest, why)
     if message is None:
         return None
     turn.uow.emit(message)
