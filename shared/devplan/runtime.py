@@ -10,16 +10,15 @@ import os
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from devplan import logs
 from devplan.domain.advancement import DEFAULT_MONTHS, DEFAULT_SESSIONS, Criteria
-from devplan.services import senior_coach
-from devplan.services.ports import Publisher, Slack
 
 if TYPE_CHECKING:
     from devplan.adapters.firestore.dead_letters import DeadLetterStore
     from devplan.adapters.firestore.store import Store
+    from devplan.services.ports import Publisher, Slack
 
 
 @dataclass(frozen=True)
@@ -62,6 +61,8 @@ def now() -> datetime:
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
+    from devplan.services import senior_coach
+
     logs.configure()
     found = Settings.from_env()
     senior_coach.configure(found.senior_coach)  # the services take the thresholds from here
@@ -95,6 +96,19 @@ def slack() -> Slack:
     return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
 
 
+class _SlackOnDemand:
+    """The Slack port, built at its first use. Most clicks and commands answer from Firestore
+    alone, and slack-sdk costs about 0.1 CPU-second to import: a cold instance answering Slack
+    within its 3 s must not pay for it unless the route calls Slack (bench/cold_start.py)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(slack(), name)  # slack() looked up at each use: tests replace it
+
+
+def slack_on_demand() -> Slack:
+    return cast("Slack", _SlackOnDemand())
+
+
 @lru_cache(maxsize=1)
 def publisher() -> Publisher:
     from devplan.adapters.pubsub import Publisher as PubSubPublisher
@@ -103,6 +117,8 @@ def publisher() -> Publisher:
 
 
 def reset() -> None:
+    from devplan.services import senior_coach
+
     for cached in (settings, store, slack, publisher):
         cached.cache_clear()
     senior_coach.configure(Criteria())  # the next settings() sets it from the environment again
