@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "shared"))  # harmless when devplan is installed in the venv
 
 from cold import scenarios  # noqa: E402
-from cold.model import size_of  # noqa: E402
+from cold.model import MANIFEST, size_of  # noqa: E402
 
 CHILD = Path(__file__).resolve().parent / "cold" / "child.py"
 TARGET_SECONDS = 2.0
@@ -90,13 +90,15 @@ def profile(env: dict[str, str], tmp: Path, out: Path, run: int) -> None:
         pstats.Stats(str(stats), stream=sys.stderr).sort_stats("cumulative").print_stats(12)
 
 
-def report(results: dict[str, list[dict]], load_before: str, load_after: str) -> tuple[list[dict], bool]:
+def report(
+    results: dict[str, list[dict]], load_before: str, load_after: str, manifest: Path = MANIFEST
+) -> tuple[list[dict], bool]:
     rows, met = [], True
     print(f"cold start: fresh process → functions/main.py loaded → first answer ({load_before}; after: {load_after})")
     columns = ("memory", "vCPU", "interp", "import", "answer", "CPU s", "model s", "local s")
     print(f"{'entry':28} " + " ".join(f"{c:>7}" for c in columns))
     for entry, answers in results.items():
-        size = size_of(answers[0]["function"])
+        size = size_of(answers[0]["function"], manifest)
         interp = statistics.median(a["cpu_interpreter_s"] for a in answers)
         loaded = statistics.median(a["cpu_loaded_s"] - a["cpu_interpreter_s"] for a in answers)
         answered = statistics.median(a["cpu_answered_s"] - a["cpu_loaded_s"] for a in answers)
@@ -140,6 +142,33 @@ def report(results: dict[str, list[dict]], load_before: str, load_after: str) ->
     return rows, met
 
 
+def cold_starts(firestore_host: str, project: str, runs: int, profile_dir: Path | None = None) -> dict:
+    """Seed `project` on the emulator at `firestore_host` and measure `runs` cold starts per entry."""
+    from google.cloud import firestore
+
+    env = {
+        **os.environ,
+        "GOOGLE_CLOUD_PROJECT": project,
+        "FIRESTORE_EMULATOR_HOST": firestore_host,
+        "DEVPLAN_PLATFORM_SECRET": scenarios.PLATFORM_SECRET,
+        "SLACK_SIGNING_SECRET": scenarios.SLACK_SIGNING_SECRET,
+        "SLACK_BOT_TOKEN": "xoxb-cold-start",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing on these answers may call Slack
+        "PYTHONDONTWRITEBYTECODE": "1",  # use the installed .pyc files, as the deployed image does
+    }
+    env.pop("PUBSUB_EMULATOR_HOST", None)  # none of the HTTP entry points publishes
+    extra = 2 if profile_dir else 0
+    with tempfile.TemporaryDirectory(prefix="devplan-cold-") as tmp_name:
+        tmp = Path(tmp_name)
+        scenarios.seed(firestore.Client(project=project), runs + extra)
+        before = load()
+        results = measure(runs, env, tmp)
+        after = load()
+        if profile_dir:
+            profile(env, tmp, profile_dir, runs)
+    return {"results": results, "load": (before, after)}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per entry point (median; default 3)")
@@ -152,39 +181,16 @@ def main(argv: list[str] | None = None) -> int:
     from devplan_tools.local.emulators import start_emulators
     from devplan_tools.local.processes import free_port
 
-    project = f"devplan-cold-{os.getpid()}"
-    with tempfile.TemporaryDirectory(prefix="devplan-cold-") as tmp_name:
-        tmp = Path(tmp_name)
-        firestore, pubsub = start_emulators(tmp / "logs", functions_host=f"127.0.0.1:{free_port()}")
+    with tempfile.TemporaryDirectory(prefix="devplan-cold-emulators-") as logs:
+        firestore, pubsub = start_emulators(Path(logs), functions_host=f"127.0.0.1:{free_port()}")
         try:
-            env = {
-                **os.environ,
-                "GOOGLE_CLOUD_PROJECT": project,
-                "FIRESTORE_EMULATOR_HOST": firestore.host,
-                "PUBSUB_EMULATOR_HOST": pubsub.host,
-                "DEVPLAN_PLATFORM_SECRET": scenarios.PLATFORM_SECRET,
-                "SLACK_SIGNING_SECRET": scenarios.SLACK_SIGNING_SECRET,
-                "SLACK_BOT_TOKEN": "xoxb-cold-start",
-                "SLACK_API_URL": "http://127.0.0.1:9/api/",  # nothing on the ack path may call Slack
-                "PYTHONDONTWRITEBYTECODE": "1",  # the .pyc files are there, as in the deployed image
-            }
-            os.environ.update(env)
-            from google.cloud import firestore as client
-
-            from devplan import runtime
-
-            runtime.reset()
-            extra = 2 if args.profile else 0
-            scenarios.seed(client.Client(project=project), args.runs + extra)
-            before = load()
-            results = measure(args.runs, env, tmp)
-            after = load()
-            if args.profile:
-                profile(env, tmp, args.profile, args.runs)
+            os.environ["FIRESTORE_EMULATOR_HOST"] = firestore.host  # for the seeding client here
+            measured = cold_starts(firestore.host, f"devplan-cold-{os.getpid()}", args.runs, args.profile)
         finally:
             firestore.stop()
             pubsub.stop()
-    rows, met = report(results, before, after)
+    before, after = measured["load"]
+    rows, met = report(measured["results"], before, after)
     if args.json:
         print(json.dumps({"entries": rows, "target_s": TARGET_SECONDS, "met": met, "load": [before, after]}))
     return 0 if met else 1

@@ -45,6 +45,8 @@ def developer(run: int) -> tuple[str, str]:
 def seed(db, runs: int) -> None:
     """The lead and one developer per run, welcomed; then the quarter opened for them by the
     product's own quarterly cycle (cycles and invites as production writes them)."""
+    from devplan.adapters.firestore.documents import FirestoreDocuments
+    from devplan.adapters.firestore.store import Store
     from devplan.services import quarterly_cycle
     from devplan.services.inputs import EmployeeChunk
 
@@ -73,10 +75,9 @@ def seed(db, runs: int) -> None:
             },
         )
     batch.commit()
-    from devplan import runtime
-
+    store = Store(FirestoreDocuments(db), clock=lambda: datetime.now(UTC))
     chunk = EmployeeChunk(as_of=OPENING, employee_ids=tuple(people), message_id="cold-start-seed")
-    quarterly_cycle.run_chunk(chunk, runtime.store())
+    quarterly_cycle.run_chunk(chunk, store)
 
 
 def _slack_signed(body: str, content_type: str) -> dict[str, str]:
