@@ -1,6 +1,6 @@
 """Benchmark: each HTTP entry point's cold start, from a fresh process to its first answer.
 
-    .venv/bin/python bench/cold_start.py [--runs 3] [--profile DIR] [--json]
+    .venv/bin/python bench/cold_start.py [--runs 3] [--profile DIR] [--json] [--manifest PATH]
 
 For `slack-events` (a signed `/utveckling`, a signed button click) and `platform-webhook` (a
 signed `employee.onboarded`), a fresh interpreter loads functions/main.py through
@@ -174,6 +174,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=3, help="fresh processes per entry point (median; default 3)")
     parser.add_argument("--profile", type=Path, help="also write cProfile stats and -X importtime per entry here")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line at the end")
+    parser.add_argument(
+        "--manifest", type=Path, default=MANIFEST, help="model on this manifest's sizes (default infra/functions.yaml)"
+    )
     args = parser.parse_args(argv)
     if args.runs < 1:
         parser.error("--runs must be at least 1")
@@ -190,7 +193,7 @@ def main(argv: list[str] | None = None) -> int:
             firestore.stop()
             pubsub.stop()
     before, after = measured["load"]
-    rows, met = report(measured["results"], before, after)
+    rows, met = report(measured["results"], before, after, args.manifest)
     if args.json:
         print(json.dumps({"entries": rows, "target_s": TARGET_SECONDS, "met": met, "load": [before, after]}))
     return 0 if met else 1
