@@ -37,8 +37,9 @@ def _answer(function: str, request: Any, work: Callable[[], dict[str, Any]], *, 
 
 @functions_framework.http
 def platform_webhook(request: Any) -> HttpAnswer:
-    from devplan.adapters.decoding.platform import decode_platform_request
-    from devplan.services import platform_events
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.platform import decode_platform_request
+        from devplan.services import platform_events
 
     def work() -> dict[str, str]:
         event = decode_platform_request(
@@ -53,8 +54,9 @@ def platform_webhook(request: Any) -> HttpAnswer:
 
 @functions_framework.http
 def slack_events(request: Any) -> HttpAnswer:
-    from devplan.adapters.decoding.slack import decode_slack_request
-    from devplan.services import slack_routes
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.slack import decode_slack_request
+        from devplan.services import slack_routes
 
     def work() -> dict[str, object]:
         slack_request = decode_slack_request(
@@ -72,8 +74,9 @@ def slack_events(request: Any) -> HttpAnswer:
 
 @functions_framework.cloud_event
 def on_employee_written(event: Any) -> None:
-    from devplan.adapters.decoding.firestore import employee_written
-    from devplan.services import onboarding
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.firestore import employee_written
+        from devplan.services import onboarding
 
     _run(
         "employee-written",
@@ -84,8 +87,9 @@ def on_employee_written(event: Any) -> None:
 
 @functions_framework.cloud_event
 def send_outbox_message(event: Any) -> None:
-    from devplan.adapters.decoding.firestore import outbox_written
-    from devplan.services import delivery
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.firestore import outbox_written
+        from devplan.services import delivery
 
     _run(
         "outbox-created",
@@ -96,24 +100,27 @@ def send_outbox_message(event: Any) -> None:
 
 @functions_framework.cloud_event
 def on_daily_tick(event: Any) -> None:
-    from devplan.adapters.decoding.pubsub import tick_event
-    from devplan.services import daily_tick
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.pubsub import tick_event
+        from devplan.services import daily_tick
 
     _run("daily-tick", event, lambda _: daily_tick.fan_out(tick_event(event), runtime.store(), runtime.publisher()))
 
 
 @functions_framework.cloud_event
 def on_employee_tick(event: Any) -> None:
-    from devplan.adapters.decoding.pubsub import chunk_event
-    from devplan.services import quarterly_cycle
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.pubsub import chunk_event
+        from devplan.services import quarterly_cycle
 
     _run("employee-tick", event, lambda aside: quarterly_cycle.run_chunk(chunk_event(event), runtime.store(), aside))
 
 
 @functions_framework.cloud_event
 def sweep_outbox(event: Any) -> None:
-    from devplan.adapters.decoding.pubsub import tick_event
-    from devplan.services import outbox_sweep
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.pubsub import tick_event
+        from devplan.services import outbox_sweep
 
     def work(letters: DeadLetters) -> None:
         tick = tick_event(event)
@@ -126,7 +133,8 @@ def sweep_outbox(event: Any) -> None:
 
 @functions_framework.cloud_event
 def catch_up_onboarding(event: Any) -> None:
-    from devplan.services import onboarding
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.services import onboarding
 
     _run(
         "onboarding-catch-up",

@@ -7,6 +7,7 @@ changing the environment.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -55,13 +56,22 @@ class Settings:
         )
 
 
+# What an entry point needs is imported at its first use, not at module level, to keep cold starts
+# short (bench/cold_start.py). Requests arriving together (the local host's threads, an instance
+# answering several at once) import one at a time: a package with circular imports, imported from
+# two threads at once, can hand one of them a half-initialised module. functions/main.py imports
+# under it too.
+loading = threading.RLock()
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
-    from devplan.services import senior_coach
+    with loading:
+        from devplan.services import senior_coach
 
     logs.configure()
     found = Settings.from_env()
@@ -71,29 +81,32 @@ def settings() -> Settings:
 
 @lru_cache(maxsize=1)
 def store() -> Store:
-    from google.cloud import firestore
+    with loading:
+        from google.cloud import firestore
 
-    from devplan.adapters.firestore.documents import FirestoreDocuments
-    from devplan.adapters.firestore.store import Store as RecordStore
+        from devplan.adapters.firestore.documents import FirestoreDocuments
+        from devplan.adapters.firestore.store import Store as RecordStore
 
-    s = settings()
-    client = firestore.Client(project=s.project, database=s.firestore_database)
-    return RecordStore(FirestoreDocuments(client), clock=now)
+        s = settings()
+        client = firestore.Client(project=s.project, database=s.firestore_database)
+        return RecordStore(FirestoreDocuments(client), clock=now)
 
 
 def dead_letters() -> DeadLetterStore:
     """Beside the store, over the same documents (one client; the in-memory twin when tests swap the store)."""
-    from devplan.adapters.firestore.dead_letters import DeadLetterStore
+    with loading:
+        from devplan.adapters.firestore.dead_letters import DeadLetterStore
 
     return DeadLetterStore(store().documents, clock=now)
 
 
 @lru_cache(maxsize=1)
 def slack() -> Slack:
-    from devplan.adapters.slack import SlackGateway, web_client
+    with loading:
+        from devplan.adapters.slack import SlackGateway, web_client
 
-    s = settings()
-    return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
+        s = settings()
+        return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
 
 
 class _SlackOnDemand:
@@ -111,9 +124,10 @@ def slack_on_demand() -> Slack:
 
 @lru_cache(maxsize=1)
 def publisher() -> Publisher:
-    from devplan.adapters.pubsub import Publisher as PubSubPublisher
+    with loading:
+        from devplan.adapters.pubsub import Publisher as PubSubPublisher
 
-    return PubSubPublisher(settings().project)
+        return PubSubPublisher(settings().project)
 
 
 def reset() -> None:
