@@ -163,7 +163,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--year", type=int, default=2026)
     parser.add_argument("--smoke", action="store_true", help="10 people, January only")
     parser.add_argument("--json", action="store_true", help="one JSON line of figures at the end")
+    parser.add_argument("--emulator-check", type=int, metavar="N", help="compare the counts with the emulator at N")
     args = parser.parse_args(argv)
+    if args.emulator_check:
+        from costing.emulator_check import check
+
+        in_memory, on_emulator = check(args.emulator_check)
+        for key in sorted(set(in_memory) | set(on_emulator)):
+            same = "same" if in_memory.get(key) == on_emulator.get(key) else "DIFFERENT"
+            print(f"{key:<28} in memory {in_memory.get(key)}  emulator {on_emulator.get(key)}  {same}")
+        print("counts agree" if in_memory == on_emulator else "counts differ")
+        return 0 if in_memory == on_emulator else 1
     figures = []
     runs = [(10, 31)] if args.smoke else [(n, None) for n in args.employees]
     for n, days in runs:
