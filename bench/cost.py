@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import statistics
 import sys
 import time
@@ -165,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="one JSON line of figures at the end")
     parser.add_argument("--emulator-check", type=int, metavar="N", help="compare the counts with the emulator at N")
     args = parser.parse_args(argv)
+    if argv is None:  # the command, not the suite's smoke run: the product's warnings are expected here
+        logging.getLogger("devplan").setLevel(logging.CRITICAL)
     if args.emulator_check:
         from costing.emulator_check import check
 

@@ -6,7 +6,6 @@ chunk the fan-out publishes invokes employee-tick. Every invocation is counted p
 from __future__ import annotations
 
 import itertools
-import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -28,7 +27,6 @@ class Host:
         self.now = datetime.now().astimezone()
         self.store = Store(self.memory, clock=lambda: self.now, pause=lambda _: None)
         self.publisher = FakePublisher()
-        logging.getLogger("devplan").setLevel(logging.CRITICAL)
 
     def invoke(self, function: str, work: Callable[[], Any]) -> Any:
         """One invocation, then every trigger its writes fire (and theirs), as the platform would."""
