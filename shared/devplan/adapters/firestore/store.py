@@ -82,7 +82,7 @@ class Store:
         ids = self.active_employee_ids()
         for employee_id in ids:
             self.documents.set(m.employee_path(employee_id), due.next_check_update(DUE_NOW))
-        self.documents.set(due.DUE_INDEX, due.due_index_document(day, len(ids), self._clock()))
+        self.documents.set(due.DUE_INDEX, due.due_index_document(day, len(ids)))
         log.info("due index started: %d active employees due", len(ids), extra={"employees": len(ids)})
         return ids
 

@@ -9,7 +9,7 @@ active employee as due and writes DUE_NOW on each (adapters/firestore/store.py),
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from devplan.adapters.firestore.mapping.common import EMPLOYEES, TICKS, Document
 
@@ -38,5 +38,6 @@ def is_employee_path(path: str) -> bool:
     return collection == EMPLOYEES and bool(rest) and "/" not in rest
 
 
-def due_index_document(day: date, employees: int, at: datetime) -> Document:
-    return {"since": day.isoformat(), "employeesStamped": employees, "at": at}
+def due_index_document(day: date, employees: int) -> Document:
+    """The tick's day it started on (business time: the same on a re-run), not the wall clock."""
+    return {"since": day.isoformat(), "employeesStamped": employees}
