@@ -38,7 +38,8 @@ def test_an_accepted_onboarding_stores_the_employee(env):
     response = post_platform(env, ONBOARDED)
     assert response.status_code == 200
     assert response.get_json() == {"ok": True, "id": "evt-anna-onboarded", "status": "accepted"}
-    assert env.store.docs["employees/anna"] == ANNA  # what the recorded Firestore event carries
+    # What the recorded Firestore event carries, and the due index: looked at by the next daily tick.
+    assert env.store.docs["employees/anna"] == {**ANNA, "nextCheckOn": "0001-01-01"}
     assert "processedEvents/platform:evt-anna-onboarded" in env.store.docs
 
 

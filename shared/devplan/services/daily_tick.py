@@ -3,6 +3,11 @@
 One invocation must not loop over every employee with a transaction (10,000 employees would
 not fit a function's time limit); it publishes one message per chunk of employee ids, and
 chunks run in parallel across instances (services/quarterly_cycle.py).
+
+Only employees who are due are fanned out: those whose next check day (domain/next_check.py,
+written by their last turn) is today or earlier, so a quiet day reads what is due, not the
+whole organisation, and a missed day is caught up (due yesterday is due today). `force`
+(an operator re-running a day) fans out every active employee, the index aside.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ def fan_out(tick: Tick, store: Store, publisher: Publisher, *, chunk_size: int =
     if store.tick_state(tick.as_of) == "fanned_out" and not tick.force:
         log.info("tick %s already fanned out; duplicate ignored", day, extra={"asOf": day, "eventId": tick.message_id})
         return "already_done"
-    ids = sorted(store.active_employee_ids())
+    ids = sorted(store.active_employee_ids() if tick.force else store.due_employee_ids(tick.as_of))
     chunks = [ids[i : i + chunk_size] for i in range(0, len(ids), chunk_size)]
     publisher.publish_many(
         EMPLOYEE_TICK_TOPIC, [{"asOf": day, "employeeIds": c, "chunk": n} for n, c in enumerate(chunks)], asOf=day

@@ -14,10 +14,12 @@ from typing import Any, TypeVar
 
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Contention, Documents, DocumentTransaction
+from devplan.adapters.firestore.mapping import due
 from devplan.adapters.firestore.unit_of_work import Loaded, UnitOfWork
 from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.employees import ACTIVE, Employee
+from devplan.domain.next_check import DUE_NOW
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry
 from devplan.domain.wallet import Wallet
 from devplan.errors import TransientError, UnusableRecord
@@ -69,6 +71,21 @@ class Store:
 
     def active_employee_ids(self) -> list[str]:
         return [i for i, _ in self.documents.query(m.EMPLOYEES, [("status", "==", ACTIVE)], ids_only=True)]
+
+    def due_employee_ids(self, day: date) -> list[str]:
+        """Whoever the daily tick must look at on `day` (domain/next_check.py): one range query
+        on `nextCheckOn`, reads in proportion to who is due. Until the index exists (employees
+        from before it carry no day, which no range query finds) every active employee is due:
+        each gets DUE_NOW, once, and the marker then says the index is complete. A crash in
+        between does it again next time, which changes nothing."""
+        if self.documents.get(due.DUE_INDEX) is not None:
+            return [i for i, _ in self.documents.query(m.EMPLOYEES, [due.due_filter(day)], ids_only=True)]
+        ids = self.active_employee_ids()
+        for employee_id in ids:
+            self.documents.set(m.employee_path(employee_id), due.next_check_update(DUE_NOW))
+        self.documents.set(due.DUE_INDEX, due.due_index_document(day, len(ids)))
+        log.info("due index started: %d active employees due", len(ids), extra={"employees": len(ids)})
+        return ids
 
     def _employees(self, field: str, op: str, value: Any) -> list[Employee]:
         """Every readable match; an unreadable record is logged and skipped, never blocking the rest."""

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Document, DocumentTransaction
+from devplan.adapters.firestore.mapping import due
 from devplan.adapters.firestore.mapping import lifecycle as lifecycle_mapping
 from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
@@ -18,6 +19,7 @@ from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.funding import FundingBook
 from devplan.domain.metrics import Tally
+from devplan.domain.next_check import DUE_NOW
 from devplan.domain.outbox import PENDING as OUTBOX_PENDING
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.reflections import Reflection
@@ -49,7 +51,7 @@ class UnitOfWork(_Records):
     def __init__(self, tx: DocumentTransaction, now: datetime):
         self._tx, self.now = tx, now
         self._reads: dict[str, Document | None] = {}
-        self._writes: list[tuple[str, Document, bool]] = []
+        self._writes: dict[str, tuple[Document, bool]] = {}  # by path: one write per document
 
     # documents, cached: a transaction reads each at most once
     def _get(self, path: str) -> Document | None:
@@ -58,11 +60,27 @@ class UnitOfWork(_Records):
         return self._reads[path]
 
     def _put(self, path: str, data: Document, *, merge: bool = True) -> None:
-        self._writes.append((path, data, merge))
+        """Buffered; a second write to a document is folded into the first (Firestore charges per
+        write, and a merge after a write is the merged write). Any write of an employee that does
+        not set the due index itself sets it to DUE_NOW: a change from outside the tick's turn
+        (an application drafted, a supervisor assigned, a goal reopened) may bring an action
+        forward, so the next tick looks again (domain/next_check.py)."""
+        if due.is_employee_path(path) and due.NEXT_CHECK not in data:
+            data = {**data, **due.next_check_update(DUE_NOW)}
+        if path in self._writes and merge:
+            earlier, earlier_merge = self._writes[path]
+            data, merge = _overlay(earlier, data), earlier_merge
+        self._writes[path] = (data, merge)
 
     def flush(self) -> None:
-        for path, data, merge in self._writes:
+        for path, (data, merge) in self._writes.items():
             self._tx.set(path, data, merge=merge)
+
+    def schedule_check(self, employee_id: str, day: date) -> None:
+        """The day the daily tick next looks at this employee; not written when it stays the same."""
+        path = m.employee_path(employee_id)
+        if path in self._writes or due.next_check_from(self._get(path)) != day:
+            self._put(path, due.next_check_update(day))
 
     def prefetch(
         self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (), outbox: Iterable[str] = ()
@@ -189,3 +207,14 @@ class Loaded(_Records):
     def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord | None:
         doc = self._get(m.cycle_path(employee_id, quarter))
         return m.cycle_from(employee_id, quarter, doc) if doc is not None else None
+
+
+def _overlay(earlier: Document, later: Document) -> Document:
+    """Two merge writes as one: maps merged field by field, anything else (an empty map too) replaced."""
+    out = dict(earlier)
+    for key, value in later.items():
+        if isinstance(value, dict) and value and isinstance(out.get(key), dict):
+            out[key] = _overlay(out[key], value)
+        else:
+            out[key] = value
+    return out

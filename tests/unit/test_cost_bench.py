@@ -1,0 +1,35 @@
+"""A smoke run of bench/cost.py (10 people, January): the counting layer counts what the
+product does, and the daily tick reads in proportion to who is due."""
+
+import sys
+from datetime import date
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+sys.path.insert(0, str(BENCH))
+
+import cost  # noqa: E402
+from costing.counting import CALLS, READS, WRITES  # noqa: E402
+from costing.year import Year  # noqa: E402
+
+
+def test_the_smoke_run_meets_its_targets(capsys):
+    assert cost.main(["--smoke"]) == 0
+    assert "targets met" in capsys.readouterr().out
+
+
+def test_the_opening_is_counted_per_function_and_a_quiet_day_reads_only_the_due_query():
+    year = Year(10, 2026)
+    days = [date(2026, 1, d) for d in (1, 2, 5)]  # a holiday, the opening, a quiet Monday
+    year.run(days)
+    opening = year.meter.counts[date(2026, 1, 2)]
+    assert opening["daily-tick"][CALLS] == 1 and opening["employee-tick"][CALLS] == 1  # one chunk of 10
+    # Each of the 10: employee and three quarters' cycles read; cycle and next check written.
+    assert opening["employee-tick"][READS] >= 40 and opening["employee-tick"][WRITES] >= 20
+    invites = [i for i in year.host.memory.collection("outbox") if i.startswith("review-invite:")]
+    assert len(invites) == 8  # the two project leads have no 1:1 of their own
+    assert opening["outbox-created"][CALLS] == 8 and opening["outbox-created"][WRITES] == 16  # claimed, sent
+    quiet = year.meter.counts[date(2026, 1, 5)]
+    assert "employee-tick" not in quiet  # nobody due: no chunk at all
+    assert quiet["daily-tick"][READS] == 3  # the day's tick record, the index's marker, the due query's one read
+    assert cost.summarise(year, days)["tick"]["reads_on_quiet_days"] == 3
