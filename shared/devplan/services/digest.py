@@ -9,17 +9,21 @@ same figures for HR (`team_digests`).
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from devplan.domain.calendar import Quarter
+from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.digest import TeamDigest, team_digest
 from devplan.domain.employees import Employee
 from devplan.domain.outbox import OutboxMessage
+from devplan.errors import UnusableRecord
 from devplan.messages import digest as render
 from devplan.messages import digest_chart
 from devplan.services.ports import Store
 
+log = logging.getLogger(__name__)
 LANGUAGE = "language"  # kept with the figures: the chart's labels follow the lead's language
 
 
@@ -27,7 +31,15 @@ def team_digest_of(store: Store, lead: Employee, quarter: Quarter) -> TeamDigest
     """Everyone led by `lead` (as the records say now), with their quarter's cycle and wallet."""
     team = store.employees_led_by(lead.employee_id)
     loaded = store.load(cycles=[(e.employee_id, quarter) for e in team])
-    cycles = {e.employee_id: loaded.cycle(e.employee_id, quarter) for e in team}
+
+    def cycle_of(member: Employee) -> CycleRecord | None:
+        try:
+            return loaded.cycle(member.employee_id, quarter)
+        except UnusableRecord as exc:  # one member's unreadable record leaves their row empty, not the digest
+            log.warning("digest of %s: %s", lead.employee_id, exc, extra={"employeeId": member.employee_id})
+            return None
+
+    cycles = {e.employee_id: cycle_of(e) for e in team}
     return team_digest(lead, quarter, team, cycles, store.wallets(team, quarter.year))
 
 
