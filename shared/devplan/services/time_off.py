@@ -132,12 +132,12 @@ def period_problem(start: date | None, end: date | None, kind: str | None) -> st
 
 
 def own_request(
-    store: Store, employee_id: str, asked: TimeOff, *, cancelling: bool = False, reply_to: str | None = None
+    store: Store, employee_id: str, asked: TimeOff, *, cancelling: bool = False, reply: tuple[str, str] | None = None
 ) -> str:
     """The asker's own period, booked (its id made from its days) or cancelled (any active period
     of exactly these days), in one transaction: the outcome of `book` or `cancel`, `not_found`
-    or `unknown`. `reply_to`: a Slack user told the answer as a DM in the same transaction (the
-    modal's answer; the command's comes in its HTTP answer), once per outcome."""
+    or `unknown`. `reply`: (Slack user, key) told the answer as a DM in the same transaction (the
+    modal's answer; the command's comes in its HTTP answer), once per key."""
 
     def work(uow: UnitOfWork) -> str:
         employee = uow.employee(employee_id)
@@ -146,13 +146,11 @@ def own_request(
         if cancelling:  # any period of exactly these days, booked here or on the platform
             found = next((p for p in employee.time_off.active if (p.start, p.end) == (asked.start, asked.end)), None)
             outcome = cancel(uow, employee, found.time_off_id) if found else "not_found"
-            period_id = found.time_off_id if found else "none"
         else:
             period_id = _slack_id(employee.time_off, asked.start, asked.end)
             outcome = book(uow, employee, replace(asked, time_off_id=period_id))
-        if reply_to and outcome != "unknown":
-            shown = answer(employee.language, outcome, asked)
-            tell(uow, reply_to, f"time-off:{employee_id}:{period_id}:{outcome}", shown)
+        if reply is not None:
+            tell(uow, reply[0], reply[1], answer(employee.language, outcome, asked))
         return outcome
 
     outcome: str = store.atomically(work)

@@ -56,7 +56,9 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any], now: datet
     # The moment is the day it was written on (a simulated day in the demo): noon there.
     at = now if stockholm_date(now) == form.on else datetime.combine(form.on, time(12), UTC)
     asked = TimeOff("", start, end, kind, at)
-    outcome = time_off.own_request(store, me.employee_id, asked, reply_to=slack_user_id)
+    form_id = str(payload["view"]["id"]).lower()  # the same modal submitted twice: one answer
+    reply = (slack_user_id, f"time-off:{me.employee_id}:{form_id}")
+    outcome = time_off.own_request(store, me.employee_id, asked, reply=reply)
     return {"from": text(lang, "status.unknown")} if outcome == "unknown" else {}
 
 
