@@ -210,13 +210,13 @@ def test_avboka_cancels_the_persons_own_period_and_refreshes_both_homes(store, s
     value = "maja|slack-2025-07-01-2025-07-31"
     before = set(store.collection("outbox"))
     store.now = datetime(2025, 6, 16, 9, tzinfo=UTC)  # a later transaction: a Home version of its own
-    refused = time_off_form.cancel_click(store, "U_BO", value)  # her lead cannot cancel it
+    refused = time_off_form.cancel_click(store, "U_BO", value, DAY)  # her lead cannot cancel it
     assert refused["outcome"] == "not_yours" and store.employee("maja").time_off.active
-    answer = time_off_form.cancel_click(store, "U_MAJA", value)
+    answer = time_off_form.cancel_click(store, "U_MAJA", value, DAY)
     assert answer["outcome"] == "cancelled" and "avbokad" in answer["text"]
     assert not store.employee("maja").time_off.active
     assert homes_emitted(store, before) == {"U_MAJA", "U_BO"}
-    assert time_off_form.cancel_click(store, "U_MAJA", value)["outcome"] == "already_cancelled"
+    assert time_off_form.cancel_click(store, "U_MAJA", value, DAY)["outcome"] == "already_cancelled"
 
 
 def action_record(store, employee_id="maja", texts=("Boka kursen i motiverande samtal", "Läs boken")) -> CycleRecord:
@@ -277,3 +277,11 @@ def test_another_leads_home_shows_nothing_of_maja(store, slack):
     action_record(store)
     text = shown(valid(home.view_for(store, "U_OLLE", date(2025, 7, 14))))
     assert "Maja" not in text and "Boka kursen" not in text and "31 juli" not in text
+
+
+def test_the_homes_are_refreshed_as_of_the_day_the_modal_was_opened_a_simulated_one_too(store, slack):
+    may = date(2025, 5, 6)  # the demo's day, while the clock says 16 June
+    view = opened(store, slack, on=may)
+    assert time_off_form.submit(store, "U_MAJA", submission(view, JULY, "U_MAJA"), NOW) == {}
+    days = {k.split(":")[2] for k in store.collection("outbox") if k.startswith("home:")}
+    assert days == {"2025-05-06"}

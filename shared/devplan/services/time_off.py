@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.limits import parse_day
 from devplan.domain.outbox import OutboxMessage
@@ -57,18 +58,21 @@ def book(uow: UnitOfWork, employee: Employee, period: TimeOff) -> str:
     if outcome == "recorded":
         uow.save_employee(replace(employee, time_off=time_off))
         _tell_lead(uow, employee, period, cancelled=False)
-        home_refresh.refresh(uow, employee)  # App Home: the person's periods, the lead's "away"
+        # App Home: the person's periods, the lead's "away"; as of the day it was said (a simulated one's own)
+        home_refresh.refresh(uow, employee, stockholm_date(period.occurred_at))
     return outcome
 
 
-def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str) -> str:
+def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, on: date | None = None) -> str:
+    """In the caller's transaction: `cancelled` or `already_cancelled`. `on`: the business day of
+    the cancellation (App Home is refreshed as of it; default: the transaction's)."""
     time_off, outcome = employee.time_off.cancel(time_off_id)
     if outcome == "cancelled":
         uow.save_employee(replace(employee, time_off=time_off))
         known = employee.time_off.period(time_off_id)
         if known is not None:  # a cancellation that came first: the lead was never told of it
             _tell_lead(uow, employee, known, cancelled=True)
-            home_refresh.refresh(uow, employee)  # App Home: the period gone from both Homes
+            home_refresh.refresh(uow, employee, on)  # App Home: the period gone from both Homes
     return outcome
 
 
@@ -114,7 +118,7 @@ def cancelled_event(event: PlatformEvent, store: Store) -> str:
             return UNKNOWN_EMPLOYEE
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        return cancel(uow, employee, time_off_id)
+        return cancel(uow, employee, time_off_id, stockholm_date(event.occurred_at))
 
     return event.logged(log, employee_id, store.atomically(work), time_off_id)
 
@@ -145,7 +149,9 @@ def own_request(
             return "unknown"
         if cancelling:  # any period of exactly these days, booked here or on the platform
             found = next((p for p in employee.time_off.active if (p.start, p.end) == (asked.start, asked.end)), None)
-            outcome = cancel(uow, employee, found.time_off_id) if found else "not_found"
+            outcome = (
+                cancel(uow, employee, found.time_off_id, stockholm_date(asked.occurred_at)) if found else "not_found"
+            )
         else:
             period_id = _slack_id(employee.time_off, asked.start, asked.end)
             outcome = book(uow, employee, replace(asked, time_off_id=period_id))
@@ -187,7 +193,7 @@ def command(store: Store, slack_user_id: str, words: list[str], now: datetime) -
     return {"outcome": outcome, **ephemeral(answer(lang, outcome, asked))}
 
 
-def cancel_by_id(store: Store, slack_user_id: str, employee_id: str, time_off_id: str) -> tuple[str, str]:
+def cancel_by_id(store: Store, slack_user_id: str, employee_id: str, time_off_id: str, on: date) -> tuple[str, str]:
     """Avboka on App Home (the button names whose period): (outcome, answer) — `cancelled`,
     `already_cancelled`, `not_found`, `not_yours` (only the person themself cancels their own)
     or `unknown`."""
@@ -203,7 +209,7 @@ def cancel_by_id(store: Store, slack_user_id: str, employee_id: str, time_off_id
         known = employee.time_off.period(time_off_id) if employee else None
         if employee is None or known is None:
             return "not_found", None
-        return cancel(uow, employee, time_off_id), known
+        return cancel(uow, employee, time_off_id, on), known
 
     outcome, known = store.atomically(work)
     log.info("time off %s cancelled on App Home: %s", time_off_id, outcome, extra={"employeeId": employee_id})

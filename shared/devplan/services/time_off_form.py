@@ -62,11 +62,11 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any], now: datet
     return {"from": text(lang, "status.unknown")} if outcome == "unknown" else {}
 
 
-def cancel_click(store: Store, slack_user_id: str, value: str) -> dict[str, Any]:
+def cancel_click(store: Store, slack_user_id: str, value: str, on: date) -> dict[str, Any]:
     employee_id, _, time_off_id = value.partition("|")
     if not is_valid_id(employee_id) or not is_valid_id(time_off_id):
         raise InvalidEvent(f"Avboka button value is malformed: {value!r:.80}", code="malformed")
-    outcome, shown = time_off.cancel_by_id(store, slack_user_id, employee_id, time_off_id)
+    outcome, shown = time_off.cancel_by_id(store, slack_user_id, employee_id, time_off_id, on)
     return answer_click(store, slack_user_id, f"time-off-cancel:{employee_id}:{time_off_id}:{outcome}", shown, outcome)
 
 
@@ -80,7 +80,8 @@ def time_off_routes(
         return open_form(store, slack, request.user_id, trigger_id, clicked_on(request.payload))
 
     def cancelled(request: SlackRequest) -> dict[str, Any]:
-        return cancel_click(store, request.user_id, request.payload["actions"][0].get("value") or "")
+        value = request.payload["actions"][0].get("value") or ""
+        return cancel_click(store, request.user_id, value, clicked_on(request.payload))
 
     def submitted(request: SlackRequest) -> dict[str, Any]:
         return view_answer(submit(store, request.user_id, request.payload, clock()))
