@@ -2,7 +2,13 @@
 
 What an error means (retry, or acknowledge with a dead letter) is decided once, in
 adapters/entry.py; each entry point names its function as the manifest does (infra/functions.yaml),
-which is what its dead letters are filed under. Clients come from the composition root, devplan.runtime."""
+which is what its dead letters are filed under. Clients come from the composition root, devplan.runtime.
+
+Each entry point imports its decoder and its service when it first runs, not here: every
+function's instance loads this whole file, and a cold start pays for every import on a fraction
+of a vCPU before the first answer (bench/cold_start.py). Slack's endpoint must answer within
+3 s, so it must not wait for the Pub/Sub sender, the quarterly cycle or the Firestore event
+types it never uses."""
 
 from collections.abc import Callable
 from typing import Any
@@ -10,21 +16,7 @@ from typing import Any
 import functions_framework
 
 from devplan import runtime
-from devplan.adapters.decoding.firestore import employee_written, outbox_written
-from devplan.adapters.decoding.platform import decode_platform_request
-from devplan.adapters.decoding.pubsub import chunk_event, tick_event
-from devplan.adapters.decoding.slack import decode_slack_request
 from devplan.adapters.entry import HttpAnswer, http_answer, run_event
-from devplan.services import (
-    daily_tick,
-    delivery,
-    onboarding,
-    outbox_sweep,
-    platform_events,
-    privacy,
-    quarterly_cycle,
-    slack_routes,
-)
 from devplan.services.ports import DeadLetters
 
 
@@ -45,6 +37,10 @@ def _answer(function: str, request: Any, work: Callable[[], dict[str, Any]], *, 
 
 @functions_framework.http
 def platform_webhook(request: Any) -> HttpAnswer:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.platform import decode_platform_request
+        from devplan.services import platform_events, privacy
+
     def work() -> dict[str, Any]:
         event = decode_platform_request(
             request.headers, request.get_data(), secret=runtime.settings().platform_secret, now=runtime.now()
@@ -60,6 +56,10 @@ def platform_webhook(request: Any) -> HttpAnswer:
 
 @functions_framework.http
 def slack_events(request: Any) -> HttpAnswer:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.slack import decode_slack_request
+        from devplan.services import slack_routes
+
     def work() -> dict[str, object]:
         slack_request = decode_slack_request(
             request.headers,
@@ -67,13 +67,19 @@ def slack_events(request: Any) -> HttpAnswer:
             signing_secret=runtime.settings().slack_signing_secret,
             now=runtime.now(),
         )
-        return slack_routes.route(slack_request, slack_routes.routes(runtime.store(), runtime.slack(), runtime.now))
+        # Slack's client is built by the first route that calls Slack: most answers never do.
+        table = slack_routes.routes(runtime.store(), runtime.slack_on_demand(), runtime.now)
+        return slack_routes.route(slack_request, table)
 
     return _answer("slack-events", request, work, slack=True)
 
 
 @functions_framework.cloud_event
 def on_employee_written(event: Any) -> None:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.firestore import employee_written
+        from devplan.services import onboarding
+
     _run(
         "employee-written",
         event,
@@ -83,6 +89,10 @@ def on_employee_written(event: Any) -> None:
 
 @functions_framework.cloud_event
 def send_outbox_message(event: Any) -> None:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.firestore import outbox_written
+        from devplan.services import delivery
+
     _run(
         "outbox-created",
         event,
@@ -92,16 +102,28 @@ def send_outbox_message(event: Any) -> None:
 
 @functions_framework.cloud_event
 def on_daily_tick(event: Any) -> None:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.pubsub import tick_event
+        from devplan.services import daily_tick
+
     _run("daily-tick", event, lambda _: daily_tick.fan_out(tick_event(event), runtime.store(), runtime.publisher()))
 
 
 @functions_framework.cloud_event
 def on_employee_tick(event: Any) -> None:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.pubsub import chunk_event
+        from devplan.services import quarterly_cycle
+
     _run("employee-tick", event, lambda aside: quarterly_cycle.run_chunk(chunk_event(event), runtime.store(), aside))
 
 
 @functions_framework.cloud_event
 def sweep_outbox(event: Any) -> None:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.adapters.decoding.pubsub import tick_event
+        from devplan.services import outbox_sweep
+
     def work(letters: DeadLetters) -> None:
         tick = tick_event(event)
         outbox_sweep.sweep(
@@ -113,6 +135,9 @@ def sweep_outbox(event: Any) -> None:
 
 @functions_framework.cloud_event
 def catch_up_onboarding(event: Any) -> None:
+    with runtime.loading:  # one thread at a time (devplan.runtime)
+        from devplan.services import onboarding
+
     _run(
         "onboarding-catch-up",
         event,

@@ -235,6 +235,8 @@ class FakeSlack:
         self.files: list[dict[str, Any]] = []  # files shared: channel, filename, content, title, comment, id
         self._triggers: dict[str, bool] = {}  # trigger_id → still unused
         self.homes: dict[str, list[dict[str, Any]]] = {}  # user id → Home views published, oldest first
+        self.locales: dict[str, str] = {}  # user id → Slack locale ("en-US"); none: Slack's default
+        self.locale_asks = 0
 
     def issue_trigger(self) -> str:
         """What a command or click carries; usable once, as Slack's."""
@@ -259,6 +261,10 @@ class FakeSlack:
     def lookup_user_id(self, email: str) -> str | None:
         self.lookups += 1
         return self.users.get(email)
+
+    def user_locale(self, user_id: str) -> str | None:
+        self.locale_asks += 1
+        return self.locales.get(user_id)
 
     def team_id(self) -> str:
         return "T_TEST"

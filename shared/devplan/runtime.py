@@ -7,19 +7,19 @@ changing the environment.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import lru_cache
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, cast
 
 from devplan import logs
 from devplan.domain.advancement import DEFAULT_MONTHS, DEFAULT_SESSIONS, Criteria
-from devplan.services import senior_coach
-from devplan.services.ports import PersonalRecords, Publisher, Slack
 
 if TYPE_CHECKING:
     from devplan.adapters.firestore.dead_letters import DeadLetterStore
     from devplan.adapters.firestore.store import Store
+    from devplan.services.ports import PersonalRecords, Publisher, Slack
 
 
 @dataclass(frozen=True)
@@ -56,12 +56,23 @@ class Settings:
         )
 
 
+# What an entry point needs is imported at its first use, not at module level, to keep cold starts
+# short (bench/cold_start.py). Requests arriving together (the local host's threads, an instance
+# answering several at once) import one at a time: a package with circular imports, imported from
+# two threads at once, can hand one of them a half-initialised module. functions/main.py imports
+# under it too.
+loading = threading.RLock()
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 
 
 @lru_cache(maxsize=1)
 def settings() -> Settings:
+    with loading:
+        from devplan.services import senior_coach
+
     logs.configure()
     found = Settings.from_env()
     senior_coach.configure(found.senior_coach)  # the services take the thresholds from here
@@ -70,19 +81,21 @@ def settings() -> Settings:
 
 @lru_cache(maxsize=1)
 def store() -> Store:
-    from google.cloud import firestore
+    with loading:
+        from google.cloud import firestore
 
-    from devplan.adapters.firestore.documents import FirestoreDocuments
-    from devplan.adapters.firestore.store import Store as RecordStore
+        from devplan.adapters.firestore.documents import FirestoreDocuments
+        from devplan.adapters.firestore.store import Store as RecordStore
 
-    s = settings()
-    client = firestore.Client(project=s.project, database=s.firestore_database)
-    return RecordStore(FirestoreDocuments(client), clock=now)
+        s = settings()
+        client = firestore.Client(project=s.project, database=s.firestore_database)
+        return RecordStore(FirestoreDocuments(client), clock=now)
 
 
 def dead_letters() -> DeadLetterStore:
     """Beside the store, over the same documents (one client; the in-memory twin when tests swap the store)."""
-    from devplan.adapters.firestore.dead_letters import DeadLetterStore
+    with loading:
+        from devplan.adapters.firestore.dead_letters import DeadLetterStore
 
     return DeadLetterStore(store().documents, clock=now)
 
@@ -96,20 +109,37 @@ def personal_records() -> PersonalRecords:
 
 @lru_cache(maxsize=1)
 def slack() -> Slack:
-    from devplan.adapters.slack import SlackGateway, web_client
+    with loading:
+        from devplan.adapters.slack import SlackGateway, web_client
 
-    s = settings()
-    return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
+        s = settings()
+        return SlackGateway(web_client(s.slack_api_url, s.slack_bot_token))
+
+
+class _SlackOnDemand:
+    """The Slack port, built at its first use. Most clicks and commands answer from Firestore
+    alone, and slack-sdk costs about 0.1 CPU-second to import: a cold instance answering Slack
+    within its 3 s must not pay for it unless the route calls Slack (bench/cold_start.py)."""
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(slack(), name)  # slack() looked up at each use: tests replace it
+
+
+def slack_on_demand() -> Slack:
+    return cast("Slack", _SlackOnDemand())
 
 
 @lru_cache(maxsize=1)
 def publisher() -> Publisher:
-    from devplan.adapters.pubsub import Publisher as PubSubPublisher
+    with loading:
+        from devplan.adapters.pubsub import Publisher as PubSubPublisher
 
-    return PubSubPublisher(settings().project)
+        return PubSubPublisher(settings().project)
 
 
 def reset() -> None:
+    from devplan.services import senior_coach
+
     for cached in (settings, store, slack, publisher):
         cached.cache_clear()
     senior_coach.configure(Criteria())  # the next settings() sets it from the environment again

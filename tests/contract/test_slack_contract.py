@@ -23,6 +23,15 @@ def test_users_are_found_by_email_and_people_without_an_account_are_none(slack):
     assert gateway.lookup_user_id(email()) is None
 
 
+def test_an_accounts_locale_reads_as_swedish_unless_set_and_no_one_has_none(slack):
+    from devplan.domain.language import language_of_locale
+
+    gateway, add_user = slack
+    user_id = add_user(email(), "Stina Ek")
+    assert language_of_locale(gateway.user_locale(user_id)) == "sv"  # the workspace's default: Swedish
+    assert gateway.user_locale("U0NOBODY00") is None
+
+
 def test_a_group_of_people_always_gets_the_same_conversation(slack):
     gateway, add_user = slack
     anna, bo = add_user(email(), "Anna Lindqvist"), add_user(email(), "Bo Kvarnsmyr")

@@ -41,7 +41,8 @@ def _complete(store, session: str) -> None:
 
 def _invite(store, employee_id: str) -> str:
     quarterly_cycle.run_chunk(EmployeeChunk(JULY_1, (employee_id,), f"tick-{employee_id}"), store)
-    return store.docs[f"outbox/review-invite:{employee_id}:2025-Q3"]["blocks"][-2]["text"]["text"]
+    blocks = store.docs[f"outbox/review-invite:{employee_id}:2025-Q3"]["blocks"]
+    return [b for b in blocks if b["type"] == "section"][-1]["text"]["text"]  # what is known, above the buttons
 
 
 def test_a_coach_sees_the_sessions_and_months_toward_senior_coach():

@@ -6,6 +6,7 @@ people write them ("den 2 april 2025"), never as ISO; English says the same, key
 import re
 from dataclasses import replace
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -137,7 +138,7 @@ def _year_of_messages(lang: str) -> list[str]:
         day = date.fromordinal(day.toordinal() + 1)
     outbox = [doc for path, doc in store.docs.items() if path.startswith("outbox/")]
     assert len(outbox) > 10  # invites, nudges, notices: the year said something
-    return seen + [doc["text"] + str(doc.get("blocks")) for doc in outbox]
+    return seen + [shown(SimpleNamespace(text=doc["text"], blocks=doc.get("blocks") or ())) for doc in outbox]
 
 
 @pytest.mark.parametrize("lang", ["sv", "en"])
@@ -155,3 +156,30 @@ def test_every_key_in_swedish_exists_in_english_and_the_other_way_round():
     sv, en = keys(_catalog("sv")), keys(_catalog("en"))
     assert sv == en, f"only in sv: {sv - en}; only in en: {en - sv}"
     assert all(isinstance(k, str) for k in _catalog("sv")["review"]["missed_confirm"])  # YAML's yes/no are booleans
+
+
+def _leaves(node, prefix=""):
+    """(dotted key, text) of every catalog entry."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{prefix}{key}.")
+    else:
+        yield prefix.rstrip("."), str(node)
+
+
+def test_every_entry_has_the_same_placeholders_in_swedish_and_english():
+    """A {field} only one language has would raise KeyError in the other, or show a hole."""
+    english = dict(_leaves(_catalog("en")))
+    placeholder = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
+    differing = {
+        key: (sorted(set(placeholder.findall(sv))), sorted(set(placeholder.findall(english[key]))))
+        for key, sv in _leaves(_catalog("sv"))
+        if key in english and set(placeholder.findall(sv)) != set(placeholder.findall(english[key]))
+    }
+    assert not differing, differing
+
+
+def test_the_placeholder_check_finds_a_field_only_one_language_has():
+    placeholder = re.compile(r"(?<!\{)\{([a-z_]+)\}(?!\})")
+    assert set(placeholder.findall("Hej {first_name}, senast {deadline}")) != set(placeholder.findall("Hi {name}"))
+    assert placeholder.findall("{{huddle_url}} {day}") == ["day"]  # the sender's token is no field

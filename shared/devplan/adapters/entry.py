@@ -21,13 +21,15 @@ import json
 import logging
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from devplan.adapters.firestore.dead_letters import DeadLetterStore, Delivery, EventLetters
 from devplan.errors import EventTooOld, InvalidEvent, TransientError, UnusableRecord, can_never_succeed, failure_of
 from devplan.messages.catalog import DEFAULT_LANGUAGE, text
 from devplan.services.inputs import parse_time
-from devplan.services.ports import DeadLetters
+
+if TYPE_CHECKING:  # imported where a letter is written: the Firestore client is not on the import path
+    from devplan.adapters.firestore.dead_letters import DeadLetterStore, Delivery, EventLetters
+    from devplan.services.ports import DeadLetters
 
 log = logging.getLogger("devplan.entry")
 REPLAY_ATTRIBUTE = "devplanreplayof"  # a CloudEvent extension: this delivery replays that dead letter
@@ -91,6 +93,8 @@ def _set_aside(letters: EventLetters, exc: Exception, context: dict[str, str]) -
 
 def event_delivery(event: Any) -> Delivery:
     """The CloudEvent as structured-mode JSON (bytes as data_base64), to be delivered again as it came."""
+    from devplan.adapters.firestore.dead_letters import Delivery
+
     attributes: dict[str, Any] = dict(event.get_attributes()) if hasattr(event, "get_attributes") else {}
     data = getattr(event, "data", None)
     copy = {k: v for k, v in attributes.items() if k != REPLAY_ATTRIBUTE}
@@ -194,6 +198,8 @@ def request_delivery(function: str, request: Any) -> Delivery:
     """The request as it came (its body and content type; the signature is not kept, a replay
     signs again). Its id: the envelope's `id` (the platform) or `event_id` (Slack's Events API),
     else a digest of the body, the same for Slack's retries of the same request."""
+    from devplan.adapters.firestore.dead_letters import Delivery
+
     body: bytes = request.get_data()
     envelope: Any = None
     try:

@@ -155,6 +155,16 @@ class SlackGateway:
                 return None
             raise
 
+    def user_locale(self, user_id: str) -> str | None:
+        """users.info is Tier 4 (about 100 a minute); asked once per person (services/onboarding.py)."""
+        try:
+            locale = self._call("users.info", user=user_id, include_locale=True)["user"].get("locale")
+        except PermanentError as exc:
+            if "user_not_found" in str(exc):
+                return None
+            raise
+        return locale if isinstance(locale, str) else None
+
     def conversation_for(self, users: tuple[str, ...]) -> str:
         """The DM (one user) or group DM (several) with the bot; ids are stable, so cached."""
         key = tuple(sorted(users))

@@ -33,7 +33,7 @@ Messages go out on business days only; a weekend's due reminder goes out on Mond
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 from devplan.domain.calendar import (
@@ -44,6 +44,7 @@ from devplan.domain.calendar import (
     next_business_day,
 )
 from devplan.domain.funding import FundingBook
+from devplan.domain.snooze import SKIPPED, Snooze, waiting_for
 from devplan.domain.time_off import TimeOffBook, away, moved
 
 NEW_STARTER_DAYS = 30
@@ -84,6 +85,7 @@ class CycleFacts:
     reflections: int = 0
     last_reflection_nudge: date | None = None
     next_quarter_opened: bool = False
+    snoozes: tuple[Snooze, ...] = ()  # "Inte nu" (domain/snooze.py)
 
 
 @dataclass(frozen=True)
@@ -147,7 +149,11 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
     if person.supervised and today >= _first_business_day_of_month(today):
         actions.append(Action("supervision_nudge", f"supervision-nudge:{today.year:04d}-{today.month:02d}"))
     actions += [Action("funding_reminder", r.key, r.deadline) for r in person.funding.reminders_due(today)]
-    return [a for a in actions if a.key not in cycle.done_keys and not _paused(person, a, today)]
+    # Nothing paused is sent on a day away (and a snooze waits for a nudge that is sent);
+    # a reminder the person said "inte nu" to is skipped once (domain/snooze.py).
+    actions = [a for a in actions if not _paused(person, a, today)]
+    actions = [replace(a, kind=SKIPPED) if waiting_for(cycle.snoozes, a.key) else a for a in actions]
+    return [a for a in actions if a.key not in cycle.done_keys]
 
 
 # Time off "utan pekpinnar": none of these is sent on a day away; each comes when still due after.

@@ -14,6 +14,7 @@ from datetime import date, datetime
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import CycleFacts
 from devplan.domain.meeting_notes import ActionItem, MeetingNotes
+from devplan.domain.snooze import Snooze
 
 INVITED, NO_LEAD, HELD = "invited", "no_lead", "held"
 
@@ -62,6 +63,7 @@ class CycleRecord:
     last_reflection_nudge: date | None = None
     notes: MeetingNotes | None = None  # written at the 1:1 (domain/meeting_notes.py): the pair only
     actions: tuple[ActionItem, ...] = ()  # agreed at this 1:1 or carried from earlier ones
+    snoozes: tuple[Snooze, ...] = ()  # "Inte nu" on this quarter's reminders (domain/snooze.py)
 
     def facts(self, *, next_quarter_opened: bool) -> CycleFacts:
         return CycleFacts(
@@ -73,6 +75,7 @@ class CycleRecord:
             reflections=self.reflections,
             last_reflection_nudge=self.last_reflection_nudge,
             next_quarter_opened=next_quarter_opened,
+            snoozes=self.snoozes,
         )
 
     def with_reflection(self, entry_id: str, day: date) -> CycleRecord:

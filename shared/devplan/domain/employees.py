@@ -10,6 +10,8 @@ from typing import Any
 from devplan.domain.funding import FundingBook
 from devplan.domain.goals import STATUSES, GoalPlan
 from devplan.domain.ids import is_slack_id, is_valid_id
+from devplan.domain.language import DEFAULT_LANGUAGE as DEFAULT_LANGUAGE  # kept importable from here
+from devplan.domain.language import FROM_PLATFORM, LANGUAGES
 from devplan.domain.limits import MAX_EMAIL_LENGTH, MAX_NAME_LENGTH, is_supported_day, is_text, parse_day
 from devplan.domain.time_off import TimeOffBook
 from devplan.errors import InvalidEvent
@@ -29,7 +31,6 @@ _EMAIL = re.compile(
     r"@[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)+"
 )
 ACTIVE = "active"
-DEFAULT_LANGUAGE = "sv"  # Swedish first; English when the person asks for it
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class NewEmployee:
     role: str
     lead_id: str | None
     start_date: date
+    platform_language: str | None = None  # "sv" | "en" when the platform chose (domain/language.py)
 
     @property
     def first_name(self) -> str:
@@ -63,6 +65,9 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
     lead_id, start = data.get("leadId"), data.get("startDate")
     start_date = parse_day(start)
     problems = _problems(employee_id, name, email, role, lead_id)
+    language = data.get("language")
+    if "language" in data and language not in LANGUAGES:  # optional, but never null
+        problems.append(f"language must be one of {', '.join(LANGUAGES)} or absent")
     if start_date is None:
         problems.append(f"startDate must be a date YYYY-MM-DD in {_SUPPORTED_YEARS}")
     if problems or not (
@@ -73,7 +78,7 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
         and start_date is not None
     ):
         raise InvalidEvent("employee.onboarded: " + "; ".join(problems), code="invalid_data")
-    return NewEmployee(employee_id, name.strip(), email.lower(), role, lead_id or None, start_date)
+    return NewEmployee(employee_id, name.strip(), email.lower(), role, lead_id or None, start_date, language)
 
 
 def employee_problems(employee: Employee) -> list[str]:
@@ -147,6 +152,7 @@ class Employee(NewEmployee):
 
     status: str = ACTIVE
     language: str = DEFAULT_LANGUAGE
+    language_from: str | None = None  # "platform" | "slack" once decided (domain/language.py)
     slack_user_id: str | None = None
     onboarding: str = PENDING
     welcomed_at: datetime | None = None
@@ -167,4 +173,14 @@ class Employee(NewEmployee):
 
     @classmethod
     def joining(cls, new: NewEmployee) -> Employee:
-        return cls(new.employee_id, new.name, new.email, new.role, new.lead_id, new.start_date)
+        chosen = new.platform_language
+        return cls(
+            new.employee_id,
+            new.name,
+            new.email,
+            new.role,
+            new.lead_id,
+            new.start_date,
+            language=chosen or DEFAULT_LANGUAGE,
+            language_from=FROM_PLATFORM if chosen else None,
+        )

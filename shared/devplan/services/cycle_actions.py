@@ -27,12 +27,14 @@ from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.meeting_notes import carried_into, on_agenda
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
+from devplan.domain.snooze import SKIPPED
 from devplan.domain.time_off import upcoming
 from devplan.messages import cycle as render
 from devplan.messages import funding as funding_render
 from devplan.messages.blocks import Rendered
 from devplan.messages.dates import quarter_label
-from devplan.services import advancement_actions, digest, home_refresh
+from devplan.messages.why import why_line, with_why
+from devplan.services import advancement_actions, digest, home_refresh, snooze
 from devplan.services.agenda import agenda_facts
 from devplan.services.ports import UnitOfWork
 
@@ -63,8 +65,12 @@ class Turn:
     previous: CycleRecord  # last quarter's record: the agenda shows the latest reflection
     team_digest: TeamDigest | None = None  # a lead's team last quarter, read before the transaction
 
-    def send(self, action: Action, users: tuple[str | None, ...], rendered: Rendered, topic: str) -> bool:
-        """False when someone has no Slack account yet: the action is then not recorded as done."""
+    def send(
+        self, action: Action, users: tuple[str | None, ...], rendered: Rendered, topic: str, lang: str | None = None
+    ) -> bool:
+        """False when someone has no Slack account yet: the action is then not recorded as done.
+        `lang`: the message's language (the employee's unless it goes to the lead alone); its
+        context line says why in the same language (messages/why.py)."""
         if not all(users):
             log.warning(
                 "%s for %s waits: no Slack account yet",
@@ -73,6 +79,7 @@ class Turn:
                 extra={"employeeId": self.employee.employee_id},
             )
             return False
+        rendered = with_why(lang or self.lang, rendered, action, self.quarter, self.today, self.employee.employee_id)
         self.uow.emit(
             OutboxMessage(
                 outbox_id(action, self.employee.employee_id, self.quarter),
@@ -169,8 +176,9 @@ def goal_overdue(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
     if turn.lead is None:
         return goal_nudge(turn, action, cycle)
     key = _OVERDUE.get(waiting_goals(turn.employee.goals, turn.quarter), "goal_overdue_lead")
-    rendered = render.line(turn.lead.language, f"reminder.{key}", employee=turn.employee.name, deadline=action.deadline)
-    return cycle if turn.send(action, (turn.boss,), rendered, "goals overdue → lead") else None
+    lang = turn.lead.language
+    rendered = render.line(lang, f"reminder.{key}", employee=turn.employee.name, deadline=action.deadline)
+    return cycle if turn.send(action, (turn.boss,), rendered, "goals overdue → lead", lang) else None
 
 
 def review_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
@@ -180,14 +188,15 @@ def review_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleReco
 
 def review_escalation(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     weeks = business_days_between(opening_day(turn.quarter), turn.today) // 5
+    lang = turn.lead.language if turn.lead else turn.lang  # to the lead alone
     rendered = render.line(
-        turn.lang,
+        lang,
         "reminder.review_escalation",
         weeks=weeks,
         employee=turn.employee.name,
-        quarter=quarter_label(turn.lang, turn.quarter),
+        quarter=quarter_label(lang, turn.quarter),
     )
-    return cycle if turn.send(action, (turn.boss,), rendered, "1:1 escalation → lead") else None
+    return cycle if turn.send(action, (turn.boss,), rendered, "1:1 escalation → lead", lang) else None
 
 
 def reflection_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
@@ -224,7 +233,8 @@ def quarter_digest(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecor
     if not turn.team_digest.people:
         return cycle
     message_id = outbox_id(action, turn.employee.employee_id, turn.quarter)
-    message = digest.digest_message(message_id, turn.employee, turn.team_digest)
+    why = why_line(turn.employee.language, action, turn.quarter, turn.today)
+    message = digest.digest_message(message_id, turn.employee, turn.team_digest, why)
     if message is None:
         return None
     turn.uow.emit(message)
@@ -242,4 +252,5 @@ ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = 
     "supervision_nudge": advancement_actions.supervision_nudge,
     "funding_reminder": funding_reminder,
     "quarter_digest": quarter_digest,
+    SKIPPED: snooze.skip,  # a reminder the person said "inte nu" to (domain/snooze.py)
 }

@@ -44,14 +44,15 @@ def team_digests(store: Store, quarter: Quarter, lead_id: str | None = None) -> 
     return [team_digest_of(store, lead, quarter) for lead in sorted(leads, key=lambda e: (e.name, e.employee_id))]
 
 
-def digest_message(message_id: str, lead: Employee, digest: TeamDigest) -> OutboxMessage | None:
-    """The DM to the lead; None when the lead has no Slack account yet or nobody to show."""
+def digest_message(message_id: str, lead: Employee, digest: TeamDigest, why: str = "") -> OutboxMessage | None:
+    """The DM to the lead; None when the lead has no Slack account yet or nobody to show. `why`:
+    the line saying which rule sent it (messages/why.py), last in the text."""
     if lead.slack_user_id is None or not digest.people:
         return None
     return OutboxMessage(
         message_id,
         users=(lead.slack_user_id,),
-        text=render.digest_text(lead.language, digest),
+        text=render.digest_text(lead.language, digest) + (f"\n\n_{why}_" if why else ""),
         topic="quarterly digest",
         chart={**digest.as_data(), LANGUAGE: lead.language},
     )

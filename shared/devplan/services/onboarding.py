@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import logging
 import random
+from dataclasses import replace
 from datetime import datetime
 
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
+from devplan.domain.language import chosen_language
 from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import can_never_succeed
@@ -42,11 +44,12 @@ def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -
     # The lead may be onboarded in the same minute and not linked to Slack yet: ask Slack.
     lead_user = _slack_user(lead, slack)
     team = [e.name for e in store.employees_led_by(after.employee_id)] if after.role == "project_lead" else []
+    locale = _slack_locale(after, user_id, slack)
 
     def work(uow: UnitOfWork) -> str:
         if not uow.claim(f"firestore:{written.event_id}"):
             return "duplicate"
-        employee = uow.employee(written.employee_id)
+        employee = _with_language(uow.employee(written.employee_id), locale)
         decision = decide(employee, slack_user_id=user_id, lead_slack_user_id=lead_user, now=uow.now)
         if employee is not None and decision.employee is not None:
             for action in decision.actions:
@@ -62,6 +65,21 @@ def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -
         extra={"eventId": written.event_id, "employeeId": written.employee_id, "outcome": outcome},
     )
     return outcome
+
+
+def _slack_locale(person: Employee, user_id: str | None, slack: Slack) -> str | None:
+    """The Slack account's locale, asked once: when the account is found and the person's
+    language is not decided yet (the platform's choice wins, domain/language.py)."""
+    if user_id is None or person.language_from is not None:
+        return None
+    return slack.user_locale(user_id) or ""  # "": Slack knows none; decided, Swedish
+
+
+def _with_language(employee: Employee | None, locale: str | None) -> Employee | None:
+    if employee is None or employee.language_from is not None or locale is None:
+        return employee
+    language, source = chosen_language(None, locale)
+    return replace(employee, language=language, language_from=source)
 
 
 # The catalog key of each notice to the lead (domain/onboarding.py names the actions).
@@ -91,7 +109,7 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
         topic = "welcome"
     else:
         rendered = render.lead_notice(
-            lang=employee.language,
+            lang=lead.language if lead else employee.language,  # to the lead, in the lead's language
             key=_LEAD_NOTICES[action.kind],
             name=employee.name,
             role=employee.role,

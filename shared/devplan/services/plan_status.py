@@ -26,12 +26,15 @@ from devplan.services.quarterly_cycle import facts_of
 T = TypeVar("T")
 
 
-def plan_status_for(slack_user_id: str, store: Store, today: date) -> Rendered:
+def plan_status_for(
+    slack_user_id: str, store: Store, today: date, unknown_language: str = DEFAULT_LANGUAGE
+) -> Rendered:
     """`today`: the day asked (a slash command carries no business time of its own: the route
-    passes the moment of asking, in Stockholm, from the composition root's clock)."""
+    passes the moment of asking, in Stockholm, from the composition root's clock).
+    `unknown_language`: for someone without a plan (services/language.request_language)."""
     employee = store.employee_with_slack_user(slack_user_id)
     if employee is None:
-        return plan_status(DEFAULT_LANGUAGE, None)
+        return plan_status(unknown_language, None)
     return plan_status(employee.language, plan_facts(employee, store, today))
 
 

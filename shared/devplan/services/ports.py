@@ -158,6 +158,10 @@ class Slack(Protocol):
     def lookup_user_id(self, email: str) -> str | None:
         """None while the person has no Slack account."""
 
+    def user_locale(self, user_id: str) -> str | None:
+        """The account's locale ("en-US", "sv-SE"), from users.info with include_locale; None if
+        Slack says none or the account is gone. Asked once, when the account is linked."""
+
     def conversation_for(self, users: tuple[str, ...]) -> str: ...
     def channel_id(self, name: str) -> str: ...
     def team_id(self) -> str: ...

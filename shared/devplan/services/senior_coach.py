@@ -41,6 +41,7 @@ from devplan.messages.blocks import Rendered
 from devplan.messages.catalog import text
 from devplan.services.goal_notices import GENERAL
 from devplan.services.goals import lead_of
+from devplan.services.language import speaker_language
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, tell
 
@@ -132,15 +133,16 @@ def not_yet(store: Store, click: Click) -> dict[str, Any]:
 
 
 def _decide(store: Store, click: Click, action: str) -> dict[str, Any]:
+    clicker_lang = speaker_language(store, click.slack_user_id)  # whoever clicked reads the refusals
+
     def work(uow: UnitOfWork) -> dict[str, Any]:
         coach = uow.employee(click.coach_id)
         lead = lead_of(uow, coach) if coach else None  # only a lead certifies, never the coach
-        clicker_lang = lead.language if lead and lead.slack_user_id == click.slack_user_id else "sv"
         if coach is None or lead is None or lead.employee_id == coach.employee_id:
             return _answer(uow, click, action, "unknown_coach", text(clicker_lang, "advancement.unknown_coach"))
         names = {"coach": coach.name, "lead": lead.name}
         if lead.slack_user_id != click.slack_user_id:
-            return _answer(uow, click, action, "not_yours", text("sv", "advancement.not_yours", **names))
+            return _answer(uow, click, action, "not_yours", text(clicker_lang, "advancement.not_yours", **names))
         if coach.level == SENIOR_COACH:
             return _answer(
                 uow, click, action, "already_senior", text(lead.language, "advancement.already_senior", **names)

@@ -39,6 +39,7 @@ from devplan.messages.home import HOME_MORE
 from devplan.messages.reflection_form import REFLECTION_FORM
 from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE
 from devplan.messages.wallet_form import WALLET_FORM
+from devplan.messages.why import SNOOZE_ACTION
 from devplan.services import (
     funding_approval,
     goal_agreement,
@@ -51,6 +52,7 @@ from devplan.services import (
     reflection_forms,
     responsibility,
     reviews,
+    snooze,
     supervision,
     time_off,
     wallet,
@@ -59,6 +61,7 @@ from devplan.services import (
 from devplan.services.advancement_routes import advancement_routes
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
+from devplan.services.language import request_language, speaker_language
 from devplan.services.notes_routes import notes_routes
 from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
@@ -96,7 +99,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         words = (request.payload.get("text") or "").strip().lower().split()
         trigger_id = request.payload.get("trigger_id") or ""
         if not words:
-            status = plan_status_for(request.user_id, store, today())
+            status = plan_status_for(request.user_id, store, today(), request_language(request.payload))
             return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
         if words[0] in GOAL_WORDS and trigger_id:
             return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
@@ -115,8 +118,8 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
             return meeting_notes.show(store, request.user_id, rest, today())
         if words[0] in COURSE_WORDS and trigger_id:
             return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
-        asker = store.employee_with_slack_user(request.user_id)  # answered in their language
-        return ephemeral(text(asker.language if asker else "sv", "slack_answers.unknown_command"))
+        lang = speaker_language(store, request.user_id, request.payload)
+        return ephemeral(text(lang, "slack_answers.unknown_command"))
 
     def app_home_opened(request: SlackRequest) -> dict[str, Any]:
         event = request.payload["event"]  # the decoder checked user and, if present, tab and event_ts
@@ -191,6 +194,10 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
 
         return handle
 
+    def snooze_click(request: SlackRequest) -> dict[str, Any]:
+        value = request.payload["actions"][0].get("value") or ""
+        return snooze.snooze_click(store, value, request.user_id, clicked_on(request.payload))
+
     def larger_click(approve: bool) -> SlackRoute:
         def handle(request: SlackRequest) -> dict[str, Any]:
             value = request.payload["actions"][0].get("value") or ""
@@ -205,6 +212,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("block_actions", FUNDING_LARGER_APPROVE): larger_click(approve=True),
         ("block_actions", FUNDING_LARGER_NOT_YET): larger_click(approve=False),
         ("block_actions", MARK_HELD_ACTION): review_mark_held,
+        ("block_actions", SNOOZE_ACTION): snooze_click,
         ("block_actions", GOAL_MISSED): lambda request: mark_missed_route(request, store),
         ("block_actions", GOAL_AGREE): goal_click(goal_agreement.agree),
         ("block_actions", GOAL_CHANGE): change_goal,
@@ -246,6 +254,6 @@ def route(request: SlackRequest, table: Mapping[tuple[str, str], SlackRoute]) ->
     if handler is None:
         log.warning("no route for Slack %s %s", request.kind, request.name)
         if request.kind == "command":
-            return ephemeral(text("sv", "slack_answers.unknown_command"))
+            return ephemeral(text(request_language(request.payload), "slack_answers.unknown_command"))
         return view_answer({}) if request.kind == "view_submission" else {}
     return handler(request)

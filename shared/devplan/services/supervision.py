@@ -27,6 +27,7 @@ from devplan.messages import advancement as render
 from devplan.messages.catalog import text
 from devplan.services.goals import lead_of, required_id
 from devplan.services.inputs import PlatformEvent
+from devplan.services.language import speaker_language
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, tell
 
@@ -176,6 +177,7 @@ def mark_held(store: Store, value: str, slack_user_id: str, on: date) -> dict[st
     coach_id, _, month = value.partition("|")
     if not is_valid_id(coach_id) or not _MONTH.fullmatch(month):
         raise InvalidEvent(f"supervision button value is malformed: {value!r:.80}", code="malformed")
+    lang = speaker_language(store, slack_user_id)  # the answer goes to whoever clicked, coach or supervisor
 
     def work(uow: UnitOfWork) -> dict[str, Any]:
         coach = uow.employee(coach_id)
@@ -186,12 +188,12 @@ def mark_held(store: Store, value: str, slack_user_id: str, on: date) -> dict[st
         tally = uow.tally(coach_id, SUPERVISION_SESSIONS)
         counted = tally.with_item(MetricItem(month, 1, on))
         if slack_user_id not in (coach.slack_user_id, supervisor.slack_user_id):
-            outcome, shown = "not_yours", text("sv", "supervision.not_yours", **names)
+            outcome, shown = "not_yours", text(lang, "supervision.not_yours", **names)
         elif counted == tally:
-            outcome, shown = "already_held", text(coach.language, "supervision.already_held", **names)
+            outcome, shown = "already_held", text(lang, "supervision.already_held", **names)
         else:
             uow.save_tally(counted)
-            outcome, shown = "held", text(coach.language, "supervision.held_noted", month=month, held=counted.count())
+            outcome, shown = "held", text(lang, "supervision.held_noted", month=month, held=counted.count())
         tell(uow, slack_user_id, f"supervision:{coach_id}:{month}:{outcome}", shown)
         return {"outcome": outcome, "held": counted.count() if outcome != "not_yours" else None, **ephemeral(shown)}
 

@@ -55,10 +55,10 @@ class StackClient:
             time.sleep(0.05)
         raise TimeoutError(f"events still in flight after {timeout:.0f} s")
 
-    def add_slack_user(self, email: str, name: str) -> dict[str, Any]:
-        response = requests.post(
-            f"{self.slack_stand_in_url}/_stand-in/users", json={"email": email, "name": name}, timeout=10
-        )
+    def add_slack_user(self, email: str, name: str, locale: str | None = None) -> dict[str, Any]:
+        """`locale`: the account's Slack locale ("en-US"); the stand-in's default is Swedish."""
+        body = {"email": email, "name": name, **({"locale": locale} if locale else {})}
+        response = requests.post(f"{self.slack_stand_in_url}/_stand-in/users", json=body, timeout=10)
         response.raise_for_status()
         return response.json()["user"]
 

@@ -102,10 +102,10 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
         with self._lock:
             return [json.loads(json.dumps(c)) for c in self._calls if c["seq"] > since]  # deep copies
 
-    def add_user(self, email: str, name: str) -> dict:
+    def add_user(self, email: str, name: str, locale: str | None = None) -> dict:
         """Returns ``{"ok": True, "user": {...}}`` exactly like POST /_stand-in/users."""
         with self._lock:
-            user, created = self.workspace.add_user(email, name)
+            user, created = self.workspace.add_user(email, name, locale)
         if created and self.events_url and self.signing_secret:
             threading.Thread(target=self._deliver_team_join, args=(user,), daemon=True).start()
         return {"ok": True, "user": user}
@@ -191,10 +191,12 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
 
     def _post_user(self, request: Request) -> Response:
         body = request.get_json(silent=True) or {}
-        email, name = body.get("email"), body.get("name")
+        email, name, locale = body.get("email"), body.get("name"), body.get("locale")
         if not (isinstance(email, str) and "@" in email and isinstance(name, str) and name.strip()):
             return json_response({"ok": False, "error": "invalid_arguments"}, 400)
-        return json_response(self.add_user(email.strip(), name.strip()))
+        if locale is not None and not isinstance(locale, str):
+            return json_response({"ok": False, "error": "invalid_arguments"}, 400)
+        return json_response(self.add_user(email.strip(), name.strip(), locale))
 
     def _post_trigger_id(self, request: Request) -> Response:
         with self._lock:

@@ -55,20 +55,34 @@ def user_object(uid: str, email: str | None, real_name: str, *, is_bot: bool = F
     }
 
 
+# Every Slack account has a locale (Slack answers it only with include_locale=true). Slack's own
+# default is the workspace's language; this stand-in's workspace is Swedish, so people read
+# Swedish unless a test or the demo gives them another locale (POST /_stand-in/users "locale").
+DEFAULT_LOCALE = "sv-SE"
+
+
 class Users(WorkspaceState):
-    """Part of Workspace (see workspace.py): owns `users` and `_by_email`."""
+    """Part of Workspace (see workspace.py): owns `users`, `_by_email` and the users' locales."""
 
     METHODS: tuple[str, ...] = ("users.lookupByEmail", "users.info")
 
-    def add_user(self, email: str, name: str) -> tuple[dict, bool]:
-        """Returns (user, created); a known e-mail returns the existing user."""
-        if email.lower() in self._by_email:
-            return self.users[self._by_email[email.lower()]], False
-        uid = f"U{len(self._by_email) + 1:08d}"  # deterministic: U00000001, U00000002, ...
-        self.users[uid] = user_object(uid, email, name)
-        self._by_email[email.lower()] = uid
-        self.conversations["C0GENERAL"]["members"].append(uid)  # like Slack, newcomers land in #general
-        return self.users[uid], True
+    @property
+    def locales(self) -> dict[str, str]:
+        """user id -> locale; kept beside the user objects, which show it only when asked."""
+        return self.__dict__.setdefault("_locales", {})
+
+    def add_user(self, email: str, name: str, locale: str | None = None) -> tuple[dict, bool]:
+        """Returns (user, created); a known e-mail returns the existing user (its locale changed if given)."""
+        created = email.lower() not in self._by_email
+        if created:
+            uid = f"U{len(self._by_email) + 1:08d}"  # deterministic: U00000001, U00000002, ...
+            self.users[uid] = user_object(uid, email, name)
+            self._by_email[email.lower()] = uid
+            self.conversations["C0GENERAL"]["members"].append(uid)  # like Slack, newcomers land in #general
+        uid = self._by_email[email.lower()]
+        if locale:
+            self.locales[uid] = locale
+        return self.users[uid], created
 
     def humans(self) -> list[dict]:
         return [u for u in self.users.values() if not u["is_bot"]]
@@ -85,4 +99,7 @@ class Users(WorkspaceState):
         return {"ok": True, "user": self.users[uid]}
 
     def users_info(self, args):
-        return {"ok": True, "user": self.user(args.get("user"))}
+        user = self.user(args.get("user"))
+        if str(args.get("include_locale", "")).lower() in ("true", "1"):  # JSON true or a form's "true"
+            return {"ok": True, "user": {**user, "locale": self.locales.get(user["id"], DEFAULT_LOCALE)}}
+        return {"ok": True, "user": user}

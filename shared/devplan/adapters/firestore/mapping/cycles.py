@@ -8,6 +8,7 @@ from devplan.adapters.firestore.mapping.common import Document, compact, cycle_p
 from devplan.adapters.firestore.mapping.meeting_notes import actions_from, notes_fields, notes_from
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord, LastReflection, Review, Revision
+from devplan.domain.snooze import Snooze
 from devplan.errors import UnusableRecord
 
 
@@ -38,6 +39,10 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
             last_reflection_nudge=day(doc.get("lastReflectionNudge")),
             notes=notes_from(doc),
             actions=actions_from(doc),
+            snoozes=tuple(
+                Snooze(s["kind"], s["reminderKey"], date.fromisoformat(s["on"]), s.get("skipped"))
+                for s in doc.get("snoozes") or ()
+            ),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{cycle_path(employee_id, quarter)} is not a usable cycle: {exc!r}") from None
@@ -71,6 +76,11 @@ def cycle_document(cycle: CycleRecord) -> Document:
             else None,
             "lastReflectionNudge": iso(cycle.last_reflection_nudge),
             **notes_fields(cycle.notes, cycle.actions),
+            "snoozes": [
+                compact({"kind": s.kind, "reminderKey": s.reminder_key, "on": s.on.isoformat(), "skipped": s.skipped})
+                for s in cycle.snoozes
+            ]
+            or None,
         }
     )
 

@@ -24,6 +24,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             start_date=date.fromisoformat(doc["startDate"]),
             status=doc.get("status") or "",  # missing: not active (the fan-out asks for "active")
             language=doc.get("language") or DEFAULT_LANGUAGE,
+            language_from=doc.get("languageFrom"),
             slack_user_id=(doc.get("slack") or {}).get("userId"),
             onboarding=(doc.get("onboarding") or {}).get("status", PENDING),
             welcomed_at=(doc.get("onboarding") or {}).get("welcomedAt"),
@@ -63,6 +64,7 @@ def new_employee_document(employee: Employee, *, event_id: str, occurred_at: dat
         "startDate": employee.start_date.isoformat(),
         "status": employee.status,
         "language": employee.language,
+        **({"languageFrom": employee.language_from} if employee.language_from else {}),
         "onboardedAt": occurred_at,
         "sourceEventId": event_id,
         "onboarding": {"status": employee.onboarding},
@@ -89,6 +91,9 @@ def employee_update(employee: Employee) -> Document:
             ),
             "funding": funding_book_document(employee.funding) or None,
             "timeOff": time_off_document(employee.time_off),
+            # Only once decided (domain/language.py): an undecided record keeps what it has.
+            "language": employee.language if employee.language_from else None,
+            "languageFrom": employee.language_from,
         }
     )
 
