@@ -15,6 +15,7 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.goals import first_goal_deadline
 from devplan.domain.meeting_notes import ActionItem
+from devplan.messages.dates import format_range
 from devplan.messages.meeting_notes import NOTE_ACTION_DONE, action_ref
 from devplan.messages.time_off_form import TIME_OFF_CANCEL, TIME_OFF_FORM, TIME_OFF_OPEN
 from devplan.messages.time_off_form import time_off_form as modal_view
@@ -177,7 +178,10 @@ def test_someone_else_submitting_the_modal_books_nothing(store, slack):
 # --- the person's Home -------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("user", "words"), [("U_MAJA", "Ledig den 1 juli 2025"), ("U_ELLA", "Away 1 July 2025")])
+@pytest.mark.parametrize(
+    ("user", "words"),
+    [("U_MAJA", "🌴 Ledig 1–31 juli 2025 (semester)"), ("U_ELLA", "🌴 Away 1–31 July 2025 (vacation)")],
+)
 def test_the_home_shows_a_booked_period_with_avboka_and_the_ledig_button(store, slack, user, words):
     book_july(store, slack, user)
     view = valid(home.view_for(store, user, DAY))
@@ -285,3 +289,17 @@ def test_the_homes_are_refreshed_as_of_the_day_the_modal_was_opened_a_simulated_
     assert time_off_form.submit(store, "U_MAJA", submission(view, JULY, "U_MAJA"), NOW) == {}
     days = {k.split(":")[2] for k in store.collection("outbox") if k.startswith("home:")}
     assert days == {"2025-05-06"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "start", "end", "written"),
+    [
+        ("sv", date(2025, 7, 1), date(2025, 7, 31), "1–31 juli 2025"),
+        ("sv", date(2025, 6, 30), date(2025, 8, 4), "30 juni – 4 augusti 2025"),
+        ("sv", date(2025, 12, 22), date(2026, 1, 6), "22 december 2025 – 6 januari 2026"),
+        ("en", date(2025, 7, 1), date(2025, 7, 1), "1 July 2025"),
+        ("en", date(2025, 6, 30), date(2025, 8, 4), "30 June – 4 August 2025"),
+    ],
+)
+def test_a_period_is_written_with_its_shared_month_and_year_once(lang, start, end, written):
+    assert format_range(lang, start, end) == written

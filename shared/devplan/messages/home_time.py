@@ -22,7 +22,7 @@ from devplan.domain.time_off import TimeOff
 from devplan.messages import time_off as time_off_text
 from devplan.messages.blocks import buttons, context, section
 from devplan.messages.catalog import text
-from devplan.messages.dates import format_date
+from devplan.messages.dates import format_date, format_range
 from devplan.messages.home_fit import BUTTON_LABEL_LIMIT, clip
 from devplan.messages.meeting_notes import open_actions
 from devplan.messages.status import PlanFacts
@@ -33,14 +33,9 @@ FIRST_ACTION_LENGTH = 60  # the lead's table: the first open action, clipped
 
 
 def period_line(lang: str, period: TimeOff) -> str:
-    """ "Ledig 1 juli 2025 – 31 juli 2025 (semester)" """
-    return text(
-        lang,
-        "time_off_form.home_period",
-        start=format_date(lang, period.start),
-        end=format_date(lang, period.end),
-        kind=time_off_text.kind(lang, period),
-    )
+    """ "Ledig 1–31 juli 2025 (semester)" """
+    days = format_range(lang, period.start, period.end)
+    return text(lang, "time_off_form.home_period", period=days, kind=time_off_text.kind(lang, period))
 
 
 def time_off_blocks(lang: str, plan: PlanFacts, periods: tuple[TimeOff, ...]) -> list[dict[str, Any]]:
