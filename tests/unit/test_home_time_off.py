@@ -16,6 +16,7 @@ from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.goals import first_goal_deadline
 from devplan.domain.meeting_notes import ActionItem
 from devplan.messages.dates import format_range
+from devplan.messages.home_team import compact_line
 from devplan.messages.meeting_notes import NOTE_ACTION_DONE, action_ref
 from devplan.messages.time_off_form import TIME_OFF_CANCEL, TIME_OFF_FORM, TIME_OFF_OPEN
 from devplan.messages.time_off_form import time_off_form as modal_view
@@ -303,3 +304,13 @@ def test_the_homes_are_refreshed_as_of_the_day_the_modal_was_opened_a_simulated_
 )
 def test_a_period_is_written_with_its_shared_month_and_year_once(lang, start, end, written):
     assert format_range(lang, start, end) == written
+
+
+def test_a_member_listed_in_one_line_still_says_until_when_they_are_away(store, slack):
+    book_july(store, slack)
+    lead = store.employee("bo")
+    facts = home.team_facts(store, lead, date(2025, 7, 14))
+    maja = next(f for f in facts if f.member.employee_id == "maja")
+    assert compact_line("sv", maja, Quarter(2025, 3)).endswith(" · ledig till den 31 juli 2025")
+    ella = next(f for f in facts if f.member.employee_id == "ella")
+    assert "ledig" not in compact_line("sv", ella, Quarter(2025, 3))
