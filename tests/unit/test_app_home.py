@@ -20,6 +20,7 @@ from devplan.messages import wallet as wallet_messages
 from devplan.messages.cycle import MARK_HELD_ACTION
 from devplan.messages.goals import OPEN_GOAL_FORM, OPEN_REFLECTION_FORM
 from devplan.messages.home import HOME_MORE
+from devplan.messages.time_off_form import TIME_OFF_OPEN
 from devplan.services import delivery, goals, home, home_refresh, journal, wallet
 from devplan_tools.stand_in import block_kit
 from tests.fakes import FakeSlack, InMemoryStore
@@ -118,7 +119,7 @@ def test_the_persons_home_shows_goals_deadline_1_1_reflections_budget_advancemen
         "Utbildningsbudget 2025" in text and "1\u00a0200\u00a0kr använt" in text and "3\u00a0800\u00a0kr kvar" in text
     )
     assert "sessioner" in text and "/20" in text  # the way toward Senior Coach (advancement_status)
-    assert {b["action_id"] for b in buttons(view)} == {OPEN_GOAL_FORM, OPEN_REFLECTION_FORM}
+    assert {b["action_id"] for b in buttons(view)} == {OPEN_GOAL_FORM, OPEN_REFLECTION_FORM, TIME_OFF_OPEN}
 
 
 def test_a_held_1_1_says_when_and_with_whom(store):

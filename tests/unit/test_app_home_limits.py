@@ -1,11 +1,12 @@
-"""App Home inside Slack's limits, for any team: every rendered view (the Home and the Visa mer
+"""App Home inside Slack's limits, for any team (with time off and open 1:1 actions on both the
+person's part and each member's row): every rendered view (the Home and the Visa mer
 modal) passes the Block Kit validator, and nobody of the team is silently lost: whoever is not
 shown is counted under Visa mer. The validator itself is checked to refuse what Slack refuses."""
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -15,7 +16,9 @@ from devplan.domain.cycle_record import HELD, INVITED, CycleRecord, Review
 from devplan.domain.employees import Employee
 from devplan.domain.goals import AGREED, AWAITING, PROPOSED, GoalPlan, SmartGoal
 from devplan.domain.limits import MAX_NAME_LENGTH, MAX_TITLE_LENGTH
+from devplan.domain.meeting_notes import MAX_ACTION_LENGTH, MAX_CARRIED, ActionItem
 from devplan.domain.smart import Draft, Measure
+from devplan.domain.time_off import KINDS, MAX_PERIOD_DAYS, TimeOff
 from devplan.domain.wallet import PENDING, TrainingRequest, Wallet
 from devplan.messages.home import HOME_MORE, HomeFacts, home_view, more_modal
 from devplan.messages.home_fit import pack
@@ -24,6 +27,7 @@ from devplan.messages.status import PlanFacts
 from devplan_tools.stand_in import block_kit
 
 Q2, TODAY = Quarter(2025, 2), date(2025, 5, 5)
+NOW = datetime(2025, 5, 5, 8, tzinfo=UTC)
 text_of = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=1)
 
 
@@ -72,8 +76,24 @@ def members(draw, index: int):
         for j in range(draw(st.integers(0, 2)))
     )
     review = draw(st.sampled_from([None, INVITED, HELD]))
-    cycle = CycleRecord(who, Q2, review=Review(status=review, invited_on=TODAY)) if review else None
-    return MemberFacts(employee, cycle, requests)
+    actions = draw(action_items(who))
+    cycle = CycleRecord(who, Q2, review=Review(status=review, invited_on=TODAY), actions=actions)
+    return MemberFacts(employee, cycle if review or actions else None, requests, away=draw(st.none() | periods(who)))
+
+
+@st.composite
+def action_items(draw, who: str):
+    """Open (and ticked) actions of the pair's 1:1s, as many as a record carries."""
+    texts = draw(st.lists(titles(MAX_ACTION_LENGTH), max_size=MAX_CARRIED))
+    done = st.none() | st.just(TODAY)
+    return tuple(ActionItem(f"{who}-a{i}", t, Q2, done_on=draw(done)) for i, t in enumerate(texts))
+
+
+@st.composite
+def periods(draw, who: str, index: int = 0):
+    start = draw(st.dates(date(2025, 1, 1), date(2026, 12, 31)))
+    length = draw(st.integers(0, MAX_PERIOD_DAYS - 1))
+    return TimeOff(f"{who}-t{index}", start, start + timedelta(days=length), draw(st.sampled_from(KINDS)), NOW)
 
 
 @st.composite
@@ -82,8 +102,14 @@ def homes(draw):
     team = tuple(draw(members(i)) for i in range(size))
     lead = Employee("lead", draw(titles(MAX_NAME_LENGTH)), "lead@ij.se", "project_lead", None, date(2025, 1, 2))
     lead = Employee(**{**lead.__dict__, "goals": draw(goals("lead"))})
-    plan = PlanFacts(lead, None, TODAY, None, False, advancement=tuple(draw(st.lists(titles(500), max_size=5))))
-    return draw(st.sampled_from(["sv", "en"])), HomeFacts(plan, Wallet.opened("lead", 2025, None), team)
+    moved = draw(st.none() | st.dates(TODAY, date(2026, 12, 31)))
+    advancement = tuple(draw(st.lists(titles(500), max_size=5)))
+    plan = PlanFacts(lead, None, TODAY, None, False, advancement=advancement, moved_deadline=moved)
+    away = tuple(draw(periods("lead", i)) for i in range(draw(st.integers(0, 8))))
+    own = tuple(a for a in draw(action_items("lead")) if a.open)
+    wallet = Wallet.opened("lead", 2025, None)
+    facts = HomeFacts(plan, wallet, team, time_off=away, actions=own, actions_quarter=Q2 if own else None)
+    return draw(st.sampled_from(["sv", "en"])), facts
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -73,3 +73,16 @@ def format_date_sv(d: date) -> str:
 
 def weekday_sv(d: date) -> str:
     return weekday("sv", d)
+
+
+def format_range(language: str, start: date, end: date) -> str:
+    """A period as people write it, the shared month and year once: "1–31 juli 2025",
+    "30 juni – 4 augusti 2025", "22 december 2025 – 6 januari 2026" (no "den": it heads a line)."""
+    months = _MONTHS[_language(language)]
+    last = f"{end.day} {months[end.month - 1]} {end.year}"
+    if start == end:
+        return last
+    if (start.year, start.month) == (end.year, end.month):
+        return f"{start.day}–{last}"
+    first = f"{start.day} {months[start.month - 1]}" + ("" if start.year == end.year else f" {start.year}")
+    return f"{first} – {last}"

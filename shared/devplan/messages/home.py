@@ -13,8 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import HELD, INVITED
 from devplan.domain.funding import DRAFT, SUBMITTED
+from devplan.domain.meeting_notes import ActionItem
+from devplan.domain.time_off import TimeOff
 from devplan.domain.wallet import PENDING, Wallet
 from devplan.messages.blocks import buttons, context, header
 from devplan.messages.catalog import format_sek, role_name, text
@@ -22,6 +25,7 @@ from devplan.messages.dates import format_date, quarter_label
 from devplan.messages.goal_form import open_buttons
 from devplan.messages.home_fit import MAX_VIEW_BLOCKS, fit, pack, sections
 from devplan.messages.home_team import MemberFacts, team_groups
+from devplan.messages.home_time import action_blocks, time_off_blocks
 from devplan.messages.onboarding import channel_list
 from devplan.messages.status import PlanFacts, _deadline, goal_line
 
@@ -34,6 +38,9 @@ class HomeFacts:
     plan: PlanFacts  # the person's plan as `/utveckling` shows it (services/plan_status.py)
     wallet: Wallet | None = None  # this year's training wallet
     team: tuple[MemberFacts, ...] = ()  # for a lead: the people they lead
+    time_off: tuple[TimeOff, ...] = ()  # the person's periods booked now or ahead, by first day
+    actions: tuple[ActionItem, ...] = ()  # open actions on the person's latest 1:1 record
+    actions_quarter: Quarter | None = None  # that record's quarter (the Klar buttons' value)
 
 
 def not_onboarded_view(lang: str) -> View:
@@ -91,9 +98,11 @@ def _person(lang: str, facts: HomeFacts) -> list[dict[str, Any]]:
         *sections(about),
         *sections([text(lang, "status.goals_heading", quarter=q), *goal_lines, _deadline(lang, plan)]),
         *sections([text(lang, "home.review_heading", quarter=q), _review(lang, plan)]),
+        *action_blocks(lang, employee.employee_id, facts.actions_quarter, facts.actions),
         *sections([text(lang, "home.reflections_heading", quarter=q), _reflections(lang, plan)]),
         *_budget(lang, facts),
         *sections(_advancement(lang, facts)),
+        *time_off_blocks(lang, plan, facts.time_off),
         open_buttons(lang, reflection=True),
         context(text(lang, "home.updated", date=format_date(lang, plan.today))),
     ]

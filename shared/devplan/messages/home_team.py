@@ -4,7 +4,9 @@ asked (same action ids and values), so a click from Home is handled by the same 
 same checks, and counts once whichever of the two was clicked.
 
 Only counts and titles are shown, never a reflection's text or anyone else's team: the service
-hands in the lead's own team (services/home.py)."""
+hands in the lead's own team (services/home.py). Of the pair's 1:1 notes, only the count of open
+actions and the first one, clipped (the lead is one of the pair); who is away today, and until
+when (messages/home_time.py)."""
 
 from __future__ import annotations
 
@@ -16,6 +18,8 @@ from devplan.domain.cycle_record import HELD, INVITED, CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.funding import LARGER_PROGRAMMES
 from devplan.domain.goals import AWAITING, LEAD, PROPOSED, SmartGoal
+from devplan.domain.meeting_notes import ActionItem
+from devplan.domain.time_off import TimeOff
 from devplan.domain.wallet import TrainingRequest
 from devplan.messages.advancement import SENIOR_APPROVE, SENIOR_NOT_YET, Evidence
 from devplan.messages.blocks import buttons, section
@@ -25,6 +29,7 @@ from devplan.messages.dates import quarter_label
 from devplan.messages.funding import FUNDING_LARGER_APPROVE, FUNDING_LARGER_NOT_YET, larger_ref
 from devplan.messages.goals import GOAL_AGREE, GOAL_CHANGE, GOAL_CONFIRM, GOAL_NOT_YET, goal_ref
 from devplan.messages.home_fit import BUTTON_LABEL_LIMIT, FIELD_LIMIT, Group, clip
+from devplan.messages.home_time import actions_field, away_field, away_suffix
 from devplan.messages.status import progress_bar
 from devplan.messages.wallet import WALLET_APPROVE, WALLET_REFUSE, request_ref
 
@@ -39,6 +44,12 @@ class MemberFacts:
     cycle: CycleRecord | None  # this quarter's
     requests: tuple[tuple[int, TrainingRequest], ...] = ()  # (year, request) over budget, pending
     senior: tuple[str, Evidence] | None = None  # (button value, evidence) when ready for Senior Coach
+    away: TimeOff | None = None  # the period they are away in today, if any
+
+    @property
+    def open_actions(self) -> tuple[ActionItem, ...]:
+        """Open actions of the pair's 1:1s on this quarter's record (carried ones included)."""
+        return tuple(a for a in self.cycle.actions if a.open) if self.cycle else ()
 
     def goals(self, quarter: Quarter) -> tuple[SmartGoal, ...]:
         plan = self.member.goals
@@ -91,6 +102,8 @@ def _columns(lang: str, facts: MemberFacts, quarter: Quarter) -> list[dict[str, 
         text(lang, "home.col_confirm", count=len(facts.to_confirm(quarter))),
         text(lang, "home.col_requests", count=len(facts.requests) + (facts.larger_asked is not None)),
         text(lang, "home.col_review", quarter=quarter_label(lang, quarter), state=text(lang, f"home.state_{state}")),
+        *away_field(lang, facts.away),
+        *actions_field(lang, facts.open_actions),
     ]
     return [{"type": "mrkdwn", "text": clip(cell, FIELD_LIMIT)} for cell in cells]
 
@@ -173,7 +186,7 @@ def compact_line(lang: str, facts: MemberFacts, quarter: Quarter) -> str:
     """The person in one line (no buttons): for the rows that do not fit on the Home tab."""
     waiting = facts.waiting(quarter)
     shown = text(lang, "home.compact_waiting", count=waiting) if waiting else text(lang, "home.member_clear")
-    return text(lang, "home.compact_line", name=facts.member.name, waiting=shown)
+    return text(lang, "home.compact_line", name=facts.member.name, waiting=shown) + away_suffix(lang, facts.away)
 
 
 def team_groups(lang: str, team: tuple[MemberFacts, ...], quarter: Quarter) -> list[Group]:

@@ -3,7 +3,10 @@
 The person's part is the plan `/utveckling` shows (services/plan_status.plan_facts, with the
 advancement lines of services/advancement_status) plus this year's training wallet; a lead's
 part is their own team (`employees_led_by`: never anyone else's), each with what waits for the
-lead. Reads: the asker by Slack id, their plan (one round trip), their wallet, and for a lead
+lead. The person's time off (on their record) and the open actions of their latest 1:1 record
+(this quarter's; last quarter's, one read more, before this one opened) are shown with their
+buttons (messages/home_time.py); each team member's "away today" comes from their record too.
+Reads: the asker by Slack id, their plan (one round trip), their wallet, and for a lead
 one query for the team, one round trip for the team's quarter records and one transaction
 reading each member's wallet (and a coach's session tally).
 
@@ -19,17 +22,20 @@ from typing import Any
 
 from devplan.domain.advancement import ask_round, due_to_ask, full_months, is_candidate
 from devplan.domain.calendar import Quarter
+from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
 from devplan.domain.goals import ACHIEVED
 from devplan.domain.lifecycle import is_offboarded
+from devplan.domain.limits import LAST_SUPPORTED_DAY
 from devplan.domain.metrics import COACHING_SESSIONS
+from devplan.domain.time_off import upcoming
 from devplan.domain.wallet import PENDING
 from devplan.errors import UnusableRecord
 from devplan.messages.advancement import Evidence
 from devplan.messages.home import HomeFacts, View, home_view, more_modal, not_onboarded_view
 from devplan.messages.home_team import MemberFacts
 from devplan.messages.lifecycle import cleared_home
-from devplan.services import senior_coach
+from devplan.services import senior_coach, time_off
 from devplan.services.plan_status import plan_facts
 from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_replies import not_opened, open_modal
@@ -40,7 +46,25 @@ log = logging.getLogger(__name__)
 def home_facts(store: Store, employee: Employee, today: date) -> HomeFacts:
     plan = plan_facts(employee, store, today)
     wallet = store.atomically(lambda uow: uow.wallet(employee.employee_id, today.year, employee.training_budget_sek))
-    return HomeFacts(plan, wallet, team_facts(store, employee, today))
+    periods = upcoming(employee.time_off, today, LAST_SUPPORTED_DAY)  # booked now or ahead
+    record = plan.cycle or _readable_cycle(store, employee.employee_id, Quarter.of(today).previous())
+    actions = tuple(a for a in record.actions if a.open) if record else ()
+    return HomeFacts(
+        plan,
+        wallet,
+        team_facts(store, employee, today),
+        time_off=periods,
+        actions=actions,
+        actions_quarter=record.quarter if record else None,
+    )
+
+
+def _readable_cycle(store: Store, employee_id: str, quarter: Quarter) -> CycleRecord | None:
+    """The latest 1:1's record before this quarter's opened (its open actions are still the person's)."""
+    try:
+        return store.load(cycles=[(employee_id, quarter)]).cycle(employee_id, quarter)
+    except UnusableRecord:
+        return None
 
 
 def team_facts(store: Store, lead: Employee, today: date) -> tuple[MemberFacts, ...]:
@@ -62,7 +86,7 @@ def team_facts(store: Store, lead: Employee, today: date) -> tuple[MemberFacts, 
         for m in members:
             wallet = uow.wallet(m.employee_id, today.year, m.training_budget_sek)
             pending = tuple((today.year, r) for r in wallet.requests.values() if r.status == PENDING)
-            facts.append(MemberFacts(m, cycle_of(m), pending, _senior(uow, m, today)))
+            facts.append(MemberFacts(m, cycle_of(m), pending, _senior(uow, m, today), time_off.away(m, today)))
         return facts
 
     return tuple(store.atomically(money))

@@ -36,6 +36,7 @@ from devplan.messages import meeting_notes as render
 from devplan.messages.blocks import Rendered, one_section
 from devplan.messages.catalog import text
 from devplan.messages.dates import quarter_label
+from devplan.services import home_refresh
 from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, open_modal, own_form
 
@@ -175,6 +176,7 @@ def tick(store: Store, value: str, slack_user_id: str, on: date) -> str:
         item = next(a for r in records for a in r.actions if a.item_id == item_id)
         shown = one_section(text(pair[0].language, "notes.done", who=who.name, text=item.text))
         _to_pair(uow, pair, f"note-done:{employee_id}:{item_id}", shown, "1:1 action done")
+        home_refresh.refresh(uow, pair[0], on)  # App Home: the action gone from the person's list, the lead's count
         return "done"
 
     outcome = store.atomically(work)

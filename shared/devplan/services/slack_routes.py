@@ -67,6 +67,7 @@ from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
 from devplan.services.slack_accounts import link_account
 from devplan.services.slack_replies import answer_click, clicked_at, clicked_on, ephemeral
+from devplan.services.time_off_form import time_off_routes
 
 log = logging.getLogger(__name__)
 GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
@@ -228,6 +229,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         ("block_actions", HOME_MORE): home_more,
         **advancement_routes(store, slack, view_answer),
         **notes_routes(store, view_answer),
+        **time_off_routes(store, slack, clock, view_answer),
     }
     return lifecycle.stop_clicks_for_offboarded(store, table)  # buttons about someone who left
 

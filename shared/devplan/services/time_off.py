@@ -15,6 +15,7 @@ from dataclasses import replace
 from datetime import date, datetime
 from typing import Any
 
+from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.limits import parse_day
 from devplan.domain.outbox import OutboxMessage
@@ -31,9 +32,10 @@ from devplan.domain.time_off import (
 from devplan.domain.time_off import away as away_on
 from devplan.messages import time_off as render
 from devplan.messages.catalog import text
+from devplan.services import home_refresh
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
-from devplan.services.slack_replies import ephemeral
+from devplan.services.slack_replies import ephemeral, tell
 
 log = logging.getLogger(__name__)
 UNKNOWN_EMPLOYEE = "unknown_employee"  # held until they are onboarded (services/held_events.py)
@@ -56,16 +58,21 @@ def book(uow: UnitOfWork, employee: Employee, period: TimeOff) -> str:
     if outcome == "recorded":
         uow.save_employee(replace(employee, time_off=time_off))
         _tell_lead(uow, employee, period, cancelled=False)
+        # App Home: the person's periods, the lead's "away"; as of the day it was said (a simulated one's own)
+        home_refresh.refresh(uow, employee, stockholm_date(period.occurred_at))
     return outcome
 
 
-def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str) -> str:
+def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, on: date | None = None) -> str:
+    """In the caller's transaction: `cancelled` or `already_cancelled`. `on`: the business day of
+    the cancellation (App Home is refreshed as of it; default: the transaction's)."""
     time_off, outcome = employee.time_off.cancel(time_off_id)
     if outcome == "cancelled":
         uow.save_employee(replace(employee, time_off=time_off))
         known = employee.time_off.period(time_off_id)
         if known is not None:  # a cancellation that came first: the lead was never told of it
             _tell_lead(uow, employee, known, cancelled=True)
+            home_refresh.refresh(uow, employee, on)  # App Home: the period gone from both Homes
     return outcome
 
 
@@ -111,9 +118,58 @@ def cancelled_event(event: PlatformEvent, store: Store) -> str:
             return UNKNOWN_EMPLOYEE
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        return cancel(uow, employee, time_off_id)
+        return cancel(uow, employee, time_off_id, stockholm_date(event.occurred_at))
 
     return event.logged(log, employee_id, store.atomically(work), time_off_id)
+
+
+def period_problem(start: date | None, end: date | None, kind: str | None) -> str | None:
+    """What is wrong with a period asked for in Slack (the command and the modal alike), if
+    anything: `not_a_date`, `to_before_from`, `too_long` (over MAX_PERIOD_DAYS), `unknown_kind`."""
+    if start is None or end is None:
+        return "not_a_date"
+    if end < start:
+        return "to_before_from"
+    if (end - start).days >= MAX_PERIOD_DAYS:
+        return "too_long"
+    return None if kind in (VACATION, PARENTAL_LEAVE, OTHER) else "unknown_kind"
+
+
+def own_request(
+    store: Store, employee_id: str, asked: TimeOff, *, cancelling: bool = False, reply: tuple[str, str] | None = None
+) -> str:
+    """The asker's own period, booked (its id made from its days) or cancelled (any active period
+    of exactly these days), in one transaction: the outcome of `book` or `cancel`, `not_found`
+    or `unknown`. `reply`: (Slack user, key) told the answer as a DM in the same transaction (the
+    modal's answer; the command's comes in its HTTP answer), once per key."""
+
+    def work(uow: UnitOfWork) -> str:
+        employee = uow.employee(employee_id)
+        if employee is None:
+            return "unknown"
+        if cancelling:  # any period of exactly these days, booked here or on the platform
+            found = next((p for p in employee.time_off.active if (p.start, p.end) == (asked.start, asked.end)), None)
+            outcome = (
+                cancel(uow, employee, found.time_off_id, stockholm_date(asked.occurred_at)) if found else "not_found"
+            )
+        else:
+            period_id = _slack_id(employee.time_off, asked.start, asked.end)
+            outcome = book(uow, employee, replace(asked, time_off_id=period_id))
+        if reply is not None:
+            tell(uow, reply[0], reply[1], answer(employee.language, outcome, asked))
+        return outcome
+
+    outcome: str = store.atomically(work)
+    log.info("time off by Slack for %s: %s", employee_id, outcome, extra={"employeeId": employee_id})
+    return outcome
+
+
+def answer(lang: str, outcome: str, asked: TimeOff) -> str:
+    """What the asker is told of their own booking or cancellation (command and modal alike)."""
+    if outcome == "unknown":
+        return text(lang, "status.unknown")
+    key = {"stale": "unchanged", "already_cancelled": "unchanged"}.get(outcome, outcome)
+    return render.said(lang, key, asked)
 
 
 def command(store: Store, slack_user_id: str, words: list[str], now: datetime) -> dict[str, Any]:
@@ -130,25 +186,36 @@ def command(store: Store, slack_user_id: str, words: list[str], now: datetime) -
     rest = words[cancelling + 2 :]
     start, end = (days + [None, None])[:2]
     kind = KIND_WORDS.get(rest[0]) if rest else VACATION
-    if start is None or end is None or end < start or (end - start).days >= MAX_PERIOD_DAYS or kind is None:
+    if period_problem(start, end, kind) is not None or start is None or end is None or kind is None:
         return {"outcome": "usage", **ephemeral(text(lang, "time_off.usage"))}
     asked = TimeOff("", start, end, kind, now)
+    outcome = own_request(store, me.employee_id, asked, cancelling=cancelling)
+    return {"outcome": outcome, **ephemeral(answer(lang, outcome, asked))}
 
-    def work(uow: UnitOfWork) -> str:
-        employee = uow.employee(me.employee_id)
-        if employee is None:
-            return "unknown"
-        if cancelling:  # any period of exactly these days, booked here or on the platform
-            found = next((p for p in employee.time_off.active if (p.start, p.end) == (start, end)), None)
-            return cancel(uow, employee, found.time_off_id) if found else "not_found"
-        return book(uow, employee, replace(asked, time_off_id=_slack_id(employee.time_off, start, end)))
 
-    outcome = store.atomically(work)
-    log.info("time off by Slack for %s: %s", me.employee_id, outcome, extra={"employeeId": me.employee_id})
-    if outcome == "unknown":
-        return {"outcome": outcome, **ephemeral(text(lang, "status.unknown"))}
-    key = {"stale": "unchanged", "already_cancelled": "unchanged"}.get(outcome, outcome)
-    return {"outcome": outcome, **ephemeral(render.said(lang, key, asked))}
+def cancel_by_id(store: Store, slack_user_id: str, employee_id: str, time_off_id: str, on: date) -> tuple[str, str]:
+    """Avboka on App Home (the button names whose period): (outcome, answer) — `cancelled`,
+    `already_cancelled`, `not_found`, `not_yours` (only the person themself cancels their own)
+    or `unknown`."""
+    me = store.employee_with_slack_user(slack_user_id)
+    lang = me.language if me else "sv"
+    if me is None:
+        return "unknown", text(lang, "status.unknown")
+    if me.employee_id != employee_id:
+        return "not_yours", text(lang, "time_off_form.not_yours")
+
+    def work(uow: UnitOfWork) -> tuple[str, TimeOff | None]:
+        employee = uow.employee(employee_id)
+        known = employee.time_off.period(time_off_id) if employee else None
+        if employee is None or known is None:
+            return "not_found", None
+        return cancel(uow, employee, time_off_id, on), known
+
+    outcome, known = store.atomically(work)
+    log.info("time off %s cancelled on App Home: %s", time_off_id, outcome, extra={"employeeId": employee_id})
+    if known is None:
+        return outcome, text(lang, "time_off_form.gone")
+    return outcome, answer(lang, outcome, known)
 
 
 def _slack_id(book: TimeOffBook, start: date, end: date) -> str:

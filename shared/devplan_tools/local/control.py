@@ -115,6 +115,14 @@ class StackClient:
         """A person opens the app's Home tab (the stand-in delivers the signed app_home_opened)."""
         return self._stand_in("app_home_opened", {"user": user, "event_ts": event_ts})
 
+    def click_home(
+        self, user: str, action_id: str, action_ts: str | None = None, *, value: str | None = None
+    ) -> dict[str, Any]:
+        """A person clicks a button on their Home tab (the stand-in delivers the signed interaction)."""
+        return self._stand_in(
+            "click_home", {"user": user, "action_id": action_id, "action_ts": action_ts, "value": value}
+        )
+
     def home(self, user: str) -> dict[str, Any] | None:
         """The Home tab `user` sees now in the stand-in (None: nothing published for them)."""
         found = requests.get(f"{self.slack_stand_in_url}/_stand-in/home", params={"user": user}, timeout=10).json()

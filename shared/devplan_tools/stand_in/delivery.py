@@ -189,6 +189,60 @@ class AppDelivery(StandInState):
             lambda: self.open_home(body.get("user"), body.get("event_ts"), tab=body.get("tab", "home"))
         )
 
+    def click_home(
+        self, user: str, action_id: str, action_ts: str | None = None, *, value: str | None = None
+    ) -> tuple[int, bytes]:
+        """A person clicks a button on their Home tab (the view last published for them, a button
+        of an actions block or a section's accessory): Slack's signed block_actions with a "view"
+        container and the view, and a trigger_id for views.open."""
+        if not (self.events_url and self.signing_secret):
+            raise SlackError("no_interactivity_url")
+        with self._lock:
+            clicker = self.workspace.user(user)
+            view = self.workspace.home(user)
+            found = [
+                (b, e)
+                for b in (view or {}).get("blocks") or []
+                for e in [*b.get("elements", []), *([b["accessory"]] if b.get("accessory") else [])]
+                if e.get("type") == "button" and e.get("action_id") == action_id and value in (None, e.get("value"))
+            ]
+            if not found:
+                raise SlackError("action_not_found")
+            block, element = found[0]
+            trigger_id = self.workspace.issue_trigger(user)
+        payload = {
+            "type": "block_actions",
+            "api_app_id": APP_ID,
+            "token": "local-verification-token",
+            "user": {"id": user, "username": clicker["name"], "name": clicker["name"], "team_id": TEAM_ID},
+            "team": {"id": TEAM_ID, "domain": "innerjourney"},
+            "trigger_id": trigger_id,
+            "container": {"type": "view", "view_id": (view or {}).get("id")},
+            "view": view,
+            "actions": [
+                {
+                    "type": "button",
+                    "action_id": action_id,
+                    "block_id": block.get("block_id"),
+                    "text": element.get("text"),
+                    "value": element.get("value"),
+                    "action_ts": action_ts or f"{time.time():.6f}",
+                }
+            ],
+        }
+        return self._deliver_signed(
+            urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+        )
+
+    def _post_click_home(self, request: Request) -> Response:
+        """{"user", "action_id", "action_ts"?, "value"?} → the app's HTTP answer."""
+        body: Any = request.get_json(silent=True) or {}
+        return self._answered(
+            lambda: self.click_home(
+                body.get("user"), body.get("action_id"), body.get("action_ts"), value=body.get("value")
+            )
+        )
+
     def _get_home(self, request: Request) -> Response:
         """?user=U…: the Home tab that user sees now (the view last published), or null."""
         with self._lock:

@@ -146,6 +146,7 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
                 ("POST", "/_stand-in/submit"): self._post_submit,
                 ("POST", "/_stand-in/app_home_opened"): self._post_home_opened,
                 ("GET", "/_stand-in/home"): self._get_home,
+                ("POST", "/_stand-in/click_home"): self._post_click_home,
                 ("GET", "/_stand-in/held"): self._get_held,
                 ("POST", "/_stand-in/release"): self._post_release,
                 ("POST", "/_stand-in/chaos"): self._post_chaos,
