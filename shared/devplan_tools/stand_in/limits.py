@@ -28,7 +28,7 @@ class FaultsAndLimits(StandInState):
     """Part of SlackStandIn (see server.py): owns `_faults` and `_last_post`, under its lock."""
 
     def _post_fault(self, request: Request) -> Response:
-        """{"method", "status": 500|503|429, "count"} or {"method", "error": "<slack code>", "count"},
+        """{"method", "status": 500|503|429, "count"[, "retry_after": "<header value>"]} or {"method", "error": "<slack code>", "count"},
         or {"method", "hold": true, "match": {<args subset>}, "count"}: the matching call is done
         and recorded as usual, but its answer waits until POST /_stand-in/release."""
         body = request.get_json(silent=True) or {}
@@ -38,6 +38,7 @@ class FaultsAndLimits(StandInState):
             "status": body.get("status"),
             "error": body.get("error"),
             "count": int(body.get("count", 1)),
+            "retry_after": str(body.get("retry_after", "1")),  # a 429's header, as given (even malformed)
         }
         if body.get("method") not in METHODS or not (fault["status"] or fault["error"]) or fault["count"] < 1:
             return json_response({"ok": False, "error": "invalid_arguments"}, 400)

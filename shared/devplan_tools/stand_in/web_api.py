@@ -78,7 +78,7 @@ class WebApi(StandInState):
             if fault["error"]:
                 return 200, {"ok": False, "error": fault["error"]}, {}
             if fault["status"] == 429:
-                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": fault.get("retry_after", "1")}
             return int(fault["status"]), None, {}
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else args.get("token")
