@@ -65,7 +65,7 @@ TIMEOUT = 10  # seconds of one HTTP call (the client's)
 # A wait (pace or Retry-After) never ends later than this before the invocation's budget ends:
 # the call itself still has to fit (one HTTP time-out).
 CALL_RESERVE = TIMEOUT
-MAX_WAIT = 60.0  # without a budget (CLI, tests): the longest wait before giving the call back
+MAX_WAIT = 20.0  # without a budget: the longest wait, a third of the shortest function timeout (60 s)
 RATE_LIMITED_ATTEMPTS = 5  # 429s in a row for one call before it is given back
 RETRY_AFTER_DEFAULT = 1.0  # a 429 without a readable Retry-After
 RETRY_AFTER_CAP = 300.0  # Slack's Retry-After is seconds; more than this is read as a fault

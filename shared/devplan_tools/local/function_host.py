@@ -5,7 +5,7 @@ Routes:  /functions/projects/P/triggers/NAME   Firestore triggers (the emulator'
          /_host/status                         events in flight and the attempt counts (JSON)
 
 Like Cloud Run, the host answers every delivery with the function's own status, once the
-function has run; how event functions are answered, retried and journaled, and what the
+function has run, and a delivery beyond the function's max_instances × concurrency 429; how event functions are answered, retried and journaled, and what the
 emulators do on their own, is event_functions.py's.
 """
 
@@ -112,7 +112,7 @@ class FunctionHost:
 
     def status(self) -> dict[str, Any]:
         with self.shared.lock:
-            counts = {k: self.counts[k] for k in ("attempts", "retries", "failures", "dropped")}
+            counts = {k: self.counts[k] for k in ("attempts", "retries", "failures", "dropped", "throttled")}
         return {"in_flight": self.in_flight, "http_in_flight": self.http_in_flight, **counts, **_extra_status()}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:
