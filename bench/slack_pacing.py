@@ -107,7 +107,8 @@ def missed(r: dict) -> list[str]:
 
 
 def report(results: list[dict], as_json: bool) -> int:
-    print(f"{'phase':<18} {'k':>5} {'T s':>8} {'floor s':>8} {'floor/T':>8} {'lost':>5} {'dup':>4} {'429':>10}  binding")
+    head = f"{'phase':<18} {'k':>5} {'T s':>8} {'floor s':>8} {'floor/T':>8} {'lost':>5} {'dup':>4} {'429':>10}"
+    print(head + "  binding")
     failed = False
     for r in results:
         misses = missed(r)
@@ -115,7 +116,8 @@ def report(results: list[dict], as_json: bool) -> int:
         print(
             f"{r['phase']:<18} {r['k']:>5g} {r['T_s'] or float('nan'):>8.1f} {r['floor_s']:>8.1f} "
             f"{r['efficiency']:>8.3f} {r['lost']:>5} {r['duplicated']:>4} "
-            f"{r['ratelimited']:>4}/{r['calls']:<5}  {r['binding']}  {'MISSED: ' + '; '.join(misses) if misses else 'ok'}"
+            f"{r['ratelimited']:>4}/{r['calls']:<5}  {r['binding']}  "
+            + ("MISSED: " + "; ".join(misses) if misses else "ok")
         )
     if as_json:
         print(json.dumps(results))

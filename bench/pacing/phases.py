@@ -9,9 +9,10 @@ import time
 from collections import Counter
 from datetime import date, datetime
 
+from opening import err
+
 from devplan import runtime
 from devplan.adapters.slack_pace import SCALE_ENV
-from opening import err
 from pacing.floor import floor, needed
 
 

@@ -5,8 +5,9 @@ Routes:  /functions/projects/P/triggers/NAME   Firestore triggers (the emulator'
          /_host/status                         events in flight and the attempt counts (JSON)
 
 Like Cloud Run, the host answers every delivery with the function's own status, once the
-function has run, and a delivery beyond the function's max_instances × concurrency 429; how event functions are answered, retried and journaled, and what the
-emulators do on their own, is event_functions.py's.
+function has run, and a delivery beyond the function's max_instances × concurrency 429; how
+event functions are answered, retried and journaled, and what the emulators do on their own,
+is event_functions.py's.
 """
 
 from __future__ import annotations

@@ -28,7 +28,8 @@ class FaultsAndLimits(StandInState):
     """Part of SlackStandIn (see server.py): owns `_faults` and `_last_post`, under its lock."""
 
     def _post_fault(self, request: Request) -> Response:
-        """{"method", "status": 500|503|429, "count"[, "retry_after": "<header value>"]} or {"method", "error": "<slack code>", "count"},
+        """{"method", "status": 500|503|429, "count"[, "retry_after": "<header value>"]} or
+        {"method", "error": "<slack code>", "count"},
         or {"method", "hold": true, "match": {<args subset>}, "count"}: the matching call is done
         and recorded as usual, but its answer waits until POST /_stand-in/release."""
         body = request.get_json(silent=True) or {}

@@ -134,9 +134,7 @@ class Store:
 
     # group DMs the sender opened once (mapping/conversations.py)
     def group_conversation(self, users: tuple[str, ...]) -> str | None:
-        return conversation_mapping.conversation_from(
-            self.documents.get(conversation_mapping.conversation_path(users))
-        )
+        return conversation_mapping.conversation_from(self.documents.get(conversation_mapping.conversation_path(users)))
 
     def keep_group_conversation(self, users: tuple[str, ...], channel: str) -> None:
         self.documents.set(
