@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "shared"))  # harmless when devplan is installed in the venv
 
+from devplan_tools.local.function_host import CONCURRENT_TRIGGERS_ENV  # noqa: E402
 from google.cloud import firestore  # noqa: E402
 from opening import err  # noqa: E402
 from opening.seed import quiet_logs, seed  # noqa: E402
@@ -50,6 +52,9 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--employees must be at least 2 (a lead and a developer)")
 
     quiet_logs()
+    # Firestore triggers delivered concurrently, as Eventarc does (the emulator serialises them
+    # behind the running one), bounded by each function's max_instances × concurrency.
+    os.environ[CONCURRENT_TRIGGERS_ENV] = "1"
     from devplan_tools.local.stack import LocalStack
 
     results = []

@@ -32,6 +32,7 @@ from devplan_tools.manifest import Manifest
 log = logging.getLogger("devplan_tools.local.host")
 FIRESTORE_TRIGGER_PREFIX = "/functions/projects/"
 WORKERS = int(os.environ.get("DEVPLAN_HOST_WORKERS", "16"))  # functions running at once, like instances
+CONCURRENT_TRIGGERS_ENV = "DEVPLAN_HOST_CONCURRENT_TRIGGERS"  # "1": Eventarc's concurrency (event_functions.py)
 SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"
 
 __all__ = ["EventFunction", "FunctionHost", "RetryPolicy"]
@@ -52,7 +53,8 @@ class FunctionHost:
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="function-retry")
         # Like a function's instances: a bounded number run at once, the rest wait. A thread per
         # event would have hundreds of threads fight over two cores during a fan-out.
-        self.shared = Shared(pool, threading.BoundedSemaphore(workers), journal)
+        concurrent = os.environ.get(CONCURRENT_TRIGGERS_ENV) == "1"
+        self.shared = Shared(pool, threading.BoundedSemaphore(workers), journal, concurrent)
         self.counts = self.shared.counts
         self.http_in_flight = 0  # HTTP functions answering now (the Slack stand-in's events, webhooks)
         self.apps: dict[str, Callable] = {}
