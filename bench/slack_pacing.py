@@ -41,9 +41,11 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--employees", type=int, default=1000, help="one lead + N-1 developers (default 1000)")
     parser.add_argument("--onboarding", type=int, default=200, help="new people in one batch (default 200; 0: skip)")
-    parser.add_argument("--k-first", type=float, default=10.0, help="time scale of the first quarter (default 10)")
-    parser.add_argument("--k-steady", type=float, default=1.0, help="time scale of the steady quarter (default 1)")
-    parser.add_argument("--k-onboarding", type=float, default=10.0, help="time scale of the onboarding (default 10)")
+    # Each k makes its phase's floor a few minutes long: against it, the local stack's fixed
+    # start-up (tick, fan-out, first transactions: ~5-10 s) is what T adds to the floor.
+    parser.add_argument("--k-first", type=float, default=5.0, help="time scale of the first quarter (default 5)")
+    parser.add_argument("--k-steady", type=float, default=0.5, help="time scale of the steady quarter (default 0.5)")
+    parser.add_argument("--k-onboarding", type=float, default=5.0, help="time scale of the onboarding (default 5)")
     parser.add_argument("--timeout", type=float, default=1800.0, help="seconds per phase at most")
     parser.add_argument("--json", action="store_true", help="also print the figures as one JSON line")
     args = parser.parse_args(argv)

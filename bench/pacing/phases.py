@@ -72,8 +72,21 @@ def measure(stack, k: float, expected: set[str], start, timeout: float, label: s
         "calls": len(calls),
         "ratelimited": limited,
         "ratelimited_share": round(limited / max(1, len(calls)), 4),
+        "ratelimited_by_method": dict(Counter(c["method"] for c in calls if c["status"] == 429)),
         "needed": dict(methods),
+        "timeline": _timeline(calls, t0_wall),
     }
+
+
+def _timeline(calls: list[dict], origin: float) -> dict[str, list[float]]:
+    """Per method: seconds from the start to its first and last successful call."""
+    spans: dict[str, list[float]] = {}
+    for call in calls:
+        if call["ok"]:
+            at = round(datetime.fromisoformat(call["at"]).timestamp() - origin, 1)
+            span = spans.setdefault(call["method"], [at, at])
+            span[0], span[1] = min(span[0], at), max(span[1], at)
+    return spans
 
 
 def quarter_invites(n: int, quarter: str) -> set[str]:

@@ -43,7 +43,9 @@ METHOD_TIER = {  # from https://docs.slack.dev/reference/methods/<method>
 POST = "chat.postMessage"
 POSTS_PER_CHANNEL = (60.0, 3)  # per minute, burst: "1 per second, short bursts >1 allowed"
 POSTS_PER_WORKSPACE = (525.0, 20)
-SCALE_ENV = "DEVPLAN_SLACK_RATE_SCALE"  # limits × k; only the local benchmark sets it (1 in production)
+# Limits × k: 1 in production (unset); the local stack sets 0 = no pace (its stand-in limits
+# nothing unless told to), the pacing benchmark the stand-in's k. A 429's pause holds either way.
+SCALE_ENV = "DEVPLAN_SLACK_RATE_SCALE"
 
 
 _PROCESS: dict[float, Pace] = {}
@@ -85,7 +87,7 @@ class Pace:
     def from_env(cls) -> Pace:
         """The process's one pace (per k): Slack counts per workspace, so two clients built
         in one process (concurrent first requests racing to build one) must share it."""
-        k = float(os.environ.get(SCALE_ENV) or 1.0)
+        k = float(os.environ.get(SCALE_ENV) or 1.0)  # "0": no pace
         with _PROCESS_LOCK:
             if k not in _PROCESS:
                 _PROCESS[k] = cls(k)
@@ -94,7 +96,7 @@ class Pace:
     def _lane(self, key: str, per_minute: float, burst: int) -> _Lane:
         lane = self._lanes.get(key)
         if lane is None:
-            interval = 60.0 / (per_minute * MARGIN * self.k)
+            interval = 60.0 / (per_minute * MARGIN * self.k) if self.k > 0 else 0.0
             lane = self._lanes[key] = _Lane(interval, (burst - 1) * interval)
         return lane
 
