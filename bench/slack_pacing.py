@@ -26,12 +26,13 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "shared"))  # harmless when devplan is installed in the venv
 
-from devplan_tools.local.function_host import CONCURRENT_TRIGGERS_ENV  # noqa: E402
 from google.cloud import firestore  # noqa: E402
 from opening import err  # noqa: E402
 from opening.seed import quiet_logs, seed  # noqa: E402
 from pacing import onboarding  # noqa: E402
 from pacing.phases import at_scale, measure, quarter_invites, tick  # noqa: E402
+
+from devplan_tools.local.function_host import CONCURRENT_TRIGGERS_ENV  # noqa: E402
 
 TARGET_EFFICIENCY, TARGET_429_SHARE = 0.9, 0.02
 FIRST, STEADY = (date(2025, 4, 1), "2025-Q2"), (date(2025, 7, 1), "2025-Q3")
