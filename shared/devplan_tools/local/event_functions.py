@@ -90,7 +90,9 @@ class EventFunction:
         if self.shared.concurrent_triggers:
             # Eventarc's way: delivered at once, however many are running (the bound answers
             # 429 beyond max_instances × concurrency); the emulator hands over the next event.
-            kept = {k: v for k, v in environ.items() if isinstance(v, str) and not k.startswith("wsgi.")}
+            kept: dict[str, Any] = {
+                k: v for k, v in environ.items() if isinstance(v, str) and not k.startswith("wsgi.")
+            }
             kept.update({"wsgi.url_scheme": "http", "wsgi.errors": sys.stderr})
             delivery.state, delivery.next_due = "waiting", time.monotonic()
             self._redeliver_later(key, delivery, kept, body)
