@@ -26,6 +26,13 @@ locals {
       document     = try(f.trigger.firestore.document, null)
       event_type   = try(f.trigger.firestore.event_type, null)
       topic        = try(f.trigger.pubsub.topic, null)
+      # Resources (functions.yaml explains each; pacing and cold-start choices live there).
+      memory          = f.memory
+      cpu             = f.cpu
+      timeout_seconds = f.timeout_seconds
+      max_instances   = f.max_instances
+      min_instances   = f.min_instances
+      concurrency     = f.concurrency
     }
   }
 
@@ -222,9 +229,14 @@ resource "google_cloudfunctions2_function" "function" {
   }
 
   service_config {
-    available_memory               = var.function_memory
-    timeout_seconds                = var.function_timeout_seconds
-    max_instance_count             = var.max_instance_count
+    # From the manifest, per function: max_instance_count × max_instance_request_concurrency is
+    # the bound of requests at once (for the sender: of concurrent Slack calls).
+    available_memory                 = each.value.memory
+    available_cpu                    = each.value.cpu
+    timeout_seconds                  = each.value.timeout_seconds
+    max_instance_count               = each.value.max_instances
+    min_instance_count               = each.value.min_instances
+    max_instance_request_concurrency = each.value.concurrency
     service_account_email          = google_service_account.functions.email
     all_traffic_on_latest_revision = true
     # Slack and the platform reach HTTP functions from the internet; events come from Eventarc.
@@ -295,6 +307,14 @@ resource "google_cloudfunctions2_function" "function" {
     precondition {
       condition     = each.value.kind != "pubsub" || each.value.topic != null
       error_message = "functions.yaml: pubsub trigger of '${each.key}' needs a topic."
+    }
+    precondition {
+      condition     = each.value.concurrency == 1 || tonumber(each.value.cpu) >= 1
+      error_message = "functions.yaml: '${each.key}' takes more than one request at once, which needs cpu >= 1."
+    }
+    precondition {
+      condition     = each.value.kind == "http" || each.value.timeout_seconds <= 540
+      error_message = "functions.yaml: event function '${each.key}' may run 540 s at most."
     }
   }
 

@@ -87,24 +87,6 @@ variable "max_event_age_seconds" {
   default     = 3600
 }
 
-variable "function_memory" {
-  description = "Memory of each function instance."
-  type        = string
-  default     = "256Mi"
-}
-
-variable "function_timeout_seconds" {
-  description = "Execution timeout of each function."
-  type        = number
-  default     = 60
-}
-
-variable "max_instance_count" {
-  description = "Upper bound of instances per function."
-  type        = number
-  default     = 10
-}
-
 variable "scheduler_region" {
   description = "Region of the Cloud Scheduler jobs. Null: the functions' region."
   type        = string

@@ -18,6 +18,22 @@ class FirestoreTrigger:
 
 
 @dataclass(frozen=True)
+class Resources:
+    """What Cloud Functions (2nd gen) gives one function: infra/functions.yaml's fields of the
+    same names, Terraform's service_config (infra/main.tf). Defaults are Cloud Functions' own."""
+
+    memory: str = "256Mi"
+    cpu: str = "0.167"
+    timeout_seconds: int = 60
+    max_instances: int = 100
+    min_instances: int = 0
+    concurrency: int = 1
+
+
+RESOURCE_FIELDS = ("memory", "cpu", "timeout_seconds", "max_instances", "min_instances", "concurrency")
+
+
+@dataclass(frozen=True)
 class Function:
     name: str
     entry_point: str
@@ -26,10 +42,16 @@ class Function:
     retry: bool = False
     firestore: FirestoreTrigger | None = None
     topic: str | None = None
+    resources: Resources = field(default_factory=lambda: Resources())
 
     @property
     def is_event(self) -> bool:
         return self.kind != "http"
+
+    @property
+    def bound(self) -> int:
+        """Requests at once at most (Cloud Run: max instances × per-instance concurrency)."""
+        return self.resources.max_instances * self.resources.concurrency
 
 
 @dataclass(frozen=True)
@@ -78,6 +100,7 @@ def _function(entry: dict[str, Any]) -> Function:
         retry=bool(entry.get("retry", False)),
         firestore=FirestoreTrigger(spec["document"], spec["event_type"]) if kind == "firestore" else None,
         topic=spec.get("topic") if kind == "pubsub" else None,
+        resources=Resources(**{name: entry[name] for name in RESOURCE_FIELDS if name in entry}),
     )
 
 

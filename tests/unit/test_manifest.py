@@ -1,6 +1,7 @@
 """The manifest, functions/main.py and Terraform must agree (DESIGN §2)."""
 
 import ast
+from datetime import timedelta
 from pathlib import Path
 
 from devplan_tools import manifest
@@ -48,3 +49,63 @@ def test_the_webhook_contract_lists_exactly_the_event_types_handled():
     body = spec["paths"]["/platform-webhook"]["post"]["requestBody"]["content"]["application/json"]["schema"]
     # The platform's GDPR requests are answered by services/privacy.py (functions/main.py routes them).
     assert set(body["discriminator"]["mapping"]) == set(platform_events.HANDLERS) | set(privacy.REQUESTS)
+
+
+# --- resources: what each function gets, and what the pacing relies on -------------------------
+
+SERVICE_CONFIG = {  # service_config attribute (google provider) -> manifest field
+    "available_memory": "memory",
+    "available_cpu": "cpu",
+    "timeout_seconds": "timeout_seconds",
+    "max_instance_count": "max_instances",
+    "min_instance_count": "min_instances",
+    "max_instance_request_concurrency": "concurrency",
+}
+
+
+def test_every_function_declares_its_resources():
+    import yaml
+
+    raw = yaml.safe_load((ROOT / "infra" / "functions.yaml").read_text())
+    for entry in raw["functions"]:
+        assert set(manifest.RESOURCE_FIELDS) <= set(entry), entry["name"]
+        r = manifest.load().function(entry["name"]).resources
+        assert r.memory.endswith(("Mi", "Gi")) and float(r.cpu) > 0, entry["name"]
+        assert r.concurrency >= 1 and 0 <= r.min_instances <= r.max_instances, entry["name"]
+        # Cloud Functions: more than one request per instance needs a whole vCPU
+        assert r.concurrency == 1 or float(r.cpu) >= 1, entry["name"]
+        # event functions run 540 s at most
+        assert entry["name"] in {f.name for f in manifest.load().by_kind("http")} or r.timeout_seconds <= 540
+
+
+def test_terraform_takes_every_resource_from_the_manifest():
+    from tests.unit.test_infra import expr, locals_, only, the_function_resource
+
+    service = only(the_function_resource()["service_config"])
+    functions = expr(locals_()["functions"])
+    for attribute, field in SERVICE_CONFIG.items():
+        assert expr(service[attribute]) == f"each.value.{field}", attribute
+        assert f"{field} = f.{field}" in functions, field
+
+
+def test_the_sender_bounds_slack_calls_and_fits_its_timeout():
+    """One sender instance (the in-process pace is then the whole truth), a wait in its queue
+    inside the send budget, the budget inside the timeout, the lease longer than the timeout
+    (a lease that ran out means its attempt was cut off: two senders never overlap)."""
+    from devplan.adapters import slack, slack_pace
+    from devplan.services import delivery, outbox_sweep
+
+    m = manifest.load()
+    sender = m.function("outbox-created").resources
+    assert sender.max_instances == 1
+    slowest = slack_pace.TIER_PER_MINUTE[slack_pace.METHOD_TIER["conversations.open"]]  # the sender's tightest
+    queued_wait = m.function("outbox-created").bound * 60 / (slowest * slack_pace.MARGIN)
+    assert queued_wait + slack.CALL_RESERVE < delivery.SEND_BUDGET.total_seconds()
+    assert delivery.TIMEOUT.total_seconds() == sender.timeout_seconds
+    assert delivery.SEND_BUDGET + timedelta(seconds=slack.CALL_RESERVE) < delivery.TIMEOUT < delivery.LEASE
+    sweep = m.function("outbox-sweep").resources
+    assert outbox_sweep.TIME_BUDGET_SECONDS + delivery.SEND_BUDGET.total_seconds() + 20 <= sweep.timeout_seconds
+    # a wait without a budget (look-ups of other functions) stays inside every timeout
+    assert min(f.resources.timeout_seconds for f in m.functions) > slack.MAX_WAIT + slack.CALL_RESERVE
+    # the one instance that looks people up paces them
+    assert m.function("employee-written").resources.max_instances == 1

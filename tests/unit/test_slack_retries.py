@@ -1,7 +1,9 @@
 """adapters/slack.py over a real slack-sdk WebClient against a tiny local HTTP server: the client
 repeats a call after a rate limit, a 5xx or a lost connection, but chat.postMessage only after a
 rate limit (after the others the post may have gone through: the outbox decides, not the client);
-an error code from Slack becomes SlackRefused (nothing was done), a 5xx a plain TransientError."""
+an error code from Slack becomes SlackRefused (nothing was done), a 5xx a plain TransientError.
+A 429's Retry-After is honoured (capped, a malformed one read as a second) and never waited past
+the invocation's budget (services/deadline.py): the call is given back instead."""
 
 from __future__ import annotations
 
@@ -12,8 +14,11 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from devplan.adapters.slack import SlackGateway, web_client
+from devplan.adapters import slack as slack_adapter
+from devplan.adapters.slack import SlackGateway, retry_after, web_client
+from devplan.adapters.slack_pace import Pace
 from devplan.errors import TransientError
+from devplan.services import deadline
 from devplan.services.ports import SlackRefused
 
 
@@ -21,9 +26,9 @@ class FlakySlack(ThreadingHTTPServer):
     """Answers each method with its queue of answers: (status, JSON body) or "drop" (closes the
     connection unanswered); once the queue is empty, ok."""
 
-    def __init__(self, answers: dict[str, list]):
+    def __init__(self, answers: dict[str, list], retry_after: str = "0"):
         super().__init__(("127.0.0.1", 0), _Handler)
-        self.answers, self.calls = answers, Counter[str]()
+        self.answers, self.calls, self.retry_after = answers, Counter[str](), retry_after
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -45,7 +50,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(data)))
         if status == 429:
-            self.send_header("Retry-After", "0")
+            self.send_header("Retry-After", self.server.retry_after)
         self.end_headers()
         self.wfile.write(data)
 
@@ -54,14 +59,21 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 @pytest.fixture
-def slack_with():
+def waits() -> list[float]:
+    """What the gateway's pace slept (not really: the tests run at once)."""
+    return []
+
+
+@pytest.fixture
+def slack_with(waits):
     servers = []
 
-    def start(answers: dict[str, list]) -> tuple[SlackGateway, FlakySlack]:
-        server = FlakySlack(answers)
+    def start(answers: dict[str, list], retry_after: str = "0") -> tuple[SlackGateway, FlakySlack]:
+        server = FlakySlack(answers, retry_after)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
-        return SlackGateway(web_client(f"http://127.0.0.1:{server.server_port}/api/", "xoxb-test")), server
+        client = web_client(f"http://127.0.0.1:{server.server_port}/api/", "xoxb-test")
+        return SlackGateway(client, Pace(sleep=waits.append)), server
 
     yield start
     for server in servers:
@@ -83,16 +95,65 @@ def test_a_post_is_not_repeated_by_the_client_after_a_5xx_or_a_lost_connection(s
 
 def test_other_calls_are_still_repeated_after_a_5xx(slack_with):
     slack, server = slack_with({"conversations.open": [UNAVAILABLE]})
-    assert slack.conversation_for(("U1",)) == "D1"
+    assert slack.conversation_for(("U1", "U2")) == "D1"
     assert server.calls["conversations.open"] == 2
 
 
-def test_a_rate_limited_post_is_repeated_and_then_refused(slack_with):
-    limited = (429, {"ok": False, "error": "ratelimited"})
-    slack, server = slack_with({"chat.postMessage": [limited, limited, limited]})
+def test_a_dm_goes_to_the_user_id_without_opening_a_conversation(slack_with):
+    slack, server = slack_with({})
+    assert slack.conversation_for(("U1",)) == "U1"
+    slack.post("U1", "Hej", [], "welcome:anna")
+    assert server.calls["conversations.open"] == 0 and server.calls["chat.postMessage"] == 1
+
+
+LIMITED = (429, {"ok": False, "error": "ratelimited"})
+
+
+def test_a_rate_limited_post_is_repeated_after_retry_after_and_then_refused(slack_with, waits):
+    slack, server = slack_with({"chat.postMessage": [LIMITED] * 9}, retry_after="2")
     with pytest.raises(SlackRefused):
         slack.post("D1", "Hej", [], "welcome:anna")
-    assert server.calls["chat.postMessage"] == 3  # the first and the client's two repeats
+    attempts = slack_adapter.RATE_LIMITED_ATTEMPTS
+    assert server.calls["chat.postMessage"] == attempts
+    honoured = [w for w in waits if w > 0.5]
+    assert len(honoured) == attempts - 1 and min(honoured) > 1.9  # each Retry-After (2 s) waited
+
+
+def test_a_rate_limited_call_goes_through_once_slack_lets_it(slack_with, waits):
+    slack, server = slack_with({"users.lookupByEmail": [LIMITED, LIMITED]}, retry_after="3")
+    server.answers["users.lookupByEmail"].append((200, {"ok": True, "user": {"id": "U7"}}))
+    assert slack.lookup_user_id("anna@example.se") == "U7"
+    assert server.calls["users.lookupByEmail"] == 3 and sum(waits) > 5.9
+
+
+@pytest.mark.parametrize(
+    "header, seconds",
+    [("7", 7.0), ("0", 1.0), ("-3", 1.0), ("soon", 1.0), ("", 1.0), ("nan", 1.0), ("86400", 300.0), ("1e308", 300.0)],
+)
+def test_retry_after_is_read_capped_and_defaulted(header, seconds):
+    assert retry_after({"Retry-After": header}) == seconds
+    assert retry_after({"retry-after": [header]}) == seconds
+    assert retry_after({}) == 1.0
+
+
+def test_a_huge_retry_after_is_never_waited_past_the_budget(slack_with, waits):
+    slack, server = slack_with({"chat.postMessage": [LIMITED]}, retry_after="86400")
+    with deadline.within(30), pytest.raises(SlackRefused, match="paced"):
+        slack.post("D1", "Hej", [], "welcome:anna")
+    assert server.calls["chat.postMessage"] == 1 and not [w for w in waits if w > 0.5]
+    with pytest.raises(SlackRefused, match="paced"):  # the pause holds for the next call too (capped at 300 s)
+        slack.post("D1", "Hej igen", [], "welcome:bo")
+    assert server.calls["chat.postMessage"] == 1
+
+
+def test_a_turn_further_away_than_the_budget_gives_the_call_back_unmade(slack_with, waits):
+    slack, server = slack_with({})
+    with deadline.within(slack_adapter.CALL_RESERVE + 1):
+        for i in range(5):  # Tier 3's burst goes at once
+            slack.conversation_for(("U1", f"U{i + 10}"))
+        with pytest.raises(SlackRefused, match="paced"):  # the sixth waits ~1.3 s > 1 s left
+            slack.conversation_for(("U1", "U99"))
+    assert server.calls["conversations.open"] == 5 and not waits
 
 
 @pytest.mark.parametrize(

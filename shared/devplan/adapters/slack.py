@@ -1,35 +1,41 @@
 """Slack Web API behind the few operations the product needs; Slack errors become our error types.
 
-Rate limits, server errors and connection errors are retried here on purpose (slack-sdk
-retries only connection errors by default), except that chat.postMessage is repeated only after
-a rate limit: after a 5xx or a lost connection the post may have gone through, and sending it
-again would post it twice, which the outbox (one claim, then a search of the history) exists
-to prevent. What is still failing afterwards becomes a TransientError for the function's retry
-policy: SlackRefused when Slack answered with an error code (nothing was done). Ids that Slack
-rate-limits hard (Tier 3 look-ups) are cached.
+Server errors and connection errors are retried here on purpose (slack-sdk retries only
+connection errors by default), except that chat.postMessage is repeated only after a rate
+limit: after a 5xx or a lost connection the post may have gone through, and sending it again
+would post it twice, which the outbox (one claim, then a search of the history) exists to
+prevent. What is still failing afterwards becomes a TransientError for the function's retry
+policy: SlackRefused when Slack answered with an error code (nothing was done).
+
+Every call is paced (slack_pace.py: Slack's tiers, a post's channel and the workspace), and a
+429 pauses what it limited for its Retry-After (capped, malformed values read as a second),
+then the call goes again, here, not in slack-sdk (whose handler sleeps whatever Retry-After
+says and fails on a malformed one). No wait starts that would end past the invocation's budget
+(services/deadline.py): the call is given back as SlackRefused instead, for the retry. A DM is
+posted to the person's user id (Slack opens the DM itself), so conversations.open (Tier 3) is
+called only for group DMs, whose ids the sender keeps (services/delivery.py).
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
-from slack_sdk.http_retry.builtin_handlers import (
-    ConnectionErrorRetryHandler,
-    RateLimitErrorRetryHandler,
-    ServerErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
 from slack_sdk.web import SlackResponse
 
+from devplan.adapters.slack_pace import POST, Pace, TooLong
 from devplan.errors import PermanentError, TransientError
+from devplan.services import deadline
 from devplan.services.ports import SlackRefused
 
 log = logging.getLogger(__name__)
@@ -58,10 +64,19 @@ _PERMANENT = {
 _MAYBE_DONE = {"fatal_error", "internal_error"}
 # Repeating these after a 5xx or a lost connection may post (or share a file) twice.
 _NOT_REPEATED = ("chat.postMessage", "files.completeUploadExternal")
+TIMEOUT = 10  # seconds of one HTTP call (the client's)
+# A wait (pace or Retry-After) never ends later than this before the invocation's budget ends:
+# the call itself still has to fit (one HTTP time-out).
+CALL_RESERVE = TIMEOUT
+MAX_WAIT = 20.0  # without a budget: the longest wait, a third of the shortest function timeout (60 s)
+RATE_LIMITED_ATTEMPTS = 5  # 429s in a row for one call before it is given back
+RETRY_AFTER_DEFAULT = 1.0  # a 429 without a readable Retry-After
+RETRY_AFTER_CAP = 300.0  # Slack's Retry-After is seconds; more than this is read as a fault
 
 
 class _AllButPosts(RetryHandler):
-    """A retry handler that leaves chat.postMessage alone (its failure goes to the outbox's retry)."""
+    """A retry handler that leaves chat.postMessage alone (its failure goes to the outbox's retry),
+    and retries nothing once the invocation's budget is too short for another call."""
 
     def __init__(self, handler: RetryHandler):
         super().__init__(handler.max_retry_count, handler.interval_calculator)
@@ -76,6 +91,9 @@ class _AllButPosts(RetryHandler):
         error: Exception | None = None,
     ) -> bool:
         if request.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] in _NOT_REPEATED:
+            return False
+        left = deadline.remaining()
+        if left is not None and left < CALL_RESERVE + 2:
             return False
         return self.handler._can_retry(state=state, request=request, response=response, error=error)
 
@@ -107,37 +125,76 @@ def web_client(base_url: str, token: str) -> WebClient:
     return WebClient(
         token=token,
         base_url=base_url,
-        timeout=10,
-        retry_handlers=[
+        timeout=TIMEOUT,
+        retry_handlers=[  # 429s: SlackGateway._call (paced, capped, within the budget)
             _LogSlackTrouble(),
             _AllButPosts(ConnectionErrorRetryHandler(max_retry_count=2)),
-            RateLimitErrorRetryHandler(max_retry_count=2),  # a 429 was not done: safe to repeat
             _AllButPosts(ServerErrorRetryHandler(max_retry_count=2)),
         ],
     )
 
 
+def retry_after(headers: Any) -> float:
+    """Seconds a 429 asks us to wait: Slack sends whole seconds; anything else is logged and
+    read as RETRY_AFTER_DEFAULT, anything above RETRY_AFTER_CAP as the cap."""
+    raw = next((v for k, v in (headers or {}).items() if str(k).lower() == "retry-after"), None)
+    raw = raw[0] if isinstance(raw, list) and raw else raw
+    try:
+        seconds = float(str(raw).strip())
+        if not math.isfinite(seconds):
+            raise ValueError(raw)
+    except (TypeError, ValueError):
+        log.warning("slack 429 with an unreadable Retry-After %r: waiting %.0f s", raw, RETRY_AFTER_DEFAULT)
+        return RETRY_AFTER_DEFAULT
+    if seconds > RETRY_AFTER_CAP:
+        log.warning("slack 429 with Retry-After %s s: waiting %.0f s at most", raw, RETRY_AFTER_CAP)
+        return RETRY_AFTER_CAP
+    return seconds if seconds > 0 else RETRY_AFTER_DEFAULT
+
+
 class SlackGateway:
-    def __init__(self, client: WebClient):
+    def __init__(self, client: WebClient, pace: Pace | None = None):
         self._client = client
+        self._pace = pace or Pace.from_env()
         self._conversations: dict[tuple[str, ...], str] = {}
         self._channels: dict[str, str] = {}
         self._team_id: str | None = None
         self._lock = threading.Lock()
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
-        return self._guarded(
-            method, lambda: self._client.api_call(method, json=args) if args else self._client.api_call(method)
-        )
+        call = (lambda: self._client.api_call(method, json=args)) if args else (lambda: self._client.api_call(method))
+        return self._paced(method, args.get("channel") if method == POST else None, call)
+
+    def _paced(self, method: str, channel: str | None, call: Callable[[], SlackResponse]) -> dict[str, Any]:
+        """One call in its turn of the pace (a post: also its channel's); a 429 pauses the method
+        (or the channel) for its Retry-After and the call waits its next turn."""
+        for _ in range(RATE_LIMITED_ATTEMPTS):
+            self._wait_turn(method, channel)
+            try:
+                return self._guarded(method, call)
+            except _RateLimited as limited:
+                self._pace.pause(method, channel, limited.seconds)
+        raise SlackRefused(f"slack {method}: ratelimited {RATE_LIMITED_ATTEMPTS} times in a row")
+
+    def _wait_turn(self, method: str, channel: str | None) -> None:
+        left = deadline.remaining()
+        max_wait = MAX_WAIT if left is None else min(MAX_WAIT, left - CALL_RESERVE)
+        try:
+            self._pace.turn(method, channel, max_wait=max(0.0, max_wait))
+        except TooLong as exc:
+            # Nothing was done: the caller gives the work back and it comes again later.
+            raise SlackRefused(f"slack {method}: paced, next turn in {exc.seconds:.0f} s") from exc
 
     def _guarded(self, method: str, call: Callable[[], SlackResponse]) -> dict[str, Any]:
-        """The call's data; Slack's errors as our error types."""
+        """The call's data; Slack's errors as our error types (a 429 as _RateLimited)."""
         try:
             response = call()
             return response.data if isinstance(response.data, dict) else {}
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
             status = exc.response.status_code if exc.response is not None else None
+            if status == 429 or error == "ratelimited":
+                raise _RateLimited(retry_after(getattr(exc.response, "headers", None))) from exc
             if error in _PERMANENT:
                 raise PermanentError(f"slack {method}: {error}") from exc
             if error and error not in _MAYBE_DONE and (status is None or status < 500):
@@ -166,8 +223,15 @@ class SlackGateway:
         return locale if isinstance(locale, str) else None
 
     def conversation_for(self, users: tuple[str, ...]) -> str:
-        """The DM (one user) or group DM (several) with the bot; ids are stable, so cached."""
+        """Where to post to `users`: one person's user id (chat.postMessage opens the DM by
+        itself, no Tier 3 call), or the group DM (several), opened once per process; its id is
+        stable, and the sender keeps it in the store across instances and quarters."""
+        if len(users) == 1:
+            return users[0]
         key = tuple(sorted(users))
+        return self._open(key)
+
+    def _open(self, key: tuple[str, ...]) -> str:
         if key not in self._conversations:
             channel = self._call("conversations.open", users=",".join(key))["channel"]["id"]
             with self._lock:
@@ -221,8 +285,11 @@ class SlackGateway:
 
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
         """slack-sdk's files_upload_v2: the external upload flow in three calls (files.upload is retired)."""
-        response = self._guarded(
-            "files.upload_v2",
+        if _is_user(channel):  # a file is shared in a conversation: the DM's id, not the user's
+            channel = self._open((channel,))
+        response = self._paced(
+            "files.completeUploadExternal",
+            None,
             lambda: self._client.files_upload_v2(
                 filename=filename, content=content, title=title, channel=channel, initial_comment=comment
             ),
@@ -238,6 +305,8 @@ class SlackGateway:
     def _search_history(
         self, channel: str, oldest: float, found: Callable[[dict[str, Any]], str | None], what: str
     ) -> str | None:
+        if _is_user(channel):  # a DM posted to the user id: the history is the DM's
+            channel = self._open((channel,))
         cursor = None
         for _ in range(20):  # pages of 200: a bounded look at everything since `oldest`
             page = self._call(
@@ -273,3 +342,14 @@ class SlackGateway:
 
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
         self._call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+class _RateLimited(Exception):
+    def __init__(self, seconds: float):
+        super().__init__(f"rate limited for {seconds} s")
+        self.seconds = seconds
+
+
+def _is_user(channel: str) -> bool:
+    """Slack's user ids start with U (or W on Enterprise Grid); conversation ids with C, D, G."""
+    return channel[:1] in ("U", "W")

@@ -11,6 +11,15 @@ so its retry goes at once; to SETTLE from now when the post itself failed withou
 Slack accepted the post but before `sent` was recorded leaves `sending`; once the lease ran
 out, the retry (or the daily sweep) first looks for the post in the channel's history by its
 metadata (outbox id) and only posts when it is not there. So nothing is posted twice.
+
+Time: the sender's function times out after TIMEOUT (infra/functions.yaml, outbox-created:
+timeout_seconds; tests/unit/test_manifest.py keeps them equal). Its Slack work runs within
+SEND_BUDGET, well inside it: the Slack adapter never starts a wait (pace, Retry-After) that
+would end past the budget, it gives the message back (SlackRefused: nothing posted), the
+claim is released and the platform's retry brings it again later. LEASE is longer than
+TIMEOUT: a timed-out instance is not stopped at once, but the platform cuts its request at
+TIMEOUT, so when a lease runs out its attempt is over, and two senders never post the same
+message at once.
 """
 
 from __future__ import annotations
@@ -26,12 +35,14 @@ from typing import Any
 from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, Claim, OutboxEntry, OutboxMessage
 from devplan.errors import PermanentError, TransientError
 from devplan.messages.cycle import HUDDLE_URL_TOKEN
-from devplan.services import digest, home, home_refresh
+from devplan.services import deadline, digest, home, home_refresh
 from devplan.services.inputs import OutboxWritten
 from devplan.services.ports import Slack, SlackRefused, Store, Version
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(seconds=120)  # longer than one send with Slack's retries
+TIMEOUT = timedelta(seconds=60)  # the sender function's timeout_seconds (infra/functions.yaml)
+SEND_BUDGET = timedelta(seconds=30)  # Slack work of one attempt, Firestore's writes after it fit in the rest
+LEASE = timedelta(seconds=120)  # > TIMEOUT: an attempt whose lease ran out was cut off
 HISTORY_MARGIN = timedelta(seconds=60)  # clock skew between us and Slack when searching history
 # After a post that failed without an answer: how long before the retry may search the history
 # (and post if it finds nothing). A post Slack took in the last moment of a time-out shows in
@@ -76,13 +87,14 @@ def deliver(
         return "claimed_elsewhere"  # changed under us: whoever changed it carries on
     attempt = _Attempt()
     try:
-        channel, ts = _send(
-            entry.message,
-            slack,
-            attempt,
-            search_since=(first_try_at - HISTORY_MARGIN) if resumed else None,
-            store=store,
-        )
+        with deadline.within(SEND_BUDGET.total_seconds()):
+            channel, ts = _send(
+                entry.message,
+                slack,
+                store,
+                attempt,
+                search_since=(first_try_at - HISTORY_MARGIN) if resumed else None,
+            )
     except PermanentError as exc:
         store.mark_failed(message_id, at=now, error=str(exc))
         log.error("outbox %s failed for good: %s", message_id, exc, extra={"eventId": event_id, "outboxId": message_id})
@@ -133,8 +145,25 @@ def _with_conversation_links(message: OutboxMessage, channel: str, slack: Slack)
     return message.text.replace(HUDDLE_URL_TOKEN, url), json.loads(blocks.replace(HUDDLE_URL_TOKEN, url))
 
 
+def _conversation(users: tuple[str, ...], slack: Slack, store: Store) -> str:
+    """Where a message to `users` goes. A group DM (a pair's 1:1 invite: employee, lead) is the
+    same conversation every quarter: opened once (conversations.open is Tier 3, about 50 a
+    minute), then kept in the store for every instance and quarter after."""
+    if len(users) < 2:
+        return slack.conversation_for(users)  # a DM: the user id, no call
+    kept = store.group_conversation(users)
+    if kept:
+        return kept
+    channel = slack.conversation_for(users)
+    try:
+        store.keep_group_conversation(users, channel)
+    except Exception:  # keeping it saves a call next time; the message matters more
+        log.warning("could not keep the group DM %s", channel, exc_info=True)
+    return channel
+
+
 def _send(
-    message: OutboxMessage, slack: Slack, attempt: _Attempt, *, search_since: datetime | None, store: Store
+    message: OutboxMessage, slack: Slack, store: Store, attempt: _Attempt, *, search_since: datetime | None
 ) -> tuple[str | None, str | None]:
     """(channel, ts) of the post; (None, None) for a channel invite or a Home tab (repeating either is harmless)."""
     if message.kind == home_refresh.HOME:  # App Home: rendered now, from the newest state (services/home.py)
@@ -143,7 +172,7 @@ def _send(
     if message.kind == "invite" and message.channel:
         slack.invite(slack.channel_id(message.channel), message.users[0])
         return None, None
-    channel = slack.channel_id(message.channel) if message.channel else slack.conversation_for(message.users)
+    channel = slack.channel_id(message.channel) if message.channel else _conversation(message.users, slack, store)
     if message.chart is not None:  # a quarterly digest: a chart file, found again by its name
         chart = digest.chart_file(message)
         ts = slack.find_uploaded(channel, chart.filename, oldest=search_since.timestamp()) if search_since else None

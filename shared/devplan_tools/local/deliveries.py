@@ -28,8 +28,15 @@ class Shared:
     """What every event function of one host shares: the pool, the instance slots, the
     counts (one lock for them), the journal and the retry timers still to fire."""
 
-    def __init__(self, pool: ThreadPoolExecutor, slots: threading.BoundedSemaphore, journal: Journal | None):
+    def __init__(
+        self,
+        pool: ThreadPoolExecutor,
+        slots: threading.BoundedSemaphore,
+        journal: Journal | None,
+        concurrent_triggers: bool = False,
+    ):
         self.pool, self.slots, self.journal = pool, slots, journal
+        self.concurrent_triggers = concurrent_triggers  # Firestore triggers run at once (event_functions.py)
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.timers: set[threading.Timer] = set()

@@ -17,6 +17,12 @@ redelivers. What the emulators do on their own (checked on this image, see READM
 - a Firestore-trigger delivery not finished when the host dies is in its journal (journal.py)
   and redelivered by the next host; one arriving while no host runs is refused by the OS and
   lost (the emulator does not retry; production's Eventarc would).
+The emulator's one-at-a-time delivery serialises every Firestore trigger of the host behind
+the running one; DEVPLAN_HOST_CONCURRENT_TRIGGERS=1 (the pacing benchmark) acknowledges a
+trigger event at once and runs it on the host's pool instead, as Eventarc delivers concurrently.
+Like Cloud Run, a function takes at most max_instances × concurrency deliveries at once (the
+manifest's bound): one beyond it is answered 429 unrun, and redelivered with the backoff as a
+failed attempt is (Eventarc and Pub/Sub retry a 429 like a 5xx), so the retries are real.
 Every attempt is logged as one JSON line with the function and the event id (ce-id for
 Firestore events, the message id for Pub/Sub).
 """
@@ -42,6 +48,7 @@ log = logging.getLogger("devplan_tools.local.host")  # the host's log, whichever
 Answer = tuple[str, list[tuple[str, str]], bytes]
 NOT_YET: Answer = ("503 Service Unavailable", [("Content-Type", "application/json")], b'{"retry":"backoff"}')
 ACKNOWLEDGED: Answer = ("204 No Content", [], b"")
+THROTTLED: Answer = ("429 Too Many Requests", [("Content-Type", "application/json")], b'{"retry":"no instance free"}')
 FINISHED_KEPT = 10_000  # pushes remembered as finished, per function
 
 
@@ -55,6 +62,7 @@ class EventFunction:
         # redelivers what was not answered 2xx in time); acknowledged unrun. Bounded: oldest go.
         self._finished: OrderedDict[str, None] = OrderedDict()
         self._lock = threading.Lock()
+        self._instances = threading.BoundedSemaphore(function.bound)  # max_instances × concurrency
 
     @property
     def in_flight(self) -> int:
@@ -79,6 +87,16 @@ class EventFunction:
         if self.shared.journal is not None:  # before the first attempt: a kill from here on is redelivered
             delivery.journaled = self.shared.journal.record(self.function.name, event_id, environ, body)
         key = self._accept(delivery)
+        if self.shared.concurrent_triggers:
+            # Eventarc's way: delivered at once, however many are running (the bound answers
+            # 429 beyond max_instances × concurrency); the emulator hands over the next event.
+            kept: dict[str, Any] = {
+                k: v for k, v in environ.items() if isinstance(v, str) and not k.startswith("wsgi.")
+            }
+            kept.update({"wsgi.url_scheme": "http", "wsgi.errors": sys.stderr})
+            delivery.state, delivery.next_due = "waiting", time.monotonic()
+            self._redeliver_later(key, delivery, kept, body)
+            return ACKNOWLEDGED
         answer = self._attempt(key, delivery, environ, body)
         if delivery.state == "waiting":
             self._redeliver_later(key, delivery, environ, body)
@@ -148,7 +166,7 @@ class EventFunction:
                 delivery.state = "running"
         answer = self._attempt(event_id, delivery, environ, body)
         code = int(answer[0].split()[0])
-        if 400 <= code < 500:
+        if 400 <= code < 500 and code != 429:
             # The emulator redelivers anything but a 2xx, about every second, forever: a push the
             # function refused (running it again cannot help) is acknowledged, logged as dropped.
             return ACKNOWLEDGED
@@ -161,13 +179,28 @@ class EventFunction:
             entry.attempts = delivery.attempts  # a kill during this attempt counts it as failed
             journal.save(entry)
         started = time.monotonic()
-        with self.shared.slots:
-            answer = self._call(environ, body)
+        if self._instances.acquire(blocking=False):
+            try:
+                with self.shared.slots:
+                    answer = self._call(environ, body)
+            finally:
+                self._instances.release()
+        else:  # every instance busy: Cloud Run answers 429 and the trigger redelivers later
+            answer = THROTTLED
         code = int(answer[0].split()[0])
         now = time.monotonic()
         pushed = self.function.kind != "firestore"
         with self._lock:
-            if code < 400 or (code < 500 and not pushed):
+            if answer is THROTTLED and not self.function.retry:
+                outcome, delivery.state = "dropped (no instance, retry off)", "dropped"
+            elif answer is THROTTLED and now + self.policy.delay(delivery.attempts) <= self.policy.window_ends(
+                delivery.first_at
+            ):
+                outcome, delivery.state = "retry", "waiting"
+                delivery.next_due = now + self.policy.delay(delivery.attempts)
+            elif answer is THROTTLED:
+                outcome, delivery.state = "gave up (retry window over)", "dropped"
+            elif code < 400 or (code < 500 and not pushed):
                 outcome, delivery.state = "done", "done"
             elif code < 500:
                 outcome, delivery.state = "dropped (4xx)", "dropped"
@@ -183,8 +216,17 @@ class EventFunction:
             retries=int(delivery.attempts > 1),
             failures=int(code >= 500),
             dropped=int(delivery.state == "dropped"),
+            throttled=int(answer is THROTTLED),
         )
-        level = logging.INFO if code < 500 else logging.WARNING if outcome == "retry" else logging.ERROR
+        level = (
+            logging.INFO
+            if code < 500 and answer is not THROTTLED
+            else logging.WARNING
+            if outcome == "retry"
+            else logging.ERROR
+        )
+        if answer is THROTTLED and outcome == "retry":
+            level = logging.INFO  # the bound at work, not a fault
         log.log(
             level,
             "%s: event %s attempt %d answered %d: %s",

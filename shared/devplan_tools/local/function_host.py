@@ -5,8 +5,9 @@ Routes:  /functions/projects/P/triggers/NAME   Firestore triggers (the emulator'
          /_host/status                         events in flight and the attempt counts (JSON)
 
 Like Cloud Run, the host answers every delivery with the function's own status, once the
-function has run; how event functions are answered, retried and journaled, and what the
-emulators do on their own, is event_functions.py's.
+function has run, and a delivery beyond the function's max_instances × concurrency 429; how
+event functions are answered, retried and journaled, and what the emulators do on their own,
+is event_functions.py's.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from devplan_tools.manifest import Manifest
 log = logging.getLogger("devplan_tools.local.host")
 FIRESTORE_TRIGGER_PREFIX = "/functions/projects/"
 WORKERS = int(os.environ.get("DEVPLAN_HOST_WORKERS", "16"))  # functions running at once, like instances
+CONCURRENT_TRIGGERS_ENV = "DEVPLAN_HOST_CONCURRENT_TRIGGERS"  # "1": Eventarc's concurrency (event_functions.py)
 SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"
 
 __all__ = ["EventFunction", "FunctionHost", "RetryPolicy"]
@@ -51,7 +53,8 @@ class FunctionHost:
         pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="function-retry")
         # Like a function's instances: a bounded number run at once, the rest wait. A thread per
         # event would have hundreds of threads fight over two cores during a fan-out.
-        self.shared = Shared(pool, threading.BoundedSemaphore(workers), journal)
+        concurrent = os.environ.get(CONCURRENT_TRIGGERS_ENV) == "1"
+        self.shared = Shared(pool, threading.BoundedSemaphore(workers), journal, concurrent)
         self.counts = self.shared.counts
         self.http_in_flight = 0  # HTTP functions answering now (the Slack stand-in's events, webhooks)
         self.apps: dict[str, Callable] = {}
@@ -112,7 +115,7 @@ class FunctionHost:
 
     def status(self) -> dict[str, Any]:
         with self.shared.lock:
-            counts = {k: self.counts[k] for k in ("attempts", "retries", "failures", "dropped")}
+            counts = {k: self.counts[k] for k in ("attempts", "retries", "failures", "dropped", "throttled")}
         return {"in_flight": self.in_flight, "http_in_flight": self.http_in_flight, **counts, **_extra_status()}
 
     def __call__(self, environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from devplan import runtime
+from devplan.adapters.slack_pace import SCALE_ENV as PACE_SCALE_ENV
 from devplan_tools import manifest as manifest_module
 from devplan_tools.local.control import StackClient
 from devplan_tools.local.emulators import Emulator, start_emulators
@@ -103,6 +104,9 @@ class LocalStack:
                 "SLACK_SIGNING_SECRET": signing_secret,
                 "SLACK_BOT_TOKEN": BOT_TOKEN,
                 "SLACK_API_URL": f"{stand_in.url}/api/",
+                # The stand-in limits nothing by default (POST /_stand-in/limits turns Slack's
+                # tiers on): the product's pace is off to match (0), unless set.
+                PACE_SCALE_ENV: os.environ.get(PACE_SCALE_ENV, "0"),
             }
         )
         runtime.reset()

@@ -1,6 +1,7 @@
 """Slack's edge when things go wrong: injected faults (POST /_stand-in/faults), answers held
-back after Slack did the work (a crash between Slack's accept and the caller's record), and the
-per-channel rate limit of chat.postMessage (HTTP 429 with Retry-After)."""
+back after Slack did the work (a crash between Slack's accept and the caller's record), the
+per-channel rate limit of chat.postMessage (HTTP 429 with Retry-After), and, when switched on
+(POST /_stand-in/limits, `--tiers`), Slack's published per-method tiers (tiers.py)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from werkzeug.wrappers import Request, Response
 
 from devplan_tools.stand_in.http import json_response
 from devplan_tools.stand_in.state import StandInState
+from devplan_tools.stand_in.tiers import CHANNEL_POSTS, POST, WORKSPACE_POSTS, Limit, method_limit
 from devplan_tools.stand_in.workspace import METHODS
 
 # How Slack fails: an outage page (5xx), rate limited (429 + Retry-After), an error answer
@@ -26,7 +28,8 @@ class FaultsAndLimits(StandInState):
     """Part of SlackStandIn (see server.py): owns `_faults` and `_last_post`, under its lock."""
 
     def _post_fault(self, request: Request) -> Response:
-        """{"method", "status": 500|503|429, "count"} or {"method", "error": "<slack code>", "count"},
+        """{"method", "status": 500|503|429, "count"[, "retry_after": "<header value>"]} or
+        {"method", "error": "<slack code>", "count"},
         or {"method", "hold": true, "match": {<args subset>}, "count"}: the matching call is done
         and recorded as usual, but its answer waits until POST /_stand-in/release."""
         body = request.get_json(silent=True) or {}
@@ -36,6 +39,7 @@ class FaultsAndLimits(StandInState):
             "status": body.get("status"),
             "error": body.get("error"),
             "count": int(body.get("count", 1)),
+            "retry_after": str(body.get("retry_after", "1")),  # a 429's header, as given (even malformed)
         }
         if body.get("method") not in METHODS or not (fault["status"] or fault["error"]) or fault["count"] < 1:
             return json_response({"ok": False, "error": "invalid_arguments"}, 400)
@@ -115,6 +119,103 @@ class FaultsAndLimits(StandInState):
             return 0
         remaining = 1 / self.rate_limit_per_channel - (time.monotonic() - last)
         return max(1, math.ceil(remaining)) if remaining > 0 else 0
+
+
+class _Bucket:
+    """A token bucket: `burst` calls at once, refilled at the limit's rate."""
+
+    def __init__(self, limit: Limit, now: float):
+        self.rate, self.burst = limit.per_minute / 60.0, limit.burst
+        self.tokens, self.at = float(limit.burst), now
+
+    def wait(self, now: float) -> float:
+        """Seconds until one call is allowed (0: now); refills first."""
+        self.tokens = min(float(self.burst), self.tokens + (now - self.at) * self.rate)
+        self.at = now
+        return 0.0 if self.tokens >= 1 else (1 - self.tokens) / self.rate
+
+
+class TierLimits:
+    """Slack's per-method tiers (tiers.py) × time scale `k`, with overrides for fault tests.
+    Not thread-safe on its own: the stand-in calls it under its lock."""
+
+    def __init__(self, k: float = 1.0, overrides: dict[str, Limit] | None = None, clock=time.monotonic):
+        self.k, self.overrides, self._clock = k, dict(overrides or {}), clock
+        self._buckets: dict[str, _Bucket] = {}
+        self.limited: Counter[str] = Counter()  # method -> 429 answers
+        self.allowed: Counter[str] = Counter()  # method -> calls let through
+
+    def limit(self, method: str) -> Limit:
+        return self.overrides.get(method, method_limit(method)).scaled(self.k)
+
+    def _bucket(self, key: str, limit: Limit, now: float) -> _Bucket:
+        if key not in self._buckets:
+            self._buckets[key] = _Bucket(limit, now)
+        return self._buckets[key]
+
+    def retry_after(self, method: str, channel_id: str | None) -> int:
+        """0 and the call is counted against its buckets, or whole seconds to wait (at least 1,
+        as Slack's Retry-After), nothing counted."""
+        now = self._clock()
+        if method == POST and method not in self.overrides:
+            keys = [(f"{POST}#workspace", WORKSPACE_POSTS.scaled(self.k))]
+            if channel_id:
+                keys.append((f"{POST}#{channel_id}", CHANNEL_POSTS.scaled(self.k)))
+        else:
+            keys = [(method, self.limit(method))]
+        buckets = [self._bucket(key, limit, now) for key, limit in keys]
+        wait = max(b.wait(now) for b in buckets)
+        if wait > 0:
+            self.limited[method] += 1
+            return max(1, math.ceil(wait))
+        for b in buckets:
+            b.tokens -= 1
+        self.allowed[method] += 1
+        return 0
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "time_scale": self.k,
+            "overrides": {m: {"per_minute": v.per_minute, "burst": v.burst} for m, v in self.overrides.items()},
+            "limited": dict(self.limited),
+            "allowed": dict(self.allowed),
+        }
+
+
+class Limits(StandInState):
+    """Part of SlackStandIn (see server.py): the tiers switch, POST/GET /_stand-in/limits."""
+
+    def set_tiers(self, enabled: bool, k: float = 1.0, overrides: dict[str, Limit] | None = None) -> None:
+        """Enforce Slack's tiers × k (or stop); restarts the buckets and the counts."""
+        with self._lock:
+            self._tiers = TierLimits(k, overrides) if enabled else None
+
+    def _post_limits(self, request: Request) -> Response:
+        """{"tiers": true, "time_scale": k, "methods": {"conversations.open": {"per_minute": 5,
+        "burst": 1}}}: Slack's tiers × k, some methods tighter; {"tiers": false}: unlimited
+        (but for the per-channel limit the stand-in was started with)."""
+        body = request.get_json(silent=True) or {}
+        k, methods = body.get("time_scale", 1), body.get("methods") or {}
+        try:
+            overrides = {m: Limit(float(v["per_minute"]), int(v.get("burst", 1))) for m, v in methods.items()}
+        except (TypeError, KeyError, ValueError, AttributeError):
+            overrides = None
+        valid = (
+            isinstance(body.get("tiers"), bool)
+            and isinstance(k, (int, float))
+            and k > 0
+            and overrides is not None
+            and all(v.per_minute > 0 and v.burst >= 1 for v in overrides.values())
+        )
+        if not valid:
+            return json_response({"ok": False, "error": "invalid_arguments"}, 400)
+        self.set_tiers(body["tiers"], float(k), overrides)
+        return self._get_limits(request)
+
+    def _get_limits(self, request: Request) -> Response:
+        with self._lock:
+            tiers = self._tiers.describe() if self._tiers else None
+        return json_response({"ok": True, "tiers": tiers})
 
 
 def _contains(args: Any, match: Any) -> bool:

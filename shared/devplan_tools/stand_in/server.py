@@ -33,14 +33,14 @@ from werkzeug.wrappers import Request, Response
 from devplan_tools.stand_in.files import UPLOAD_PATH
 from devplan_tools.stand_in.forms import AppForms
 from devplan_tools.stand_in.http import QuietHandler, json_response
-from devplan_tools.stand_in.limits import FaultsAndLimits
+from devplan_tools.stand_in.limits import FaultsAndLimits, Limits, TierLimits
 from devplan_tools.stand_in.web_api import WebApi
 from devplan_tools.stand_in.workspace import Workspace
 
 MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 
 
-class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
+class SlackStandIn(WebApi, FaultsAndLimits, Limits, AppForms):
     def __init__(
         self,
         host="127.0.0.1",
@@ -50,7 +50,10 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
         rate_limit_per_channel: float | None = None,
         events_url: str | None = None,
         signing_secret: str | None = None,
+        tiers: float | None = None,
     ):
+        """`tiers`: enforce Slack's per-method tiers (tiers.py) at that time scale k (limits × k);
+        None: only `rate_limit_per_channel` (what the tests and the local stack use by default)."""
         self.host, self.port, self.bot_token = host, port, bot_token
         self.rate_limit_per_channel = rate_limit_per_channel
         self.events_url, self.signing_secret = events_url, signing_secret
@@ -65,6 +68,7 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
         self._holds: list[dict] = []  # answers to hold back once done (limits.py)
         self._held: dict[int, threading.Event] = {}
         self._chaos: dict | None = None  # random failures, POST /_stand-in/chaos
+        self._tiers: TierLimits | None = TierLimits(tiers) if tiers else None  # POST /_stand-in/limits
         self._server: BaseWSGIServer | None = None
         self._thread: threading.Thread | None = None
 
@@ -120,6 +124,8 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
             self._last_post.clear()
             held, self._held = self._held, {}
             self._chaos = None
+            if self._tiers is not None:  # still enforced, with full buckets
+                self._tiers = TierLimits(self._tiers.k, self._tiers.overrides)
         for released in held.values():
             released.set()
 
@@ -151,6 +157,8 @@ class SlackStandIn(WebApi, FaultsAndLimits, AppForms):
                 ("POST", "/_stand-in/release"): self._post_release,
                 ("POST", "/_stand-in/chaos"): self._post_chaos,
                 ("GET", "/_stand-in/chaos"): self._get_chaos,
+                ("POST", "/_stand-in/limits"): self._post_limits,
+                ("GET", "/_stand-in/limits"): self._get_limits,
             }.get((request.method, path))
             response = route(request) if route else json_response({"ok": False, "error": "not_found"}, 404)
         return response(environ, start_response)
@@ -211,6 +219,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--rate-limit-per-channel", type=float)
     parser.add_argument("--events-url")
     parser.add_argument("--signing-secret")
+    parser.add_argument(
+        "--tiers", type=float, metavar="K", help="enforce Slack's per-method tiers, limits × K (e.g. 1 or 10)"
+    )
     a = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     stand_in = SlackStandIn(
@@ -220,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
         rate_limit_per_channel=a.rate_limit_per_channel,
         events_url=a.events_url,
         signing_secret=a.signing_secret,
+        tiers=a.tiers,
     ).start()
     print(stand_in.url, flush=True)
     try:

@@ -67,6 +67,7 @@ class StandInState:
     _holds: list[dict]  # {"method", "match", "count"}: answers to hold back (limits.py)
     _held: dict[int, threading.Event]  # seq of a held call -> set when it may be answered
     _chaos: dict | None  # {"rate", "rng", "counts"}: random failures (limits.py)
+    _tiers: Any  # limits.TierLimits while Slack's tiers are enforced, else None
 
     if TYPE_CHECKING:
         # Provided by SlackStandIn (server.py).

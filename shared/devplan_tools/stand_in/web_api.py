@@ -78,7 +78,7 @@ class WebApi(StandInState):
             if fault["error"]:
                 return 200, {"ok": False, "error": fault["error"]}, {}
             if fault["status"] == 429:
-                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": "1"}
+                return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": fault.get("retry_after", "1")}
             return int(fault["status"]), None, {}
         auth = request.headers.get("Authorization", "")
         token = auth.removeprefix("Bearer ").strip() if auth.startswith("Bearer ") else args.get("token")
@@ -88,6 +88,8 @@ class WebApi(StandInState):
             return 200, {"ok": False, "error": "invalid_auth"}, {}
         channel = self.workspace.find(args.get("channel")) if method == "chat.postMessage" else None
         wait = self._rate_limited(channel["id"]) if channel else 0
+        if not wait and self._tiers is not None:  # Slack's tiers (tiers.py), when switched on
+            wait = self._tiers.retry_after(method, channel["id"] if channel else None)
         if wait:
             return 429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(wait)}
         try:

@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Contention, Documents, DocumentTransaction
+from devplan.adapters.firestore.mapping import conversations as conversation_mapping
 from devplan.adapters.firestore.mapping import due
 from devplan.adapters.firestore.unit_of_work import Loaded, UnitOfWork
 from devplan.domain.audit import AuditEntry
@@ -156,6 +157,16 @@ class Store:
         if entry is None or entry.state != SENDING or entry.claim is None or entry.claim.attempt != claim.attempt:
             return False
         return self.documents.update_if_unchanged(m.outbox_path(message_id), m.release_update(claim, at), version)
+
+    # group DMs the sender opened once (mapping/conversations.py)
+    def group_conversation(self, users: tuple[str, ...]) -> str | None:
+        return conversation_mapping.conversation_from(self.documents.get(conversation_mapping.conversation_path(users)))
+
+    def keep_group_conversation(self, users: tuple[str, ...], channel: str) -> None:
+        self.documents.set(
+            conversation_mapping.conversation_path(users),
+            conversation_mapping.conversation_document(users, channel, self._clock()),
+        )
 
     def mark_sent(self, message_id: str, *, at: datetime, channel: str | None, ts: str | None) -> None:
         self.documents.set(m.outbox_path(message_id), m.sent_update(SENT, at, channel, ts))

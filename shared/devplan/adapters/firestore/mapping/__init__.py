@@ -14,6 +14,7 @@ or a camelCase key. Layout (unchanged since the first release):
   heldEvents/{eventId}                 a platform event waiting for its employee
 (ids from outside, the ledger's keys and event ids, are escaped one-to-one: common.document_id)
   ticks/{day}, ticks/{day}/chunks/{n}  progress of a daily tick
+  slackConversations/{users}           a group DM's id, opened once (conversations.py)
 Writes of records are merges that leave out unknown values (None), so a field another
 writer set is never cleared by accident.
 """
