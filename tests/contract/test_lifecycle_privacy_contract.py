@@ -17,10 +17,12 @@ from tests.fakes import NOW
 def test_changed_facts_are_read_back_and_the_plans_own_fields_stay(store):
     add(store, BO, ANNA)
     store.atomically(lambda uow: uow.link_slack_account("anna", "U_ANNA"))
-    moved = replace(store.employee("anna"), role="coach", name="Anna Lind", lifecycle_at=NOW)
+    times = {"role": NOW, "name": NOW}
+    moved = replace(store.employee("anna"), role="coach", name="Anna Lind", lifecycle_at=NOW, lifecycle_field_at=times)
     store.atomically(lambda uow: uow.change_employee(moved))
     read = store.employee("anna")
     assert (read.role, read.name, read.lifecycle_at, read.slack_user_id) == ("coach", "Anna Lind", NOW, "U_ANNA")
+    assert read.lifecycle_field_at == times
     store.atomically(lambda uow: uow.change_employee(offboard(read, NOW)))
     assert not store.employee("anna").active and "anna" not in store.active_employee_ids()
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
@@ -166,6 +167,9 @@ class Employee(NewEmployee):
     home_opened: bool = False  # they opened their App Home: it is kept fresh (services/home_refresh.py)
     time_off: TimeOffBook = field(default_factory=TimeOffBook)  # periods away (domain/time_off.py)
     lifecycle_at: datetime | None = None  # the newest employee.updated/offboarded applied (domain/lifecycle.py)
+    # When each platform fact (name, email, role, leadId) was last set by employee.updated; None
+    # on a record from before facts had their own times: lifecycle_at stands for each (domain/lifecycle.py).
+    lifecycle_field_at: Mapping[str, datetime] | None = None
 
     @property
     def active(self) -> bool:

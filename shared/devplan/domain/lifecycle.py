@@ -1,8 +1,11 @@
 """An employee's life after onboarding: updated (name, e-mail, role, lead) and offboarded.
 
-The platform sends each change as the person's new facts at `occurredAt`. Changes race each
-other and may come twice, so the newest applied wins: an update older than the last one
-applied changes nothing ("stale"). Someone offboarded stays offboarded: what comes after
+The platform sends each change as the person's new facts at `occurredAt`, often only some of
+them (a new name, a new lead). Changes race each other and may come twice, so each fact keeps
+the time it was last set and the newest wins fact by fact: an update sets the facts it is newer
+for and leaves the others; one older than (or as old as) every fact it names changes nothing
+("stale"). So a newer name change arriving first cannot swallow an older lead change, and the
+record ends the same whatever the order. Someone offboarded stays offboarded: what comes after
 about them is acknowledged and ignored, their history is kept as it is.
 """
 
@@ -97,23 +100,39 @@ def parse_offboarding(data: dict[str, Any]) -> str:
     return employee_id
 
 
-def is_stale(employee: Employee, occurred_at: datetime) -> bool:
-    """Older than (or as old as) the newest lifecycle event applied to the person."""
-    return employee.lifecycle_at is not None and occurred_at <= employee.lifecycle_at
+def fact_at(employee: Employee, fact: str) -> datetime | None:
+    """When `fact` (of FIELDS) was last set by an update; None if never since onboarding. A record
+    from before facts had their own times knows only the newest update: it stands for each fact."""
+    if employee.lifecycle_field_at is None:
+        return employee.lifecycle_at
+    return employee.lifecycle_field_at.get(fact)
+
+
+def newer_changes(employee: Employee, update: EmployeeUpdate) -> dict[str, Any]:
+    """The update's facts that are newer than the ones kept (a tie keeps what is there: the same
+    event again, or another one as old, changes nothing)."""
+    return {k: v for k, v in update.changes.items() if (at := fact_at(employee, k)) is None or update.occurred_at > at}
+
+
+def is_stale(employee: Employee, update: EmployeeUpdate) -> bool:
+    """Every fact the update names was set by an update as new or newer."""
+    return not newer_changes(employee, update)
 
 
 def apply_update(employee: Employee, update: EmployeeUpdate) -> Change:
-    """The record with the update's facts (the caller checked it is not stale or offboarded).
-    The combination must still be a usable employee (a developer needs a lead, nobody leads
-    themself): otherwise InvalidEvent, nothing changes."""
-    c = update.changes
+    """The record with the update's newer facts and their time (the caller checked it is not
+    stale or offboarded). The combination must still be a usable employee (a developer needs a
+    lead, nobody leads themself): otherwise InvalidEvent, nothing changes."""
+    c = newer_changes(employee, update)
+    at = update.occurred_at
     after = replace(
         employee,
         name=c.get("name", employee.name),
         email=c.get("email", employee.email),
         role=c.get("role", employee.role),
         lead_id=c.get("leadId", employee.lead_id),
-        lifecycle_at=update.occurred_at,
+        lifecycle_at=max(at, employee.lifecycle_at or at),  # the newest event applied (offboarding's floor)
+        lifecycle_field_at={**_field_times(employee), **dict.fromkeys(c, at)},
     )
     problems = employee_problems(after)
     if problems:
@@ -122,6 +141,11 @@ def apply_update(employee: Employee, update: EmployeeUpdate) -> Change:
     after_facts = {"name": after.name, "email": after.email, "role": after.role, "leadId": after.lead_id}
     moved = tuple(k for k in FIELDS if before_facts[k] != after_facts[k])
     return Change(employee, after, moved)
+
+
+def _field_times(employee: Employee) -> dict[str, datetime]:
+    """Each fact's time as written from now on (an old record's one time, given to each fact)."""
+    return {k: at for k in FIELDS if (at := fact_at(employee, k)) is not None}
 
 
 def offboard(employee: Employee, occurred_at: datetime) -> Employee:

@@ -1,8 +1,9 @@
 """`employee.updated` and `employee.offboarded`: one transaction each, claimed once.
 
-An update writes the person's new facts and one audit entry per fact that moved. A new role
-invites them to its mentoring channels (the advancement path is read from the role, so it
-follows by itself). A new lead takes over from now on: this quarter's 1:1 invite (if not held
+An update writes the facts it is newer for (each fact keeps its own time: domain/lifecycle.py)
+and one audit entry per fact that moved; what follows happens only for a role or lead that
+moved. A new role invites them to its mentoring channels (the advancement path is read from
+the role, so it follows by itself). A new lead takes over from now on: this quarter's 1:1 invite (if not held
 yet) and everything waiting for the lead (goals to agree, achievements to confirm, training
 requests over budget, the Senior Coach question) are sent again to the new lead, under ids
 naming that lead (so each is sent once per lead); the old lead's buttons then answer that
@@ -65,8 +66,8 @@ def update_employee(event: PlatformEvent, store: Store) -> str:
             return "duplicate"
         if is_offboarded(employee):
             return IGNORED
-        if is_stale(employee, event.occurred_at):
-            return "stale"  # a newer update was applied already: it stands
+        if is_stale(employee, update):
+            return "stale"  # every fact it names was set by an update as new or newer: they stand
         change = apply_update(employee, update)
         uow.change_employee(change.after)
         for field in change.fields:

@@ -1,11 +1,11 @@
-"""An employee's lifecycle ↔ employees/{id} (their platform facts, status and `lifecycle.at`)
-and the outbox messages cancelled when they leave."""
+"""An employee's lifecycle ↔ employees/{id} (their platform facts, status, `lifecycle.at` and
+each fact's time in `lifecycle.fieldAt`) and the outbox messages cancelled when they leave."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from devplan.adapters.firestore.mapping.common import Document
+from devplan.adapters.firestore.mapping.common import Document, compact
 from devplan.domain.employees import Employee
 from devplan.domain.outbox import CANCELLED
 
@@ -20,9 +20,23 @@ def lifecycle_update(employee: Employee) -> Document:
         "role": employee.role,
         "leadId": employee.lead_id,
         "status": employee.status,
-        "lifecycle": {"at": employee.lifecycle_at},
+        "lifecycle": compact({"at": employee.lifecycle_at, "fieldAt": lifecycle_field_at_document(employee)}),
     }
 
 
 def cancelled_update(at: datetime, why: str) -> Document:
     return {"state": CANCELLED, "cancelledAt": at, "cancelledWhy": why}
+
+
+def lifecycle_field_at_document(employee: Employee) -> Document | None:
+    """`lifecycle.fieldAt`: each fact's time by the platform's field name (absent on a record from
+    before facts had their own times: domain/lifecycle.py reads `lifecycle.at` for each)."""
+    times = employee.lifecycle_field_at
+    return dict(times) if times is not None else None
+
+
+def lifecycle_field_at_from(lifecycle: Document) -> dict[str, datetime] | None:
+    times = lifecycle.get("fieldAt")
+    if times is not None and not all(isinstance(at, datetime) for at in times.values()):
+        raise ValueError("lifecycle.fieldAt must map facts to times")
+    return dict(times) if times is not None else None
