@@ -37,6 +37,7 @@ from devplan.messages.blocks import Rendered, one_section
 from devplan.messages.catalog import text
 from devplan.messages.dates import quarter_label
 from devplan.services import home_refresh
+from devplan.services.leads import active_lead
 from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, open_modal, own_form
 
@@ -46,7 +47,7 @@ MAX_QUARTERS_CARRIED = 4  # a tick looks this many quarters ahead for copies of 
 
 def pair_of(uow_or_store: UnitOfWork | Store, employee_id: str) -> tuple[Employee, Employee] | None:
     employee = uow_or_store.employee(employee_id)
-    lead = uow_or_store.employee(employee.lead_id) if employee and employee.lead_id else None
+    lead = active_lead(uow_or_store, employee) if employee else None
     return (employee, lead) if employee is not None and lead is not None else None
 
 
