@@ -39,6 +39,7 @@ from devplan.domain.lifecycle import (
     parse_offboarding,
     parse_update,
 )
+from devplan.domain.meeting_notes import held_with
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.wallet import PENDING as WALLET_PENDING
 from devplan.errors import UnusableRecord
@@ -187,6 +188,8 @@ def _moved_lead(uow: UnitOfWork, change: Change, at: datetime) -> None:
     person, previous = change.after, change.before.lead_id
     lead = active_lead(uow, person)  # a new lead already offboarded: as one not onboarded yet
     today = stockholm_date(at)
+    if previous:
+        _keep_notes_with(uow, person, previous, today)
     previous_lead = uow.employee(previous) if previous else None
     if lead is not None:
         readdressed = cast(UnitOfWork, _Readdressed(uow, f"lead-{lead.employee_id}"))
@@ -201,6 +204,16 @@ def _moved_lead(uow: UnitOfWork, change: Change, at: datetime) -> None:
         _dm(uow, f"lead-changed:{person.employee_id}:{at.isoformat()}", person, told, "lead changed")
     elif person.lead_id:
         log.warning("new lead %s of %s is not onboarded yet: approvals wait", person.lead_id, person.employee_id)
+
+
+def _keep_notes_with(uow: UnitOfWork, person: Employee, previous: str, today: date) -> None:
+    """The 1:1 notes the person wrote with the lead they leave stay that pair's (the ones `/utveckling
+    anteckningar` reads: this quarter's and last), also those written before the lead was kept."""
+    quarter = Quarter.of(today)
+    for cycle in [uow.cycle(person.employee_id, q) for q in (quarter, quarter.previous())]:
+        kept = held_with(cycle, previous)
+        if kept != cycle:
+            uow.save_cycle(kept)
 
 
 def _move_approvals(uow: UnitOfWork, person: Employee, lead: Employee, year: int) -> dict[str, int]:
