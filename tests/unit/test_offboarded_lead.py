@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from devplan.domain.calendar import Quarter
+from devplan.domain.meeting_notes import item_id
 from devplan.messages.goals import GOAL_AGREE
+from devplan.messages.meeting_notes import NOTE_ACTION_DONE
 from devplan.services import home, meeting_notes, platform_events, quarterly_cycle
 from devplan.services.inputs import EmployeeChunk
 from tests.unit.goal_support import event, workspace
@@ -102,3 +105,19 @@ def test_a_modal_submitted_by_someone_offboarded_closes_and_changes_nothing():
     assert t.submit(ANNA_SLACK, GOOD_GOAL) == {}  # closes the modal
     assert t.store.docs["employees/anna"] == before and t.outbox("goal-proposal:") == {}
     assert LEFT in next(iter(t.outbox("reply:offboarded-self:anna:").values()))["text"]
+
+
+def test_someone_whose_lead_left_still_ticks_off_their_own_actions():
+    t = Team()
+    kurs = item_id(Quarter(2025, 2), "Boka kurs")
+    t.store.docs["cycles/anna:2025-Q2"] = {
+        "employeeId": "anna",
+        "quarter": "2025-Q2",
+        "openedOn": "2025-04-01",
+        "review": {"status": "held", "heldOn": "2025-04-07"},
+        "actions": [{"id": kurs, "text": "Boka kurs", "agreedIn": "2025-Q2"}],
+    }
+    offboard(t.store)
+    assert t.click(ANNA_SLACK, NOTE_ACTION_DONE, f"anna|2025-Q2|{kurs}", date(2025, 5, 5))["outcome"] == "done"
+    (told,) = t.outbox(f"note-done:anna:{kurs}").values()
+    assert told["users"] == [ANNA_SLACK]  # not the lead who left

@@ -64,7 +64,7 @@ def _lead_id_of(employee: Employee, cycle: CycleRecord | None) -> str | None:
     return recorded or employee.lead_id
 
 
-def _member(pair: tuple[Employee, Employee], slack_user_id: str) -> Employee | None:
+def _member(pair: tuple[Employee, ...], slack_user_id: str) -> Employee | None:
     return next((p for p in pair if p.slack_user_id and p.slack_user_id == slack_user_id), None)
 
 
@@ -157,7 +157,7 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
     return errors
 
 
-def _to_pair(uow: UnitOfWork, pair: tuple[Employee, Employee], message_id: str, shown: Rendered, topic: str) -> None:
+def _to_pair(uow: UnitOfWork, pair: tuple[Employee, ...], message_id: str, shown: Rendered, topic: str) -> None:
     users = tuple(p.slack_user_id for p in pair if p.slack_user_id)
     if users:
         uow.emit(OutboxMessage(message_id, users=users, text=shown.text, blocks=shown.blocks, topic=topic))
@@ -176,7 +176,9 @@ def tick(store: Store, value: str, slack_user_id: str, on: date) -> str:
         carriers.append(carriers[-1].next())
 
     def work(uow: UnitOfWork) -> str:
-        pair = pair_of(uow, employee_id)
+        employee = uow.employee(employee_id)
+        # The pair today; the person alone when their lead has left: their own actions stay theirs.
+        pair = pair_of(uow, employee_id) or ((employee,) if employee is not None else None)
         who = _member(pair, slack_user_id) if pair else None
         if pair is None:
             return "unknown_action"
