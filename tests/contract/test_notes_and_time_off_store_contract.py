@@ -21,7 +21,7 @@ def test_notes_and_actions_round_trip_and_a_rewrite_replaces_them(store):
     add(store, ANNA)
     first = written(
         CycleRecord("anna", Q2, opened_on=date(2025, 4, 1)),
-        MeetingNotes("Bra kvartal", "bo", date(2025, 4, 3)),
+        MeetingNotes("Bra kvartal", "bo", date(2025, 4, 3), "bo"),  # the pair's lead, kept
         ("Boka kurs", "Para med Maja"),
     )
     store.atomically(lambda uow: uow.save_cycle(first))

@@ -81,7 +81,7 @@ def test_the_agreed_actions_are_kept_for_the_pair_and_shown_to_them_once(team):
     assert team.submit(BO_SLACK, values, view) == {}
     kept = record(team)
     assert open_items(team, Q2) == ["Boka kurs i Kubernetes", "Para med Maja på VedAstro"]
-    assert kept["notes"] == {"text": "Bra kvartal.", "writtenBy": "bo", "writtenOn": "2025-04-10"}
+    assert kept["notes"] == {"text": "Bra kvartal.", "writtenBy": "bo", "writtenOn": "2025-04-10", "leadId": "bo"}
     (saved,) = team.outbox("notes:anna:2025-Q2").values()
     assert sorted(saved["users"]) == sorted([ANNA_SLACK, BO_SLACK]) and "Boka kurs i Kubernetes" in str(saved)
     before = team.snapshot()

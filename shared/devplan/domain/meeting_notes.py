@@ -47,6 +47,9 @@ class MeetingNotes:
     text: str | None
     written_by: str  # employee id
     written_on: date
+    # The lead of the pair who held the 1:1 (employee id): the notes stay theirs when the person
+    # moves to a new lead. None on notes written before it was kept (read as today's lead).
+    lead_id: str | None = None
 
 
 def action_lines(raw: str | None) -> tuple[tuple[str, ...], str | None]:
@@ -79,6 +82,14 @@ def written(cycle: CycleRecord, notes: MeetingNotes, lines: tuple[str, ...]) -> 
         agreed.append(known.get(key) or ActionItem(key, line, cycle.quarter))
     carried = tuple(a for a in cycle.actions if a.agreed_in != cycle.quarter)
     return replace(cycle, notes=notes, actions=(*carried, *agreed))
+
+
+def held_with(cycle: CycleRecord, lead_id: str) -> CycleRecord:
+    """The record with its notes marked as the pair's with `lead_id`, if they do not name their
+    lead yet (written before it was kept): done as the person moves on to a new lead."""
+    if cycle.notes is None or cycle.notes.lead_id is not None:
+        return cycle
+    return replace(cycle, notes=replace(cycle.notes, lead_id=lead_id))
 
 
 def carried_into(cycle: CycleRecord, previous: CycleRecord) -> CycleRecord:

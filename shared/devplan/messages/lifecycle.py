@@ -37,6 +37,11 @@ def offboarded_click(lang: str, person: str) -> str:
     return text(lang, "lifecycle.offboarded_click", person=person)
 
 
+def plan_closed(lang: str) -> str:
+    """The answer to someone offboarded who types a command, clicks or submits: the Home's closing line."""
+    return text(lang, "lifecycle.home_cleared")
+
+
 def cleared_home(lang: str) -> dict[str, Any]:
     """The App Home of someone offboarded: one closing line, none of their plan (views.publish)."""
     return {"type": "home", "blocks": [section(text(lang, "lifecycle.home_cleared"))]}

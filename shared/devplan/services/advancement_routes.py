@@ -22,6 +22,7 @@ from devplan.messages.advancement import (
 )
 from devplan.services import senior_coach, supervision
 from devplan.services.inputs import SlackRequest, SlackRoute
+from devplan.services.leads import active_lead
 from devplan.services.ports import Slack, Store
 from devplan.services.slack_replies import clicked_at, clicked_on, form_context, form_day, submitted
 
@@ -41,7 +42,7 @@ def advancement_routes(store: Store, slack: Slack, view_answer: ViewAnswer) -> d
     def not_yet(request: SlackRequest) -> dict[str, Any]:
         click, trigger_id = click_of(request), request.payload.get("trigger_id") or ""
         coach = store.employee(click.coach_id)
-        lead = store.employee(coach.lead_id) if coach and coach.lead_id else None  # only a lead decides
+        lead = active_lead(store, coach) if coach else None  # only a lead decides
         asked = (
             coach is not None and coach.level != SENIOR_COACH and click.round == ask_round(coach.senior_coach_not_yet)
         )

@@ -135,7 +135,7 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             return None
     elif employee.lead_id:
         log.warning(
-            "1:1 for %s not sent: lead %s is unknown",
+            "1:1 for %s not sent: lead %s is unknown or offboarded",
             employee.employee_id,
             employee.lead_id,
             extra={"employeeId": employee.employee_id},

@@ -25,6 +25,7 @@ from devplan.messages.goal_form import GoalFormContext, draft_fields, error_text
 from devplan.messages.goals import parse_goal_ref
 from devplan.services import goal_notices as notices
 from devplan.services.goals import lead_of, save_plan
+from devplan.services.leads import active_lead
 from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_replies import form_context, form_day, not_opened, open_modal, submitted
 
@@ -53,7 +54,7 @@ def open_new(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, on
             employee = me  # not theirs to propose for: their own form instead
         else:
             employee, by = other, LEAD
-    lead = store.employee(employee.lead_id) if employee.lead_id else None
+    lead = active_lead(store, employee)
     agrees = (lead.name if lead else None) if by == EMPLOYEE else employee.name
     context = GoalFormContext(employee.employee_id, by, on.isoformat())
     view = goal_form(me.language, context, Quarter.of(on), other=agrees, resources=_resources(employee))
@@ -69,7 +70,7 @@ def open_change(store: Store, slack: Slack, slack_user_id: str, trigger_id: str,
     me, employee = store.employee_with_slack_user(slack_user_id), store.employee(employee_id)
     if me is None or employee is None:
         return not_opened("sv", "status.unknown")
-    lead = store.employee(employee.lead_id) if employee.lead_id else None
+    lead = active_lead(store, employee)
     goal = employee.goals.followed(goal_id, quarter)  # carried over since: the version now
     if goal is None or goal.status != PROPOSED:
         key = "slack_answers.unknown_goal" if goal is None else "slack_answers.already_agreed"

@@ -23,6 +23,7 @@ from devplan.messages.catalog import text
 from devplan.messages.dates import quarter_label
 from devplan.messages.goals import GOAL_MISSED, parse_goal_ref
 from devplan.services.inputs import SlackRequest
+from devplan.services.leads import active_lead
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import tell
 
@@ -56,7 +57,7 @@ def mark_missed(value: str, slack_user_id: str, action_ts: str, store: Store) ->
 
     def work(uow: UnitOfWork) -> tuple[str, str | None]:
         employee = uow.employee(employee_id)
-        lead = uow.employee(employee.lead_id) if employee and employee.lead_id else None
+        lead = active_lead(uow, employee) if employee else None
         if employee is None:
             return "unknown_goal", None
         pair = {e.slack_user_id: e for e in (employee, lead) if e is not None and e.slack_user_id}

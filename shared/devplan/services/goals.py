@@ -26,6 +26,7 @@ from devplan.errors import InvalidEvent
 from devplan.services import goal_notices as notices
 from devplan.services import home_refresh
 from devplan.services.inputs import PlatformEvent
+from devplan.services.leads import active_lead
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,8 @@ def on_employee(
 
 
 def lead_of(uow: UnitOfWork, employee: Employee) -> Employee | None:
-    return uow.employee(employee.lead_id) if employee.lead_id else None
+    """The lead who is asked and may answer: none if they have been offboarded (services/leads.py)."""
+    return active_lead(uow, employee)
 
 
 def save_plan(uow: UnitOfWork, employee: Employee, plan: GoalPlan, day: date) -> None:

@@ -125,5 +125,7 @@ def open_more(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, t
     me = store.employee_with_slack_user(slack_user_id)
     if me is None:
         return not_opened(DEFAULT_LANGUAGE, "status.unknown")
+    if is_offboarded(me):  # a lead who left sees no team (their Home is cleared, too)
+        return not_opened(me.language, "lifecycle.home_cleared")
     facts = HomeFacts(plan_facts(me, store, today), None, team_facts(store, me, today))
     return open_modal(slack, trigger_id, more_modal(me.language, facts), me, "home team")

@@ -22,6 +22,7 @@ from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.limits import is_supported_day
 from devplan.domain.outbox import OutboxMessage
+from devplan.services.leads import active_lead
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ def refresh(
             return
         employee = found
     version = version or f"{uow.now:%Y%m%dT%H%M%S%f}"
-    lead = uow.employee(employee.lead_id) if employee.lead_id else None
+    lead = active_lead(uow, employee)  # a lead who left has no Home to keep fresh
     other = uow.employee(also) if also else None
     for person in (employee, lead, other):
         if person is not None and person.slack_user_id and person.home_opened:

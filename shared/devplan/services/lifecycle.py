@@ -11,13 +11,15 @@ they are not theirs, as the lead is read at the click. History stays as it was.
 
 Offboarding stops everything: the daily tick skips anyone not active, their pending outbox
 messages are cancelled, clicks on buttons about them and later platform events naming them
-are acknowledged and ignored with a log line. Nothing of their history is removed (erasure
-is services/privacy.py).
+are acknowledged and ignored with a log line, and their own commands, clicks and modals are
+answered politely and change nothing. As a lead they are nobody's from then on
+(services/leads.py). Nothing of their history is removed (erasure is services/privacy.py).
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime
 from typing import Any, cast
@@ -38,6 +40,7 @@ from devplan.domain.lifecycle import (
     parse_offboarding,
     parse_update,
 )
+from devplan.domain.meeting_notes import held_with
 from devplan.domain.outbox import OutboxMessage
 from devplan.domain.wallet import PENDING as WALLET_PENDING
 from devplan.errors import UnusableRecord
@@ -46,8 +49,9 @@ from devplan.messages.blocks import Rendered
 from devplan.services import goal_notices, home_refresh, senior_coach, wallet
 from devplan.services.cycle_actions import Turn, open_quarter
 from devplan.services.inputs import PlatformEvent, SlackRequest, SlackRoute
+from devplan.services.leads import active_lead
 from devplan.services.ports import Store, UnitOfWork
-from devplan.services.slack_replies import answer_click
+from devplan.services.slack_replies import answer_click, ephemeral
 
 log = logging.getLogger(__name__)
 UNKNOWN_EMPLOYEE = "unknown_employee"  # held_events holds the event until the person exists
@@ -183,8 +187,10 @@ def _moved_role(uow: UnitOfWork, change: Change, at: datetime) -> None:
 
 def _moved_lead(uow: UnitOfWork, change: Change, at: datetime) -> None:
     person, previous = change.after, change.before.lead_id
-    lead = uow.employee(person.lead_id) if person.lead_id else None
+    lead = active_lead(uow, person)  # a new lead already offboarded: as one not onboarded yet
     today = stockholm_date(at)
+    if previous:
+        _keep_notes_with(uow, person, previous, today)
     previous_lead = uow.employee(previous) if previous else None
     if lead is not None:
         readdressed = cast(UnitOfWork, _Readdressed(uow, f"lead-{lead.employee_id}"))
@@ -199,6 +205,16 @@ def _moved_lead(uow: UnitOfWork, change: Change, at: datetime) -> None:
         _dm(uow, f"lead-changed:{person.employee_id}:{at.isoformat()}", person, told, "lead changed")
     elif person.lead_id:
         log.warning("new lead %s of %s is not onboarded yet: approvals wait", person.lead_id, person.employee_id)
+
+
+def _keep_notes_with(uow: UnitOfWork, person: Employee, previous: str, today: date) -> None:
+    """The 1:1 notes the person wrote with the lead they leave stay that pair's (the ones `/utveckling
+    anteckningar` reads: this quarter's and last), also those written before the lead was kept."""
+    quarter = Quarter.of(today)
+    for cycle in [uow.cycle(person.employee_id, q) for q in (quarter, quarter.previous())]:
+        kept = held_with(cycle, previous)
+        if kept != cycle:
+            uow.save_cycle(kept)
 
 
 def _move_approvals(uow: UnitOfWork, person: Employee, lead: Employee, year: int) -> dict[str, int]:
@@ -251,14 +267,30 @@ class _Readdressed:
 
 
 Routes = dict[tuple[str, str], SlackRoute]
+ASKED = ("command", "block_actions", "view_submission")  # what a person does (events are Slack's)
 
 
-def stop_clicks_for_offboarded(store: Store, routes: Routes) -> Routes:
-    """Buttons about someone offboarded (every button's value starts with the person's id)
-    answer politely and change nothing."""
+def stop_offboarded(store: Store, routes: Routes, closed: Callable[[], dict[str, Any]]) -> Routes:
+    """Someone offboarded typing a command, clicking or submitting a modal, and anyone clicking a
+    button about someone offboarded: answered politely, nothing changes. `closed`: the answer that
+    closes a submitted modal (the polite answer goes as a DM, as for a click)."""
 
     def guarded(route: SlackRoute) -> SlackRoute:
         def handle(request: SlackRequest) -> dict[str, Any]:
+            # The plan's record of this Slack account: an active one if there is (a rehire), so
+            # only someone who has left is stopped. One query, as each route's own lookup.
+            asker = store.employee_with_slack_user(request.user_id) if request.user_id else None
+            if asker is None or not is_offboarded(asker):
+                return about_offboarded(request, asker) if request.kind == "block_actions" else route(request)
+            log.info("%s %s by offboarded %s answered and ignored", request.kind, request.name, asker.employee_id)
+            shown = render.plan_closed(asker.language)
+            if request.kind == "command":
+                return {"outcome": IGNORED, **ephemeral(shown)}
+            answered = answer_click(store, request.user_id, f"offboarded-self:{asker.employee_id}", shown, IGNORED)
+            return answered if request.kind == "block_actions" else closed()
+
+        def about_offboarded(request: SlackRequest, clicker: Employee | None) -> dict[str, Any]:
+            """Every button's value starts with the id of the person it is about."""
             value = (request.payload.get("actions") or [{}])[0].get("value") or ""
             person_id = value.split("|")[0]
             try:
@@ -268,10 +300,9 @@ def stop_clicks_for_offboarded(store: Store, routes: Routes) -> Routes:
             if person is None or not is_offboarded(person):
                 return route(request)
             log.info("click on %s for offboarded %s answered and ignored", request.name, person_id)
-            clicker = store.employee_with_slack_user(request.user_id)
             shown = render.offboarded_click(clicker.language if clicker else "sv", person.name)
             return answer_click(store, request.user_id, f"offboarded:{person_id}", shown, IGNORED)
 
         return handle
 
-    return {key: guarded(r) if key[0] == "block_actions" else r for key, r in routes.items()}
+    return {key: guarded(r) if key[0] in ASKED else r for key, r in routes.items()}

@@ -37,6 +37,7 @@ from devplan.messages.blocks import Rendered, one_section
 from devplan.messages.catalog import text
 from devplan.messages.dates import quarter_label
 from devplan.services import home_refresh
+from devplan.services.leads import active
 from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, open_modal, own_form
 
@@ -44,13 +45,26 @@ log = logging.getLogger(__name__)
 MAX_QUARTERS_CARRIED = 4  # a tick looks this many quarters ahead for copies of the item
 
 
-def pair_of(uow_or_store: UnitOfWork | Store, employee_id: str) -> tuple[Employee, Employee] | None:
+def pair_of(
+    uow_or_store: UnitOfWork | Store, employee_id: str, cycle: CycleRecord | None = None
+) -> tuple[Employee, Employee] | None:
+    """The employee and the lead a quarter's 1:1 notes belong to (`cycle`), or without a record
+    their lead today (an agenda's carried actions: the new pair's). None without a lead in the
+    plan (none, or they have left: services/leads.py)."""
     employee = uow_or_store.employee(employee_id)
-    lead = uow_or_store.employee(employee.lead_id) if employee and employee.lead_id else None
+    lead = active(uow_or_store, _lead_id_of(employee, cycle)) if employee else None
     return (employee, lead) if employee is not None and lead is not None else None
 
 
-def _member(pair: tuple[Employee, Employee], slack_user_id: str) -> Employee | None:
+def _lead_id_of(employee: Employee, cycle: CycleRecord | None) -> str | None:
+    """The lead recorded on the quarter's notes when they were written, so a new lead never reads
+    what the person agreed with the one before; today's lead for a quarter without notes yet and
+    for notes written before the lead was recorded."""
+    recorded = cycle.notes.lead_id if cycle is not None and cycle.notes is not None else None
+    return recorded or employee.lead_id
+
+
+def _member(pair: tuple[Employee, ...], slack_user_id: str) -> Employee | None:
     return next((p for p in pair if p.slack_user_id and p.slack_user_id == slack_user_id), None)
 
 
@@ -68,12 +82,14 @@ def open_form(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, v
         quarter = Quarter.parse(quarter_key)
     except ValueError:
         raise InvalidEvent(f"1:1 button value is malformed: {value!r:.80}", code="malformed") from None
-    pair = pair_of(store, employee_id) if is_valid_id(employee_id) else None
-    me = _member(pair, slack_user_id) if pair else None
-    if pair is None or me is None or not trigger_id:
+    if not is_valid_id(employee_id) or not trigger_id:
         return "not_opened"
     loaded = store.load(cycles=[(employee_id, quarter), (employee_id, quarter.next())])
     cycle, later = loaded.cycle(employee_id, quarter), loaded.cycle(employee_id, quarter.next())
+    pair = pair_of(store, employee_id, cycle)
+    me = _member(pair, slack_user_id) if pair else None
+    if pair is None or me is None:
+        return "not_opened"
     if cycle is None or (later is not None and later.opened_on is not None):
         return "closed"
     view = render.notes_form(
@@ -109,19 +125,21 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
         return errors
 
     def work(uow: UnitOfWork) -> dict[str, str]:
-        pair = pair_of(uow, str(employee_id))
-        if pair is None or not uow.cycle_exists(str(employee_id), quarter):
+        if not uow.cycle_exists(str(employee_id), quarter):
+            return {"actions": text(lang, "notes.errors.unknown")}
+        cycle, later = uow.cycle(str(employee_id), quarter), uow.cycle(str(employee_id), quarter.next())
+        pair = pair_of(uow, str(employee_id), cycle)
+        if pair is None:
             return {"actions": text(lang, "notes.errors.unknown")}
         if me is None or me.employee_id not in (p.employee_id for p in pair):
             return {"actions": text(lang, "notes.errors.not_yours", employee=pair[0].name, lead=pair[1].name)}
-        cycle, later = uow.cycle(str(employee_id), quarter), uow.cycle(str(employee_id), quarter.next())
         if later.opened_on is not None:
             return {"actions": text(lang, "notes.errors.closed", quarter=quarter_label(lang, quarter))}
-        changed = written(cycle, MeetingNotes(notes_text, me.employee_id, form.on), lines)
+        notes = MeetingNotes(notes_text, me.employee_id, form.on, pair[1].employee_id)  # the pair's, for good
+        changed = written(cycle, notes, lines)
         if changed == cycle:
             return {}
         uow.save_cycle(changed)
-        notes = MeetingNotes(notes_text, me.employee_id, form.on)
         shown = render.saved(pair[0].language, quarter, me.name, notes, _agreed(changed))
         form_id = str(payload["view"]["id"]).lower()  # the same modal twice: one message
         _to_pair(uow, pair, f"notes:{employee_id}:{quarter.key}:{form_id}", shown, "1:1 notes")
@@ -139,7 +157,7 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
     return errors
 
 
-def _to_pair(uow: UnitOfWork, pair: tuple[Employee, Employee], message_id: str, shown: Rendered, topic: str) -> None:
+def _to_pair(uow: UnitOfWork, pair: tuple[Employee, ...], message_id: str, shown: Rendered, topic: str) -> None:
     users = tuple(p.slack_user_id for p in pair if p.slack_user_id)
     if users:
         uow.emit(OutboxMessage(message_id, users=users, text=shown.text, blocks=shown.blocks, topic=topic))
@@ -158,7 +176,9 @@ def tick(store: Store, value: str, slack_user_id: str, on: date) -> str:
         carriers.append(carriers[-1].next())
 
     def work(uow: UnitOfWork) -> str:
-        pair = pair_of(uow, employee_id)
+        employee = uow.employee(employee_id)
+        # The pair today; the person alone when their lead has left: their own actions stay theirs.
+        pair = pair_of(uow, employee_id) or ((employee,) if employee is not None else None)
         who = _member(pair, slack_user_id) if pair else None
         if pair is None:
             return "unknown_action"
@@ -200,22 +220,41 @@ def show(store: Store, slack_user_id: str, words: str, today: date) -> dict[str,
         return {"outcome": "unknown", **ephemeral(text(lang, "status.unknown"))}
     mention = parse_mention(words)
     subject = store.employee_with_slack_user(mention.slack_user_id) if mention else asker
-    pair = pair_of(store, subject.employee_id) if subject else None
-    if pair is None or asker.employee_id not in (p.employee_id for p in pair):
-        return {"outcome": "refused", **ephemeral(text(lang, "notes.show_refused"))}
+    refused = {"outcome": "refused", **ephemeral(text(lang, "notes.show_refused"))}
+    if subject is None:
+        return refused
     quarters = (Quarter.of(today), Quarter.of(today).previous())
-    loaded = store.load(cycles=[(pair[0].employee_id, q) for q in quarters])
-    records = [c for c in (loaded.cycle(pair[0].employee_id, q) for q in quarters) if c is not None]
+    loaded = store.load(cycles=[(subject.employee_id, q) for q in quarters])
+    records = [c for c in (loaded.cycle(subject.employee_id, q) for q in quarters) if c is not None]
+
+    def theirs(cycle: CycleRecord | None) -> bool:  # the asker is one of the pair of this record
+        pair = pair_of(store, subject.employee_id, cycle)
+        return pair is not None and asker.employee_id in (p.employee_id for p in pair)
+
+    newest = records[0] if records else None  # its open actions are the ones shown
+    if asker.employee_id != subject.employee_id:  # a lead reads only the 1:1 records of their pair
+        held = [c for c in records if theirs(c)]
+        if not held and (records or not theirs(None)):  # another pair's, or not their lead
+            return refused
+        records = held
     latest = next((c for c in records if c.notes is not None), None)
-    open_now = tuple(a for a in records[0].actions if a.open) if records else ()  # the newest record's
+    open_now = tuple(a for a in newest.actions if a.open) if newest in records and newest else ()
     if latest is None and not open_now:
         return {"outcome": "none", **ephemeral(text(lang, "notes.show_none"))}
     parts = []
     if latest is not None and latest.notes is not None:
         label = quarter_label(lang, latest.quarter)
-        parts.append(text(lang, "notes.show_title", quarter=label, employee=pair[0].name, lead=pair[1].name))
+        lead = _held_with(store, subject, latest)
+        parts.append(text(lang, "notes.show_title", quarter=label, employee=subject.name, lead=lead))
         if latest.notes.text:
             parts.append(text(lang, "notes.saved_notes") + "\n" + latest.notes.text)
     if open_now:
         parts.append(text(lang, "notes.show_open") + "\n" + "\n".join(f"☐ {a.text}" for a in open_now))
     return {"outcome": "shown", **ephemeral("\n\n".join(parts))}
+
+
+def _held_with(store: Store, employee: Employee, cycle: CycleRecord) -> str:
+    """The name of the lead of the pair who wrote the notes (one who has left, too: history)."""
+    lead_id = _lead_id_of(employee, cycle)
+    lead = store.employee(lead_id) if lead_id else None
+    return lead.name if lead else lead_id or ""

@@ -22,6 +22,7 @@ from devplan.errors import can_never_succeed
 from devplan.messages import onboarding as render
 from devplan.services import held_events
 from devplan.services.inputs import EmployeeWritten
+from devplan.services.leads import active_lead
 from devplan.services.ports import DeadLetters, Slack, Store, UnitOfWork
 from devplan.services.slack_accounts import link_account
 
@@ -40,7 +41,7 @@ def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -
     if after is None or after.onboarding == WELCOMED:
         return "nothing_to_do"
     user_id = _slack_user(after, slack)
-    lead = store.employee(after.lead_id) if after.lead_id else None
+    lead = active_lead(store, after)
     # The lead may be onboarded in the same minute and not linked to Slack yet: ask Slack.
     lead_user = _slack_user(lead, slack)
     team = [e.name for e in store.employees_led_by(after.employee_id)] if after.role == "project_lead" else []

@@ -20,6 +20,7 @@ from devplan.errors import UnusableRecord
 from devplan.messages.blocks import Rendered
 from devplan.messages.status import PlanFacts, TeamWaiting, plan_status
 from devplan.services import advancement_status, time_off
+from devplan.services.leads import active_lead
 from devplan.services.ports import Store
 from devplan.services.quarterly_cycle import facts_of
 
@@ -42,7 +43,7 @@ def plan_facts(employee: Employee, store: Store, today: date) -> PlanFacts:
     quarter = Quarter.of(today)
     lead_ids = [employee.lead_id] if employee.lead_id else []
     loaded = store.load(employees=lead_ids, cycles=[(employee.employee_id, quarter)])
-    lead = _readable(lambda: loaded.employee(employee.lead_id) if employee.lead_id else None)
+    lead = _readable(lambda: active_lead(loaded, employee))
     cycle = _readable(lambda: loaded.cycle(employee.employee_id, quarter))
     person, facts = facts_of(employee, cycle or CycleRecord(employee.employee_id, quarter), None)
     obligation = goal_obligation(person, facts)

@@ -23,6 +23,7 @@ from devplan.errors import can_never_succeed
 from devplan.services import advancement_actions, digest
 from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
+from devplan.services.leads import active
 from devplan.services.ports import DeadLetters, Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -202,14 +203,16 @@ class _SetAside:
 
 
 def _leads(uow: UnitOfWork, due: list[str], result: _Day) -> tuple[dict[str, Employee | None], set[str]]:
-    """The leads of those with something due, in one round trip, and the ids of leads that cannot be read."""
+    """The leads of those with something due, in one round trip, and the ids of leads that cannot be read.
+    A lead who has been offboarded is None, as one not onboarded yet: invites, reminders and
+    escalations for their team wait (logged) until the platform names a new lead."""
     lead_ids = sorted({e.lead_id for e in (uow.employee(i) for i in due) if e and e.lead_id})
     uow.prefetch(employees=lead_ids)
     leads: dict[str, Employee | None] = {}
     unreadable: set[str] = set()
     for lead_id in lead_ids:
         try:
-            leads[lead_id] = uow.employee(lead_id)
+            leads[lead_id] = active(uow, lead_id)
         except Exception as exc:
             if not can_never_succeed(exc):
                 raise
@@ -217,6 +220,8 @@ def _leads(uow: UnitOfWork, due: list[str], result: _Day) -> tuple[dict[str, Emp
             unreadable.add(lead_id)
         else:  # read: a replay of a letter about this lead (a lead of another chunk, too) is settled
             result.processed.append(lead_id)
+            if leads[lead_id] is None and uow.employee(lead_id) is not None:  # their team: the no-lead path
+                log.warning("lead %s is offboarded: nothing of their team goes to them", lead_id)
     return leads, unreadable
 
 

@@ -16,6 +16,7 @@ from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.messages.reflection_form import MAX_SECTION_LENGTH, TEXT_FIELDS, reflection_form
 from devplan.services.journal import record
+from devplan.services.leads import active_lead
 from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_replies import not_opened, open_modal, own_form
 
@@ -27,7 +28,7 @@ def open_form(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, o
     if me is None:
         return not_opened("sv", "status.unknown")
     quarter = Quarter.of(on)
-    lead = store.employee(me.lead_id) if me.lead_id else None
+    lead = active_lead(store, me)
     goals = tuple(g for g in me.goals.current(quarter) if g.status in (*ACTIVE, ACHIEVED))
     view = reflection_form(
         me.language,

@@ -15,6 +15,7 @@ from devplan.domain.outbox import OutboxMessage
 from devplan.errors import InvalidEvent
 from devplan.messages import cycle as render
 from devplan.services import home_refresh
+from devplan.services.leads import active_lead
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -32,7 +33,7 @@ def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> s
 
     def work(uow: UnitOfWork) -> str:
         employee = uow.employee(employee_id)
-        lead = uow.employee(employee.lead_id) if employee and employee.lead_id else None
+        lead = active_lead(uow, employee) if employee else None
         if employee is None or lead is None or not uow.cycle_exists(employee_id, quarter):
             return "unknown_review"
         cycle = uow.cycle(employee_id, quarter)

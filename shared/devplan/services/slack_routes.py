@@ -62,6 +62,7 @@ from devplan.services.advancement_routes import advancement_routes
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
 from devplan.services.language import request_language, speaker_language
+from devplan.services.leads import active_lead
 from devplan.services.notes_routes import notes_routes
 from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
@@ -231,13 +232,14 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         **notes_routes(store, view_answer),
         **time_off_routes(store, slack, clock, view_answer),
     }
-    return lifecycle.stop_clicks_for_offboarded(store, table)  # buttons about someone who left
+    # someone who left, asking; buttons about someone who left
+    return lifecycle.stop_offboarded(store, table, lambda: view_answer({}))
 
 
 def _not_yours(store: Store, slack_user_id: str, value: str, outcome: str) -> dict[str, Any]:
     """Someone else's 1:1: the catalog's polite answer, naming the two who can mark it."""
     employee = store.employee(value.split("|")[0])
-    lead = store.employee(employee.lead_id) if employee and employee.lead_id else None
+    lead = active_lead(store, employee) if employee else None
     clicker = store.employee_with_slack_user(slack_user_id)
     if employee is None or lead is None:
         return {"outcome": outcome}

@@ -34,6 +34,7 @@ from devplan.messages import time_off as render
 from devplan.messages.catalog import text
 from devplan.services import home_refresh
 from devplan.services.inputs import PlatformEvent
+from devplan.services.leads import active_lead
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral, tell
 
@@ -77,7 +78,7 @@ def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, on: date | Non
 
 
 def _tell_lead(uow: UnitOfWork, employee: Employee, period: TimeOff, *, cancelled: bool) -> None:
-    lead = uow.employee(employee.lead_id) if employee.lead_id else None
+    lead = active_lead(uow, employee)
     if lead is None or not lead.slack_user_id:
         return  # the agenda and App Home still show it
     shown = render.lead_notice(lead.language, employee.name, period, cancelled=cancelled)

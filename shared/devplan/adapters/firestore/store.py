@@ -124,7 +124,10 @@ class Store:
         return [tuple(i for i in doc.get("goalIds") or () if isinstance(i, str)) for _, doc in found]
 
     def employee_with_slack_user(self, slack_user_id: str) -> Employee | None:
-        return next(iter(self._employees("slack.userId", "==", slack_user_id)), None)
+        """The plan's record of a Slack account. Someone rehired has a new record (a new platform
+        id) with the same account as their offboarded one: the active one answers."""
+        found = self._employees("slack.userId", "==", slack_user_id)
+        return next((e for e in found if e.active), next(iter(found), None))
 
     def employees_onboarding(self, statuses: Sequence[str]) -> list[Employee]:
         return [e for status in statuses for e in self._employees("onboarding.status", "==", status)]

@@ -1,7 +1,8 @@
 """A 1:1's notes and agreed actions ↔ the cycle document's `notes` map and `actions` list.
 
 `actions` is a list (Firestore replaces a list whole on a merge, so an item never lingers);
-the notes' text is written as "" when cleared, because a merge would keep an omitted field."""
+the notes' text is written as "" when cleared, because a merge would keep an omitted field.
+`notes.leadId`: the lead of the pair who held the 1:1 (absent on notes written before it was kept)."""
 
 from __future__ import annotations
 
@@ -19,7 +20,10 @@ def notes_from(doc: Document) -> MeetingNotes | None:
     written_on = day(notes["writtenOn"])
     if written_on is None:
         raise ValueError("notes.writtenOn is missing")
-    return MeetingNotes(notes.get("text") or None, str(notes["writtenBy"]), written_on)
+    lead_id = notes.get("leadId")  # absent on notes written before the pair's lead was kept
+    return MeetingNotes(
+        notes.get("text") or None, str(notes["writtenBy"]), written_on, str(lead_id) if lead_id else None
+    )
 
 
 def actions_from(doc: Document) -> tuple[ActionItem, ...]:
@@ -37,7 +41,12 @@ def actions_from(doc: Document) -> tuple[ActionItem, ...]:
 
 def notes_fields(notes: MeetingNotes | None, actions: tuple[ActionItem, ...]) -> dict[str, Any]:
     return {
-        "notes": {"text": notes.text or "", "writtenBy": notes.written_by, "writtenOn": iso(notes.written_on)}
+        "notes": {
+            "text": notes.text or "",
+            "writtenBy": notes.written_by,
+            "writtenOn": iso(notes.written_on),
+            "leadId": notes.lead_id,
+        }
         if notes
         else None,
         "actions": [
