@@ -6,12 +6,21 @@ reached by two events lands on the same document, so it is delivered at most onc
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 CANCELLED = "cancelled"  # never to be sent: its recipient was offboarded (services/lifecycle.py)
+HOME = "home"  # the kind of a Home tab's publication (views.publish; services/home_refresh.py)
+REPLY_PREFIX = "reply:"  # an answer to a click (services/slack_replies.tell)
+
+
+def user_key(slack_user_id: str) -> str:
+    """A Slack user in an outbox id, where nobody's Slack id is written (ids show in logs and
+    outlive an erasure): one person, one key, the Slack id not readable from it."""
+    return "u" + hashlib.sha256(slack_user_id.encode()).hexdigest()[:16]
 
 
 @dataclass(frozen=True)
@@ -26,6 +35,9 @@ class OutboxMessage:
     # A quarterly digest (domain/digest.TeamDigest.as_data()): sent as a chart file with `text` as
     # its comment; the figures are kept here and the PNG drawn only when it is sent.
     chart: dict[str, Any] | None = None
+    # The employee ids of whom it speaks (a notice to the lead about a member, a post in #general,
+    # a digest's team): how erasure finds a message about someone that was not sent to them.
+    about: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if "/" in self.id or not self.id:

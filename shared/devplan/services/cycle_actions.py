@@ -87,6 +87,7 @@ class Turn:
                 text=rendered.text,
                 blocks=rendered.blocks,
                 topic=topic,
+                about=(self.employee.employee_id,),
             )
         )
         return True

@@ -142,7 +142,8 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
 def _to_pair(uow: UnitOfWork, pair: tuple[Employee, Employee], message_id: str, shown: Rendered, topic: str) -> None:
     users = tuple(p.slack_user_id for p in pair if p.slack_user_id)
     if users:
-        uow.emit(OutboxMessage(message_id, users=users, text=shown.text, blocks=shown.blocks, topic=topic))
+        about = (pair[0].employee_id,)  # the person's 1:1 (erasure finds it by them)
+        uow.emit(OutboxMessage(message_id, users=users, text=shown.text, blocks=shown.blocks, topic=topic, about=about))
 
 
 def tick(store: Store, value: str, slack_user_id: str, on: date) -> str:

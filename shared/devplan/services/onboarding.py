@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -43,7 +44,7 @@ def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -
     lead = store.employee(after.lead_id) if after.lead_id else None
     # The lead may be onboarded in the same minute and not linked to Slack yet: ask Slack.
     lead_user = _slack_user(lead, slack)
-    team = [e.name for e in store.employees_led_by(after.employee_id)] if after.role == "project_lead" else []
+    team = store.employees_led_by(after.employee_id) if after.role == "project_lead" else []
     locale = _slack_locale(after, user_id, slack)
 
     def work(uow: UnitOfWork) -> str:
@@ -86,8 +87,11 @@ def _with_language(employee: Employee | None, locale: str | None) -> Employee | 
 _LEAD_NOTICES = {"lead_notice_new": "new_employee", "lead_notice_no_slack": "no_slack"}
 
 
-def _message(action: OnboardingAction, employee: Employee, lead: Employee | None, team: list[str]) -> OutboxMessage:
-    """What an onboarding action says, and its topic (for logs and the demo timeline)."""
+def _message(
+    action: OnboardingAction, employee: Employee, lead: Employee | None, team: Sequence[Employee]
+) -> OutboxMessage:
+    """What an onboarding action says, and its topic (for logs and the demo timeline); about the
+    new employee (and a new lead's welcome about the team it names)."""
     if action.kind == "channel_invite":
         return OutboxMessage(
             action.outbox_id,
@@ -95,7 +99,9 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
             channel=action.channel,
             users=(action.to,),
             topic=f"invite to #{action.channel}",
+            about=(employee.employee_id,),
         )
+    about: tuple[str, ...] = (employee.employee_id,)
     deadline = goal_deadline(employee)
     if action.kind == "welcome":
         rendered = render.welcome(
@@ -104,9 +110,10 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
             role=employee.role,
             lead_name=lead.name if lead else None,
             deadline=deadline,
-            team=team,
+            team=[e.name for e in team],
         )
         topic = "welcome"
+        about += tuple(e.employee_id for e in team)
     else:
         rendered = render.lead_notice(
             lang=lead.language if lead else employee.language,  # to the lead, in the lead's language
@@ -118,7 +125,9 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
             deadline=deadline,
         )
         topic = "lead notice"
-    return OutboxMessage(action.outbox_id, users=(action.to,), text=rendered.text, blocks=rendered.blocks, topic=topic)
+    return OutboxMessage(
+        action.outbox_id, users=(action.to,), text=rendered.text, blocks=rendered.blocks, topic=topic, about=about
+    )
 
 
 # users.lookupByEmail is Tier 3 (about 50 a minute): the daily catch-up stays well below it.

@@ -55,13 +55,21 @@ def assign(
         told = render.told(person.language, lead.name, name)
         uow.emit(
             OutboxMessage(
-                f"{key}:told", users=(person.slack_user_id,), text=told.text, blocks=told.blocks, topic="lead → person"
+                f"{key}:told",
+                users=(person.slack_user_id,),
+                text=told.text,
+                blocks=told.blocks,
+                topic="lead → person",
+                about=(person.employee_id,),
             )
         )
     else:  # the plan shows it; the DM is not owed later (the #dev post is the recognition)
         log.warning("lead responsibility of %s: no Slack account for the DM", person.employee_id)
     post = render.dev_post(person.name, person.slack_user_id, name)
-    uow.emit(OutboxMessage(f"{key}:dev", channel=DEV, text=post.text, blocks=post.blocks, topic="lead → #dev"))
+    about = (person.employee_id,)
+    uow.emit(
+        OutboxMessage(f"{key}:dev", channel=DEV, text=post.text, blocks=post.blocks, topic="lead → #dev", about=about)
+    )
     return ASSIGNED
 
 

@@ -53,6 +53,7 @@ def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> s
                 text=confirmation.text,
                 blocks=confirmation.blocks,
                 topic="1:1 held",
+                about=(employee.employee_id,),
             )
         )
         return "held"

@@ -87,16 +87,21 @@ def consider(uow: UnitOfWork, coach_id: str, today: date, sessions: int | None =
         return "waiting_for_slack"
     value = f"{coach_id}|{ask_round(coach.senior_coach_not_yet)}"
     rendered = render.ask(lead.language, coach=coach, evidence=proof, value=value)
-    sent = _dm(uow, f"senior-coach-ask:{coach_id}:{ask_round(coach.senior_coach_not_yet)}", lead, rendered)
+    sent = _dm(uow, f"senior-coach-ask:{coach_id}:{ask_round(coach.senior_coach_not_yet)}", lead, rendered, coach)
     return "asked" if sent else "already_asked"
 
 
-def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered) -> bool:
+def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, coach: Employee) -> bool:
     if not to.slack_user_id:
         return False
     return uow.emit(
         OutboxMessage(
-            message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks, topic="senior coach"
+            message_id,
+            users=(to.slack_user_id,),
+            text=rendered.text,
+            blocks=rendered.blocks,
+            topic="senior coach",
+            about=(coach.employee_id,),
         )
     )
 
@@ -219,7 +224,8 @@ def _certify(uow: UnitOfWork, coach: Employee, lead: Employee, click: Click) -> 
                 text=post.text,
                 blocks=post.blocks,
                 topic=f"senior coach → #{channel}",
+                about=(coach.employee_id,),
             )
         )
     told = render.line(coach.language, "advancement.approved_person", lead=lead.name, sessions=proof.sessions)
-    _dm(uow, f"senior-coach-approved:{coach.employee_id}", coach, told)
+    _dm(uow, f"senior-coach-approved:{coach.employee_id}", coach, told, coach)
