@@ -6,9 +6,9 @@ Found, and how:
   others they confirmed as the lead (`review.confirmedBy.employeeId`);
 - outbox messages to them by their Slack id (`users` array-contains) and about them by their id
   (`about` array-contains: a notice to their lead, a post in #general, a digest of their team);
-- outbox messages naming them in their text (their whole name, or their Slack id as a mention)
-  among the newest LEGACY_SCAN messages: those written before `about` existed, or naming them in
-  passing (a lead's name in a message to their member); an older one is not found (README);
+- outbox messages written before `about` existed, by their whole name or Slack id (a mention) in
+  the text, among the oldest LEGACY_SCAN messages (those are the oldest; a bounded read, as the
+  platform webhook runs on a small instance): beyond them one is not found (README);
 - the group DMs the sender kept with their Slack id (`slackConversations`, `users`).
 
 Erasure rewrites each document as mapping/privacy.py says, and deletes what is theirs entirely
@@ -38,7 +38,7 @@ from devplan.adapters.firestore.mapping.outbox import ABOUT
 from devplan.domain.outbox import PENDING
 
 Found = dict[str, dict[str, Document]]  # section → path → document
-LEGACY_SCAN = 20_000  # the newest outbox messages searched for the name (about a year of 200 people)
+LEGACY_SCAN = 2_000  # the oldest outbox messages searched for the name (those before `about`)
 DELETED = ("heldEvents", "conversations")  # theirs entirely: deleted, not rewritten
 
 
@@ -80,13 +80,13 @@ class PersonalRecords:
 
     def _written_before_about(self, name: Any, slack_user_id: str | None) -> dict[str, Document]:
         """Messages naming them in their text (the whole name, or the Slack id as a mention) among
-        the newest LEGACY_SCAN: those written before `about` said whom a message speaks of, and
-        any other that names them in passing (a lead's name in a message to their member)."""
+        the oldest LEGACY_SCAN: written before `about` said whom a message speaks of, they are the
+        oldest of all. Not after erasure: the name is "(raderad)" and the Slack id gone."""
         needles = [re.escape(n) for n in (name, slack_user_id) if isinstance(n, str) and n and n != p.ERASED]
         if not needles:
             return {}
         named = re.compile(rf"(?<!\w)(?:{'|'.join(needles)})(?!\w)")
-        newest = self.documents.query(m.OUTBOX, [], limit=LEGACY_SCAN, order_by=("createdAt", "desc"))
+        newest = self.documents.query(m.OUTBOX, [], limit=LEGACY_SCAN, order_by=("createdAt", "asc"))
         return {
             f"{m.OUTBOX}/{i}": doc
             for i, doc in newest
