@@ -166,3 +166,12 @@ def test_erasure_clears_her_home_and_refreshes_her_leads():
     assert t.slack.homes[ANNA_SLACK][-1] == cleared_home("sv")  # one closing line, though her record is erased
     assert t.store.docs["employees/anna"]["status"] == "offboarded"
     assert not any(erase(t.store, "anna").values())  # a second run changes nothing
+
+
+def test_a_lead_named_in_messages_to_their_member_is_erased_from_them():
+    t = Team()
+    platform_events.handle(event("employee.updated", {"employeeId": "anna", "leadId": "maja"}), t.store)
+    told = [d for d in t.outbox().values() if d["users"] == [ANNA_SLACK] and "Maja Berg" in d["text"]]
+    assert told and all("maja" in d["about"] for d in told)  # to Anna, naming her new lead
+    erase(t.store, "maja")
+    assert where(t.store, "Maja Berg") == []

@@ -9,7 +9,7 @@ import logging
 
 from devplan.domain.employees import Employee
 from devplan.domain.goals import LEAD, SmartGoal
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.messages import goals as render
 from devplan.messages.blocks import Rendered
 from devplan.services.ports import UnitOfWork
@@ -34,8 +34,8 @@ def confirmer(employee: Employee, lead: Employee | None) -> Employee:
     return Employee(employee.lead_id, employee.lead_id, "", "project_lead", None, employee.start_date)
 
 
-def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, about: Employee) -> bool:
-    """`about`: whose goal it is (erasure finds the message by them, whoever it went to)."""
+def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, *about: Employee) -> bool:
+    """`about`: whose goal it is and who else the text names (erasure finds the message by them)."""
     if not to.slack_user_id:
         log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
         return False
@@ -46,7 +46,7 @@ def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topi
             text=rendered.text,
             blocks=rendered.blocks,
             topic=topic,
-            about=(about.employee_id,),
+            about=named(*about),
         )
     )
 
@@ -59,13 +59,15 @@ def proposal(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: S
     rendered = render.proposal(
         side.language, proposer=proposer.name, employee=employee.name, employee_id=employee.employee_id, goal=goal
     )
-    return _dm(uow, f"goal-proposal:{_key(employee, goal)}:{version}", side, rendered, "goal proposal", employee)
+    return _dm(
+        uow, f"goal-proposal:{_key(employee, goal)}:{version}", side, rendered, "goal proposal", employee, proposer
+    )
 
 
 def agreed(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal, agreed_by: Employee) -> bool:
     proposer = employee if agreed_by is not employee else confirmer(employee, lead)
     rendered = render.agreed(proposer.language, who=agreed_by.name, goal=goal)
-    return _dm(uow, f"goal-agreed:{_key(employee, goal)}", proposer, rendered, "goal agreed", employee)
+    return _dm(uow, f"goal-agreed:{_key(employee, goal)}", proposer, rendered, "goal agreed", employee, agreed_by)
 
 
 def achievement_request(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
@@ -98,7 +100,6 @@ def celebration(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal
 
 
 def perk(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
-    rendered = render.perk_told(
-        employee.language, lead=confirmer(employee, lead).name, perk=goal.perk or "none", goal=goal
-    )
-    return _dm(uow, f"goal-perk:{_key(employee, goal)}", employee, rendered, "perk → employee", employee)
+    by = confirmer(employee, lead)
+    rendered = render.perk_told(employee.language, lead=by.name, perk=goal.perk or "none", goal=goal)
+    return _dm(uow, f"goal-perk:{_key(employee, goal)}", employee, rendered, "perk → employee", employee, by)

@@ -37,7 +37,7 @@ from devplan.domain.lifecycle import (
     parse_offboarding,
     parse_update,
 )
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.wallet import PENDING as WALLET_PENDING
 from devplan.errors import UnusableRecord
 from devplan.messages import lifecycle as render
@@ -237,9 +237,10 @@ def _moved_lead(uow: UnitOfWork, change: Change, at: datetime) -> None:
             told,
             "new lead",
             person,
+            previous_lead,
         )
         told = render.lead_changed_employee(person.language, lead.name)
-        _dm(uow, f"lead-changed:{person.employee_id}:{at.isoformat()}", person, told, "lead changed", person)
+        _dm(uow, f"lead-changed:{person.employee_id}:{at.isoformat()}", person, told, "lead changed", person, lead)
     elif person.lead_id:
         log.warning("new lead %s of %s is not onboarded yet: approvals wait", person.lead_id, person.employee_id)
 
@@ -271,12 +272,14 @@ def _move_review(uow: UnitOfWork, person: Employee, lead: Employee, today: date)
     open_quarter(turn, Action("open_quarter", "open"), cycle)
 
 
-def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, about: Employee) -> None:
+def _dm(
+    uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, *about: Employee | None
+) -> None:
     if not to.slack_user_id:
         log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
         return
     message = OutboxMessage(message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks)
-    uow.emit(replace(message, topic=topic, about=(about.employee_id,)))
+    uow.emit(replace(message, topic=topic, about=named(*about)))
 
 
 class _Readdressed:

@@ -29,7 +29,7 @@ from devplan.domain.meeting_notes import (
     ticked,
     written,
 )
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.responsibility import parse_mention
 from devplan.errors import InvalidEvent
 from devplan.messages import meeting_notes as render
@@ -142,7 +142,7 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
 def _to_pair(uow: UnitOfWork, pair: tuple[Employee, Employee], message_id: str, shown: Rendered, topic: str) -> None:
     users = tuple(p.slack_user_id for p in pair if p.slack_user_id)
     if users:
-        about = (pair[0].employee_id,)  # the person's 1:1 (erasure finds it by them)
+        about = named(*pair)  # the pair's 1:1 (erasure finds it by either)
         uow.emit(OutboxMessage(message_id, users=users, text=shown.text, blocks=shown.blocks, topic=topic, about=about))
 
 

@@ -7,15 +7,24 @@ from __future__ import annotations
 import logging
 
 from devplan.domain.employees import Employee
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.messages.blocks import Rendered
 from devplan.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, *, about: Employee) -> bool:
-    """`about`: whose wallet or funding it is (erasure finds the message by them)."""
+def dm(
+    uow: UnitOfWork,
+    message_id: str,
+    to: Employee,
+    rendered: Rendered,
+    topic: str,
+    *,
+    about: tuple[Employee | None, ...],
+) -> bool:
+    """`about`: whose wallet or funding it is and who else the text names (erasure finds the
+    message by them)."""
     if not to.slack_user_id:
         log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
         return False
@@ -26,12 +35,14 @@ def dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic
             text=rendered.text,
             blocks=rendered.blocks,
             topic=topic,
-            about=(about.employee_id,),
+            about=named(*about),
         )
     )
 
 
-def post(uow: UnitOfWork, message_id: str, channel: str, rendered: Rendered, topic: str, *, about: Employee) -> bool:
+def post(
+    uow: UnitOfWork, message_id: str, channel: str, rendered: Rendered, topic: str, *, about: tuple[Employee, ...]
+) -> bool:
     return uow.emit(
         OutboxMessage(
             message_id,
@@ -39,6 +50,6 @@ def post(uow: UnitOfWork, message_id: str, channel: str, rendered: Rendered, top
             text=rendered.text,
             blocks=rendered.blocks,
             topic=topic,
-            about=(about.employee_id,),
+            about=named(*about),
         )
     )

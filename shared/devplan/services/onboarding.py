@@ -18,7 +18,7 @@ from datetime import datetime
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
 from devplan.domain.language import chosen_language
 from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import can_never_succeed
 from devplan.messages import onboarding as render
 from devplan.services import held_events
@@ -113,7 +113,7 @@ def _message(
             team=[e.name for e in team],
         )
         topic = "welcome"
-        about += tuple(e.employee_id for e in team)
+        about = named(employee, lead, *team)
     else:
         rendered = render.lead_notice(
             lang=lead.language if lead else employee.language,  # to the lead, in the lead's language

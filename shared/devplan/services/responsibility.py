@@ -19,7 +19,7 @@ from devplan.domain.audit import ADVANCEMENT, AuditEntry
 from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED
 from devplan.domain.ids import is_valid_id
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import responsibility as render
 from devplan.services.inputs import PlatformEvent, parse_supported_time
@@ -60,7 +60,7 @@ def assign(
                 text=told.text,
                 blocks=told.blocks,
                 topic="lead → person",
-                about=(person.employee_id,),
+                about=named(person, lead),
             )
         )
     else:  # the plan shows it; the DM is not owed later (the #dev post is the recognition)

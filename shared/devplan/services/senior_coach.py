@@ -34,7 +34,7 @@ from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED
 from devplan.domain.ids import is_valid_id
 from devplan.domain.metrics import COACHING_SESSIONS
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import advancement as render
 from devplan.messages.blocks import Rendered
@@ -91,7 +91,7 @@ def consider(uow: UnitOfWork, coach_id: str, today: date, sessions: int | None =
     return "asked" if sent else "already_asked"
 
 
-def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, coach: Employee) -> bool:
+def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, *about: Employee) -> bool:
     if not to.slack_user_id:
         return False
     return uow.emit(
@@ -101,7 +101,7 @@ def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, coac
             text=rendered.text,
             blocks=rendered.blocks,
             topic="senior coach",
-            about=(coach.employee_id,),
+            about=named(*about),
         )
     )
 
@@ -228,4 +228,4 @@ def _certify(uow: UnitOfWork, coach: Employee, lead: Employee, click: Click) -> 
             )
         )
     told = render.line(coach.language, "advancement.approved_person", lead=lead.name, sessions=proof.sessions)
-    _dm(uow, f"senior-coach-approved:{coach.employee_id}", coach, told, coach)
+    _dm(uow, f"senior-coach-approved:{coach.employee_id}", coach, told, coach, lead)

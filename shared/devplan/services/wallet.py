@@ -89,7 +89,7 @@ def add_request(uow: UnitOfWork, employee: Employee, request: TrainingRequest) -
         employee,
         render.told(lang, TOLD[outcome], changed, added, lead=_name(lead)),
         "wallet",
-        about=employee,
+        about=(employee, lead),
     )
     if outcome == PENDING and lead is not None:
         ask_lead(uow, employee, lead, changed, added)
@@ -110,7 +110,7 @@ def ask_lead(
         lead.language, employee=employee.name, employee_id=employee.employee_id, wallet=wallet, request=request
     )
     key = f"wallet:{employee.employee_id}:{request.request_id}:ask-lead"
-    dm(uow, f"{key}:{request.asked_sek}" if again else key, lead, asked, "wallet over budget → lead", about=employee)
+    dm(uow, f"{key}:{request.asked_sek}" if again else key, lead, asked, "wallet over budget → lead", about=(employee,))
 
 
 def _name(person: Employee | None) -> str:
@@ -192,7 +192,7 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
             employee,
             told,
             "wallet decision",
-            about=employee,
+            about=(employee, lead),
         )
         return _answer(uow, click, outcome, text(lang, f"wallet.{outcome}_lead", employee=employee.name))
 
