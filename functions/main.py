@@ -46,7 +46,7 @@ def platform_webhook(request: Any) -> HttpAnswer:
             request.headers, request.get_data(), secret=runtime.settings().platform_secret, now=runtime.now()
         )
         if event.type in privacy.REQUESTS:  # the platform's GDPR flow: answered in the body
-            return {"id": event.id, **privacy.requested(event, runtime.personal_records())}
+            return {"id": event.id, **privacy.requested(event, runtime.personal_records(), runtime.store())}
         grants = runtime.settings().funding_grants_for_larger
         status = platform_events.handle(event, runtime.store(), funding_grants_for_larger=grants)
         return {"id": event.id, "status": status}

@@ -19,18 +19,24 @@ from typing import Any
 PROJECT_HELP = "a Google Cloud project (default: the running local stack)"
 
 
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
 def _records(project_arg: str | None) -> Any:
     from google.cloud import firestore
 
     from devplan.adapters.firestore.documents import FirestoreDocuments
     from devplan.adapters.firestore.personal_records import PersonalRecords
+    from devplan.adapters.firestore.store import Store
     from devplan_tools import targets
 
     where = targets.project_or_local(project_arg)
     if where is None:
         return None
     project, _ = where
-    return project, PersonalRecords(FirestoreDocuments(firestore.Client(project=project)), lambda: datetime.now(UTC))
+    documents = FirestoreDocuments(firestore.Client(project=project))
+    return project, PersonalRecords(documents, _now), Store(documents, clock=_now)
 
 
 def export_command(args: argparse.Namespace) -> int:
@@ -39,7 +45,7 @@ def export_command(args: argparse.Namespace) -> int:
     found = _records(args.project)
     if found is None:
         return 2
-    project, records = found
+    project, records, _ = found
     exported = privacy.export(args.employee, records, datetime.now(UTC))
     if exported is None:
         print(f"No employee {args.employee!r} in {project}: nothing to export.", file=sys.stderr)
@@ -55,8 +61,8 @@ def erase_command(args: argparse.Namespace) -> int:
     found = _records(args.project)
     if found is None:
         return 2
-    project, records = found
-    changed = privacy.erase(args.employee, records)
+    project, records, store = found
+    changed = privacy.erase(args.employee, records, store)
     if changed is None:
         print(f"No employee {args.employee!r} in {project}: nothing to erase.", file=sys.stderr)
         return 1

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from devplan.adapters.firestore.mapping.conversations import conversation_path
 from devplan.adapters.firestore.personal_records import PersonalRecords
 from devplan.domain.lifecycle import offboard
 from devplan.domain.outbox import OutboxMessage
@@ -55,3 +56,35 @@ def test_a_persons_records_are_found_and_erased_alike(store):
     assert store.employee("anna").name == "(raderad)" and store.employee("anna").slack_user_id is None
     assert store.outbox_entry("to-anna")[0].message.text == "(raderad)"
     assert not any(records.erase("anna").values())
+
+
+def test_messages_about_a_person_their_group_dms_and_the_1on1s_they_confirmed_are_found_alike(store):
+    add(store, BO, ANNA)
+    store.atomically(lambda uow: uow.link_slack_account("bo", "U_BO"))
+
+    def emit(uow):
+        uow.emit(OutboxMessage("about-bo", users=("U_ANNA",), text="Din lead", about=("bo",)))
+        uow.emit(OutboxMessage("named", users=("U_ANNA",), text="Bo Kvarnsmyr godkände"))  # before `about`
+        uow.emit(OutboxMessage("other", users=("U_ANNA",), text="Ingen"))
+
+    store.atomically(emit)
+    store.keep_group_conversation(("U_ANNA", "U_BO"), "G1")
+    store.documents.set(
+        "cycles/anna:2025-Q2",
+        {"employeeId": "anna", "review": {"confirmedBy": {"employeeId": "bo", "slackUserId": "U_BO"}}},
+    )
+    found = PersonalRecords(store.documents, lambda: NOW).gather("bo")
+    assert set(found["outbox"]) == {"outbox/about-bo", "outbox/named"}
+    assert set(found["conversations"]) == {conversation_path(("U_ANNA", "U_BO"))}
+    assert set(found["confirmed"]) == {"cycles/anna:2025-Q2"}
+    PersonalRecords(store.documents, lambda: NOW).erase("bo")
+    assert store.documents.get(conversation_path(("U_ANNA", "U_BO"))) is None
+    assert store.documents.get("cycles/anna:2025-Q2")["review"] == {"confirmedBy": {"employeeId": "bo"}}
+    assert store.outbox_entry("other")[0].message.text == "Ingen"
+
+
+def test_a_home_publication_keeps_no_recipient_once_sent(store):
+    store.atomically(lambda uow: uow.emit(OutboxMessage("home:anna:2025-04-08:v", kind="home", users=("U_ANNA",))))
+    store.mark_sent("home:anna:2025-04-08:v", at=NOW, channel=None, ts=None, forget_users=True)
+    entry = store.outbox_entry("home:anna:2025-04-08:v")[0]
+    assert entry.state == "sent" and entry.message.users == ()

@@ -215,7 +215,7 @@ def test_opening_home_publishes_it_once_per_event_and_remembers_to_keep_it_fresh
     slack = FakeSlack()
     assert home_refresh.opened(store, "U_MAJA", "Ev1", DAY) == {"outcome": "published"}
     assert home_refresh.opened(store, "U_MAJA", "Ev1", DAY) == {"outcome": "duplicate"}  # Slack's retry
-    assert home_outbox(store) == ["home:U_MAJA:2025-04-14:Ev1"] and store.employee("maja").home_opened
+    assert home_outbox(store) == ["home:maja:2025-04-14:Ev1"] and store.employee("maja").home_opened
     send_all(store, slack)
     send_all(store, slack)  # sent: never again
     assert len(slack.homes["U_MAJA"]) == 1 and "Din utvecklingsplan, Maja Berg" in shown(slack.homes["U_MAJA"][0])
@@ -229,7 +229,7 @@ def test_a_change_refreshes_the_home_of_the_person_and_their_lead_once_they_open
     before = set(home_outbox(store))
     plan_step(store, "maja", agree("g1"))
     added = set(home_outbox(store)) - before
-    assert {m.split(":")[1] for m in added} == {"U_MAJA", "U_BO"}
+    assert {m.split(":")[1] for m in added} == {"maja", "bo"}
 
 
 def test_the_home_is_rendered_when_sent_so_the_newest_state_wins(store):
@@ -248,7 +248,7 @@ def test_a_view_slack_would_refuse_is_marked_failed_not_retried_forever(store, m
     home_refresh.opened(store, "U_MAJA", "Ev1", DAY)
     broken = {"type": "home", "blocks": [{"type": "section", "text": {"type": "mrkdwn", "text": "x" * 3001}}]}
     monkeypatch.setattr(home, "view_for", lambda *args: broken)
-    assert delivery.deliver("home:U_MAJA:2025-04-14:Ev1", "event-1", store, slack, store.now) == "failed"
+    assert delivery.deliver("home:maja:2025-04-14:Ev1", "event-1", store, slack, store.now) == "failed"
     assert "U_MAJA" not in slack.homes
 
 
@@ -276,7 +276,7 @@ def test_a_click_on_homes_bekrafta_confirms_once_and_refreshes_both_homes(store)
     table = routes(store, FakeSlack(), lambda: store.now)
     answer = table[("block_actions", GOAL_CONFIRM)](SlackRequest("block_actions", GOAL_CONFIRM, "U_BO", payload))
     assert answer["outcome"] == "achieved" and store.employee("maja").goals.goal("g1").status == "achieved"
-    assert {m.split(":")[1] for m in set(home_outbox(store)) - before} == {"U_MAJA", "U_BO"}
+    assert {m.split(":")[1] for m in set(home_outbox(store)) - before} == {"maja", "bo"}
     assert GOAL_CONFIRM not in {b["action_id"] for b in buttons(home.view_for(store, "U_BO", DAY))}
 
 
@@ -289,7 +289,7 @@ def test_the_quarters_opening_refreshes_each_home_once_and_the_lead_once_for_the
     before = set(home_outbox(store))
     quarterly_cycle.run_chunk(EmployeeChunk(date(2025, 7, 1), ("bo", "maja", "anna"), "m-q3"), store)
     opened = sorted(set(home_outbox(store)) - before)
-    assert opened == [f"home:{u}:2025-07-01:opened-2025-Q3" for u in ("U_ANNA", "U_BO", "U_MAJA")]
+    assert opened == [f"home:{e}:2025-07-01:opened-2025-Q3" for e in ("anna", "bo", "maja")]
     slack = FakeSlack()
     send_all(store, slack)
     assert "inbjudan skickad den 1 juli 2025" in shown(slack.homes["U_MAJA"][-1])

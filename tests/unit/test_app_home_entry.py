@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 
+from devplan.domain.outbox import user_key
 from devplan.services import delivery
 from tests.fixtures.documents import ANNA
 from tests.unit.entry_support import client, fixture_bytes, slack_headers
 
 JSON = "application/json"
 OPENED = fixture_bytes("slack/event_app_home_opened.json")
-MESSAGE = "home:U07L2ANNA:2025-04-08:Ev08HOMEANNA1"  # the day of the fixture's event_ts, in Stockholm
+MESSAGE = "home:anna:2025-04-08:Ev08HOMEANNA1"  # the day of the fixture's event_ts, in Stockholm
+# Someone not in the plan: named by a key, never by their Slack id (domain/outbox.user_key)
+STRANGERS = f"home:{user_key('U07L2ANNA')}:2025-04-08:Ev08HOMEANNA1"
 
 
 def post(env, body: bytes):
@@ -32,7 +35,7 @@ def test_opening_the_home_tab_publishes_the_plan_once(env):
 
 def test_someone_not_in_the_plan_is_shown_the_explanation(env):
     assert post(env, OPENED).get_json()["outcome"] == "published"
-    delivery.deliver(MESSAGE, "e1", env.store, env.slack, env.now)
+    delivery.deliver(STRANGERS, "e1", env.store, env.slack, env.now)
     assert "Jag hittar ingen plan för dig ännu" in json.dumps(env.slack.homes["U07L2ANNA"][-1], ensure_ascii=False)
 
 

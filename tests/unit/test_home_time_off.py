@@ -102,7 +102,7 @@ def book_july(store, slack, user="U_MAJA", values=JULY) -> dict[str, str]:
 
 def homes_emitted(store, before: set[str] = frozenset()) -> set[str]:
     """Whose Home was refreshed (the Slack ids), by outbox messages not in `before`."""
-    return {k.split(":")[1] for k in store.collection("outbox") if k.startswith("home:") and k not in before}
+    return {v["users"][0] for k, v in store.collection("outbox").items() if k.startswith("home:") and k not in before}
 
 
 # --- the modal ---------------------------------------------------------------------------------

@@ -269,7 +269,7 @@ def opened_home(t: Team, *who: str) -> None:
 
 
 def homes_to(t: Team, user: str) -> list[str]:
-    return sorted(k for k, v in t.outbox().items() if k.startswith(f"home:{user}:") and v["state"] == "pending")
+    return sorted(k for k, v in t.outbox("home:").items() if v["users"] == [user] and v["state"] == "pending")
 
 
 def test_offboarding_clears_their_app_home_and_refreshes_the_leads_team_table():

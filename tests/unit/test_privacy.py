@@ -82,10 +82,12 @@ def test_export_has_everything_of_the_persons_and_nothing_of_anyone_elses():
         "tallies",
         "wallets",
         "cycles",
+        "confirmed",
         "audit",
         "outbox",
         "heldEvents",
         "metricItems",
+        "conversations",
         "deadLetters",
     }
     text = json.dumps(exported, ensure_ascii=False)  # JSON as it is printed: times as ISO 8601
@@ -100,7 +102,7 @@ def test_export_has_everything_of_the_persons_and_nothing_of_anyone_elses():
 def test_erase_removes_personal_data_keeps_the_counts_and_a_second_erase_changes_nothing():
     t = seeded()
     tally_before = t.store.docs["employees/anna/tallies/coaching_sessions"]
-    changed = privacy.erase("anna", records(t))
+    changed = privacy.erase("anna", records(t), t.store)
     assert changed and changed["employee"] == 1 and changed["reflections"] == 1
     text = json.dumps(t.store.docs, default=str, ensure_ascii=False)
     for personal in (SECRET_TEXT, "Anna Lindqvist", "anna@innerjourney.se", ANNA_SLACK, "Hemlig kurs"):
@@ -121,14 +123,14 @@ def test_erase_removes_personal_data_keeps_the_counts_and_a_second_erase_changes
     assert cycle["notes"] == {"text": "(raderad)", "writtenBy": "bo", "writtenOn": "2025-04-09"}
     assert [(a["id"], a["text"], a["doneOn"]) for a in cycle["actions"]] == [("a1", "(raderad)", None)]
     before = dict(t.store.docs)
-    assert not any(privacy.erase("anna", records(t)).values())
+    assert not any(privacy.erase("anna", records(t), t.store).values())
     assert t.store.docs == before
 
 
 def test_export_and_erase_of_an_unknown_id_say_so():
     t = seeded()
     assert privacy.export("nils", records(t), AT) is None  # held events alone are not a person
-    assert privacy.erase("nobody", records(t)) is None
+    assert privacy.erase("nobody", records(t), t.store) is None
 
 
 def post(env, kind: str, employee_id: str):

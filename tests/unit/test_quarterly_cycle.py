@@ -5,6 +5,7 @@ import pytest
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.goals import GoalPlan
+from devplan.domain.outbox import user_key
 from devplan.domain.smart import Draft, Measure
 from devplan.errors import InvalidEvent
 from devplan.messages.goals import GOAL_MISSED, OPEN_GOAL_FORM
@@ -288,7 +289,7 @@ def test_mark_missed_only_by_the_pair_once_and_it_revises_the_quarter(store):
     before = dict(store.docs)
     outcome, refusal = goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_STRANGER", ts, store)
     assert outcome == "not_a_participant" and refusal == "Bara Anna och Bo kan ändra de här målen."
-    reply = "outbox/reply:goal-missed-not-yours:anna:g-carry:2026-Q2:U_STRANGER"
+    reply = f"outbox/reply:goal-missed-not-yours:anna:g-carry:2026-Q2:{user_key('U_STRANGER')}"
     assert set(store.docs) - set(before) == {reply} and store.get(reply)["users"] == ["U_STRANGER"]
     assert all(store.docs[path] == doc for path, doc in before.items())  # nothing else changed
     assert goal_revision.mark_missed("anna|g-carry|2026-Q2", "U_BO", ts, store) == ("missed", None)

@@ -6,12 +6,29 @@ reached by two events lands on the same document, so it is delivered at most onc
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from devplan.domain.employees import Employee
 
 PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
 CANCELLED = "cancelled"  # never to be sent: its recipient was offboarded (services/lifecycle.py)
+HOME = "home"  # the kind of a Home tab's publication (views.publish; services/home_refresh.py)
+REPLY_PREFIX = "reply:"  # an answer to a click (services/slack_replies.tell)
+
+
+def user_key(slack_user_id: str) -> str:
+    """A Slack user in an outbox id, where nobody's Slack id is written (ids show in logs and
+    outlive an erasure): one person, one key, the Slack id not readable from it."""
+    return "u" + hashlib.sha256(slack_user_id.encode()).hexdigest()[:16]
+
+
+def named(*people: Employee | None) -> tuple[str, ...]:
+    """A message's `about`: the employee ids of the people it names, once each, in order."""
+    return tuple(dict.fromkeys(p.employee_id for p in people if p is not None))
 
 
 @dataclass(frozen=True)
@@ -26,6 +43,10 @@ class OutboxMessage:
     # A quarterly digest (domain/digest.TeamDigest.as_data()): sent as a chart file with `text` as
     # its comment; the figures are kept here and the PNG drawn only when it is sent.
     chart: dict[str, Any] | None = None
+    # The employee ids of whom it speaks (a notice to the lead about a member, a post in #general,
+    # a digest's team, the lead named in a message to their member): how erasure finds a message
+    # naming someone it was not sent to.
+    about: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if "/" in self.id or not self.id:

@@ -25,7 +25,7 @@ from devplan.domain.digest import TeamDigest
 from devplan.domain.employees import Employee
 from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.meeting_notes import carried_into, on_agenda
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
 from devplan.domain.snooze import SKIPPED
 from devplan.domain.time_off import upcoming
@@ -87,6 +87,7 @@ class Turn:
                 text=rendered.text,
                 blocks=rendered.blocks,
                 topic=topic,
+                about=named(self.employee, self.lead),  # the pair's cycle; invites name the lead
             )
         )
         return True

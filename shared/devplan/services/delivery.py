@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from devplan.domain.outbox import FAILED, PENDING, SENDING, SENT, Claim, OutboxEntry, OutboxMessage
+from devplan.domain.outbox import FAILED, HOME, PENDING, SENDING, SENT, Claim, OutboxEntry, OutboxMessage
 from devplan.errors import PermanentError, TransientError
 from devplan.messages.cycle import HUDDLE_URL_TOKEN
 from devplan.services import deadline, digest, home, home_refresh
@@ -107,7 +107,8 @@ def deliver(
         failed_at = now + timedelta(seconds=int(time.monotonic() - started))
         _release(store, message_id, claim, failed_at + SETTLE if maybe_posted else now, event_id)
         raise
-    store.mark_sent(message_id, at=now, channel=channel, ts=ts)
+    # A Home, once published, keeps no recipient: it holds no text, and its Slack id would outlive an erasure.
+    store.mark_sent(message_id, at=now, channel=channel, ts=ts, forget_users=entry.message.kind == HOME)
     log.info(
         "outbox %s sent (%s)", message_id, entry.message.topic, extra={"eventId": event_id, "outboxId": message_id}
     )
@@ -166,8 +167,8 @@ def _send(
     message: OutboxMessage, slack: Slack, store: Store, attempt: _Attempt, *, search_since: datetime | None
 ) -> tuple[str | None, str | None]:
     """(channel, ts) of the post; (None, None) for a channel invite or a Home tab (repeating either is harmless)."""
-    if message.kind == home_refresh.HOME:  # App Home: rendered now, from the newest state (services/home.py)
-        home.publish(store, slack, message.users[0], home_refresh.home_day(message))
+    if message.kind == HOME:  # App Home: rendered now, from the newest state (services/home.py)
+        home.publish(store, slack, message.users[0], home_refresh.home_day(message), next(iter(message.about), None))
         return None, None
     if message.kind == "invite" and message.channel:
         slack.invite(slack.channel_id(message.channel), message.users[0])

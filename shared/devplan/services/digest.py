@@ -67,6 +67,7 @@ def digest_message(message_id: str, lead: Employee, digest: TeamDigest, why: str
         text=render.digest_text(lead.language, digest) + (f"\n\n_{why}_" if why else ""),
         topic="quarterly digest",
         chart={**digest.as_data(), LANGUAGE: lead.language},
+        about=(digest.lead_id, *(p.employee_id for p in digest.people)),
     )
 
 

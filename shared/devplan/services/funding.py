@@ -103,7 +103,7 @@ def _granted(uow: UnitOfWork, employee: Employee, application: Application) -> N
     key = f"funding-granted:{employee.employee_id}:{application.application_id}"
     for channel in CHANNELS:
         rendered = render.grant("sv", person=employee, application=application)  # the channels speak Swedish
-        post(uow, f"{key}:{channel}", channel, rendered, f"grant → #{channel}")
+        post(uow, f"{key}:{channel}", channel, rendered, f"grant → #{channel}", about=(employee,))
     detail = {
         "applicationId": application.application_id,
         "funder": application.funder,
@@ -127,6 +127,13 @@ def _ask_lead(uow: UnitOfWork, employee: Employee, grants: int, book: FundingBoo
     asked = render.larger_question(
         lead.language, employee=employee.name, employee_id=employee.employee_id, grants=grants, granted_sek=total
     )
-    if not dm(uow, f"funding-larger:{employee.employee_id}:{grants}", lead, asked, "larger programmes → lead"):
+    if not dm(
+        uow,
+        f"funding-larger:{employee.employee_id}:{grants}",
+        lead,
+        asked,
+        "larger programmes → lead",
+        about=(employee,),
+    ):
         return None
     return replace(book, larger_asked_at=grants)

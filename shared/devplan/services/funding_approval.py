@@ -74,6 +74,7 @@ def answer(store: Store, value: str, slack_user_id: str, at: datetime, *, approv
             employee,
             render.line(employee.language, "larger_told", lead=lead.name),
             "larger programmes → person",
+            about=(employee, lead),
         )
         return reply("approved", "approved_lead", employee=employee.name)
 

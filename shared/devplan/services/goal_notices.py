@@ -9,7 +9,7 @@ import logging
 
 from devplan.domain.employees import Employee
 from devplan.domain.goals import LEAD, SmartGoal
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.messages import goals as render
 from devplan.messages.blocks import Rendered
 from devplan.services.ports import UnitOfWork
@@ -34,12 +34,20 @@ def confirmer(employee: Employee, lead: Employee | None) -> Employee:
     return Employee(employee.lead_id, employee.lead_id, "", "project_lead", None, employee.start_date)
 
 
-def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str) -> bool:
+def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, *about: Employee) -> bool:
+    """`about`: whose goal it is and who else the text names (erasure finds the message by them)."""
     if not to.slack_user_id:
         log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
         return False
     return uow.emit(
-        OutboxMessage(message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks, topic=topic)
+        OutboxMessage(
+            message_id,
+            users=(to.slack_user_id,),
+            text=rendered.text,
+            blocks=rendered.blocks,
+            topic=topic,
+            about=named(*about),
+        )
     )
 
 
@@ -51,13 +59,15 @@ def proposal(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: S
     rendered = render.proposal(
         side.language, proposer=proposer.name, employee=employee.name, employee_id=employee.employee_id, goal=goal
     )
-    return _dm(uow, f"goal-proposal:{_key(employee, goal)}:{version}", side, rendered, "goal proposal")
+    return _dm(
+        uow, f"goal-proposal:{_key(employee, goal)}:{version}", side, rendered, "goal proposal", employee, proposer
+    )
 
 
 def agreed(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal, agreed_by: Employee) -> bool:
     proposer = employee if agreed_by is not employee else confirmer(employee, lead)
     rendered = render.agreed(proposer.language, who=agreed_by.name, goal=goal)
-    return _dm(uow, f"goal-agreed:{_key(employee, goal)}", proposer, rendered, "goal agreed")
+    return _dm(uow, f"goal-agreed:{_key(employee, goal)}", proposer, rendered, "goal agreed", employee, agreed_by)
 
 
 def achievement_request(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
@@ -68,7 +78,7 @@ def achievement_request(uow: UnitOfWork, employee: Employee, lead: Employee | No
     )
     # Asked again after "inte än" only at a higher value, or when the platform says it is achieved.
     asked = f"{goal.progress or 0}" + (f"-after-{goal.declined_at}" if goal.declined_at is not None else "")
-    return _dm(uow, f"goal-reached:{_key(employee, goal)}:{asked}", to, rendered, "goal reached → lead")
+    return _dm(uow, f"goal-reached:{_key(employee, goal)}:{asked}", to, rendered, "goal reached → lead", employee)
 
 
 def celebration(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> None:
@@ -81,15 +91,15 @@ def celebration(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal
             text=post.text,
             blocks=post.blocks,
             topic="goal achieved → #general",
+            about=(employee.employee_id,),
         )
     )
     to = confirmer(employee, lead)
     offer = render.perk_offer(to.language, employee=employee.name, employee_id=employee.employee_id, goal=goal)
-    _dm(uow, f"goal-perk-offer:{_key(employee, goal)}", to, offer, "perk offer → lead")
+    _dm(uow, f"goal-perk-offer:{_key(employee, goal)}", to, offer, "perk offer → lead", employee)
 
 
 def perk(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
-    rendered = render.perk_told(
-        employee.language, lead=confirmer(employee, lead).name, perk=goal.perk or "none", goal=goal
-    )
-    return _dm(uow, f"goal-perk:{_key(employee, goal)}", employee, rendered, "perk → employee")
+    by = confirmer(employee, lead)
+    rendered = render.perk_told(employee.language, lead=by.name, perk=goal.perk or "none", goal=goal)
+    return _dm(uow, f"goal-perk:{_key(employee, goal)}", employee, rendered, "perk → employee", employee, by)

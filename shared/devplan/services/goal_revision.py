@@ -93,6 +93,7 @@ def mark_missed(value: str, slack_user_id: str, action_ts: str, store: Store) ->
                 text=told.text,
                 blocks=told.blocks,
                 topic="goal missed",
+                about=(employee_id, who.employee_id),
             )
         )
         return "missed", None

@@ -105,9 +105,10 @@ def _senior(uow: UnitOfWork, coach: Employee, today: date) -> tuple[str, Evidenc
     return f"{coach.employee_id}|{ask_round(coach.senior_coach_not_yet)}", evidence
 
 
-def view_for(store: Store, slack_user_id: str, today: date) -> View:
-    """The Home view of whoever has this Slack account (a short explanation if nobody in the plan)."""
-    employee = store.employee_with_slack_user(slack_user_id)
+def view_for(store: Store, slack_user_id: str, today: date, employee_id: str | None = None) -> View:
+    """The Home view of whoever has this Slack account, or of `employee_id` (a short explanation
+    if nobody in the plan)."""
+    employee = store.employee(employee_id) if employee_id else store.employee_with_slack_user(slack_user_id)
     if employee is not None and is_offboarded(employee):  # none of their plan: one closing line
         return cleared_home(employee.language)
     if employee is None or not employee.active:
@@ -115,9 +116,11 @@ def view_for(store: Store, slack_user_id: str, today: date) -> View:
     return home_view(employee.language, home_facts(store, employee, today))
 
 
-def publish(store: Store, slack: Slack, slack_user_id: str, today: date) -> None:
-    """views.publish of the newest Home (the outbox sender calls it for a "home" message)."""
-    slack.publish_home(slack_user_id, view_for(store, slack_user_id, today))
+def publish(store: Store, slack: Slack, slack_user_id: str, today: date, employee_id: str | None = None) -> None:
+    """views.publish of the newest Home (the outbox sender calls it for a "home" message), of
+    `employee_id` when the message names them: an erased person has no Slack id on record any
+    more, and their Home is still cleared."""
+    slack.publish_home(slack_user_id, view_for(store, slack_user_id, today, employee_id))
 
 
 def open_more(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, today: date) -> dict[str, Any]:

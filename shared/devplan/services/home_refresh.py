@@ -1,7 +1,8 @@
 """When App Home is published: when the person opens it (`app_home_opened`) and when their
 plan changes, through the outbox (kind "home"), never from inside a transaction.
 
-A message's id names the Slack user, the day the Home is shown as of and a version (the
+A message's id names the person (their employee id; a Slack user not in the plan by a key,
+never by the Slack id: domain/outbox.user_key), the day the Home is shown as of and a version (the
 Slack event's id for an opening, the transaction's time for a change): the same event or
 transaction handled twice emits it once, and the sender marks it sent once published. The
 view itself is rendered when it is sent (services/home.publish), from the newest state, so
@@ -21,17 +22,22 @@ from typing import Any
 from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.limits import is_supported_day
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import HOME, OutboxMessage, user_key
 from devplan.services.leads import active_lead
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
-HOME = "home"  # the outbox kind: views.publish of the person's Home tab
 
 
-def home_message(slack_user_id: str, on: date, version: str) -> OutboxMessage:
+def home_message(slack_user_id: str, on: date, version: str, employee_id: str | None) -> OutboxMessage:
+    """`users`: whom the sender publishes to; `about`: whose Home it shows (the sender reads them
+    by it, so a Home cleared by an erasure still finds the erased record)."""
     return OutboxMessage(
-        f"{HOME}:{slack_user_id}:{on.isoformat()}:{version}", kind=HOME, users=(slack_user_id,), topic="app home"
+        f"{HOME}:{employee_id or user_key(slack_user_id)}:{on.isoformat()}:{version}",
+        kind=HOME,
+        users=(slack_user_id,),
+        topic="app home",
+        about=(employee_id,) if employee_id else (),
     )
 
 
@@ -59,7 +65,7 @@ def refresh(
     other = uow.employee(also) if also else None
     for person in (employee, lead, other):
         if person is not None and person.slack_user_id and person.home_opened:
-            uow.emit(home_message(person.slack_user_id, on, version))
+            uow.emit(home_message(person.slack_user_id, on, version, person.employee_id))
 
 
 def opened_on(event_ts: Any) -> date | None:
@@ -82,7 +88,7 @@ def opened(store: Store, slack_user_id: str, event_id: str, today: date) -> dict
         employee = uow.employee(known.employee_id) if known else None
         if employee is not None and not employee.home_opened:
             uow.save_employee(replace(employee, home_opened=True))
-        emitted = uow.emit(home_message(slack_user_id, today, safe_event))
+        emitted = uow.emit(home_message(slack_user_id, today, safe_event, known.employee_id if known else None))
         return "published" if emitted else "duplicate"
 
     outcome = store.atomically(work)

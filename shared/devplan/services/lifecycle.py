@@ -41,7 +41,7 @@ from devplan.domain.lifecycle import (
     parse_update,
 )
 from devplan.domain.meeting_notes import held_with
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.wallet import PENDING as WALLET_PENDING
 from devplan.errors import UnusableRecord
 from devplan.messages import lifecycle as render
@@ -102,17 +102,53 @@ def offboard_employee(event: PlatformEvent, store: Store) -> str:
         if is_offboarded(employee):
             return "already_offboarded"
         # Final whatever its time: a later update cannot bring someone back.
-        at = max(event.occurred_at, employee.lifecycle_at or event.occurred_at)
-        leaving = offboard(employee, at)
-        uow.change_employee(leaving)
-        cancelled = uow.cancel_pending_outbox(employee.slack_user_id, "offboarded") if employee.slack_user_id else []
-        home_refresh.refresh(uow, leaving)  # after the cancelling: their Home cleared, the lead's table without them
+        cancelled = _leave(uow, employee, max(event.occurred_at, employee.lifecycle_at or event.occurred_at))
         uow.record(_audit(event, employee, "offboarded", {"cancelledMessages": len(cancelled)}))
-        if cancelled:
-            log.info("outbox for offboarded %s cancelled: %s", employee_id, ", ".join(cancelled))
         return "offboarded"
 
     return event.logged(log, employee_id, store.atomically(work))
+
+
+def offboard_for_erasure(store: Store, employee_id: str) -> None:
+    """Erasure's first step (services/privacy.py), while their Slack id is still known: offboarded
+    as the platform's event would, their Home cleared and their lead's refreshed. Nothing for
+    someone unknown, offboarded already, or whose record cannot be read (erasure goes on)."""
+
+    def work(uow: UnitOfWork) -> None:
+        try:
+            employee = uow.employee(employee_id)
+        except UnusableRecord:
+            return
+        if employee is None or is_offboarded(employee):
+            return
+        cancelled = _leave(uow, employee, uow.now)
+        detail = {"cancelledMessages": len(cancelled)}
+        uow.record(
+            AuditEntry(
+                f"lifecycle:{employee_id}:offboarded:erasure",
+                employee_id,
+                LIFECYCLE,
+                "offboarded",
+                None,
+                uow.now,
+                None,
+                detail,
+            )
+        )
+
+    store.atomically(work)
+
+
+def _leave(uow: UnitOfWork, employee: Employee, at: datetime) -> list[str]:
+    """Offboarded at `at`: pending messages to them cancelled, then their Home cleared and the
+    lead's table without them (the refresh after the cancelling, so it is sent)."""
+    leaving = offboard(employee, at)
+    uow.change_employee(leaving)
+    cancelled = uow.cancel_pending_outbox(employee.slack_user_id, "offboarded") if employee.slack_user_id else []
+    home_refresh.refresh(uow, leaving)
+    if cancelled:
+        log.info("outbox for offboarded %s cancelled: %s", employee.employee_id, ", ".join(cancelled))
+    return cancelled
 
 
 def _ignored(event: PlatformEvent, employee_id: str) -> str:
@@ -179,10 +215,11 @@ def _moved_role(uow: UnitOfWork, change: Change, at: datetime) -> None:
                 channel=channel,
                 users=(person.slack_user_id,),
                 topic=f"invite to #{channel}",
+                about=(person.employee_id,),
             )
         )
     told = render.role_changed(person.language, person.role, change.new_channels)
-    _dm(uow, f"role-changed:{person.employee_id}:{person.role}:{at.isoformat()}", person, told, "role changed")
+    _dm(uow, f"role-changed:{person.employee_id}:{person.role}:{at.isoformat()}", person, told, "role changed", person)
 
 
 def _moved_lead(uow: UnitOfWork, change: Change, at: datetime) -> None:
@@ -200,9 +237,17 @@ def _moved_lead(uow: UnitOfWork, change: Change, at: datetime) -> None:
         told = render.lead_changed_lead(
             lead.language, person.name, previous_lead.name if previous_lead else previous, waiting
         )
-        _dm(uow, f"lead-changed:{person.employee_id}:{lead.employee_id}:{at.isoformat()}", lead, told, "new lead")
+        _dm(
+            uow,
+            f"lead-changed:{person.employee_id}:{lead.employee_id}:{at.isoformat()}",
+            lead,
+            told,
+            "new lead",
+            person,
+            previous_lead,
+        )
         told = render.lead_changed_employee(person.language, lead.name)
-        _dm(uow, f"lead-changed:{person.employee_id}:{at.isoformat()}", person, told, "lead changed")
+        _dm(uow, f"lead-changed:{person.employee_id}:{at.isoformat()}", person, told, "lead changed", person, lead)
     elif person.lead_id:
         log.warning("new lead %s of %s is not onboarded yet: approvals wait", person.lead_id, person.employee_id)
 
@@ -244,12 +289,14 @@ def _move_review(uow: UnitOfWork, person: Employee, lead: Employee, today: date)
     open_quarter(turn, Action("open_quarter", "open"), cycle)
 
 
-def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str) -> None:
+def _dm(
+    uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, *about: Employee | None
+) -> None:
     if not to.slack_user_id:
         log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
         return
     message = OutboxMessage(message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks)
-    uow.emit(replace(message, topic=topic))
+    uow.emit(replace(message, topic=topic, about=named(*about)))
 
 
 class _Readdressed:

@@ -29,7 +29,7 @@ from devplan.domain.meeting_notes import (
     ticked,
     written,
 )
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.responsibility import parse_mention
 from devplan.errors import InvalidEvent
 from devplan.messages import meeting_notes as render
@@ -160,7 +160,8 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
 def _to_pair(uow: UnitOfWork, pair: tuple[Employee, ...], message_id: str, shown: Rendered, topic: str) -> None:
     users = tuple(p.slack_user_id for p in pair if p.slack_user_id)
     if users:
-        uow.emit(OutboxMessage(message_id, users=users, text=shown.text, blocks=shown.blocks, topic=topic))
+        about = named(*pair)  # the pair's 1:1 (erasure finds it by either)
+        uow.emit(OutboxMessage(message_id, users=users, text=shown.text, blocks=shown.blocks, topic=topic, about=about))
 
 
 def tick(store: Store, value: str, slack_user_id: str, on: date) -> str:

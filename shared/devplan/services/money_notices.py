@@ -7,21 +7,49 @@ from __future__ import annotations
 import logging
 
 from devplan.domain.employees import Employee
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.messages.blocks import Rendered
 from devplan.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
 
 
-def dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str) -> bool:
+def dm(
+    uow: UnitOfWork,
+    message_id: str,
+    to: Employee,
+    rendered: Rendered,
+    topic: str,
+    *,
+    about: tuple[Employee | None, ...],
+) -> bool:
+    """`about`: whose wallet or funding it is and who else the text names (erasure finds the
+    message by them)."""
     if not to.slack_user_id:
         log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
         return False
     return uow.emit(
-        OutboxMessage(message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks, topic=topic)
+        OutboxMessage(
+            message_id,
+            users=(to.slack_user_id,),
+            text=rendered.text,
+            blocks=rendered.blocks,
+            topic=topic,
+            about=named(*about),
+        )
     )
 
 
-def post(uow: UnitOfWork, message_id: str, channel: str, rendered: Rendered, topic: str) -> bool:
-    return uow.emit(OutboxMessage(message_id, channel=channel, text=rendered.text, blocks=rendered.blocks, topic=topic))
+def post(
+    uow: UnitOfWork, message_id: str, channel: str, rendered: Rendered, topic: str, *, about: tuple[Employee, ...]
+) -> bool:
+    return uow.emit(
+        OutboxMessage(
+            message_id,
+            channel=channel,
+            text=rendered.text,
+            blocks=rendered.blocks,
+            topic=topic,
+            about=named(*about),
+        )
+    )

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import logging
 import random
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
 from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
 from devplan.domain.language import chosen_language
 from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import can_never_succeed
 from devplan.messages import onboarding as render
 from devplan.services import held_events
@@ -44,7 +45,7 @@ def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -
     lead = active_lead(store, after)
     # The lead may be onboarded in the same minute and not linked to Slack yet: ask Slack.
     lead_user = _slack_user(lead, slack)
-    team = [e.name for e in store.employees_led_by(after.employee_id)] if after.role == "project_lead" else []
+    team = store.employees_led_by(after.employee_id) if after.role == "project_lead" else []
     locale = _slack_locale(after, user_id, slack)
 
     def work(uow: UnitOfWork) -> str:
@@ -87,8 +88,11 @@ def _with_language(employee: Employee | None, locale: str | None) -> Employee | 
 _LEAD_NOTICES = {"lead_notice_new": "new_employee", "lead_notice_no_slack": "no_slack"}
 
 
-def _message(action: OnboardingAction, employee: Employee, lead: Employee | None, team: list[str]) -> OutboxMessage:
-    """What an onboarding action says, and its topic (for logs and the demo timeline)."""
+def _message(
+    action: OnboardingAction, employee: Employee, lead: Employee | None, team: Sequence[Employee]
+) -> OutboxMessage:
+    """What an onboarding action says, and its topic (for logs and the demo timeline); about the
+    new employee (and a new lead's welcome about the team it names)."""
     if action.kind == "channel_invite":
         return OutboxMessage(
             action.outbox_id,
@@ -96,7 +100,9 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
             channel=action.channel,
             users=(action.to,),
             topic=f"invite to #{action.channel}",
+            about=(employee.employee_id,),
         )
+    about: tuple[str, ...] = (employee.employee_id,)
     deadline = goal_deadline(employee)
     if action.kind == "welcome":
         rendered = render.welcome(
@@ -105,9 +111,10 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
             role=employee.role,
             lead_name=lead.name if lead else None,
             deadline=deadline,
-            team=team,
+            team=[e.name for e in team],
         )
         topic = "welcome"
+        about = named(employee, lead, *team)
     else:
         rendered = render.lead_notice(
             lang=lead.language if lead else employee.language,  # to the lead, in the lead's language
@@ -119,7 +126,9 @@ def _message(action: OnboardingAction, employee: Employee, lead: Employee | None
             deadline=deadline,
         )
         topic = "lead notice"
-    return OutboxMessage(action.outbox_id, users=(action.to,), text=rendered.text, blocks=rendered.blocks, topic=topic)
+    return OutboxMessage(
+        action.outbox_id, users=(action.to,), text=rendered.text, blocks=rendered.blocks, topic=topic, about=about
+    )
 
 
 # users.lookupByEmail is Tier 3 (about 50 a minute): the daily catch-up stays well below it.

@@ -139,7 +139,9 @@ class Store(Protocol):
     def release_outbox(self, message_id: str, claim: Claim, *, at: datetime) -> bool:
         """End `claim`'s lease at `at`, still `sending`, if the message is still under it; False otherwise."""
 
-    def mark_sent(self, message_id: str, *, at: datetime, channel: str | None, ts: str | None) -> None: ...
+    def mark_sent(
+        self, message_id: str, *, at: datetime, channel: str | None, ts: str | None, forget_users: bool = False
+    ) -> None: ...
     def group_conversation(self, users: tuple[str, ...]) -> str | None:
         """The group DM with these users, once opened (conversations.open is Tier 3)."""
 

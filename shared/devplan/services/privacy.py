@@ -6,8 +6,10 @@ Erasure removes what identifies them or what they wrote (name, e-mail, Slack id,
 texts, goals' wording, training requests' texts, 1:1 notes, reasons, messages to them) and
 keeps what is counted (goals' numbers and states, tallies, costs, days, audit kinds); an audit
 entry someone else's action names them in keeps its kind with the actor "erased". An erased
-person is offboarded too: nothing is sent to or about them again. Both are idempotent, and an
-unknown id says so.
+person is offboarded first, while their Slack id is still known (services/lifecycle.py):
+pending messages to them cancelled, their App Home cleared and their lead's refreshed; nothing
+is sent to or about them again. What is found how: adapters/firestore/personal_records.py.
+Both are idempotent, and an unknown id says so.
 """
 
 from __future__ import annotations
@@ -18,8 +20,9 @@ from typing import Any
 
 from devplan.domain.ids import is_valid_id
 from devplan.errors import InvalidEvent
+from devplan.services import lifecycle
 from devplan.services.inputs import PlatformEvent
-from devplan.services.ports import PersonalRecords
+from devplan.services.ports import PersonalRecords, Store
 
 log = logging.getLogger(__name__)
 UNKNOWN_EMPLOYEE = "unknown_employee"
@@ -40,8 +43,9 @@ def export(employee_id: str, records: PersonalRecords, at: datetime) -> dict[str
     }
 
 
-def erase(employee_id: str, records: PersonalRecords) -> dict[str, int] | None:
+def erase(employee_id: str, records: PersonalRecords, store: Store) -> dict[str, int] | None:
     """Documents changed per section; None if unknown. The log line names no personal data."""
+    lifecycle.offboard_for_erasure(store, employee_id)
     changed = records.erase(employee_id)
     if changed is not None:
         log.info(
@@ -60,7 +64,7 @@ def _person(event: PlatformEvent) -> str:
     return employee_id
 
 
-def export_requested(event: PlatformEvent, records: PersonalRecords) -> dict[str, Any]:
+def export_requested(event: PlatformEvent, records: PersonalRecords, store: Store) -> dict[str, Any]:
     """The platform's export: answered in the webhook's response body (nothing is written, so
     no copy of the data is left behind; the same request again answers again)."""
     employee_id = _person(event)
@@ -70,9 +74,9 @@ def export_requested(event: PlatformEvent, records: PersonalRecords) -> dict[str
     return {"status": event.logged(log, employee_id, "exported"), "export": exported}
 
 
-def erasure_requested(event: PlatformEvent, records: PersonalRecords) -> dict[str, Any]:
+def erasure_requested(event: PlatformEvent, records: PersonalRecords, store: Store) -> dict[str, Any]:
     employee_id = _person(event)
-    changed = erase(employee_id, records)
+    changed = erase(employee_id, records, store)
     if changed is None:
         return {"status": event.logged(log, employee_id, UNKNOWN_EMPLOYEE)}
     outcome = "erased" if any(changed.values()) else "already_erased"
@@ -82,9 +86,9 @@ def erasure_requested(event: PlatformEvent, records: PersonalRecords) -> dict[st
 REQUESTS = {EXPORT_EVENT: export_requested, ERASURE_EVENT: erasure_requested}
 
 
-def requested(event: PlatformEvent, records: PersonalRecords) -> dict[str, Any]:
+def requested(event: PlatformEvent, records: PersonalRecords, store: Store) -> dict[str, Any]:
     """The webhook's answer to one of REQUESTS (its status, and the export or what was erased)."""
-    return REQUESTS[event.type](event, records)
+    return REQUESTS[event.type](event, records, store)
 
 
 def _json(value: Any) -> Any:

@@ -19,7 +19,7 @@ from devplan.domain.audit import ADVANCEMENT, AuditEntry
 from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED
 from devplan.domain.ids import is_valid_id
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import responsibility as render
 from devplan.services.inputs import PlatformEvent, parse_supported_time
@@ -55,13 +55,21 @@ def assign(
         told = render.told(person.language, lead.name, name)
         uow.emit(
             OutboxMessage(
-                f"{key}:told", users=(person.slack_user_id,), text=told.text, blocks=told.blocks, topic="lead → person"
+                f"{key}:told",
+                users=(person.slack_user_id,),
+                text=told.text,
+                blocks=told.blocks,
+                topic="lead → person",
+                about=named(person, lead),
             )
         )
     else:  # the plan shows it; the DM is not owed later (the #dev post is the recognition)
         log.warning("lead responsibility of %s: no Slack account for the DM", person.employee_id)
     post = render.dev_post(person.name, person.slack_user_id, name)
-    uow.emit(OutboxMessage(f"{key}:dev", channel=DEV, text=post.text, blocks=post.blocks, topic="lead → #dev"))
+    about = (person.employee_id,)
+    uow.emit(
+        OutboxMessage(f"{key}:dev", channel=DEV, text=post.text, blocks=post.blocks, topic="lead → #dev", about=about)
+    )
     return ASSIGNED
 
 

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.cycle_record import HELD
 from devplan.domain.ids import is_valid_id
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import cycle as render
 from devplan.services import home_refresh
@@ -54,6 +54,7 @@ def mark_held(value: str, slack_user_id: str, action_ts: str, store: Store) -> s
                 text=confirmation.text,
                 blocks=confirmation.blocks,
                 topic="1:1 held",
+                about=named(employee, who),
             )
         )
         return "held"

@@ -34,7 +34,7 @@ from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED
 from devplan.domain.ids import is_valid_id
 from devplan.domain.metrics import COACHING_SESSIONS
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import advancement as render
 from devplan.messages.blocks import Rendered
@@ -87,16 +87,21 @@ def consider(uow: UnitOfWork, coach_id: str, today: date, sessions: int | None =
         return "waiting_for_slack"
     value = f"{coach_id}|{ask_round(coach.senior_coach_not_yet)}"
     rendered = render.ask(lead.language, coach=coach, evidence=proof, value=value)
-    sent = _dm(uow, f"senior-coach-ask:{coach_id}:{ask_round(coach.senior_coach_not_yet)}", lead, rendered)
+    sent = _dm(uow, f"senior-coach-ask:{coach_id}:{ask_round(coach.senior_coach_not_yet)}", lead, rendered, coach)
     return "asked" if sent else "already_asked"
 
 
-def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered) -> bool:
+def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, *about: Employee) -> bool:
     if not to.slack_user_id:
         return False
     return uow.emit(
         OutboxMessage(
-            message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks, topic="senior coach"
+            message_id,
+            users=(to.slack_user_id,),
+            text=rendered.text,
+            blocks=rendered.blocks,
+            topic="senior coach",
+            about=named(*about),
         )
     )
 
@@ -219,7 +224,8 @@ def _certify(uow: UnitOfWork, coach: Employee, lead: Employee, click: Click) -> 
                 text=post.text,
                 blocks=post.blocks,
                 topic=f"senior coach → #{channel}",
+                about=(coach.employee_id,),
             )
         )
     told = render.line(coach.language, "advancement.approved_person", lead=lead.name, sessions=proof.sessions)
-    _dm(uow, f"senior-coach-approved:{coach.employee_id}", coach, told)
+    _dm(uow, f"senior-coach-approved:{coach.employee_id}", coach, told, coach, lead)

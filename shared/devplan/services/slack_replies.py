@@ -18,7 +18,7 @@ from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.ids import is_valid_id
 from devplan.domain.limits import is_supported_day, parse_day
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import REPLY_PREFIX, OutboxMessage, user_key
 from devplan.errors import InvalidEvent
 from devplan.messages.blocks import one_section
 from devplan.messages.catalog import text
@@ -36,7 +36,7 @@ def tell(uow: UnitOfWork, slack_user_id: str, key: str, text: str) -> None:
     rendered = one_section(text)
     uow.emit(
         OutboxMessage(
-            f"reply:{key}:{slack_user_id}",
+            f"{REPLY_PREFIX}{key}:{user_key(slack_user_id)}",  # once per person, no Slack id in the id
             users=(slack_user_id,),
             text=rendered.text,
             blocks=rendered.blocks,

@@ -73,6 +73,7 @@ def assign(uow: UnitOfWork, coach_id: str, supervisor_id: str, actor_id: str | N
                     text=shown.text,
                     blocks=shown.blocks,
                     topic="supervisor assigned",
+                    about=(coach.employee_id, supervisor.employee_id),
                 )
             )
     return "assigned"

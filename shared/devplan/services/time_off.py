@@ -90,6 +90,7 @@ def _tell_lead(uow: UnitOfWork, employee: Employee, period: TimeOff, *, cancelle
             text=shown.text,
             blocks=shown.blocks,
             topic="time off → lead",
+            about=(employee.employee_id,),
         )
     )
 

@@ -83,7 +83,14 @@ def add_request(uow: UnitOfWork, employee: Employee, request: TrainingRequest) -
     uow.record(_entry(employee, changed, added, f"training-request:{employee.employee_id}:{request.request_id}", None))
     key = f"wallet:{employee.employee_id}:{request.request_id}"
     lang = employee.language
-    dm(uow, f"{key}:{outcome}", employee, render.told(lang, TOLD[outcome], changed, added, lead=_name(lead)), "wallet")
+    dm(
+        uow,
+        f"{key}:{outcome}",
+        employee,
+        render.told(lang, TOLD[outcome], changed, added, lead=_name(lead)),
+        "wallet",
+        about=(employee, lead),
+    )
     if outcome == PENDING and lead is not None:
         ask_lead(uow, employee, lead, changed, added)
     return "over_budget" if outcome == PENDING else outcome
@@ -103,7 +110,7 @@ def ask_lead(
         lead.language, employee=employee.name, employee_id=employee.employee_id, wallet=wallet, request=request
     )
     key = f"wallet:{employee.employee_id}:{request.request_id}:ask-lead"
-    dm(uow, f"{key}:{request.asked_sek}" if again else key, lead, asked, "wallet over budget → lead")
+    dm(uow, f"{key}:{request.asked_sek}" if again else key, lead, asked, "wallet over budget → lead", about=(employee,))
 
 
 def _name(person: Employee | None) -> str:
@@ -179,7 +186,14 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
         key = f"training-decision:{employee.employee_id}:{click.request_id}"
         uow.record(_entry(employee, changed, request, key, lead.employee_id))
         told = render.told(employee.language, outcome, changed, request, lead=lead.name)
-        dm(uow, f"wallet:{employee.employee_id}:{click.request_id}:{outcome}", employee, told, "wallet decision")
+        dm(
+            uow,
+            f"wallet:{employee.employee_id}:{click.request_id}:{outcome}",
+            employee,
+            told,
+            "wallet decision",
+            about=(employee, lead),
+        )
         return _answer(uow, click, outcome, text(lang, f"wallet.{outcome}_lead", employee=employee.name))
 
     answer = store.atomically(work)

@@ -1,14 +1,28 @@
 """Everything stored about one person, found and erased (services/ports.PersonalRecords).
 
-Found by the person's id (their record and its subcollections; cycles, audit entries, held
-events and live-source items name them) and by their Slack id (outbox messages to them).
-Erasure rewrites each document as mapping/privacy.py says, the employee record last: a run cut
-short is finished by the next one (which still finds the Slack id), and a second run changes
-nothing. Not one transaction (a person's documents can be many); idempotent instead.
+Found, and how:
+- by the person's id: their record and its subcollections; cycles, audit entries, held events
+  and live-source items naming them (`employeeId`, an audit entry's `actorId`); the 1:1s of
+  others they confirmed as the lead (`review.confirmedBy.employeeId`);
+- outbox messages to them by their Slack id (`users` array-contains) and about them by their id
+  (`about` array-contains: a notice to their lead, a post in #general, a digest of their team);
+- outbox messages written before `about` existed, by their whole name or Slack id (a mention) in
+  the text, among the oldest LEGACY_SCAN messages (those are the oldest; a bounded read, as the
+  platform webhook runs on a small instance): beyond them one is not found (README);
+- the group DMs the sender kept with their Slack id (`slackConversations`, `users`).
+
+Erasure rewrites each document as mapping/privacy.py says, and deletes what is theirs entirely
+(held events, kept group DMs) or a mere delivery record to them (Home publications and answers
+to clicks, whose ids once held their Slack id); a Home publication still pending is left to be
+sent (it is what clears their Home). The employee record goes last: a run cut short is finished
+by the next one (which still finds the name and Slack id), and a second run changes nothing. Not
+one transaction (a person's documents can be many); idempotent instead.
 """
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
@@ -16,11 +30,16 @@ from typing import Any
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Document, Documents
 from devplan.adapters.firestore.mapping import privacy as p
+from devplan.adapters.firestore.mapping.conversations import CONVERSATIONS
 from devplan.adapters.firestore.mapping.dead_letters import DEAD_LETTERS
 from devplan.adapters.firestore.mapping.goals import METRIC_ITEMS
 from devplan.adapters.firestore.mapping.lifecycle import USERS
+from devplan.adapters.firestore.mapping.outbox import ABOUT
+from devplan.domain.outbox import PENDING
 
 Found = dict[str, dict[str, Document]]  # section → path → document
+LEGACY_SCAN = 2_000  # the oldest outbox messages searched for the name (those before `about`)
+DELETED = ("heldEvents", "conversations")  # theirs entirely: deleted, not rewritten
 
 
 class PersonalRecords:
@@ -35,19 +54,43 @@ class PersonalRecords:
         own = m.employee_path(employee_id)
         by_id = [("employeeId", "==", employee_id)]
         audit = self._all(m.AUDIT, by_id) | self._all(m.AUDIT, [("actorId", "==", employee_id)])
+        by_slack = [(USERS, "array_contains", slack_user_id)]
         return {
             "employee": {own: employee},
             "reflections": self._all(m.reflections_collection(employee_id), []),
             "tallies": self._all(f"{own}/tallies", []),
             "wallets": self._all(f"{own}/wallets", []),
             "cycles": self._all(m.CYCLES, by_id),
+            "confirmed": {  # someone else's record: only who confirmed it is theirs (and shown)
+                path: {"employeeId": doc.get("employeeId"), "review": {"confirmedBy": doc["review"]["confirmedBy"]}}
+                for path, doc in self._all(m.CYCLES, [("review.confirmedBy.employeeId", "==", employee_id)]).items()
+                if doc.get("employeeId") != employee_id  # their own are in "cycles"
+            },
             "audit": audit,
-            "outbox": self._all(m.OUTBOX, [(USERS, "array_contains", slack_user_id)]) if slack_user_id else {},
+            "outbox": (self._all(m.OUTBOX, by_slack) if slack_user_id else {})
+            | self._all(m.OUTBOX, [(ABOUT, "array_contains", employee_id)])
+            | self._written_before_about(employee.get("name"), slack_user_id),
             "heldEvents": self._all(m.HELD, by_id),
             "metricItems": self._all(METRIC_ITEMS, by_id),
+            "conversations": self._all(CONVERSATIONS, by_slack) if slack_user_id else {},
             # A batch's letters about their record (ids and errors: shown, not erased). A webhook's
             # letters are kept by event id, not by person: an operator deletes those (README).
             "deadLetters": self._all(DEAD_LETTERS, [("record", "==", own)]),
+        }
+
+    def _written_before_about(self, name: Any, slack_user_id: str | None) -> dict[str, Document]:
+        """Messages naming them in their text (the whole name, or the Slack id as a mention) among
+        the oldest LEGACY_SCAN: written before `about` said whom a message speaks of, they are the
+        oldest of all. Not after erasure: the name is "(raderad)" and the Slack id gone."""
+        needles = [re.escape(n) for n in (name, slack_user_id) if isinstance(n, str) and n and n != p.ERASED]
+        if not needles:
+            return {}
+        named = re.compile(rf"(?<!\w)(?:{'|'.join(needles)})(?!\w)")
+        newest = self.documents.query(m.OUTBOX, [], limit=LEGACY_SCAN, order_by=("createdAt", "asc"))
+        return {
+            f"{m.OUTBOX}/{i}": doc
+            for i, doc in newest
+            if named.search(json.dumps([doc.get("text"), doc.get("blocks")], ensure_ascii=False))
         }
 
     def erase(self, employee_id: str) -> dict[str, int] | None:
@@ -61,14 +104,24 @@ class PersonalRecords:
             "reflections": p.erased_reflection,
             "wallets": p.erased_wallet,
             "cycles": p.erased_cycle,
+            "confirmed": p.erased_confirmation,
             "audit": lambda d: p.erased_audit(d, employee_id),
-            "outbox": lambda d: p.erased_outbox(d, slack_user_id or ""),
+            "outbox": lambda d: p.erased_outbox(d, slack_user_id or "", employee_id),
             "employee": lambda d: p.erased_employee(d, now),  # last: see the module's note
         }
         changed = dict.fromkeys(rewrite, 0)
-        for path in found["heldEvents"]:  # an event kept for them is theirs entirely
-            self.documents.delete(path)
-        changed["heldEvents"] = len(found["heldEvents"])
+        found["confirmed"] = {path: doc for path in found["confirmed"] if (doc := self.documents.get(path))}
+        for section in DELETED:
+            for path in found[section]:
+                self.documents.delete(path)
+            changed[section] = len(found[section])
+        for path, doc in list(found["outbox"].items()):
+            if doc.get("state") == PENDING and doc.get("kind") == p.HOME:
+                del found["outbox"][path]  # a pending Home is what clears theirs: left to be sent
+            elif slack_user_id and p.is_delivery_record(path.split("/", 1)[1], doc, slack_user_id):
+                del found["outbox"][path]
+                self.documents.delete(path)
+                changed["outbox"] += 1
         for section, erased in rewrite.items():
             for path, doc in found[section].items():
                 new = erased(doc)

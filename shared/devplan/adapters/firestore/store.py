@@ -171,8 +171,10 @@ class Store:
             conversation_mapping.conversation_document(users, channel, self._clock()),
         )
 
-    def mark_sent(self, message_id: str, *, at: datetime, channel: str | None, ts: str | None) -> None:
-        self.documents.set(m.outbox_path(message_id), m.sent_update(SENT, at, channel, ts))
+    def mark_sent(
+        self, message_id: str, *, at: datetime, channel: str | None, ts: str | None, forget_users: bool = False
+    ) -> None:
+        self.documents.set(m.outbox_path(message_id), m.sent_update(SENT, at, channel, ts, forget_users=forget_users))
 
     def mark_failed(self, message_id: str, *, at: datetime, error: str) -> None:
         self.documents.set(m.outbox_path(message_id), m.failed_update(FAILED, at, error))

@@ -9,6 +9,8 @@ from devplan.domain.outbox import PENDING as OUTBOX_PENDING
 from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.errors import UnusableRecord
 
+ABOUT = "about"  # outbox/{id}: the employee ids a message speaks of (queried by erasure: array-contains)
+
 
 def outbox_document(message: OutboxMessage, created_at: datetime) -> Document:
     return {
@@ -19,6 +21,7 @@ def outbox_document(message: OutboxMessage, created_at: datetime) -> Document:
         "blocks": [dict(b) for b in message.blocks],
         "topic": message.topic,
         **({"chart": dict(message.chart)} if message.chart is not None else {}),
+        **({ABOUT: sorted(set(message.about))} if message.about else {}),
         "state": OUTBOX_PENDING,
         "attempts": 0,
         "createdAt": created_at,
@@ -36,6 +39,7 @@ def outbox_entry_from(message_id: str, doc: Document) -> OutboxEntry:
             blocks=tuple(doc.get("blocks") or ()),
             topic=doc.get("topic", ""),
             chart=doc.get("chart"),
+            about=tuple(doc.get(ABOUT) or ()),
         )
         claim = doc.get("claim")
         return OutboxEntry(
@@ -63,8 +67,16 @@ def release_update(claim: Claim, until: datetime) -> Document:
     return {"claim": {"eventId": claim.event_id, "attempt": claim.attempt, "at": claim.at, "until": until}}
 
 
-def sent_update(state: str, at: datetime, channel: str | None, ts: str | None) -> Document:
-    return {"state": state, "sentAt": at, **({"slack": {"channel": channel, "ts": ts}} if channel else {})}
+def sent_update(
+    state: str, at: datetime, channel: str | None, ts: str | None, *, forget_users: bool = False
+) -> Document:
+    """`forget_users`: the recipients dropped once sent (a Home publication needs them no more)."""
+    return {
+        "state": state,
+        "sentAt": at,
+        **({"slack": {"channel": channel, "ts": ts}} if channel else {}),
+        **({"users": []} if forget_users else {}),
+    }
 
 
 def failed_update(state: str, at: datetime, error: str) -> Document:

@@ -2,8 +2,9 @@
 
 Erasure keeps what is counted (goals' numbers and states, tallies, costs, days, audit kinds)
 and removes what identifies or was written by the person: name, e-mail, Slack id, texts
-(reflections, goals' wording, training requests, reasons, notes, messages to them). Every
-function is idempotent: erasing an erased document changes nothing.
+(reflections, goals' wording, training requests, reasons, notes, messages to and about them, their
+name in a digest's chart). Every function is idempotent: erasing an erased document changes
+nothing.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import datetime
 from typing import Any
 
 from devplan.adapters.firestore.mapping.common import Document
-from devplan.domain.outbox import CANCELLED
+from devplan.domain.outbox import CANCELLED, HOME, REPLY_PREFIX
 
 ERASED = "(raderad)"  # what stays in place of a text (the records keep their shape)
 ERASED_EMAIL = "raderad@raderad.invalid"  # an address no mail reaches (.invalid, RFC 2606)
@@ -23,13 +24,17 @@ GOAL_TEXTS = ("title", "plan", "relevance", "changeNote", "measureNote", "perk")
 MEASURE_TEXTS = ("metric",)
 REFLECTION_TEXTS = ("wentWell", "challenges", "nextSteps")
 REQUEST_TEXTS = ("course", "provider", "why")
-AUDIT_DETAIL_TEXTS = ("course", "provider", "subProject")
+AUDIT_DETAIL_TEXTS = ("course", "provider", "subProject", "goalsAchieved")  # the last: goals' titles
 # A 1:1's notes and agreed actions (services of issue 11 item 4 write them on the cycle's review).
 
 
 def _blank(doc: dict[str, Any], fields: tuple[str, ...]) -> None:
+    """Each text replaced; a list of texts keeps its length (what was counted still counts)."""
     for name in fields:
-        if doc.get(name) not in (None, ""):
+        value = doc.get(name)
+        if isinstance(value, list):
+            doc[name] = [ERASED] * len(value)
+        elif isinstance(value, str) and value:  # a count under the same name stays (lead responsibility)
             doc[name] = ERASED
 
 
@@ -71,6 +76,14 @@ def erased_cycle(doc: Document) -> Document:
     return out
 
 
+def erased_confirmation(doc: Document) -> Document:
+    """Someone else's 1:1 the person confirmed as its lead: who it was stays (an id), their Slack
+    id goes; the pair's notes are the member's, not the lead's to erase."""
+    out = copy.deepcopy(doc)
+    ((out.get("review") or {}).get("confirmedBy") or {}).pop("slackUserId", None)
+    return out
+
+
 def erased_audit(doc: Document, employee_id: str) -> Document:
     """Their own entries lose reasons and texts; entries they acted in lose who it was."""
     out = copy.deepcopy(doc)
@@ -83,10 +96,29 @@ def erased_audit(doc: Document, employee_id: str) -> Document:
     return out
 
 
-def erased_outbox(doc: Document, slack_user_id: str) -> Document:
+def is_delivery_record(message_id: str, doc: Document, slack_user_id: str) -> bool:
+    """A Home publication or an answer to a click holding the person's Slack id (in its id, as
+    before, or its recipients): nothing in it is kept for anyone (a Home is rendered when sent,
+    an answer goes to whoever clicked), only its id saying "sent once". Erasure deletes it."""
+    delivery = doc.get("kind") == HOME or message_id.startswith(REPLY_PREFIX)
+    return delivery and (slack_user_id in message_id or slack_user_id in (doc.get("users") or []))
+
+
+def erased_outbox(doc: Document, slack_user_id: str, employee_id: str) -> Document:
+    """A message to or about the person: its text goes (a digest's text names everyone on the
+    team), their Slack id in its recipients and their name in a digest's chart go too; one still
+    pending is cancelled, never sent with its text gone."""
     out = copy.deepcopy(doc)
-    users = [ERASED_ACTOR if u == slack_user_id else u for u in out.get("users") or []]
-    out.update(text=ERASED, blocks=[], users=users)
+    out["users"] = [ERASED_ACTOR if u == slack_user_id else u for u in out.get("users") or []]
+    _blank(out, ("text",))  # a Home publication has none: it stays as it is
+    out["blocks"] = []
+    chart = out.get("chart")
+    if isinstance(chart, dict):
+        if chart.get("leadId") == employee_id:
+            chart["leadName"] = ERASED
+        for person in chart.get("people") or []:
+            if isinstance(person, dict) and person.get("employeeId") == employee_id:
+                person["name"] = ERASED
     if out.get("state") == "pending":
         out["state"] = CANCELLED  # never sent with its text gone
     return out
