@@ -24,6 +24,7 @@ from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.cycle_record import HELD, CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED, AGREED, CARRIED_OVER, MISSED, WITHDRAWN
+from devplan.domain.lifecycle import is_offboarded
 from devplan.domain.wallet import RECORDED, Wallet
 
 FIGURES = ("goals_set", "achieved", "missed", "reviews_held", "reflections", "training_sek")
@@ -97,6 +98,13 @@ def person_figures(employee: Employee, quarter: Quarter, cycle: CycleRecord | No
     )
 
 
+def was_here(employee: Employee, quarter: Quarter) -> bool:
+    """Started by the quarter's end and not offboarded before it began (the offboarding is the
+    last lifecycle event applied to someone offboarded: nothing after it is applied)."""
+    left = employee.lifecycle_at if is_offboarded(employee) else None
+    return employee.start_date <= quarter.end and (left is None or stockholm_date(left) >= quarter.start)
+
+
 def team_digest(
     lead: Employee,
     quarter: Quarter,
@@ -104,8 +112,8 @@ def team_digest(
     cycles: Mapping[str, CycleRecord | None],
     wallets: Mapping[str, Wallet],
 ) -> TeamDigest:
-    """Everyone who was on the team during the quarter (started by its end), by name."""
-    members = sorted((e for e in team if e.start_date <= quarter.end), key=lambda e: (e.name, e.employee_id))
+    """Everyone who was on the team during the quarter, by name."""
+    members = sorted((e for e in team if was_here(e, quarter)), key=lambda e: (e.name, e.employee_id))
     people = tuple(
         PersonFigures(
             e.employee_id,
