@@ -141,10 +141,13 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             extra={"employeeId": employee.employee_id},
         )
     home_refresh.refresh(turn.uow, employee, turn.today, version=f"opened-{quarter.key}")  # App Home: new quarter
-    # Goals set on the opening day before the tick ran stay done.
+    # Goals set on the opening day before the tick ran stay done. The lead the person has now
+    # (known or not) is theirs for the quarter's digest and report, whatever changes later.
     return replace(
         cycle,
         opened_on=turn.today,
+        lead_id=employee.lead_id,
+        lead_recorded=True,
         revision=Revision(deadline, cycle.revision.done, cycle.revision.done_on),
         review=replace(cycle.review, status=INVITED if turn.lead is not None else NO_LEAD, invited_on=turn.today),
     )
