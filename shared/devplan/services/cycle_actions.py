@@ -229,9 +229,11 @@ def funding_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRec
 
 
 def quarter_digest(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    """Last quarter's figures of the lead's team, once; nothing to send for an empty team. Waits
-    (None) while the lead has no Slack account, or when the figures were not read for this run."""
-    if turn.team_digest is None:
+    """Last quarter's figures of the team the person led (whatever their role), once; nothing to
+    send when they led nobody. Waits (None) while the lead has no Slack account, or when the
+    figures were not read for this run, or while the person's own opening waits (for their
+    Slack account): last quarter is closed for them once theirs has opened."""
+    if turn.team_digest is None or cycle.opened_on is None:
         return None
     if not turn.team_digest.people:
         return cycle
