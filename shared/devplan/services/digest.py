@@ -1,8 +1,8 @@
 """The quarterly digest: a lead's team in figures (domain/digest.py), read through the Store.
 
-At a quarter's opening whoever led someone (any role) gets last quarter's digest (services/cycle_actions.py:
-one outbox message `digest:{lead}:{quarter}`, so it is sent once), as a chart file with the
-same figures as its comment. The message keeps the figures; the PNG is drawn only when the
+At a quarter's opening whoever led someone (any role) gets last quarter's digest
+(services/cycle_actions.py: one outbox message `digest:{lead}:{quarter}`, so it is sent once),
+as a chart file with the same figures as its comment. The message keeps the figures; the PNG is drawn only when the
 sender sends it (`chart_file`), so no bytes are stored in Firestore. `devplan report` reads the
 same figures for HR (`team_digests`).
 """

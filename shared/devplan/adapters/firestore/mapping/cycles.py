@@ -45,7 +45,7 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
                 Snooze(s["kind"], s["reminderKey"], date.fromisoformat(s["on"]), s.get("skipped"))
                 for s in doc.get("snoozes") or ()
             ),
-            lead_id=doc.get("leadId"),
+            lead_id=doc.get(LEAD),
             lead_recorded=LEAD in doc,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
