@@ -1,7 +1,8 @@
 """`devplan report --quarter 2025-Q2 [--csv] [--lead ID] [--lang sv|en] [--project P]`: each
 lead's team in figures for HR, the same figures as the quarterly digest (services/digest.py):
 goals set, achieved, missed or carried over, 1:1 held, reflections, training used (kr), per
-person and a total per lead. A table, or CSV (whole numbers, no formatting) for a spreadsheet.
+person and a total per lead. A table, or CSV (whole numbers, no formatting, names never read as
+formulas) for a spreadsheet.
 Reads the running local stack by default, or a real project with --project, as `devplan tick`."""
 
 from __future__ import annotations
@@ -69,11 +70,21 @@ def rows(digests: Sequence[TeamDigest], lang: str) -> list[tuple[str, str, Figur
     return found
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (a tab or CR too: some trim
+# it first). Names come from the platform and Slack, not from us.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def as_text(cell: str) -> str:
+    """The cell as text a spreadsheet shows, never runs: a leading ' before a formula's start."""
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def write_csv(digests: Sequence[TeamDigest], lang: str, out: TextIO) -> None:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(header(lang))
     for lead, person, figures in rows(digests, lang):
-        writer.writerow([lead, person, *(getattr(figures, f) for f in FIGURES)])
+        writer.writerow([as_text(lead), as_text(person), *(getattr(figures, f) for f in FIGURES)])
 
 
 def write_table(digests: Sequence[TeamDigest], lang: str, out: TextIO) -> None:

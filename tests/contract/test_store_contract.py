@@ -177,6 +177,25 @@ def test_a_quarter_cycle_round_trips(store):
     assert loaded.cycle("anna", Q2) == cycle and loaded.cycle("anna", Q2.next()) is None
 
 
+def test_a_quarters_records_are_found_by_the_lead_their_opening_recorded(store):
+    """The digest's team of a quarter (services/digest.py): who had `bo` as lead at its opening."""
+    add(store, ANNA, BO, replace(ANNA, employee_id="erik"), replace(ANNA, employee_id="maja", status="offboarded"))
+    opened = CycleRecord("anna", Q2, opened_on=date(2025, 4, 1), lead_id="bo", lead_recorded=True)
+    records = [
+        opened,
+        replace(opened, employee_id="maja"),
+        replace(opened, employee_id="erik", lead_id="carl"),
+        replace(opened, quarter=Q2.next()),
+        replace(opened, employee_id="bo", lead_id=None),  # recorded: nobody
+    ]
+    store.atomically(lambda uow: [uow.save_cycle(c) for c in records])
+    assert sorted(c.employee_id for c in store.cycles_led_by("bo", Q2)) == ["anna", "maja"]
+    assert store.load(cycles=[("anna", Q2)]).cycle("anna", Q2) == opened
+    nobody = store.load(cycles=[("bo", Q2)]).cycle("bo", Q2)
+    assert nobody.lead_recorded and nobody.lead_id is None
+    assert sorted(store.employee_ids()) == ["anna", "bo", "erik", "maja"]  # the offboarded too
+
+
 def test_reflections_are_recorded_once(store):
     reflection = Reflection("anna", "entry-1", NOW, date(2025, 1, 7), ("g1",), "ev-r")
     assert store.atomically(lambda uow: uow.has_reflection("anna", "entry-1")) is False

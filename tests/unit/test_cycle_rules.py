@@ -19,6 +19,7 @@ VETERAN = EmployeeFacts(
     "anna", date(2023, 9, 1), has_lead=True, first_goals_deadline=date(2023, 9, 15), first_goals_set=True
 )
 Q2_2026 = Quarter(2026, 2)
+OPENED = frozenset({"open", "quarter-digest"})  # what the opening's turn records as done
 
 
 def kinds(person, quarter, cycle, day):
@@ -39,7 +40,8 @@ def test_the_quarter_opens_on_its_first_swedish_business_day(quarter, opening):
     day_before = date.fromordinal(opening.toordinal() - 1)
     if Quarter.of(day_before) == quarter:
         assert kinds(VETERAN, quarter, CycleFacts(), day_before) == []
-    assert kinds(VETERAN, quarter, CycleFacts(), opening) == ["open_quarter"]
+    # With every opening, last quarter's digest is looked at (sent only to whoever led someone).
+    assert kinds(VETERAN, quarter, CycleFacts(), opening) == ["open_quarter", "quarter_digest"]
 
 
 def test_revision_deadline_skips_easter_and_epiphany():
@@ -51,11 +53,11 @@ def test_revision_deadline_skips_easter_and_epiphany():
 
 def test_a_missed_opening_is_caught_up_by_a_later_tick_but_not_on_a_weekend():
     assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 4)) == []  # Saturday
-    assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 7)) == ["open_quarter"]
+    assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 7)) == ["open_quarter", "quarter_digest"]
 
 
 def test_an_opened_quarter_is_not_opened_again():
-    opened = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), done_keys=frozenset({"open"}))
+    opened = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), done_keys=OPENED)
     assert kinds(VETERAN, Q2_2026, opened, date(2026, 4, 2)) == []
 
 
@@ -63,8 +65,8 @@ def test_a_new_starter_revises_nothing_and_keeps_the_onboarding_deadline():
     new = EmployeeFacts("erik", date(2026, 3, 16), has_lead=True, first_goals_deadline=date(2026, 3, 30))
     actions = due_actions(new, Q2_2026, CycleFacts(), date(2026, 4, 1))
     # Overdue first goals are reported with the opening, no revision deadline is set.
-    assert [a.kind for a in actions] == ["open_quarter", "goal_overdue"]
-    assert actions[1].deadline == date(2026, 3, 30) and actions[1].key == "goal-overdue:first"
+    assert [a.kind for a in actions] == ["open_quarter", "quarter_digest", "goal_overdue"]
+    assert actions[2].deadline == date(2026, 3, 30) and actions[2].key == "goal-overdue:first"
 
 
 def test_someone_starting_after_the_opening_gets_no_opening():
@@ -74,7 +76,7 @@ def test_someone_starting_after_the_opening_gets_no_opening():
 
 def test_goal_nudge_before_the_deadline_then_the_lead_once_after():
     cycle = CycleFacts(
-        opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), review_held=True, done_keys=frozenset({"open"})
+        opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), review_held=True, done_keys=OPENED
     )
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 14)) == []
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 15)) == ["goal_nudge"]  # two business days left
@@ -91,7 +93,7 @@ def test_review_reminder_then_escalation_and_nothing_once_held():
         opened_on=date(2026, 4, 1),
         revision_deadline=date(2026, 4, 17),
         revision_done=True,
-        done_keys=frozenset({"open"}),
+        done_keys=OPENED,
     )
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 16)) == []
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 4, 17)) == ["review_reminder"]  # 10 business days
@@ -105,7 +107,7 @@ def test_review_reminder_then_escalation_and_nothing_once_held():
 
 
 def test_reflection_nudges_start_three_weeks_before_quarter_end_at_most_weekly():
-    cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_done=True, review_held=True, done_keys=frozenset({"open"}))
+    cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_done=True, review_held=True, done_keys=OPENED)
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 6, 8)) == []  # 30 June − 21 days = 9 June
     assert kinds(VETERAN, Q2_2026, cycle, date(2026, 6, 9)) == ["reflection_nudge"]
     nudged = replace(cycle, last_reflection_nudge=date(2026, 6, 9))
@@ -140,7 +142,7 @@ def test_carried_over_agreed_goals_alone_do_not_revise_the_quarter():
     carried = close_quarter(plan, Q1_2026, Q2_2026)
     assert not revised_in(carried, Q2_2026) and keeps_goals(carried, Q2_2026)
     person = replace(VETERAN, goals_revised=False, keeps_goals=True)
-    cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), done_keys=frozenset({"open"}))
+    cycle = CycleFacts(opened_on=date(2026, 4, 1), revision_deadline=date(2026, 4, 17), done_keys=OPENED)
     assert kinds(person, Q2_2026, cycle, date(2026, 4, 15)) == ["goal_nudge"]
     # Held 1:1 with agreed goals in place: keeping them is the pair's decision, the revision is done.
     assert kinds(person, Q2_2026, replace(cycle, review_held=True), date(2026, 4, 15)) == []

@@ -223,16 +223,15 @@ def test_the_report_refuses_a_quarter_it_cannot_read(capsys):
     assert "2025-Q2" in capsys.readouterr().err
 
 
-def test_the_digest_is_due_for_a_lead_once_their_quarter_opened():
+def test_the_digest_is_due_at_everyones_opening_once():
+    """Anyone may lead: whether someone led anyone is asked by the digest's handler, once a quarter."""
     from devplan.domain.cycle import CycleFacts, EmployeeFacts, due_actions
 
     q3 = Quarter.parse("2025-Q3")
-    lead = EmployeeFacts("bo", date(2025, 1, 7), has_lead=False, leads_team=True)
-    kinds = [a.kind for a in due_actions(lead, q3, CycleFacts(), Q3_OPENING)]
+    anyone = EmployeeFacts("anna", date(2025, 1, 7), has_lead=True)
+    kinds = [a.kind for a in due_actions(anyone, q3, CycleFacts(), Q3_OPENING)]
     assert kinds[:2] == ["open_quarter", "quarter_digest"]
     later = date(2025, 7, 8)
-    assert "quarter_digest" in [a.kind for a in due_actions(lead, q3, CycleFacts(opened_on=Q3_OPENING), later)]
+    assert "quarter_digest" in [a.kind for a in due_actions(anyone, q3, CycleFacts(opened_on=Q3_OPENING), later)]
     done = CycleFacts(opened_on=Q3_OPENING, done_keys=frozenset({"quarter-digest"}))
-    assert "quarter_digest" not in [a.kind for a in due_actions(lead, q3, done, later)]
-    member = replace(lead, employee_id="anna", has_lead=True, leads_team=False)
-    assert "quarter_digest" not in [a.kind for a in due_actions(member, q3, CycleFacts(), Q3_OPENING)]
+    assert "quarter_digest" not in [a.kind for a in due_actions(anyone, q3, done, later)]

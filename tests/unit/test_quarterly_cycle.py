@@ -64,7 +64,9 @@ def test_fan_out_publishes_chunks_once_per_day_and_not_on_days_off():
 
 def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
     outcome = quarterly_cycle.run_chunk(chunk(OPENING, "bo", "anna"), store)
-    assert outcome == {"open_quarter": 1, "open_quarter+quarter_digest": 1}  # Bo leads: last quarter's digest
+    # Everyone's opening asks whether they led anyone last quarter: Bo did, Anna gets no digest.
+    assert outcome == {"open_quarter+quarter_digest": 2}
+    assert "outbox/digest:bo:2026-Q1" in store.docs and "outbox/digest:anna:2026-Q1" not in store.docs
     cycle = store.get("cycles/anna:2026-Q2")
     assert cycle["openedOn"] == "2026-04-01" and cycle["revision"] == {"deadline": "2026-04-17", "done": False}
     invite = store.get("outbox/review-invite:anna:2026-Q2")
@@ -160,7 +162,7 @@ def test_without_a_slack_account_the_opening_waits_and_happens_once_the_account_
     assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"waiting_for_slack": 1}
     assert store.get("cycles/anna:2026-Q2") is None  # nothing recorded as done
     store.set("employees/anna", {"slack": {"userId": "U_ANNA"}})
-    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 2), "anna"), store) == {"open_quarter": 1}
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 2), "anna"), store) == {"open_quarter+quarter_digest": 1}
     assert store.get("cycles/anna:2026-Q2")["revision"]["deadline"] == "2026-04-17"  # from the opening day
     assert store.get("outbox/review-invite:anna:2026-Q2")["users"] == ["U_ANNA", "U_BO"]
 
@@ -234,7 +236,7 @@ def stored_goals(store, employee_id):
 
 def test_the_opening_carries_last_quarters_open_goals_over_once_and_the_agenda_shows_how_each_ended(store):
     with_goals(store, "anna", last_quarters_goals())
-    assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"open_quarter": 1}
+    assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"open_quarter+quarter_digest": 1}
     assert stored_goals(store, "anna") == {
         ("g-ach", "2026-Q1"): "achieved",
         ("g-wait", "2026-Q1"): "awaiting_confirmation",

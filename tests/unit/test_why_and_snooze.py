@@ -129,7 +129,8 @@ def test_only_a_reminder_that_comes_again_can_be_snoozed():
 
 def test_the_cycle_turns_the_snoozed_reminder_into_a_skip_once():
     person = EmployeeFacts("anna", date(2025, 1, 7), has_lead=False)
-    waiting = CycleFacts(opened_on=date(2025, 1, 2), snoozes=snoozed((), "reflection-nudge:2025-03-10", SENT)[0])
+    snoozes = snoozed((), "reflection-nudge:2025-03-10", SENT)[0]
+    waiting = CycleFacts(opened_on=date(2025, 1, 2), snoozes=snoozes, done_keys=frozenset({"quarter-digest"}))
     [skipped] = due_actions(person, Q1, replace(waiting, last_reflection_nudge=SENT), date(2025, 3, 17))
     assert (skipped.kind, skipped.key) == (SKIPPED, "reflection-nudge:2025-03-17")
     spent = replace(waiting, snoozes=used(waiting.snoozes, skipped.key), last_reflection_nudge=date(2025, 3, 17))

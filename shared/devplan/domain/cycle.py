@@ -69,7 +69,6 @@ class EmployeeFacts:
     senior_coach_from: date | None = None  # a coach not Senior yet: from when to check (domain/advancement.py)
     supervised: bool = False  # a coach with a supervisor: a nudge to the pair each month
     funding: FundingBook = field(default_factory=FundingBook)  # applications with deadlines
-    leads_team: bool = False  # a project lead: last quarter's digest of their team at each opening
     time_off: TimeOffBook = field(default_factory=TimeOffBook)  # periods away: reminders pause, deadlines move
 
 
@@ -137,7 +136,12 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
         opened_on = today
         if not is_new_starter(person.start_date, quarter):
             cycle = CycleFacts(**{**cycle.__dict__, "revision_deadline": revision_deadline(quarter)})
-    if person.leads_team and opened_on is not None:  # once the quarter opened, last quarter is closed
+    if opened_on is not None:  # once the quarter opened, last quarter is closed
+        # Any role may lead, and who leads whom is on the others' records, which the person's
+        # facts do not read: so everyone's opening asks once, in the digest's handler (two
+        # queries a quarter, services/digest.team_digest_of), and someone who led nobody is
+        # sent nothing, the key done all the same. Not a flag kept on the lead's record: every
+        # onboarding, lead change and offboarding of someone else would have to keep it right.
         actions.append(Action("quarter_digest", "quarter-digest"))
     actions += _goal_reminders(person, cycle, today)
     if opened_on is not None and person.has_lead and not cycle.review_held:

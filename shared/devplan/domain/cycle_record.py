@@ -64,6 +64,11 @@ class CycleRecord:
     notes: MeetingNotes | None = None  # written at the 1:1 (domain/meeting_notes.py): the pair only
     actions: tuple[ActionItem, ...] = ()  # agreed at this 1:1 or carried from earlier ones
     snoozes: tuple[Snooze, ...] = ()  # "Inte nu" on this quarter's reminders (domain/snooze.py)
+    # The person's lead when the quarter opened (None: nobody): whose team they are in the
+    # quarter's digest and HR report, whatever changes after. `lead_recorded` False: a record
+    # not opened, or opened before the lead was kept (the digest then takes today's lead).
+    lead_id: str | None = None
+    lead_recorded: bool = False
 
     def facts(self, *, next_quarter_opened: bool) -> CycleFacts:
         return CycleFacts(
@@ -105,6 +110,10 @@ class CycleRecord:
                 confirmed_by_slack=slack_user_id,
             ),
         )
+
+    def lead_in_quarter(self, lead_now: str | None) -> str | None:
+        """Whose team the person was in this quarter: as recorded at the opening, else `lead_now`."""
+        return self.lead_id if self.lead_recorded else lead_now
 
     def with_done(self, keys: list[str], today: date) -> CycleRecord:
         return replace(self, done={**self.done, **dict.fromkeys(keys, today)}, last_tick=today)

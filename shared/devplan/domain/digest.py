@@ -4,10 +4,13 @@ Pure: from each person's goals, their quarter's cycle record and their training 
 counts. Read at the next quarter's opening (or any time later, for HR): the goals of the
 quarter are classified by how they ended, whether or not the person's own opening has
 carried them over yet (the tick opens a lead's quarter and their team's in any order):
-- set: agreed in the quarter (a proposal never agreed was never set);
+- set: agreed on a day of the quarter (a proposal never agreed was never set; a goal carried
+  over keeps the day it was agreed, so it counts as set once, in that quarter);
 - achieved: confirmed by the lead (awaiting confirmation is not achieved yet);
-- missed or carried over: set and not achieved by the close (agreed ones still open are
+- missed or carried over: agreed and not achieved by the close (agreed ones still open are
   carried over at the opening, so they count here before and after it).
+Achieved and missed count every agreed goal of the quarter, those carried into it as well.
+The team is everyone on it during the quarter: started by its end, not gone before it began.
 Budget used: the training the wallet recorded for requests made in the quarter.
 """
 
@@ -21,6 +24,7 @@ from devplan.domain.calendar import Quarter, stockholm_date
 from devplan.domain.cycle_record import HELD, CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED, AGREED, CARRIED_OVER, MISSED, WITHDRAWN
+from devplan.domain.lifecycle import is_offboarded
 from devplan.domain.wallet import RECORDED, Wallet
 
 FIGURES = ("goals_set", "achieved", "missed", "reviews_held", "reflections", "training_sek")
@@ -76,6 +80,7 @@ class TeamDigest:
 
 def person_figures(employee: Employee, quarter: Quarter, cycle: CycleRecord | None, wallet: Wallet | None) -> Figures:
     goals = [g for g in employee.goals.of_quarter(quarter) if g.agreed_on is not None and g.status != WITHDRAWN]
+    agreed_in_quarter = [g for g in goals if g.agreed_on is not None and quarter.start <= g.agreed_on <= quarter.end]
     training = 0
     if wallet is not None:  # the year's wallet: its requests made in the quarter (a day in Stockholm)
         training = sum(
@@ -84,13 +89,20 @@ def person_figures(employee: Employee, quarter: Quarter, cycle: CycleRecord | No
             if r.status == RECORDED and Quarter.of(stockholm_date(r.requested_at)) == quarter
         )
     return Figures(
-        goals_set=len(goals),
+        goals_set=len(agreed_in_quarter),
         achieved=sum(g.status == ACHIEVED for g in goals),
         missed=sum(g.status in (MISSED, CARRIED_OVER, AGREED) for g in goals),
         reviews_held=int(cycle is not None and cycle.review.status == HELD),
         reflections=cycle.reflections if cycle is not None else 0,
         training_sek=training,
     )
+
+
+def was_here(employee: Employee, quarter: Quarter) -> bool:
+    """Started by the quarter's end and not offboarded before it began (the offboarding is the
+    last lifecycle event applied to someone offboarded: nothing after it is applied)."""
+    left = employee.lifecycle_at if is_offboarded(employee) else None
+    return employee.start_date <= quarter.end and (left is None or stockholm_date(left) >= quarter.start)
 
 
 def team_digest(
@@ -100,8 +112,8 @@ def team_digest(
     cycles: Mapping[str, CycleRecord | None],
     wallets: Mapping[str, Wallet],
 ) -> TeamDigest:
-    """Everyone who was on the team during the quarter (started by its end), by name."""
-    members = sorted((e for e in team if e.start_date <= quarter.end), key=lambda e: (e.name, e.employee_id))
+    """Everyone who was on the team during the quarter, by name."""
+    members = sorted((e for e in team if was_here(e, quarter)), key=lambda e: (e.name, e.employee_id))
     people = tuple(
         PersonFigures(
             e.employee_id,

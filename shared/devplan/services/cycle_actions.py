@@ -142,10 +142,13 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
             extra={"employeeId": employee.employee_id},
         )
     home_refresh.refresh(turn.uow, employee, turn.today, version=f"opened-{quarter.key}")  # App Home: new quarter
-    # Goals set on the opening day before the tick ran stay done.
+    # Goals set on the opening day before the tick ran stay done. The lead the person has now
+    # (known or not) is theirs for the quarter's digest and report, whatever changes later.
     return replace(
         cycle,
         opened_on=turn.today,
+        lead_id=employee.lead_id,
+        lead_recorded=True,
         revision=Revision(deadline, cycle.revision.done, cycle.revision.done_on),
         review=replace(cycle.review, status=INVITED if turn.lead is not None else NO_LEAD, invited_on=turn.today),
     )
@@ -227,9 +230,11 @@ def funding_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRec
 
 
 def quarter_digest(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    """Last quarter's figures of the lead's team, once; nothing to send for an empty team. Waits
-    (None) while the lead has no Slack account, or when the figures were not read for this run."""
-    if turn.team_digest is None:
+    """Last quarter's figures of the team the person led (whatever their role), once; nothing to
+    send when they led nobody. Waits (None) while the lead has no Slack account, or when the
+    figures were not read for this run, or while the person's own opening waits (for their
+    Slack account): last quarter is closed for them once theirs has opened."""
+    if turn.team_digest is None or cycle.opened_on is None:
         return None
     if not turn.team_digest.people:
         return cycle

@@ -1,8 +1,8 @@
 """The quarterly digest: a lead's team in figures (domain/digest.py), read through the Store.
 
-At a quarter's opening each project lead gets last quarter's digest (services/cycle_actions.py:
-one outbox message `digest:{lead}:{quarter}`, so it is sent once), as a chart file with the
-same figures as its comment. The message keeps the figures; the PNG is drawn only when the
+At a quarter's opening whoever led someone (any role) gets last quarter's digest
+(services/cycle_actions.py: one outbox message `digest:{lead}:{quarter}`, so it is sent once),
+as a chart file with the same figures as its comment. The message keeps the figures; the PNG is drawn only when the
 sender sends it (`chart_file`), so no bytes are stored in Firestore. `devplan report` reads the
 same figures for HR (`team_digests`).
 """
@@ -10,50 +10,86 @@ same figures for HR (`team_digests`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
-from devplan.domain.digest import TeamDigest, team_digest
+from devplan.domain.digest import TeamDigest, team_digest, was_here
 from devplan.domain.employees import Employee
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import UnusableRecord
 from devplan.messages import digest as render
 from devplan.messages import digest_chart
-from devplan.services.ports import Store
+from devplan.services.ports import Loaded, Store
 
 log = logging.getLogger(__name__)
 LANGUAGE = "language"  # kept with the figures: the chart's labels follow the lead's language
 
 
 def team_digest_of(store: Store, lead: Employee, quarter: Quarter) -> TeamDigest:
-    """Everyone led by `lead` (as the records say now), with their quarter's cycle and wallet."""
-    team = store.employees_led_by(lead.employee_id)
-    loaded = store.load(cycles=[(e.employee_id, quarter) for e in team])
-
-    def cycle_of(member: Employee) -> CycleRecord | None:
-        try:
-            return loaded.cycle(member.employee_id, quarter)
-        except UnusableRecord as exc:  # one member's unreadable record leaves their row empty, not the digest
-            log.warning("digest of %s: %s", lead.employee_id, exc, extra={"employeeId": member.employee_id})
-            return None
-
-    cycles = {e.employee_id: cycle_of(e) for e in team}
-    return team_digest(lead, quarter, team, cycles, store.wallets(team, quarter.year))
+    """Whoever was on `lead`'s team in the quarter, with their quarter's cycle and wallet: those
+    whose record of the quarter names `lead` (their lead at its opening), and those `lead` leads
+    now whose record names nobody (not opened, or opened before the lead was kept). Two queries
+    however small the team: every person's opening asks once a quarter (services/cycle_actions.py)."""
+    lead_id = lead.employee_id
+    recorded = {c.employee_id: c for c in store.cycles_led_by(lead_id, quarter)}
+    led_now = {e.employee_id: e for e in store.employees_led_by(lead_id)}
+    unrecorded = [i for i in led_now if i not in recorded]
+    moved_since = [i for i in recorded if i not in led_now]  # led by someone else (or nobody) now
+    loaded = store.load(employees=moved_since, cycles=[(i, quarter) for i in unrecorded])
+    cycles: dict[str, CycleRecord | None] = {**recorded, **{i: _cycle(loaded, i, quarter) for i in unrecorded}}
+    candidates = [*led_now.values(), *(e for e in (_employee(loaded, i) for i in moved_since) if e is not None)]
+    return _digest(store, lead, quarter, [e for e in candidates if _lead_in(e, cycles) == lead_id], cycles)
 
 
 def team_digests(store: Store, quarter: Quarter, lead_id: str | None = None) -> list[TeamDigest]:
-    """For HR: every lead's team (or one lead's), leads in name order."""
+    """For HR: every lead's team of the quarter (or one lead's), leads in name order. Everyone is
+    read, offboarded too: a lead or a member who left since was still there in the quarter."""
     if lead_id is not None:
         lead = store.employee(lead_id)
         return [team_digest_of(store, lead, quarter)] if lead is not None else []
-    ids = store.active_employee_ids()
-    loaded = store.load(employees=ids)
-    people = [e for e in (loaded.employee(i) for i in ids) if e is not None]
-    lead_ids = {e.lead_id for e in people if e.lead_id}
-    leads = [e for e in people if e.employee_id in lead_ids]
-    return [team_digest_of(store, lead, quarter) for lead in sorted(leads, key=lambda e: (e.name, e.employee_id))]
+    ids = store.employee_ids()
+    loaded = store.load(employees=ids, cycles=[(i, quarter) for i in ids])
+    people = {e.employee_id: e for e in (_employee(loaded, i) for i in ids) if e is not None}
+    cycles = {i: _cycle(loaded, i, quarter) for i in people}
+    teams: dict[str, list[Employee]] = {}
+    for person in people.values():
+        if (led_by := _lead_in(person, cycles)) is not None:
+            teams.setdefault(led_by, []).append(person)
+    leads = sorted((people[i] for i in teams if i in people), key=lambda e: (e.name, e.employee_id))
+    digests = [_digest(store, lead, quarter, teams[lead.employee_id], cycles) for lead in leads]
+    return [d for d in digests if d.people]  # a team everyone had left before the quarter: no line
+
+
+def _lead_in(person: Employee, cycles: Mapping[str, CycleRecord | None]) -> str | None:
+    cycle = cycles.get(person.employee_id)
+    return cycle.lead_in_quarter(person.lead_id) if cycle is not None else person.lead_id
+
+
+def _digest(
+    store: Store, lead: Employee, quarter: Quarter, team: list[Employee], cycles: Mapping[str, CycleRecord | None]
+) -> TeamDigest:
+    members = [e for e in team if was_here(e, quarter)]  # no wallets read for those who had left
+    return team_digest(lead, quarter, members, cycles, store.wallets(members, quarter.year))
+
+
+def _employee(loaded: Loaded, employee_id: str) -> Employee | None:
+    """One unreadable record leaves that person out of a digest, not the digest out."""
+    try:
+        return loaded.employee(employee_id)
+    except UnusableRecord as exc:
+        log.warning("digest: %s", exc, extra={"employeeId": employee_id})
+        return None
+
+
+def _cycle(loaded: Loaded, employee_id: str, quarter: Quarter) -> CycleRecord | None:
+    """An unreadable record leaves the person's row empty (and their lead today's), not the digest out."""
+    try:
+        return loaded.cycle(employee_id, quarter)
+    except UnusableRecord as exc:
+        log.warning("digest: %s", exc, extra={"employeeId": employee_id})
+        return None
 
 
 def digest_message(message_id: str, lead: Employee, digest: TeamDigest, why: str = "") -> OutboxMessage | None:

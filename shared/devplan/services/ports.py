@@ -111,6 +111,12 @@ class Store(Protocol):
     def employee(self, employee_id: str) -> Employee | None: ...
     def load(self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = ()) -> Loaded: ...
     def active_employee_ids(self) -> list[str]: ...
+    def employee_ids(self) -> list[str]:
+        """Everyone, offboarded too (the HR report of a past quarter)."""
+
+    def cycles_led_by(self, lead_id: str, quarter: Quarter) -> list[CycleRecord]:
+        """The quarter's records whose opening recorded `lead_id` as the person's lead."""
+
     def due_employee_ids(self, day: date) -> list[str]:
         """Employees whose next check day (domain/next_check.py) is `day` or earlier, or not written yet."""
 

@@ -44,7 +44,6 @@ def facts_of(
         senior_coach_from=advancement_actions.check_from(employee),
         supervised=advancement_actions.supervised(employee),
         funding=employee.funding,
-        leads_team=employee.role == "project_lead",
         time_off=employee.time_off,
     )
     return person, cycle.facts(next_quarter_opened=bool(next_cycle and next_cycle.opened_on))
@@ -120,16 +119,24 @@ def _run_all(uow: UnitOfWork, store: Store, ids: list[str], quarter: Quarter, to
             result.outcome["nothing_due"] += 1
             result.processed.append(employee_id)
     leads, unreadable = _leads(uow, list(due), result)
-    # Everything the actions may read, in one round trip; the unit of work caches it.
-    uow.prefetch(outbox=[outbox_id(a, e, quarter) for e, actions in due.items() for a in actions])
-    # Last quarter's figures of a lead's team: a closed quarter's records, read from the store
-    # (not the transaction: none of them decides anything here; the digest's outbox id keeps it
-    # to one message whatever a re-run reads).
+    # Last quarter's figures of the team each one opening led: a closed quarter's records, read
+    # from the store (not the transaction: none of them decides anything here; the digest's
+    # outbox id keeps it to one message whatever a re-run reads).
     digests = {
         e: digest.team_digest_of(store, employee, quarter.previous())
         for e, actions in due.items()
         if any(a.kind == "quarter_digest" for a in actions) and (employee := uow.employee(e)) is not None
     }
+    # Everything the actions may read, in one round trip; the unit of work caches it. No digest
+    # entry for someone who led nobody: nothing is sent them.
+    uow.prefetch(
+        outbox=[
+            outbox_id(a, e, quarter)
+            for e, actions in due.items()
+            for a in actions
+            if a.kind != "quarter_digest" or (e in digests and digests[e].people)
+        ]
+    )
     for employee_id in due:
         employee = uow.employee(employee_id)
         lead_id = employee.lead_id if employee else None

@@ -15,10 +15,12 @@ from typing import Any, TypeVar
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Contention, Documents, DocumentTransaction
 from devplan.adapters.firestore.mapping import conversations as conversation_mapping
+from devplan.adapters.firestore.mapping import cycles as cycle_mapping
 from devplan.adapters.firestore.mapping import due
 from devplan.adapters.firestore.unit_of_work import Loaded, UnitOfWork
 from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
+from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import ACTIVE, Employee
 from devplan.domain.next_check import DUE_NOW
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry
@@ -72,6 +74,18 @@ class Store:
 
     def active_employee_ids(self) -> list[str]:
         return [i for i, _ in self.documents.query(m.EMPLOYEES, [("status", "==", ACTIVE)], ids_only=True)]
+
+    def employee_ids(self) -> list[str]:
+        return [i for i, _ in self.documents.query(m.EMPLOYEES, [], ids_only=True)]
+
+    def cycles_led_by(self, lead_id: str, quarter: Quarter) -> list[CycleRecord]:
+        found = []
+        for cycle_id, doc in self.documents.query(m.CYCLES, cycle_mapping.led_by(lead_id, quarter)):
+            try:
+                found.append(m.cycle_from(cycle_mapping.employee_of(cycle_id), quarter, doc))
+            except UnusableRecord as exc:
+                log.error("skipped: %s", exc, extra={"employeeId": cycle_mapping.employee_of(cycle_id)})
+        return found
 
     def due_employee_ids(self, day: date) -> list[str]:
         """Whoever the daily tick must look at on `day` (domain/next_check.py): one range query

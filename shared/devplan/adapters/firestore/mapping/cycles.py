@@ -11,6 +11,8 @@ from devplan.domain.cycle_record import CycleRecord, LastReflection, Review, Rev
 from devplan.domain.snooze import Snooze
 from devplan.errors import UnusableRecord
 
+LEAD = "leadId"  # cycles are queried by it with the quarter (Store.cycles_led_by)
+
 
 def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> CycleRecord:
     if doc is None:
@@ -43,6 +45,8 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
                 Snooze(s["kind"], s["reminderKey"], date.fromisoformat(s["on"]), s.get("skipped"))
                 for s in doc.get("snoozes") or ()
             ),
+            lead_id=doc.get(LEAD),
+            lead_recorded=LEAD in doc,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{cycle_path(employee_id, quarter)} is not a usable cycle: {exc!r}") from None
@@ -50,7 +54,9 @@ def cycle_from(employee_id: str, quarter: Quarter, doc: Document | None) -> Cycl
 
 def cycle_document(cycle: CycleRecord) -> Document:
     review = cycle.review
-    return compact(
+    # The lead at the opening: a null too (nobody), so a query by lead and "not recorded" both work.
+    lead = {LEAD: cycle.lead_id} if cycle.lead_recorded else {}
+    return lead | compact(
         {
             "employeeId": cycle.employee_id,
             "quarter": cycle.quarter.key,
@@ -95,3 +101,14 @@ def _revision(cycle: CycleRecord) -> Document | None:
     if cycle.opened_on is not None or revision.deadline is not None:
         written = {"deadline": iso(revision.deadline), **written}
     return written
+
+
+def led_by(lead_id: str, quarter: Quarter) -> list[tuple[str, str, str]]:
+    """The filters of the quarter's records whose opening recorded `lead_id` (two equalities:
+    Firestore merges its single-field indexes, no composite index needed)."""
+    return [("quarter", "==", quarter.key), (LEAD, "==", lead_id)]
+
+
+def employee_of(cycle_id: str) -> str:
+    """The employee of a record by its document id, `{employee}:{YYYY-QN}` (ids never hold ':')."""
+    return cycle_id.rpartition(":")[0]
