@@ -1,7 +1,7 @@
 """One measured phase: Slack's tiers on at time scale k (stand-in and the product's pace alike),
 the work started, the stand-in's record read until everything expected is posted; then the
 figures: T, the floor (floor.py) from what the state before the phase makes necessary, lost and
-duplicated (every outbox message of the phase, posted or shared as a file), 429 answers."""
+duplicated (every outbox message of the phase posted or shared as a file), 429 answers."""
 
 from __future__ import annotations
 
@@ -48,6 +48,13 @@ def outbox_ids(db) -> set[str]:
     return {s.id for s in db.collection("outbox").select([]).stream()}
 
 
+def posted_messages(db, since: set[str]) -> set[str]:
+    """Outbox messages written after `since` that Slack shows as a post or a file (not a
+    channel invite or a Home tab, which repeat harmlessly)."""
+    docs = db.collection("outbox").select(["kind"]).stream()
+    return {s.id for s in docs if s.id not in since and ((s.to_dict() or {}).get("kind") or "message") == "message"}
+
+
 def measure(stack, db, k: float, expected: set[str], start, timeout: float, label: str) -> dict:
     """`expected`: outbox ids whose posts end the phase; `start()`: begins the work."""
     before, outbox_before = state_before(db)
@@ -69,7 +76,7 @@ def measure(stack, db, k: float, expected: set[str], start, timeout: float, labe
     calls = stack.stand_in.calls(since)
     # the phase ends with its last successful Slack call (posts, and invites that post nothing)
     last = max((datetime.fromisoformat(c["at"]).timestamp() for c in calls if c["ok"]), default=None)
-    messages = expected | (outbox_ids(db) - outbox_before)  # a digest, too: shared as a file
+    messages = expected | posted_messages(db, outbox_before)  # a digest, too: shared as a file
     names = {chart_filename(m): m for m in messages}
     shared = {i: names[f["name"]] for i, f in list(stack.stand_in.workspace.files.items()) if f["name"] in names}
     per_id = delivered(calls, shared)
