@@ -74,7 +74,8 @@ def main(argv: list[str] | None = None) -> int:
                 (STEADY, args.k_steady, "steady quarter"),
             ):
                 at_scale(stack, k)
-                results.append(measure(stack, k, quarter_invites(n, quarter), tick(stack, day), args.timeout, label))
+                invites = quarter_invites(n, quarter)
+                results.append(measure(stack, db, k, invites, tick(stack, day), args.timeout, label))
                 err(_line(results[-1]))
             if args.onboarding:
                 people = onboarding.new_people(stack, args.onboarding)
@@ -83,6 +84,7 @@ def main(argv: list[str] | None = None) -> int:
                 results.append(
                     measure(
                         stack,
+                        db,
                         args.k_onboarding,
                         onboarding.expected(people),
                         onboarding.write(db, people),

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 
 from google.api_core.exceptions import InvalidArgument
 
-from devplan.adapters.firestore.documents import Contention
+from devplan.adapters.firestore.documents import BATCH_LIMIT, Contention
 from devplan.adapters.firestore.store import Store
 from devplan.errors import PermanentError
 from devplan.services.ports import SlackRefused
@@ -169,6 +169,19 @@ class MemoryDocuments:
             raise ConnectionError("simulated crash while writing " + path)
         self.docs[path] = _merge(self.docs.get(path, {}), data) if merge else copy.deepcopy(data)
         self.versions[path] = self.versions.get(path, 0) + 1
+
+    def set_all(self, writes: Sequence[tuple[str, dict[str, Any]]], *, merge: bool = True) -> None:
+        """One commit, all or none, as Firestore's batch: checked (and a crash injected) before
+        any write; then each through `set`, so a subclass counting or checking writes sees them."""
+        if len(writes) > BATCH_LIMIT:
+            raise ValueError(f"{len(writes)} writes in one commit; Firestore takes at most {BATCH_LIMIT}")
+        for path, data in writes:
+            self.check_path(path)
+            if self.fail_next_set and self.fail_next_set(path, data):
+                self.fail_next_set = None
+                raise ConnectionError("simulated crash while committing " + path)
+        for path, data in writes:
+            self.set(path, data, merge=merge)
 
     def delete(self, path: str) -> None:
         self.check_path(path)

@@ -145,6 +145,10 @@ class Counting:
         self.meter.add(WRITES)
         self.inner.set(path, data, merge=merge)
 
+    def set_all(self, writes: Sequence[tuple[str, Any]], *, merge: bool = True) -> None:
+        self.meter.add(WRITES, len(writes))
+        self.inner.set_all(writes, merge=merge)
+
     def delete(self, path: str) -> None:
         self.meter.add(DELETES)
         self.inner.delete(path)

@@ -1,6 +1,7 @@
 """One measured phase: Slack's tiers on at time scale k (stand-in and the product's pace alike),
 the work started, the stand-in's record read until everything expected is posted; then the
-figures: T, the floor (floor.py) from the calls made, lost, duplicated, 429 answers."""
+figures: T, the floor (floor.py) from what the state before the phase makes necessary, lost and
+duplicated (every outbox message of the phase posted or shared as a file), 429 answers."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from opening import err
 
 from devplan import runtime
 from devplan.adapters.slack_pace import SCALE_ENV
-from pacing.floor import floor, needed
+from devplan.services.digest import chart_filename
+from pacing.floor import Before, delivered, floor, needed, post_outbox_id
 
 
 def at_scale(stack, k: float) -> None:
@@ -29,12 +31,33 @@ def last_seq(stack) -> int:
     return max((c["seq"] for c in stack.stand_in.calls()), default=0)
 
 
-def outbox_id(call: dict) -> str:
-    return (((call["args"].get("metadata") or {}).get("event_payload")) or {}).get("outbox_id") or ""
+def state_before(db) -> tuple[Before, set[str]]:
+    """The kept conversations, the linked addresses and the outbox ids before a phase."""
+    kept = frozenset(
+        frozenset((s.to_dict() or {}).get("users") or ()) for s in db.collection("slackConversations").stream()
+    )
+    linked = frozenset(
+        str(doc.get("email") or "").lower()
+        for doc in (s.to_dict() or {} for s in db.collection("employees").select(["email", "slack"]).stream())
+        if (doc.get("slack") or {}).get("userId")
+    )
+    return Before(kept, linked), outbox_ids(db)
 
 
-def measure(stack, k: float, expected: set[str], start, timeout: float, label: str) -> dict:
+def outbox_ids(db) -> set[str]:
+    return {s.id for s in db.collection("outbox").select([]).stream()}
+
+
+def posted_messages(db, since: set[str]) -> set[str]:
+    """Outbox messages written after `since` that Slack shows as a post or a file (not a
+    channel invite or a Home tab, which repeat harmlessly)."""
+    docs = db.collection("outbox").select(["kind"]).stream()
+    return {s.id for s in docs if s.id not in since and ((s.to_dict() or {}).get("kind") or "message") == "message"}
+
+
+def measure(stack, db, k: float, expected: set[str], start, timeout: float, label: str) -> dict:
     """`expected`: outbox ids whose posts end the phase; `start()`: begins the work."""
+    before, outbox_before = state_before(db)
     since = last_seq(stack)
     t0_wall, t0 = time.time(), time.monotonic()
     start()
@@ -43,19 +66,21 @@ def measure(stack, k: float, expected: set[str], start, timeout: float, label: s
     while posted < expected and time.monotonic() - t0 < timeout:
         for call in stack.stand_in.calls(seq):
             seq = max(seq, call["seq"])
-            if call["method"] == "chat.postMessage" and call["ok"] and outbox_id(call) in expected:
-                posted.add(outbox_id(call))
+            if call["method"] == "chat.postMessage" and call["ok"] and post_outbox_id(call) in expected:
+                posted.add(post_outbox_id(call))
         if time.monotonic() - last_report > 5:
             last_report = time.monotonic()
             err(f"  [{label} {last_report - t0:6.1f} s] posted {len(posted)}/{len(expected)}")
         time.sleep(0.2)
     stack.wait_quiet(timeout=300, settle=1.0)  # the `sent` marks and anything trailing
     calls = stack.stand_in.calls(since)
-    posts = [c for c in calls if c["method"] == "chat.postMessage" and c["ok"]]
     # the phase ends with its last successful Slack call (posts, and invites that post nothing)
     last = max((datetime.fromisoformat(c["at"]).timestamp() for c in calls if c["ok"]), default=None)
-    per_id = Counter(outbox_id(c) for c in posts)
-    methods, channels = needed(calls)
+    messages = expected | posted_messages(db, outbox_before)  # a digest, too: shared as a file
+    names = {chart_filename(m): m for m in messages}
+    shared = {i: names[f["name"]] for i, f in list(stack.stand_in.workspace.files.items()) if f["name"] in names}
+    per_id = delivered(calls, shared)
+    methods, channels = needed(calls, before, shared)
     t_floor, binding = floor(methods, channels, k)
     elapsed = (last - t0_wall) if last else None
     limited = sum(1 for c in calls if c["status"] == 429)
@@ -66,8 +91,9 @@ def measure(stack, k: float, expected: set[str], start, timeout: float, label: s
         "floor_s": round(t_floor, 2),
         "binding": binding,
         "efficiency": round(t_floor / elapsed, 3) if elapsed else 0.0,
-        "expected": len(expected),
-        "lost": len(expected - set(per_id)),
+        "expected": len(messages),
+        "lost": len(messages - set(per_id)),
+        "lost_ids": sorted(messages - set(per_id))[:20],
         "duplicated": sum(n - 1 for n in per_id.values() if n > 1),
         "calls": len(calls),
         "ratelimited": limited,

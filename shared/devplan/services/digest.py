@@ -114,11 +114,14 @@ class ChartFile:
     render: Callable[[], bytes]  # the PNG, drawn when called (matplotlib is imported only then)
 
 
+def chart_filename(message_id: str) -> str:
+    """The file's name, one per outbox message (a retry finds the file by it)."""
+    return message_id.replace(":", "-") + ".png"
+
+
 def chart_file(message: OutboxMessage) -> ChartFile:
     if message.chart is None:
         raise ValueError(f"outbox {message.id} carries no chart")
     digest = TeamDigest.from_data(message.chart)
     lang = str(message.chart.get(LANGUAGE) or "sv")
-    return ChartFile(
-        message.id.replace(":", "-") + ".png", render.title(lang, digest), lambda: digest_chart.png(lang, digest)
-    )
+    return ChartFile(chart_filename(message.id), render.title(lang, digest), lambda: digest_chart.png(lang, digest))

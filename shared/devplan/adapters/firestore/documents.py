@@ -14,6 +14,8 @@ T = TypeVar("T")
 Document = dict[str, Any]
 Filter = tuple[str, str, Any]  # (field path, "==" | "in" | "<" | ">=", value)
 Order = tuple[str, str]  # (field path, "asc" | "desc"): documents without the field are left out
+# Firestore's documented ceiling of writes in one commit (a batch or a transaction).
+BATCH_LIMIT = 500
 
 
 class Contention(Exception):
@@ -46,6 +48,9 @@ class Documents(Protocol):
     def snapshot(self, path: str) -> tuple[Document | None, Any]: ...
     def update_if_unchanged(self, path: str, data: Document, version: Any) -> bool: ...
     def set(self, path: str, data: Document, *, merge: bool = True) -> None: ...
+    def set_all(self, writes: Sequence[tuple[str, Document]], *, merge: bool = True) -> None:
+        """Up to BATCH_LIMIT documents in one commit, all or none: one round trip, no reads."""
+
     def delete(self, path: str) -> None: ...
 
 
@@ -170,6 +175,16 @@ class FirestoreDocuments:
 
     def set(self, path: str, data: Document, *, merge: bool = True) -> None:
         self.db.document(path).set(data, merge=merge)
+
+    def set_all(self, writes: Sequence[tuple[str, Document]], *, merge: bool = True) -> None:
+        if len(writes) > BATCH_LIMIT:
+            raise ValueError(f"{len(writes)} writes in one commit; Firestore takes at most {BATCH_LIMIT}")
+        if not writes:
+            return
+        batch = self.db.batch()
+        for path, data in writes:
+            batch.set(self.db.document(path), data, merge=merge)
+        batch.commit()
 
     def delete(self, path: str) -> None:
         self.db.document(path).delete()

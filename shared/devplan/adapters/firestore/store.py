@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any, TypeVar
 
 from devplan.adapters.firestore import mapping as m
-from devplan.adapters.firestore.documents import Contention, Documents, DocumentTransaction
+from devplan.adapters.firestore.documents import BATCH_LIMIT, Contention, Documents, DocumentTransaction
 from devplan.adapters.firestore.mapping import conversations as conversation_mapping
 from devplan.adapters.firestore.mapping import cycles as cycle_mapping
 from devplan.adapters.firestore.mapping import due
@@ -91,15 +91,24 @@ class Store:
         """Whoever the daily tick must look at on `day` (domain/next_check.py): one range query
         on `nextCheckOn`, reads in proportion to who is due. Until the index exists (employees
         from before it carry no day, which no range query finds) every active employee is due:
-        each gets DUE_NOW, once, and the marker then says the index is complete. A crash in
-        between does it again next time, which changes nothing."""
+        each without a day gets DUE_NOW, once, and the marker then says the index is complete.
+        The stamps go in commits of BATCH_LIMIT: one write each, one by one, would take 5,000
+        round trips inside the tick's 60 s. A crash in between does it again next time, for
+        those still without a day."""
         if self.documents.get(due.DUE_INDEX) is not None:
             return [i for i, _ in self.documents.query(m.EMPLOYEES, [due.due_filter(day)], ids_only=True)]
         ids = self.active_employee_ids()
-        for employee_id in ids:
-            self.documents.set(m.employee_path(employee_id), due.next_check_update(DUE_NOW))
+        dated = {i for i, _ in self.documents.query(m.EMPLOYEES, [due.has_next_check()], ids_only=True)}
+        stamps = [(m.employee_path(i), due.next_check_update(DUE_NOW)) for i in ids if i not in dated]
+        for first in range(0, len(stamps), BATCH_LIMIT):
+            self.documents.set_all(stamps[first : first + BATCH_LIMIT])
         self.documents.set(due.DUE_INDEX, due.due_index_document(day, len(ids)))
-        log.info("due index started: %d active employees due", len(ids), extra={"employees": len(ids)})
+        log.info(
+            "due index started: %d active employees due, %d stamped",
+            len(ids),
+            len(stamps),
+            extra={"employees": len(ids), "stamped": len(stamps)},
+        )
         return ids
 
     def _employees(self, field: str, op: str, value: Any) -> list[Employee]:

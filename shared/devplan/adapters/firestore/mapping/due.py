@@ -32,6 +32,11 @@ def due_filter(today: date) -> tuple[str, str, str]:
     return (NEXT_CHECK, "<", date.fromordinal(today.toordinal() + 1).isoformat())
 
 
+def has_next_check() -> tuple[str, str, str]:
+    """Any day at all (every ISO date sorts at or after the empty text): who is in the index already."""
+    return (NEXT_CHECK, ">=", "")
+
+
 def is_employee_path(path: str) -> bool:
     """employees/{id} itself, not a document under it (reflections, tallies, wallets)."""
     collection, _, rest = path.partition("/")
