@@ -33,7 +33,7 @@ def test_sends_once_and_records_ts(store):
     assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "nothing_to_do"
     assert delivery.deliver("welcome:anna", "ev2", store, slack, NOW) == "nothing_to_do"
     doc = store.get("outbox/welcome:anna")
-    assert doc["state"] == "sent" and doc["slack"] == {"channel": "D-U1", "ts": slack.posted[0]["ts"]}
+    assert doc["state"] == "sent" and doc["slack"] == {"channel": "U1", "ts": slack.posted[0]["ts"]}
     assert len(slack.posted) == 1
 
 
