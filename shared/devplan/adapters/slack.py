@@ -36,7 +36,7 @@ from slack_sdk.web import SlackResponse
 from devplan.adapters.slack_pace import POST, Pace, TooLong
 from devplan.errors import PermanentError, TransientError
 from devplan.services import deadline
-from devplan.services.ports import SlackRefused
+from devplan.services.ports import ConversationGone, SlackRefused
 
 log = logging.getLogger(__name__)
 OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as one outbox message
@@ -44,9 +44,7 @@ OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as on
 # Credential and scope errors (invalid_auth, missing_scope, …) are ours to fix, so they stay
 # transient: the messages wait and go out once the token or the app is repaired.
 _PERMANENT = {
-    "channel_not_found",
     "not_in_channel",
-    "is_archived",
     "user_not_found",
     "users_not_found",
     "invalid_blocks",
@@ -57,6 +55,9 @@ _PERMANENT = {
     "message_not_found",
     "invalid_arguments",  # e.g. views.publish of a view over Slack's limits: the view itself is wrong
 }
+
+# Permanent too, and the conversation itself is gone: a kept group DM id is then dropped.
+_GONE = {"channel_not_found", "is_archived"}
 
 
 # Error codes with which Slack says it may have done part of the call before failing ("It's
@@ -163,7 +164,17 @@ class SlackGateway:
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
         call = (lambda: self._client.api_call(method, json=args)) if args else (lambda: self._client.api_call(method))
-        return self._paced(method, args.get("channel") if method == POST else None, call)
+        try:
+            return self._paced(method, args.get("channel") if method == POST else None, call)
+        except ConversationGone:
+            self._forget(args.get("channel"))
+            raise
+
+    def _forget(self, channel: str | None) -> None:
+        """A conversation Slack no longer knows is opened again when next asked for."""
+        with self._lock:
+            for key in [key for key, known in self._conversations.items() if known == channel]:
+                del self._conversations[key]
 
     def _paced(self, method: str, channel: str | None, call: Callable[[], SlackResponse]) -> dict[str, Any]:
         """One call in its turn of the pace (a post: also its channel's); a 429 pauses the method
@@ -195,6 +206,8 @@ class SlackGateway:
             status = exc.response.status_code if exc.response is not None else None
             if status == 429 or error == "ratelimited":
                 raise _RateLimited(retry_after(getattr(exc.response, "headers", None))) from exc
+            if error in _GONE:
+                raise ConversationGone(f"slack {method}: {error}") from exc
             if error in _PERMANENT:
                 raise PermanentError(f"slack {method}: {error}") from exc
             if error and error not in _MAYBE_DONE and (status is None or status < 500):

@@ -37,7 +37,7 @@ from devplan.errors import PermanentError, TransientError
 from devplan.messages.cycle import HUDDLE_URL_TOKEN
 from devplan.services import deadline, digest, home, home_refresh
 from devplan.services.inputs import OutboxWritten
-from devplan.services.ports import Slack, SlackRefused, Store, Version
+from devplan.services.ports import ConversationGone, Slack, SlackRefused, Store, Version
 
 log = logging.getLogger(__name__)
 TIMEOUT = timedelta(seconds=60)  # the sender function's timeout_seconds (infra/functions.yaml)
@@ -145,21 +145,22 @@ def _with_conversation_links(message: OutboxMessage, channel: str, slack: Slack)
     return message.text.replace(HUDDLE_URL_TOKEN, url), json.loads(blocks.replace(HUDDLE_URL_TOKEN, url))
 
 
-def _conversation(users: tuple[str, ...], slack: Slack, store: Store) -> str:
-    """Where a message to `users` goes. A group DM (a pair's 1:1 invite: employee, lead) is the
-    same conversation every quarter: opened once (conversations.open is Tier 3, about 50 a
-    minute), then kept in the store for every instance and quarter after."""
+def _conversation(users: tuple[str, ...], slack: Slack, store: Store) -> tuple[str, bool]:
+    """Where a message to `users` goes, and whether it is a kept id. A group DM (a pair's 1:1
+    invite: employee, lead) is the same conversation every quarter: opened once
+    (conversations.open is Tier 3, about 50 a minute), then kept in the store for every
+    instance and quarter after."""
     if len(users) < 2:
-        return slack.conversation_for(users)  # a DM: the user id, no call
+        return slack.conversation_for(users), False  # a DM: the user id, no call
     kept = store.group_conversation(users)
     if kept:
-        return kept
+        return kept, True
     channel = slack.conversation_for(users)
     try:
         store.keep_group_conversation(users, channel)
     except Exception:  # keeping it saves a call next time; the message matters more
         log.warning("could not keep the group DM %s", channel, exc_info=True)
-    return channel
+    return channel, False
 
 
 def _send(
@@ -172,7 +173,23 @@ def _send(
     if message.kind == "invite" and message.channel:
         slack.invite(slack.channel_id(message.channel), message.users[0])
         return None, None
-    channel = slack.channel_id(message.channel) if message.channel else _conversation(message.users, slack, store)
+    if message.channel:
+        return _send_to(slack.channel_id(message.channel), message, slack, attempt, search_since=search_since)
+    channel, kept = _conversation(message.users, slack, store)
+    try:
+        return _send_to(channel, message, slack, attempt, search_since=search_since)
+    except ConversationGone as exc:
+        if not kept:
+            raise
+        # Kept from an earlier quarter, now archived or unknown to Slack: opened again on the
+        # retry (nothing was posted: Slack answered with an error).
+        store.forget_group_conversation(message.users, channel)
+        raise SlackRefused(f"the kept group DM {channel} is gone ({exc}): opened again on the retry") from exc
+
+
+def _send_to(
+    channel: str, message: OutboxMessage, slack: Slack, attempt: _Attempt, *, search_since: datetime | None
+) -> tuple[str, str]:
     if message.chart is not None:  # a quarterly digest: a chart file, found again by its name
         chart = digest.chart_file(message)
         ts = slack.find_uploaded(channel, chart.filename, oldest=search_since.timestamp()) if search_since else None
