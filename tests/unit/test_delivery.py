@@ -156,11 +156,17 @@ class SlackWithAGoneGroupDm(FakeSlack):
         return super().post(channel, text, blocks, outbox_id)
 
 
+def a_pair_invite(store) -> str:
+    mid = "review-invite:anna:2025-Q3"
+    message = OutboxMessage(mid, users=("U_ANNA", "U_BO"), text="1:1")
+    store.set(f"outbox/{mid}", outbox_document(message, NOW), merge=False)
+    return mid
+
+
 def test_a_kept_group_dm_slack_no_longer_knows_is_dropped_and_the_retry_opens_a_new_one():
     store, slack = InMemoryStore(), SlackWithAGoneGroupDm()
     store.keep_group_conversation(("U_ANNA", "U_BO"), "G-old")
-    mid = "review-invite:anna:2025-Q3"
-    store.set(f"outbox/{mid}", outbox_document(OutboxMessage(mid, users=("U_ANNA", "U_BO"), text="1:1"), NOW), merge=False)
+    mid = a_pair_invite(store)
     with pytest.raises(SlackRefused):  # nothing was posted: given back for the retry, not failed
         delivery.deliver(mid, "ev-1", store, slack, NOW)
     assert store.group_conversation(("U_ANNA", "U_BO")) is None
@@ -171,6 +177,5 @@ def test_a_kept_group_dm_slack_no_longer_knows_is_dropped_and_the_retry_opens_a_
 def test_a_conversation_slack_no_longer_knows_fails_the_message_when_it_was_not_kept():
     store, slack = InMemoryStore(), SlackWithAGoneGroupDm()
     slack.conversation_for = lambda users: "G-old"  # type: ignore[method-assign]  # Slack's own answer
-    mid = "review-invite:anna:2025-Q3"
-    store.set(f"outbox/{mid}", outbox_document(OutboxMessage(mid, users=("U_ANNA", "U_BO"), text="1:1"), NOW), merge=False)
+    mid = a_pair_invite(store)
     assert delivery.deliver(mid, "ev-1", store, slack, NOW) == "failed"
