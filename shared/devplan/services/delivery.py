@@ -14,8 +14,8 @@ metadata (outbox id) and only posts when it is not there. So nothing is posted t
 
 Time: the sender's function times out after TIMEOUT (infra/functions.yaml, outbox-created:
 timeout_seconds; tests/unit/test_manifest.py keeps them equal). Its Slack work runs within
-SEND_BUDGET, well inside it: the Slack adapter never starts a wait (pace, Retry-After) that
-would end past the budget, it gives the message back (SlackRefused: nothing posted), the
+SEND_BUDGET, well inside it: the Slack adapter never starts a wait (pace, Retry-After) or a
+call that could end past the budget, it gives the message back (SlackRefused: nothing posted), the
 claim is released and the platform's retry brings it again later. LEASE is longer than
 TIMEOUT: a timed-out instance is not stopped at once, but the platform cuts its request at
 TIMEOUT, so when a lease runs out its attempt is over, and two senders never post the same
@@ -87,6 +87,9 @@ def deliver(
         return "claimed_elsewhere"  # changed under us: whoever changed it carries on
     attempt = _Attempt()
     try:
+        # A digest's chart is drawn before the send budget starts: matplotlib's import and the
+        # drawing take seconds of CPU that the budget keeps for Slack.
+        chart = _drawn(entry.message)
         with deadline.within(SEND_BUDGET.total_seconds()):
             channel, ts = _send(
                 entry.message,
@@ -94,6 +97,7 @@ def deliver(
                 store,
                 attempt,
                 search_since=(first_try_at - HISTORY_MARGIN) if resumed else None,
+                chart=chart,
             )
     except PermanentError as exc:
         store.mark_failed(message_id, at=now, error=str(exc))
@@ -117,6 +121,19 @@ def deliver(
 @dataclass
 class _Attempt:
     posting: bool = False  # the post call was made: from here on a failure may hide a post
+
+
+@dataclass(frozen=True)
+class _Chart:
+    file: digest.ChartFile
+    png: bytes
+
+
+def _drawn(message: OutboxMessage) -> _Chart | None:
+    if message.chart is None:
+        return None
+    chart = digest.chart_file(message)
+    return _Chart(chart, chart.render())
 
 
 def _release(store: Store, message_id: str, claim: Claim, until: datetime, event_id: str) -> None:
@@ -164,7 +181,13 @@ def _conversation(users: tuple[str, ...], slack: Slack, store: Store) -> tuple[s
 
 
 def _send(
-    message: OutboxMessage, slack: Slack, store: Store, attempt: _Attempt, *, search_since: datetime | None
+    message: OutboxMessage,
+    slack: Slack,
+    store: Store,
+    attempt: _Attempt,
+    *,
+    search_since: datetime | None,
+    chart: _Chart | None,
 ) -> tuple[str | None, str | None]:
     """(channel, ts) of the post; (None, None) for a channel invite or a Home tab (repeating either is harmless)."""
     if message.kind == home_refresh.HOME:  # App Home: rendered now, from the newest state (services/home.py)
@@ -174,10 +197,10 @@ def _send(
         slack.invite(slack.channel_id(message.channel), message.users[0])
         return None, None
     if message.channel:
-        return _send_to(slack.channel_id(message.channel), message, slack, attempt, search_since=search_since)
+        return _send_to(slack.channel_id(message.channel), message, slack, attempt, search_since, chart)
     channel, kept = _conversation(message.users, slack, store)
     try:
-        return _send_to(channel, message, slack, attempt, search_since=search_since)
+        return _send_to(channel, message, slack, attempt, search_since, chart)
     except ConversationGone as exc:
         if not kept:
             raise
@@ -188,14 +211,19 @@ def _send(
 
 
 def _send_to(
-    channel: str, message: OutboxMessage, slack: Slack, attempt: _Attempt, *, search_since: datetime | None
+    channel: str,
+    message: OutboxMessage,
+    slack: Slack,
+    attempt: _Attempt,
+    search_since: datetime | None,
+    chart: _Chart | None,
 ) -> tuple[str, str]:
-    if message.chart is not None:  # a quarterly digest: a chart file, found again by its name
-        chart = digest.chart_file(message)
-        ts = slack.find_uploaded(channel, chart.filename, oldest=search_since.timestamp()) if search_since else None
+    if chart is not None:  # a quarterly digest: a chart file, found again by its name
+        name = chart.file.filename
+        ts = slack.find_uploaded(channel, name, oldest=search_since.timestamp()) if search_since else None
         if not ts:
             attempt.posting = True
-            ts = slack.upload_file(channel, chart.filename, chart.render(), chart.title, message.text)
+            ts = slack.upload_file(channel, name, chart.png, chart.file.title, message.text)
         return channel, ts  # for a file, its id
     ts = slack.find_posted(channel, message.id, oldest=search_since.timestamp()) if search_since else None
     if ts:
