@@ -200,3 +200,14 @@ def test_slacks_endpoint_talks_to_slack_within_slacks_3_s(env):
     post_slack(env, held_click(env), FORM)
     [(left, per_call)] = env.slack.budgets
     assert left is not None and left <= 2.0 and per_call is not None and per_call < left
+
+
+def test_a_budget_set_inside_another_never_ends_later_and_keeps_its_per_call(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(deadline, "monotonic", clock)
+    with deadline.within(2.0, per_call=1.0):  # Slack's endpoint
+        with deadline.within(30):  # a use case's own, longer budget
+            assert deadline.remaining() == 2.0 and deadline.per_call() == 1.0
+        with deadline.within(0.5, per_call=0.2):
+            assert deadline.remaining() == 0.5 and deadline.per_call() == 0.2
+    assert deadline.remaining() is None and deadline.per_call() is None
