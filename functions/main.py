@@ -11,19 +11,52 @@ of a vCPU before the first answer (bench/cold_start.py). Slack's endpoint must a
 types it never uses."""
 
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import Any
 
 import functions_framework
 
 from devplan import runtime
 from devplan.adapters.entry import HttpAnswer, http_answer, run_event
+from devplan.services import deadline
 from devplan.services.ports import DeadLetters
+
+# Each function's timeout_seconds (infra/functions.yaml; tests/unit/test_manifest.py keeps them
+# equal): the platform cuts an invocation off there, mid-call if need be.
+TIMEOUT_SECONDS = {
+    "platform-webhook": 60,
+    "slack-events": 60,
+    "employee-written": 60,
+    "outbox-created": 60,
+    "daily-tick": 60,
+    "employee-tick": 60,
+    "outbox-sweep": 120,
+    "onboarding-catch-up": 120,
+}
+# Of each timeout, what its Slack work may not use (services/deadline.py): the loading before
+# it, the transaction and writes after its last call, the dead letter of a failure.
+AFTER_SLACK_SECONDS = 15.0
+# Slack's endpoint: Slack takes an answer within 3 s (a modal's trigger_id lives as long), so
+# its Slack calls end within 2 s of the work's start, counting a warm call (views.open about
+# 0.2 s) at 0.5 s: no wait or call that would leave less (services/deadline.py: per_call).
+ANSWER_BUDGET_SECONDS, ANSWER_CALL_SECONDS = 2.0, 0.5
+
+
+def _slack_budget(function: str, *, slack: bool = False) -> AbstractContextManager[None]:
+    """The budget within which `function` may talk to Slack (it starts when entered)."""
+    if slack:
+        return deadline.within(ANSWER_BUDGET_SECONDS, per_call=ANSWER_CALL_SECONDS)
+    return deadline.within(TIMEOUT_SECONDS[function] - AFTER_SLACK_SECONDS)
 
 
 def _run(function: str, event: Any, work: Callable[[DeadLetters], object]) -> None:
+    def budgeted(letters: DeadLetters) -> object:
+        with _slack_budget(function):
+            return work(letters)
+
     run_event(
         event,
-        work,
+        budgeted,
         function=function,
         max_age_seconds=runtime.settings().max_event_age_seconds,
         now=runtime.now(),
@@ -32,7 +65,11 @@ def _run(function: str, event: Any, work: Callable[[DeadLetters], object]) -> No
 
 
 def _answer(function: str, request: Any, work: Callable[[], dict[str, Any]], *, slack: bool = False) -> HttpAnswer:
-    return http_answer(work, function=function, request=request, dead_letters=runtime.dead_letters, slack=slack)
+    def budgeted() -> dict[str, Any]:
+        with _slack_budget(function, slack=slack):
+            return work()
+
+    return http_answer(budgeted, function=function, request=request, dead_letters=runtime.dead_letters, slack=slack)
 
 
 @functions_framework.http

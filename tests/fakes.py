@@ -283,7 +283,14 @@ class FakeSlack:
         return "T_TEST"
 
     def conversation_for(self, users: tuple[str, ...]) -> str:
-        return ("D-" if len(users) == 1 else "G-") + "-".join(sorted(users))
+        """As the gateway: one person's user id as is (Slack opens the DM on the post)."""
+        return users[0] if len(users) == 1 else "G-" + "-".join(sorted(users))
+
+    @staticmethod
+    def _in_slack(channel: str) -> str:
+        """Where Slack puts what is sent to a user id: the person's DM ("D-<id>"), also where the
+        gateway looks for it again (adapters/slack.py opens the DM for history and files)."""
+        return "D-" + channel if channel[:1] in ("U", "W") else channel
 
     def channel_id(self, name: str) -> str:
         name = name.lstrip("#")
@@ -294,10 +301,12 @@ class FakeSlack:
     def post(self, channel: str, text: str, blocks: list[dict[str, Any]], outbox_id: str) -> str:
         # Slack's ts is the post's time (seconds.micros), unique per channel: history searches by it.
         ts = f"{int(time.time())}.{next(self._ts):06d}"
+        channel = self._in_slack(channel)
         self.posted.append({"channel": channel, "text": text, "blocks": blocks, "outbox_id": outbox_id, "ts": ts})
         return ts
 
     def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None:
+        channel = self._in_slack(channel)
         return next(
             (
                 p["ts"]
@@ -314,6 +323,7 @@ class FakeSlack:
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
         file_id = f"F{next(self._ts):08d}"
         ts = f"{int(time.time())}.{next(self._ts):06d}"
+        channel = self._in_slack(channel)
         self.files.append(
             {"channel": channel, "filename": filename, "content": content, "title": title, "comment": comment}
             | {"id": file_id, "ts": ts}
@@ -321,6 +331,7 @@ class FakeSlack:
         return file_id
 
     def find_uploaded(self, channel: str, filename: str, oldest: float) -> str | None:
+        channel = self._in_slack(channel)
         return next(
             (
                 f["id"]
@@ -331,7 +342,7 @@ class FakeSlack:
         )
 
     def texts_to(self, channel: str) -> list[str]:
-        return [p["text"] for p in self.posted if p["channel"] == channel]
+        return [p["text"] for p in self.posted if p["channel"] == self._in_slack(channel)]
 
 
 class FakePublisher:

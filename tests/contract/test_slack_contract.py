@@ -40,6 +40,14 @@ def test_a_group_of_people_always_gets_the_same_conversation(slack):
     assert gateway.conversation_for((anna,)) not in (pair, gateway.conversation_for((bo,)))
 
 
+def test_a_dm_goes_to_the_persons_user_id_without_a_call(slack):
+    """services/ports.Slack.conversation_for: the fake must take the DM path the gateway takes
+    (a post to the user id; history and files resolved to the DM by the adapter)."""
+    gateway, add_user = slack
+    anna = add_user(email(), "Anna Lindqvist")
+    assert gateway.conversation_for((anna,)) == anna
+
+
 def test_mentoring_channels_exist_and_an_unknown_channel_is_a_permanent_error(slack):
     gateway, _ = slack
     ids = {name: gateway.channel_id(name) for name in ("general", "dev", "coaching", "finance")}

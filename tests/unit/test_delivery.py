@@ -6,6 +6,7 @@ from devplan.domain.outbox import OutboxMessage
 from devplan.errors import TransientError
 from devplan.services import delivery
 from devplan.services.inputs import OutboxWritten
+from devplan.services.ports import ConversationGone, SlackRefused
 from tests.fakes import NOW, FakeSlack, InMemoryStore
 
 
@@ -33,7 +34,7 @@ def test_sends_once_and_records_ts(store):
     assert delivery.deliver("welcome:anna", "ev1", store, slack, NOW) == "nothing_to_do"
     assert delivery.deliver("welcome:anna", "ev2", store, slack, NOW) == "nothing_to_do"
     doc = store.get("outbox/welcome:anna")
-    assert doc["state"] == "sent" and doc["slack"] == {"channel": "D-U1", "ts": slack.posted[0]["ts"]}
+    assert doc["state"] == "sent" and doc["slack"] == {"channel": "U1", "ts": slack.posted[0]["ts"]}
     assert len(slack.posted) == 1
 
 
@@ -140,3 +141,41 @@ def test_one_failing_message_does_not_hold_up_the_sweep(store):
     outcome = outbox_sweep.sweep(store, slack, lambda: later, sweep_id="t", as_of=date(2025, 1, 13))
     assert outcome == {"still_failing": 1, "sent": 1}
     assert [p["outbox_id"] for p in slack.posted] == ["welcome:anna"]
+
+
+class SlackWithAGoneGroupDm(FakeSlack):
+    """The pair's group DM kept from an earlier quarter is gone (archived, or the workspace
+    moved); conversations.open answers a new one."""
+
+    def conversation_for(self, users):
+        return "G-new"
+
+    def post(self, channel, text, blocks, outbox_id):
+        if channel == "G-old":
+            raise ConversationGone("slack chat.postMessage: channel_not_found")
+        return super().post(channel, text, blocks, outbox_id)
+
+
+def a_pair_invite(store) -> str:
+    mid = "review-invite:anna:2025-Q3"
+    message = OutboxMessage(mid, users=("U_ANNA", "U_BO"), text="1:1")
+    store.set(f"outbox/{mid}", outbox_document(message, NOW), merge=False)
+    return mid
+
+
+def test_a_kept_group_dm_slack_no_longer_knows_is_dropped_and_the_retry_opens_a_new_one():
+    store, slack = InMemoryStore(), SlackWithAGoneGroupDm()
+    store.keep_group_conversation(("U_ANNA", "U_BO"), "G-old")
+    mid = a_pair_invite(store)
+    with pytest.raises(SlackRefused):  # nothing was posted: given back for the retry, not failed
+        delivery.deliver(mid, "ev-1", store, slack, NOW)
+    assert store.group_conversation(("U_ANNA", "U_BO")) is None
+    assert delivery.deliver(mid, "ev-1", store, slack, NOW) == "sent"
+    assert store.group_conversation(("U_ANNA", "U_BO")) == "G-new" and slack.texts_to("G-new") == ["1:1"]
+
+
+def test_a_conversation_slack_no_longer_knows_fails_the_message_when_it_was_not_kept():
+    store, slack = InMemoryStore(), SlackWithAGoneGroupDm()
+    slack.conversation_for = lambda users: "G-old"  # type: ignore[method-assign]  # Slack's own answer
+    mid = a_pair_invite(store)
+    assert delivery.deliver(mid, "ev-1", store, slack, NOW) == "failed"

@@ -88,10 +88,44 @@ def test_terraform_takes_every_resource_from_the_manifest():
         assert f"{field} = f.{field}" in functions, field
 
 
+def main_constant(name: str) -> object:
+    """A literal assigned at the top of functions/main.py (read, not imported: it loads
+    functions-framework and registers every entry point)."""
+    for node in ast.parse((ROOT / "functions" / "main.py").read_text()).body:
+        if isinstance(node, ast.Assign):
+            for target in node.targets:
+                names = target.elts if isinstance(target, ast.Tuple) else [target]
+                values = node.value.elts if isinstance(node.value, ast.Tuple) else [node.value]
+                for each, value in zip(names, values, strict=True):
+                    if isinstance(each, ast.Name) and each.id == name:
+                        return ast.literal_eval(value)
+    raise KeyError(name)
+
+
+def test_every_function_talks_to_slack_within_a_budget_inside_its_timeout():
+    """functions/main.py sets each function's Slack budget from its timeout: they must agree.
+    Assumed: a Slack call starts only while CALL_RESERVE (one HTTP time-out) of the budget is
+    left, so Slack work ends with the budget; AFTER_SLACK_SECONDS is enough for what follows
+    (a transaction, the writes, a dead letter); one call fits in every budget."""
+    from devplan.adapters import slack
+
+    m = manifest.load()
+    timeouts = main_constant("TIMEOUT_SECONDS")
+    assert timeouts == {f.name: f.resources.timeout_seconds for f in m.functions}
+    after = main_constant("AFTER_SLACK_SECONDS")
+    assert isinstance(timeouts, dict) and isinstance(after, float)
+    assert min(timeouts.values()) - after > slack.CALL_RESERVE
+    answer, per_call = main_constant("ANSWER_BUDGET_SECONDS"), main_constant("ANSWER_CALL_SECONDS")
+    assert isinstance(answer, float) and isinstance(per_call, float)
+    assert 0 < per_call < answer < 3  # Slack's 3 s for an answer
+
+
 def test_the_sender_bounds_slack_calls_and_fits_its_timeout():
     """One sender instance (the in-process pace is then the whole truth), a wait in its queue
-    inside the send budget, the budget inside the timeout, the lease longer than the timeout
-    (a lease that ran out means its attempt was cut off: two senders never overlap)."""
+    inside the send budget with a call's time still left after it, the budget inside the
+    timeout with AFTER_SLACK_SECONDS for the writes after it (no call starts that could end
+    past the budget: services/deadline.py), the lease longer than the timeout (a lease that
+    ran out means its attempt was cut off: two senders never overlap)."""
     from devplan.adapters import slack, slack_pace
     from devplan.services import delivery, outbox_sweep
 
@@ -102,10 +136,12 @@ def test_the_sender_bounds_slack_calls_and_fits_its_timeout():
     queued_wait = m.function("outbox-created").bound * 60 / (slowest * slack_pace.MARGIN)
     assert queued_wait + slack.CALL_RESERVE < delivery.SEND_BUDGET.total_seconds()
     assert delivery.TIMEOUT.total_seconds() == sender.timeout_seconds
-    assert delivery.SEND_BUDGET + timedelta(seconds=slack.CALL_RESERVE) < delivery.TIMEOUT < delivery.LEASE
+    after = main_constant("AFTER_SLACK_SECONDS")
+    assert isinstance(after, float)
+    assert delivery.SEND_BUDGET + timedelta(seconds=after) <= delivery.TIMEOUT < delivery.LEASE
     sweep = m.function("outbox-sweep").resources
-    assert outbox_sweep.TIME_BUDGET_SECONDS + delivery.SEND_BUDGET.total_seconds() + 20 <= sweep.timeout_seconds
-    # a wait without a budget (look-ups of other functions) stays inside every timeout
+    assert outbox_sweep.TIME_BUDGET_SECONDS + delivery.SEND_BUDGET.total_seconds() + after <= sweep.timeout_seconds
+    # the waits of one call (all its 429s) stay inside every timeout, with the call after them
     assert min(f.resources.timeout_seconds for f in m.functions) > slack.MAX_WAIT + slack.CALL_RESERVE
     # the one instance that looks people up paces them
     assert m.function("employee-written").resources.max_instances == 1

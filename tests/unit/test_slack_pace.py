@@ -83,3 +83,39 @@ def test_one_pace_per_process_and_scale(monkeypatch):
     assert Pace.from_env() is Pace.from_env() and Pace.from_env().k == 7
     monkeypatch.delenv(slack_pace.SCALE_ENV)
     assert Pace.from_env().k == 1.0  # production
+
+
+class Others(Clock):
+    """Callers in their own threads: one caller's sleep does not move the others' clock."""
+
+    def sleep(self, seconds: float) -> None:
+        pass
+
+
+def test_a_channel_paused_by_a_429_holds_up_no_other_channel():
+    clock = Others()
+    p = pace(clock)
+    p.pause("chat.postMessage", "C_GENERAL", 30)  # Slack: 429 with Retry-After 30 on #general
+    assert p.turn("chat.postMessage", "C_GENERAL", max_wait=60) == pytest.approx(30)
+    clock.now += 0.001  # meanwhile a DM to someone else
+    assert p.turn("chat.postMessage", "U_ANNA", max_wait=20) < 0.5
+
+
+def test_a_busy_channel_does_not_slow_posts_to_other_channels():
+    clock = Others()
+    p = pace(clock)
+    for _ in range(10):  # ten notices queued for the lead's DM: 1 a second there
+        p.turn("chat.postMessage", "U_LEAD")
+    assert p.turn("chat.postMessage", "U_NEW") < 0.5  # a welcome DM to someone else: at once
+
+
+def test_a_post_waits_for_its_channel_then_takes_the_workspaces_turn_at_that_moment(clock):
+    p = pace(clock)
+    p.pause("chat.postMessage", "U1", 10)
+    for i in range(20):  # the workspace's burst, used up now
+        p.turn("chat.postMessage", f"U{100 + i}")
+    waited = p.turn("chat.postMessage", "U1")  # by its turn, the workspace's lane is free again
+    assert waited == pytest.approx(10)
+    p.pause("chat.postMessage", "U1", 5)
+    with pytest.raises(TooLong):  # a turn too far away is still given back
+        p.turn("chat.postMessage", "U1", max_wait=0.5)

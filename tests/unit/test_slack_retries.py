@@ -19,7 +19,7 @@ from devplan.adapters.slack import SlackGateway, retry_after, web_client
 from devplan.adapters.slack_pace import Pace
 from devplan.errors import TransientError
 from devplan.services import deadline
-from devplan.services.ports import SlackRefused
+from devplan.services.ports import ConversationGone, SlackRefused
 
 
 class FlakySlack(ThreadingHTTPServer):
@@ -165,3 +165,13 @@ def test_an_error_code_is_a_refusal_unless_slack_says_it_may_have_done_part(slac
     with pytest.raises(TransientError) as raised:
         slack.post("D1", "Hej", [], "welcome:anna")
     assert isinstance(raised.value, SlackRefused) is refused
+
+
+def test_a_group_dm_slack_no_longer_knows_is_opened_again_when_next_asked_for(slack_with):
+    gone = (200, {"ok": False, "error": "is_archived"})
+    slack, server = slack_with({"chat.postMessage": [gone]})
+    channel = slack.conversation_for(("U1", "U2"))
+    with pytest.raises(ConversationGone):
+        slack.post(channel, "1:1", [], "review-invite:anna")
+    slack.conversation_for(("U1", "U2"))
+    assert server.calls["conversations.open"] == 2

@@ -10,8 +10,9 @@ policy: SlackRefused when Slack answered with an error code (nothing was done).
 Every call is paced (slack_pace.py: Slack's tiers, a post's channel and the workspace), and a
 429 pauses what it limited for its Retry-After (capped, malformed values read as a second),
 then the call goes again, here, not in slack-sdk (whose handler sleeps whatever Retry-After
-says and fails on a malformed one). No wait starts that would end past the invocation's budget
-(services/deadline.py): the call is given back as SlackRefused instead, for the retry. A DM is
+says and fails on a malformed one). All the waits of one call stay within MAX_WAIT, and no wait
+and no call starts that could end past the invocation's budget (services/deadline.py; every
+function sets one): the call is given back as SlackRefused instead, for the retry. A DM is
 posted to the person's user id (Slack opens the DM itself), so conversations.open (Tier 3) is
 called only for group DMs, whose ids the sender keeps (services/delivery.py).
 """
@@ -36,7 +37,7 @@ from slack_sdk.web import SlackResponse
 from devplan.adapters.slack_pace import POST, Pace, TooLong
 from devplan.errors import PermanentError, TransientError
 from devplan.services import deadline
-from devplan.services.ports import SlackRefused
+from devplan.services.ports import ConversationGone, SlackRefused
 
 log = logging.getLogger(__name__)
 OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as one outbox message
@@ -44,9 +45,7 @@ OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as on
 # Credential and scope errors (invalid_auth, missing_scope, …) are ours to fix, so they stay
 # transient: the messages wait and go out once the token or the app is repaired.
 _PERMANENT = {
-    "channel_not_found",
     "not_in_channel",
-    "is_archived",
     "user_not_found",
     "users_not_found",
     "invalid_blocks",
@@ -58,17 +57,24 @@ _PERMANENT = {
     "invalid_arguments",  # e.g. views.publish of a view over Slack's limits: the view itself is wrong
 }
 
+# Permanent too, and the conversation itself is gone: a kept group DM id is then dropped.
+_GONE = {"channel_not_found", "is_archived"}
+
 
 # Error codes with which Slack says it may have done part of the call before failing ("It's
 # possible some aspect of the operation succeeded"): not a refusal.
 _MAYBE_DONE = {"fatal_error", "internal_error"}
 # Repeating these after a 5xx or a lost connection may post (or share a file) twice.
 _NOT_REPEATED = ("chat.postMessage", "files.completeUploadExternal")
+UPLOAD = "files.upload_url"  # step 2 of an upload: bytes to the URL Slack gave, no Web API method
 TIMEOUT = 10  # seconds of one HTTP call (the client's)
-# A wait (pace or Retry-After) never ends later than this before the invocation's budget ends:
-# the call itself still has to fit (one HTTP time-out).
+# A call starts only while this much of the invocation's budget is left, and a wait (pace or
+# Retry-After) never ends later than this before the budget ends: the call itself has to fit
+# (one HTTP time-out), unless the budget says how long it keeps for a call (services/deadline.py).
 CALL_RESERVE = TIMEOUT
-MAX_WAIT = 20.0  # without a budget: the longest wait, a third of the shortest function timeout (60 s)
+# The longest wait of one call, all its 429s together; with a budget, the budget's rest bounds
+# it as well. A third of the shortest function timeout (60 s).
+MAX_WAIT = 20.0
 RATE_LIMITED_ATTEMPTS = 5  # 429s in a row for one call before it is given back
 RETRY_AFTER_DEFAULT = 1.0  # a 429 without a readable Retry-After
 RETRY_AFTER_CAP = 300.0  # Slack's Retry-After is seconds; more than this is read as a fault
@@ -93,7 +99,7 @@ class _AllButPosts(RetryHandler):
         if request.url.split("?")[0].rstrip("/").rsplit("/", 1)[-1] in _NOT_REPEATED:
             return False
         left = deadline.remaining()
-        if left is not None and left < CALL_RESERVE + 2:
+        if left is not None and left < _call_reserve() + 2:
             return False
         return self.handler._can_retry(state=state, request=request, response=response, error=error)
 
@@ -163,38 +169,56 @@ class SlackGateway:
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
         call = (lambda: self._client.api_call(method, json=args)) if args else (lambda: self._client.api_call(method))
-        return self._paced(method, args.get("channel") if method == POST else None, call)
+        try:
+            return self._paced(method, args.get("channel") if method == POST else None, call)
+        except ConversationGone:
+            self._forget(args.get("channel"))
+            raise
+
+    def _forget(self, channel: str | None) -> None:
+        """A conversation Slack no longer knows is opened again when next asked for."""
+        with self._lock:
+            for key in [key for key, known in self._conversations.items() if known == channel]:
+                del self._conversations[key]
 
     def _paced(self, method: str, channel: str | None, call: Callable[[], SlackResponse]) -> dict[str, Any]:
         """One call in its turn of the pace (a post: also its channel's); a 429 pauses the method
-        (or the channel) for its Retry-After and the call waits its next turn."""
+        (or the channel) for its Retry-After and the call waits its next turn. All its waits
+        together stay within MAX_WAIT and the budget."""
+        waited = 0.0
         for _ in range(RATE_LIMITED_ATTEMPTS):
-            self._wait_turn(method, channel)
+            waited += self._wait_turn(method, channel, MAX_WAIT - waited)
             try:
                 return self._guarded(method, call)
             except _RateLimited as limited:
                 self._pace.pause(method, channel, limited.seconds)
         raise SlackRefused(f"slack {method}: ratelimited {RATE_LIMITED_ATTEMPTS} times in a row")
 
-    def _wait_turn(self, method: str, channel: str | None) -> None:
-        left = deadline.remaining()
-        max_wait = MAX_WAIT if left is None else min(MAX_WAIT, left - CALL_RESERVE)
+    def _wait_turn(self, method: str, channel: str | None, max_wait: float) -> float:
+        """Seconds waited for the call's turn; SlackRefused (nothing was done, the caller gives the
+        work back and it comes again later) when the budget has no room left for the call, or its
+        turn is further away than the budget or `max_wait` allow."""
+        left = _left_for_calls(method)
+        if left is not None:
+            max_wait = min(max_wait, left)
         try:
-            self._pace.turn(method, channel, max_wait=max(0.0, max_wait))
+            return self._pace.turn(method, channel, max_wait=max(0.0, max_wait))
         except TooLong as exc:
-            # Nothing was done: the caller gives the work back and it comes again later.
             raise SlackRefused(f"slack {method}: paced, next turn in {exc.seconds:.0f} s") from exc
 
-    def _guarded(self, method: str, call: Callable[[], SlackResponse]) -> dict[str, Any]:
+    def _guarded(self, method: str, call: Callable[[], SlackResponse | None]) -> dict[str, Any]:
         """The call's data; Slack's errors as our error types (a 429 as _RateLimited)."""
         try:
             response = call()
-            return response.data if isinstance(response.data, dict) else {}
+            data = response.data if response is not None else None
+            return data if isinstance(data, dict) else {}
         except SlackApiError as exc:
             error = exc.response.get("error") if exc.response is not None else None
             status = exc.response.status_code if exc.response is not None else None
             if status == 429 or error == "ratelimited":
                 raise _RateLimited(retry_after(getattr(exc.response, "headers", None))) from exc
+            if error in _GONE:
+                raise ConversationGone(f"slack {method}: {error}") from exc
             if error in _PERMANENT:
                 raise PermanentError(f"slack {method}: {error}") from exc
             if error and error not in _MAYBE_DONE and (status is None or status < 500):
@@ -284,14 +308,37 @@ class SlackGateway:
         return self._search_history(channel, oldest, posted, outbox_id)
 
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
-        """slack-sdk's files_upload_v2: the external upload flow in three calls (files.upload is retired)."""
+        """Slack's external upload flow (files.upload is retired), as slack-sdk's files_upload_v2
+        makes it but each of its three calls paced and started within the budget on its own:
+        as one, the three together could outlast the budget by up to three HTTP time-outs."""
         if _is_user(channel):  # a file is shared in a conversation: the DM's id, not the user's
             channel = self._open((channel,))
+        client = self._client
+        where = self._paced(
+            "files.getUploadURLExternal",
+            None,
+            lambda: client.files_getUploadURLExternal(filename=filename, length=len(content)),
+        )
+
+        def upload() -> None:
+            sent = client._upload_file(  # slack-sdk's own step 2 of files_upload_v2
+                url=where["upload_url"],
+                data=content,
+                logger=log,
+                timeout=client.timeout,
+                proxy=client.proxy,
+                ssl=client.ssl,
+            )
+            if sent.status != 200:
+                raise TransientError(f"HTTP {sent.status}")
+
+        _left_for_calls(UPLOAD)  # no tier paces it (not a Web API method): only the budget's check
+        self._guarded(UPLOAD, upload)
         response = self._paced(
             "files.completeUploadExternal",
             None,
-            lambda: self._client.files_upload_v2(
-                filename=filename, content=content, title=title, channel=channel, initial_comment=comment
+            lambda: client.files_completeUploadExternal(
+                files=[{"id": where["file_id"], "title": title}], channel_id=channel, initial_comment=comment
             ),
         )
         return str(response["files"][0]["id"])
@@ -342,6 +389,22 @@ class SlackGateway:
 
     def update(self, channel: str, ts: str, text: str, blocks: list[dict[str, Any]]) -> None:
         self._call("chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def _call_reserve() -> float:
+    reserve = deadline.per_call()
+    return CALL_RESERVE if reserve is None else reserve
+
+
+def _left_for_calls(method: str) -> float | None:
+    """Seconds of the budget a wait may take before the call (None: no budget); SlackRefused when
+    the call could no longer end within it."""
+    left = deadline.remaining()
+    if left is None:
+        return None
+    if left < _call_reserve():
+        raise SlackRefused(f"slack {method}: {max(left, 0):.1f} s of the budget left, too little to start")
+    return left - _call_reserve()
 
 
 class _RateLimited(Exception):

@@ -12,7 +12,9 @@ published) pauses that method or channel for the Retry-After Slack gave (`pause`
 
 A call reserves its turn (GCRA, the token bucket's virtual-time twin): the reservation is
 booked at once, so concurrent callers queue in order instead of racing; a turn further away
-than the caller can wait (`max_wait`) is not booked and raises `TooLong`.
+than the caller can wait (`max_wait`) is not booked and raises `TooLong`. A post books its
+channel's turn first and the workspace's when that turn has come, so one busy or paused
+channel delays only its own posts.
 """
 
 from __future__ import annotations
@@ -103,32 +105,39 @@ class Pace:
         return lane
 
     def _lanes_of(self, method: str, channel: str | None) -> list[_Lane]:
+        """The lanes a call passes, in order: a post its channel's, then the workspace's."""
         if method == POST:
-            lanes = [self._lane("post#workspace", *POSTS_PER_WORKSPACE)]
-            if channel:
-                lanes.append(self._lane(f"post#{channel}", *POSTS_PER_CHANNEL))
-            return lanes
+            workspace = self._lane("post#workspace", *POSTS_PER_WORKSPACE)
+            return [self._lane(f"post#{channel}", *POSTS_PER_CHANNEL), workspace] if channel else [workspace]
         tier = METHOD_TIER.get(method, 3)
         return [self._lane(method, TIER_PER_MINUTE[tier], TIER_BURST[tier])]
 
     def turn(self, method: str, channel: str | None = None, *, max_wait: float | None = None) -> float:
-        """Wait for this call's turn (seconds waited); TooLong when it is more than `max_wait` away."""
-        with self._lock:
-            now = self._clock()
-            lanes = self._lanes_of(method, channel)
-            at = max(lane.earliest(now) for lane in lanes)
-            if max_wait is not None and at - now > max_wait:
-                raise TooLong(at - now)
-            for lane in lanes:
+        """Wait for this call's turn (seconds waited); TooLong when it is more than `max_wait` away.
+
+        A post takes its lanes one after the other: it books its channel's turn, sleeps until
+        then, and only then takes the workspace's turn. Booking both at the later of the two
+        would move the workspace's lane to the end of one busy or paused channel's queue, and
+        every post to every other channel would wait behind it, which Slack does not ask."""
+        lanes = self._lanes_of(method, channel)
+        waited = 0.0
+        for i, lane in enumerate(lanes):
+            with self._lock:
+                now = self._clock()
+                at = lane.earliest(now)
+                # the whole wait as far as known now: this lane's turn, the next lanes' at that moment
+                expected = max([at] + [later.earliest(at) for later in lanes[i + 1 :]])
+                if max_wait is not None and waited + expected - now > max_wait:
+                    raise TooLong(waited + expected - now)
                 lane.tat = max(lane.tat, at) + lane.interval
-        if at > now:
-            self._sleep(at - now)
-        return at - now
+            if at > now:
+                self._sleep(at - now)
+                waited += at - now
+        return waited
 
     def pause(self, method: str, channel: str | None, seconds: float) -> None:
         """Slack answered 429 with Retry-After `seconds`: nothing of that kind before then
         (a post's channel when known: another channel's posts may well go on)."""
         with self._lock:
-            lanes = self._lanes_of(method, channel)
-            lane = lanes[-1]  # the channel's lane for a post, else the method's
+            lane = self._lanes_of(method, channel)[0]  # the channel's lane for a post, else the method's
             lane.paused_until = max(lane.paused_until, self._clock() + seconds)

@@ -14,8 +14,8 @@ metadata (outbox id) and only posts when it is not there. So nothing is posted t
 
 Time: the sender's function times out after TIMEOUT (infra/functions.yaml, outbox-created:
 timeout_seconds; tests/unit/test_manifest.py keeps them equal). Its Slack work runs within
-SEND_BUDGET, well inside it: the Slack adapter never starts a wait (pace, Retry-After) that
-would end past the budget, it gives the message back (SlackRefused: nothing posted), the
+SEND_BUDGET, well inside it: the Slack adapter never starts a wait (pace, Retry-After) or a
+call that could end past the budget, it gives the message back (SlackRefused: nothing posted), the
 claim is released and the platform's retry brings it again later. LEASE is longer than
 TIMEOUT: a timed-out instance is not stopped at once, but the platform cuts its request at
 TIMEOUT, so when a lease runs out its attempt is over, and two senders never post the same
@@ -37,7 +37,7 @@ from devplan.errors import PermanentError, TransientError
 from devplan.messages.cycle import HUDDLE_URL_TOKEN
 from devplan.services import deadline, digest, home, home_refresh
 from devplan.services.inputs import OutboxWritten
-from devplan.services.ports import Slack, SlackRefused, Store, Version
+from devplan.services.ports import ConversationGone, Slack, SlackRefused, Store, Version
 
 log = logging.getLogger(__name__)
 TIMEOUT = timedelta(seconds=60)  # the sender function's timeout_seconds (infra/functions.yaml)
@@ -87,6 +87,9 @@ def deliver(
         return "claimed_elsewhere"  # changed under us: whoever changed it carries on
     attempt = _Attempt()
     try:
+        # A digest's chart is drawn before the send budget starts: matplotlib's import and the
+        # drawing take seconds of CPU that the budget keeps for Slack.
+        chart = _drawn(entry.message)
         with deadline.within(SEND_BUDGET.total_seconds()):
             channel, ts = _send(
                 entry.message,
@@ -94,6 +97,7 @@ def deliver(
                 store,
                 attempt,
                 search_since=(first_try_at - HISTORY_MARGIN) if resumed else None,
+                chart=chart,
             )
     except PermanentError as exc:
         store.mark_failed(message_id, at=now, error=str(exc))
@@ -118,6 +122,19 @@ def deliver(
 @dataclass
 class _Attempt:
     posting: bool = False  # the post call was made: from here on a failure may hide a post
+
+
+@dataclass(frozen=True)
+class _Chart:
+    file: digest.ChartFile
+    png: bytes
+
+
+def _drawn(message: OutboxMessage) -> _Chart | None:
+    if message.chart is None:
+        return None
+    chart = digest.chart_file(message)
+    return _Chart(chart, chart.render())
 
 
 def _release(store: Store, message_id: str, claim: Claim, until: datetime, event_id: str) -> None:
@@ -146,25 +163,32 @@ def _with_conversation_links(message: OutboxMessage, channel: str, slack: Slack)
     return message.text.replace(HUDDLE_URL_TOKEN, url), json.loads(blocks.replace(HUDDLE_URL_TOKEN, url))
 
 
-def _conversation(users: tuple[str, ...], slack: Slack, store: Store) -> str:
-    """Where a message to `users` goes. A group DM (a pair's 1:1 invite: employee, lead) is the
-    same conversation every quarter: opened once (conversations.open is Tier 3, about 50 a
-    minute), then kept in the store for every instance and quarter after."""
+def _conversation(users: tuple[str, ...], slack: Slack, store: Store) -> tuple[str, bool]:
+    """Where a message to `users` goes, and whether it is a kept id. A group DM (a pair's 1:1
+    invite: employee, lead) is the same conversation every quarter: opened once
+    (conversations.open is Tier 3, about 50 a minute), then kept in the store for every
+    instance and quarter after."""
     if len(users) < 2:
-        return slack.conversation_for(users)  # a DM: the user id, no call
+        return slack.conversation_for(users), False  # a DM: the user id, no call
     kept = store.group_conversation(users)
     if kept:
-        return kept
+        return kept, True
     channel = slack.conversation_for(users)
     try:
         store.keep_group_conversation(users, channel)
     except Exception:  # keeping it saves a call next time; the message matters more
         log.warning("could not keep the group DM %s", channel, exc_info=True)
-    return channel
+    return channel, False
 
 
 def _send(
-    message: OutboxMessage, slack: Slack, store: Store, attempt: _Attempt, *, search_since: datetime | None
+    message: OutboxMessage,
+    slack: Slack,
+    store: Store,
+    attempt: _Attempt,
+    *,
+    search_since: datetime | None,
+    chart: _Chart | None,
 ) -> tuple[str | None, str | None]:
     """(channel, ts) of the post; (None, None) for a channel invite or a Home tab (repeating either is harmless)."""
     if message.kind == HOME:  # App Home: rendered now, from the newest state (services/home.py)
@@ -173,13 +197,34 @@ def _send(
     if message.kind == "invite" and message.channel:
         slack.invite(slack.channel_id(message.channel), message.users[0])
         return None, None
-    channel = slack.channel_id(message.channel) if message.channel else _conversation(message.users, slack, store)
-    if message.chart is not None:  # a quarterly digest: a chart file, found again by its name
-        chart = digest.chart_file(message)
-        ts = slack.find_uploaded(channel, chart.filename, oldest=search_since.timestamp()) if search_since else None
+    if message.channel:
+        return _send_to(slack.channel_id(message.channel), message, slack, attempt, search_since, chart)
+    channel, kept = _conversation(message.users, slack, store)
+    try:
+        return _send_to(channel, message, slack, attempt, search_since, chart)
+    except ConversationGone as exc:
+        if not kept:
+            raise
+        # Kept from an earlier quarter, now archived or unknown to Slack: opened again on the
+        # retry (nothing was posted: Slack answered with an error).
+        store.forget_group_conversation(message.users, channel)
+        raise SlackRefused(f"the kept group DM {channel} is gone ({exc}): opened again on the retry") from exc
+
+
+def _send_to(
+    channel: str,
+    message: OutboxMessage,
+    slack: Slack,
+    attempt: _Attempt,
+    search_since: datetime | None,
+    chart: _Chart | None,
+) -> tuple[str, str]:
+    if chart is not None:  # a quarterly digest: a chart file, found again by its name
+        name = chart.file.filename
+        ts = slack.find_uploaded(channel, name, oldest=search_since.timestamp()) if search_since else None
         if not ts:
             attempt.posting = True
-            ts = slack.upload_file(channel, chart.filename, chart.render(), chart.title, message.text)
+            ts = slack.upload_file(channel, name, chart.png, chart.file.title, message.text)
         return channel, ts  # for a file, its id
     ts = slack.find_posted(channel, message.id, oldest=search_since.timestamp()) if search_since else None
     if ts:

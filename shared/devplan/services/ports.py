@@ -21,7 +21,7 @@ from devplan.domain.metrics import Tally
 from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.domain.reflections import Reflection
 from devplan.domain.wallet import Wallet
-from devplan.errors import TransientError
+from devplan.errors import PermanentError, TransientError
 from devplan.services.inputs import PlatformEvent
 
 if TYPE_CHECKING:  # held_events uses these ports: imported for the types only
@@ -152,6 +152,9 @@ class Store(Protocol):
         """The group DM with these users, once opened (conversations.open is Tier 3)."""
 
     def keep_group_conversation(self, users: tuple[str, ...], channel: str) -> None: ...
+    def forget_group_conversation(self, users: tuple[str, ...], channel: str) -> None:
+        """Drop the kept group DM if it is still `channel` (Slack no longer knows it)."""
+
     def mark_failed(self, message_id: str, *, at: datetime, error: str) -> None: ...
     def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]: ...
     def held_events(
@@ -238,3 +241,8 @@ class SlackRefused(TransientError):
     """Slack answered a call with an error code (rate limited, a scope missing, …): it did
     nothing, so a post that fails this way was not posted. A time-out, a connection reset or
     a 5xx are plain TransientErrors: whether a post got through is then unknown."""
+
+
+class ConversationGone(PermanentError):
+    """Slack does not (or no longer) know the conversation: channel_not_found, is_archived.
+    Permanent for the message, unless its id was one the sender kept: opened again, it works."""

@@ -194,6 +194,13 @@ class Store:
             conversation_mapping.conversation_document(users, channel, self._clock()),
         )
 
+    def forget_group_conversation(self, users: tuple[str, ...], channel: str) -> None:
+        # Not in a transaction: at worst a sender that just kept a new id loses it and opens
+        # the conversation once more.
+        path = conversation_mapping.conversation_path(users)
+        if conversation_mapping.is_channel(self.documents.get(path), channel):
+            self.documents.delete(path)
+
     def mark_sent(
         self, message_id: str, *, at: datetime, channel: str | None, ts: str | None, forget_users: bool = False
     ) -> None:

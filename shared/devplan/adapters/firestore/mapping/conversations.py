@@ -24,3 +24,8 @@ def conversation_document(users: tuple[str, ...], channel: str, at: datetime) ->
 def conversation_from(doc: Document | None) -> str | None:
     channel = (doc or {}).get("channel")
     return channel if isinstance(channel, str) and channel else None
+
+
+def is_channel(doc: Document | None, channel: str) -> bool:
+    """The kept group DM is still `channel` (not one opened again since)."""
+    return conversation_from(doc) == channel
