@@ -83,6 +83,30 @@ def test_notes_written_before_the_lead_was_recorded_stay_with_the_old_pair(team)
     assert meeting_notes.show(team.store, BO_SLACK, f"<@{ANNA_SLACK}>", date(2025, 5, 5))["outcome"] == "shown"
 
 
+def open_notes(t: Team, user: str) -> str:
+    return meeting_notes.open_form(t.store, t.slack, user, t.slack.issue_trigger(), f"anna|{Q2.key}", date(2025, 5, 3))
+
+
+def test_the_lead_who_held_the_1_1_writes_its_notes_after_a_lead_change(team):
+    """Bo marks the 1:1 held, closes the modal and writes the notes later; meanwhile Anna moves."""
+    assert team.click(BO_SLACK, MARK_HELD_ACTION, f"anna|{Q2.key}", date(2025, 4, 10))["outcome"] == "held"
+    moves_to_carl(team)
+    assert (open_notes(team, BO_SLACK), open_notes(team, CARL_SLACK)) == ("opened", "not_opened")
+
+
+def test_a_1_1_the_employee_marked_held_is_the_notes_of_the_lead_when_the_quarter_opened(team):
+    doc = team.store.docs["cycles/anna:2025-Q2"]
+    doc.update(leadId="bo", leadRecorded=True)
+    assert team.click(ANNA_SLACK, MARK_HELD_ACTION, f"anna|{Q2.key}", date(2025, 4, 10))["outcome"] == "held"
+    moves_to_carl(team)
+    assert (open_notes(team, BO_SLACK), open_notes(team, CARL_SLACK)) == ("opened", "not_opened")
+
+
+def test_a_1_1_not_held_yet_is_the_new_leads(team):
+    moves_to_carl(team)
+    assert (open_notes(team, BO_SLACK), open_notes(team, CARL_SLACK)) == ("not_opened", "opened")
+
+
 def test_a_new_lead_cannot_open_the_old_pairs_notes(team):
     held_with_bo(team)
     moves_to_carl(team)

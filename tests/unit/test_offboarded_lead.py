@@ -4,17 +4,23 @@ or submit in Slack is answered politely and changes nothing (services/lifecycle.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
+
+import pytest
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.meeting_notes import item_id
-from devplan.messages.goals import GOAL_AGREE
+from devplan.errors import InvalidEvent
+from devplan.messages.cycle import MARK_HELD_ACTION
+from devplan.messages.goals import GOAL_AGREE, OPEN_GOAL_FORM
 from devplan.messages.meeting_notes import NOTE_ACTION_DONE
 from devplan.services import home, meeting_notes, platform_events, quarterly_cycle
-from devplan.services.inputs import EmployeeChunk
+from devplan.services.inputs import EmployeeChunk, PlatformEvent
+from devplan.services.responsibility import assigned_event
 from tests.unit.goal_support import event, workspace
 from tests.unit.slack_forms_support import ANNA_SLACK, BO_SLACK, GOOD_GOAL, Team
 
+AT = datetime(2025, 5, 2, 8, tzinfo=UTC)
 LEFT = "Din utvecklingsplan är avslutad"  # lifecycle.home_cleared: the answer to someone who left
 
 
@@ -105,6 +111,46 @@ def test_a_modal_submitted_by_someone_offboarded_closes_and_changes_nothing():
     assert t.submit(ANNA_SLACK, GOOD_GOAL) == {}  # closes the modal
     assert t.store.docs["employees/anna"] == before and t.outbox("goal-proposal:") == {}
     assert LEFT in next(iter(t.outbox("reply:offboarded-self:anna:").values()))["text"]
+
+
+def test_a_modal_about_someone_who_has_left_closes_writes_nothing_and_tells_the_submitter():
+    """Bo opens the goal form for Anna; Anna leaves before he submits it."""
+    t = Team()
+    assert t.click(BO_SLACK, OPEN_GOAL_FORM, "anna", date(2025, 4, 8)) == {"opened": True}
+    view = t.last_view()
+    offboard(t.store, "anna")
+    before = t.snapshot()
+    assert t.submit(BO_SLACK, GOOD_GOAL, view) == {}  # closes the modal
+    (reply,) = t.outbox("reply:offboarded:anna").values()
+    assert reply["users"] == [BO_SLACK] and "Anna Lindqvist har slutat" in reply["text"]
+    changed = {k for k, v in t.store.docs.items() if before.get(k) != v}
+    assert not t.goals("anna") and pending_to(t.store, ANNA_SLACK) == []
+    assert all(k.startswith("outbox/reply:offboarded:anna") for k in changed), changed
+
+
+def test_the_1_1_notes_of_someone_who_has_left_are_not_written_after_they_left():
+    t = Team()
+    t.store.docs["cycles/anna:2025-Q2"] = {
+        "employeeId": "anna",
+        "quarter": "2025-Q2",
+        "openedOn": "2025-04-01",
+        "review": {"status": "invited", "invitedOn": "2025-04-01"},
+    }
+    assert t.click(BO_SLACK, MARK_HELD_ACTION, "anna|2025-Q2", date(2025, 4, 7))["notes"] == "opened"
+    offboard(t.store, "anna")
+    assert t.submit(BO_SLACK, {"actions": "Boka kurs", "notes": "Bra samtal"}) == {}
+    assert "notes" not in t.store.docs["cycles/anna:2025-Q2"]
+
+
+def test_a_lead_who_left_assigns_no_responsibility_through_the_platform():
+    t = Team()
+    offboard(t.store)
+    data = {"employeeId": "anna", "subProject": "Firebase", "assignedBy": "bo"}
+    before = t.snapshot()
+    with pytest.raises(InvalidEvent) as refused:  # as any nominator who is not Anna's lead
+        assigned_event(PlatformEvent("ev-late", "responsibility.assigned", AT, data, "ev-late"), t.store)
+    assert (refused.value.status, refused.value.code) == (422, "nomination_refused")
+    assert t.snapshot() == before
 
 
 def test_someone_whose_lead_left_still_ticks_off_their_own_actions():

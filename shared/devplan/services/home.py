@@ -109,6 +109,11 @@ def view_for(store: Store, slack_user_id: str, today: date, employee_id: str | N
     """The Home view of whoever has this Slack account, or of `employee_id` (a short explanation
     if nobody in the plan)."""
     employee = store.employee(employee_id) if employee_id else store.employee_with_slack_user(slack_user_id)
+    if employee is not None and is_offboarded(employee) and employee_id:
+        # A message queued about the old record of someone rehired under a new one: this Slack
+        # account's Home is the active plan's, never the old record's closing line.
+        current = store.employee_with_slack_user(slack_user_id)
+        employee = current if current is not None and not is_offboarded(current) else employee
     if employee is not None and is_offboarded(employee):  # none of their plan: one closing line
         return cleared_home(employee.language)
     if employee is None or not employee.active:

@@ -23,7 +23,7 @@ from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.limits import is_supported_day
 from devplan.domain.outbox import HOME, OutboxMessage, user_key
-from devplan.services.leads import active_lead
+from devplan.services.leads import active, active_lead
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -62,7 +62,7 @@ def refresh(
         employee = found
     version = version or f"{uow.now:%Y%m%dT%H%M%S%f}"
     lead = active_lead(uow, employee)  # a lead who left has no Home to keep fresh
-    other = uow.employee(also) if also else None
+    other = active(uow, also) if also else None  # one who left keeps the closing line they have
     for person in (employee, lead, other):
         if person is not None and person.slack_user_id and person.home_opened:
             uow.emit(home_message(person.slack_user_id, on, version, person.employee_id))

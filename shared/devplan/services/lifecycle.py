@@ -40,7 +40,7 @@ from devplan.messages import lifecycle as render
 from devplan.services import home_refresh, moves
 from devplan.services.inputs import PlatformEvent, SlackRequest, SlackRoute
 from devplan.services.ports import Store, UnitOfWork
-from devplan.services.slack_replies import answer_click, ephemeral
+from devplan.services.slack_replies import answer_click, ephemeral, form_subject
 
 log = logging.getLogger(__name__)
 UNKNOWN_EMPLOYEE = "unknown_employee"  # held_events holds the event until the person exists
@@ -206,7 +206,7 @@ def stop_offboarded(store: Store, routes: Routes, closed: Callable[[], dict[str,
             # only someone who has left is stopped. One query, as each route's own lookup.
             asker = store.employee_with_slack_user(request.user_id) if request.user_id else None
             if asker is None or not is_offboarded(asker):
-                return about_offboarded(request, asker) if request.kind == "block_actions" else route(request)
+                return about_offboarded(request, asker) if request.kind != "command" else route(request)
             log.info("%s %s by offboarded %s answered and ignored", request.kind, request.name, asker.employee_id)
             shown = render.plan_closed(asker.language)
             if request.kind == "command":
@@ -215,18 +215,23 @@ def stop_offboarded(store: Store, routes: Routes, closed: Callable[[], dict[str,
             return answered if request.kind == "block_actions" else closed()
 
         def about_offboarded(request: SlackRequest, clicker: Employee | None) -> dict[str, Any]:
-            """Every button's value starts with the id of the person it is about."""
-            value = (request.payload.get("actions") or [{}])[0].get("value") or ""
-            person_id = value.split("|")[0]
+            """Every button's value starts with the id of the person it is about; a modal names them
+            in its metadata (opened before they left, submitted after: it writes nothing either)."""
+            if request.kind == "view_submission":
+                person_id = form_subject(request.payload) or ""
+            else:
+                value = (request.payload.get("actions") or [{}])[0].get("value") or ""
+                person_id = value.split("|")[0]
             try:
                 person = store.employee(person_id) if is_valid_id(person_id) else None
             except UnusableRecord:  # the route itself answers for a record it cannot read
                 person = None
             if person is None or not is_offboarded(person):
                 return route(request)
-            log.info("click on %s for offboarded %s answered and ignored", request.name, person_id)
+            log.info("%s %s for offboarded %s answered and ignored", request.kind, request.name, person_id)
             shown = render.offboarded_click(clicker.language if clicker else "sv", person.name)
-            return answer_click(store, request.user_id, f"offboarded:{person_id}", shown, IGNORED)
+            answered = answer_click(store, request.user_id, f"offboarded:{person_id}", shown, IGNORED)
+            return answered if request.kind == "block_actions" else closed()
 
         return handle
 

@@ -18,7 +18,7 @@ from datetime import date
 from typing import Any
 
 from devplan.domain.calendar import Quarter
-from devplan.domain.cycle_record import CycleRecord
+from devplan.domain.cycle_record import HELD, CycleRecord
 from devplan.domain.employees import Employee
 from devplan.domain.ids import is_valid_id
 from devplan.domain.meeting_notes import (
@@ -58,10 +58,16 @@ def pair_of(
 
 def _lead_id_of(employee: Employee, cycle: CycleRecord | None) -> str | None:
     """The lead recorded on the quarter's notes when they were written, so a new lead never reads
-    what the person agreed with the one before; today's lead for a quarter without notes yet and
-    for notes written before the lead was recorded."""
+    what the person agreed with the one before. A 1:1 marked held without notes is the lead's who
+    held it, whoever leads the person now: the one who clicked "held" if not the employee (only
+    the pair can), else the lead recorded when the quarter opened. Today's lead for a 1:1 not
+    held yet and for notes written before the lead was recorded."""
     recorded = cycle.notes.lead_id if cycle is not None and cycle.notes is not None else None
-    return recorded or employee.lead_id
+    if recorded or cycle is None or cycle.notes is not None or cycle.review.status != HELD:
+        return recorded or employee.lead_id
+    confirmer = cycle.review.confirmed_by
+    held_with = confirmer if confirmer and confirmer != employee.employee_id else None
+    return held_with or (cycle.lead_id if cycle.lead_recorded else None) or employee.lead_id
 
 
 def _member(pair: tuple[Employee, ...], slack_user_id: str) -> Employee | None:

@@ -23,6 +23,7 @@ from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import responsibility as render
 from devplan.services.inputs import PlatformEvent, parse_supported_time
+from devplan.services.leads import active
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral
 
@@ -129,7 +130,7 @@ def assigned_event(event: PlatformEvent, store: Store) -> str:
         person = uow.employee(person_id)
         if person is None:
             return "unknown_employee"
-        lead = uow.employee(lead_id)
+        lead = active(uow, lead_id)  # a lead who has left nominates nobody: refused as a non-lead
         reason = rules.refusal(lead, person, sub_project)
         if reason == rules.NO_SUB_PROJECT:
             raise InvalidEvent(

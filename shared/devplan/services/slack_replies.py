@@ -76,6 +76,18 @@ def form_context(payload: dict[str, Any]) -> dict[str, Any]:
     return found
 
 
+def form_subject(payload: dict[str, Any]) -> str | None:
+    """Whom a submitted modal is about, read before its route: a 1:1's `of` (its `employee_id` is
+    whom it was opened for), else `employee_id`, else the id its button's value starts with (as a
+    click's). None when the metadata is not ours: the route itself answers that as malformed."""
+    try:
+        context = form_context(payload)
+    except InvalidEvent:
+        return None
+    found = context.get("of") or context.get("employee_id") or str(context.get("value") or "").split("|")[0]
+    return found if is_valid_id(found) else None
+
+
 def form_day(context: dict[str, Any]) -> date:
     day = parse_day(context.get("on"))
     if day is None or not is_supported_day(day):
