@@ -45,7 +45,13 @@ def test_onboarding_welcomes_invites_and_tells_the_lead(clean_stack):
     assert anna["goals"]["deadline"] == "2025-01-21" and anna["onboarding"]["status"] == "welcomed"
     welcome = welcome_of(clean_stack, "Anna Lindqvist")
     assert len(welcome) == 1 and "21 januari 2025" in json.dumps(welcome[0]["args"]["blocks"], ensure_ascii=False)
-    invites = [c for c in clean_stack.stand_in.calls() if c["method"] == "conversations.invite" and c["ok"]]
+    # The stand-in keeps channel members for the whole run: someone an earlier test onboarded is
+    # invited again and Slack answers already_in_channel, which the product counts as done.
+    invites = [
+        c
+        for c in clean_stack.stand_in.calls()
+        if c["method"] == "conversations.invite" and (c["ok"] or c["error"] == "already_in_channel")
+    ]
     assert {c["channel_name"] for c in invites} == {"#dev", "#coaching", "#finance"}  # Bo in all three, Anna in #dev
     to_bo = [p["text"] for p in posts(clean_stack, channel_name="DM Bo Joel Kvarnsmyr")]
     assert any("Anna Lindqvist" in t and "21 januari 2025" in t for t in to_bo)
