@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import copy
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from devplan.adapters.firestore.mapping.outbox import outbox_document
 from devplan.adapters.firestore.personal_records import PersonalRecords
 from devplan.domain.outbox import OutboxMessage
 from devplan.errors import PermanentError
+from devplan.messages.cycle import MARK_HELD_ACTION
 from devplan.services import delivery, platform_events, privacy
 from tests.unit.goal_support import event
 from tests.unit.slack_forms_support import ANNA_SLACK, BO_SLACK, Team
@@ -79,3 +80,13 @@ def test_the_legacy_scan_stops_at_the_first_message_carrying_about():
     t.store.docs["outbox/new-1"] = outbox_document(later, t0 + timedelta(days=1))
     privacy.erase("anna", PersonalRecords(t.store.documents, lambda: AT), t.store)
     assert ANNA_NAME in t.store.docs["outbox/new-1"]["text"]  # written since `about`: not read
+
+
+def test_an_answer_to_a_click_that_names_someone_is_erased_with_them():
+    t = Team()
+    platform_events.handle(event("employee.offboarded", {"employeeId": "anna"}), t.store)
+    t.click(BO_SLACK, MARK_HELD_ACTION, "anna|2025-Q2", date(2025, 4, 10))  # answered: Anna has left, by name
+    replies = [d for i, d in t.store.collection("outbox").items() if i.startswith("reply:")]
+    assert replies and all(ANNA_NAME in d["text"] and d["about"] == ["anna"] for d in replies)
+    privacy.erase("anna", PersonalRecords(t.store.documents, lambda: AT), t.store)
+    assert holding(t, ANNA_NAME) == []
