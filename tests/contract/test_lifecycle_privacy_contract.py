@@ -92,6 +92,10 @@ def test_a_home_publication_keeps_no_recipient_once_sent(store):
     store.mark_sent("home:anna:2025-04-08:v", at=NOW, channel=None, ts=None, forget_users=True)
     entry = store.outbox_entry("home:anna:2025-04-08:v")[0]
     assert entry.state == "sent" and entry.message.users == ()
+    store.atomically(lambda uow: uow.emit(OutboxMessage("home:anna:2025-04-09:v", kind="home", users=("U_ANNA",))))
+    store.mark_failed("home:anna:2025-04-09:v", at=NOW, error="user_not_found", forget_users=True)
+    entry = store.outbox_entry("home:anna:2025-04-09:v")[0]
+    assert entry.state == "failed" and entry.message.users == ()
 
 
 def test_the_legacy_scan_pages_through_ties_up_to_the_first_message_with_about(store, monkeypatch):
