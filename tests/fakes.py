@@ -49,6 +49,7 @@ _OPS: dict[str, Callable[[Any, Any], bool]] = {
     "array_contains": lambda a, b: isinstance(a, list) and b in a,
     "<": lambda a, b: a is not None and a < b,
     ">=": lambda a, b: a is not None and a >= b,
+    ">": lambda a, b: a is not None and a > b,
 }
 
 

@@ -6,8 +6,11 @@ finding the same documents in both."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 
+from devplan.adapters.firestore import personal_records
 from devplan.adapters.firestore.mapping.conversations import conversation_path
+from devplan.adapters.firestore.mapping.outbox import outbox_document
 from devplan.adapters.firestore.personal_records import PersonalRecords
 from devplan.domain.lifecycle import offboard
 from devplan.domain.outbox import OutboxMessage
@@ -64,10 +67,11 @@ def test_messages_about_a_person_their_group_dms_and_the_1on1s_they_confirmed_ar
 
     def emit(uow):
         uow.emit(OutboxMessage("about-bo", users=("U_ANNA",), text="Din lead", about=("bo",)))
-        uow.emit(OutboxMessage("named", users=("U_ANNA",), text="Bo Kvarnsmyr godkände"))  # before `about`
         uow.emit(OutboxMessage("other", users=("U_ANNA",), text="Ingen"))
 
     store.atomically(emit)
+    named = OutboxMessage("named", users=("U_ANNA",), text="Bo Kvarnsmyr godkände")  # before `about` existed
+    store.documents.set("outbox/named", outbox_document(named, NOW - timedelta(days=1)), merge=False)
     store.keep_group_conversation(("U_ANNA", "U_BO"), "G1")
     store.documents.set(
         "cycles/anna:2025-Q2",
@@ -88,3 +92,25 @@ def test_a_home_publication_keeps_no_recipient_once_sent(store):
     store.mark_sent("home:anna:2025-04-08:v", at=NOW, channel=None, ts=None, forget_users=True)
     entry = store.outbox_entry("home:anna:2025-04-08:v")[0]
     assert entry.state == "sent" and entry.message.users == ()
+    store.atomically(lambda uow: uow.emit(OutboxMessage("home:anna:2025-04-09:v", kind="home", users=("U_ANNA",))))
+    store.mark_failed("home:anna:2025-04-09:v", at=NOW, error="user_not_found", forget_users=True)
+    entry = store.outbox_entry("home:anna:2025-04-09:v")[0]
+    assert entry.state == "failed" and entry.message.users == ()
+
+
+def test_the_legacy_scan_pages_through_ties_up_to_the_first_message_with_about(store, monkeypatch):
+    monkeypatch.setattr(personal_records, "LEGACY_PAGE", 2)
+    add(store, BO, ANNA)
+    legacy = [(f"old-{n}", NOW - timedelta(days=3 - n // 3)) for n in range(7)]  # three instants, ties
+    for i, at in legacy:
+        store.documents.set(
+            f"outbox/{i}",
+            outbox_document(OutboxMessage(i, users=("U_ANNA",), text=f"Bo Kvarnsmyr {i}"), at),
+            merge=False,
+        )
+    first = OutboxMessage("new-0", users=("U_ANNA",), text="Bo Kvarnsmyr", about=("maja",))
+    store.documents.set("outbox/new-0", outbox_document(first, NOW), merge=False)
+    later = OutboxMessage("new-1", users=("U_ANNA",), text="Bo Kvarnsmyr")
+    store.documents.set("outbox/new-1", outbox_document(later, NOW + timedelta(days=1)), merge=False)
+    found = PersonalRecords(store.documents, lambda: NOW).gather("bo")
+    assert set(found["outbox"]) == {f"outbox/old-{n}" for n in range(7)}

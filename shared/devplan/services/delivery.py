@@ -100,7 +100,8 @@ def deliver(
                 chart=chart,
             )
     except PermanentError as exc:
-        store.mark_failed(message_id, at=now, error=str(exc))
+        # A Home failing for good (a deactivated account) forgets its recipient as one sent does.
+        store.mark_failed(message_id, at=now, error=str(exc), forget_users=entry.message.kind == HOME)
         log.error("outbox %s failed for good: %s", message_id, exc, extra={"eventId": event_id, "outboxId": message_id})
         return FAILED
     except Exception as exc:
@@ -191,6 +192,8 @@ def _send(
     chart: _Chart | None,
 ) -> tuple[str | None, str | None]:
     """(channel, ts) of the post; (None, None) for a channel invite or a Home tab (repeating either is harmless)."""
+    if message.kind == HOME and not message.users:  # a failed Home retried: its recipient was forgotten
+        return None, None
     if message.kind == HOME:  # App Home: rendered now, from the newest state (services/home.py)
         home.publish(store, slack, message.users[0], home_refresh.home_day(message), next(iter(message.about), None))
         return None, None

@@ -14,6 +14,7 @@ from typing import Any
 from devplan.domain.audit import ADVANCEMENT, REFUSAL, AuditEntry
 from devplan.domain.funding import LARGER_PROGRAMMES
 from devplan.domain.ids import is_valid_id
+from devplan.domain.outbox import named
 from devplan.errors import InvalidEvent
 from devplan.messages import funding as render
 from devplan.messages.catalog import text
@@ -46,7 +47,7 @@ def answer(store: Store, value: str, slack_user_id: str, at: datetime, *, approv
 
         def reply(outcome: str, key: str, **fields: str) -> dict[str, Any]:
             shown = text(lang, f"funding.{key}", **fields)
-            tell(uow, slack_user_id, f"funding-larger:{employee_id}:{grants}:{outcome}", shown)
+            tell(uow, slack_user_id, f"funding-larger:{employee_id}:{grants}:{outcome}", shown, named(employee, lead))
             return {"outcome": outcome, **ephemeral(shown)}
 
         if employee is None:

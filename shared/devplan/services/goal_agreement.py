@@ -20,6 +20,7 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.employees import Employee
 from devplan.domain.goals import ACHIEVED, AWAITING, EMPLOYEE, LEAD, PERKS, PROPOSED, GoalPlan, SmartGoal
 from devplan.domain.ids import is_valid_id
+from devplan.domain.outbox import named
 from devplan.domain.quarter_close import carried_over
 from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
@@ -80,7 +81,7 @@ def _run(store: Store, click: Click, action: str, step: Step) -> dict[str, Any]:
             return {"outcome": outcome}
         who = notices.confirmer(employee, lead).name
         shown = text(lang, key, outcome=goal.title, who=who, employee=employee.name)
-        return _answer(uow, click, action, outcome, lang, shown)
+        return _answer(uow, click, action, outcome, lang, shown, named(employee, lead))
 
     answer = store.atomically(work)
     log.info(
@@ -98,8 +99,10 @@ def _who(slack_user_id: str, employee: Employee | None, lead: Employee | None) -
     return next((p for p in (employee, lead) if p is not None and p.slack_user_id == slack_user_id), None)
 
 
-def _answer(uow: UnitOfWork, click: Click, action: str, outcome: str, lang: str, shown: str) -> dict[str, Any]:
-    tell(uow, click.slack_user_id, f"{action}:{click.key}:{outcome}", shown)
+def _answer(
+    uow: UnitOfWork, click: Click, action: str, outcome: str, lang: str, shown: str, about: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    tell(uow, click.slack_user_id, f"{action}:{click.key}:{outcome}", shown, about)
     return {"outcome": outcome, **ephemeral(shown)}
 
 

@@ -16,7 +16,7 @@ from typing import Any
 from devplan.domain import quarter_close
 from devplan.domain.calendar import stockholm_date
 from devplan.domain.ids import is_valid_id
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import cycle as render
 from devplan.messages.catalog import text
@@ -69,7 +69,8 @@ def mark_missed(value: str, slack_user_id: str, action_ts: str, store: Store) ->
                 employee=employee.name,
                 lead=lead.name if lead else employee.name,
             )
-            tell(uow, slack_user_id, f"goal-missed-not-yours:{employee_id}:{goal_id}:{quarter.key}", refusal)
+            key = f"goal-missed-not-yours:{employee_id}:{goal_id}:{quarter.key}"
+            tell(uow, slack_user_id, key, refusal, named(employee, lead))
             return "not_a_participant", refusal
         plan, outcome = quarter_close.mark_missed(employee.goals, goal_id, quarter)
         if outcome != "missed":

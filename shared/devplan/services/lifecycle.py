@@ -35,6 +35,7 @@ from devplan.domain.lifecycle import (
     parse_offboarding,
     parse_update,
 )
+from devplan.domain.outbox import named
 from devplan.errors import UnusableRecord
 from devplan.messages import lifecycle as render
 from devplan.services import home_refresh, moves
@@ -211,7 +212,8 @@ def stop_offboarded(store: Store, routes: Routes, closed: Callable[[], dict[str,
             shown = render.plan_closed(asker.language)
             if request.kind == "command":
                 return {"outcome": IGNORED, **ephemeral(shown)}
-            answered = answer_click(store, request.user_id, f"offboarded-self:{asker.employee_id}", shown, IGNORED)
+            key, about = f"offboarded-self:{asker.employee_id}", named(asker)
+            answered = answer_click(store, request.user_id, key, shown, IGNORED, about)
             return answered if request.kind == "block_actions" else closed()
 
         def about_offboarded(request: SlackRequest, clicker: Employee | None) -> dict[str, Any]:
@@ -230,7 +232,7 @@ def stop_offboarded(store: Store, routes: Routes, closed: Callable[[], dict[str,
                 return route(request)
             log.info("%s %s for offboarded %s answered and ignored", request.kind, request.name, person_id)
             shown = render.offboarded_click(clicker.language if clicker else "sv", person.name)
-            answered = answer_click(store, request.user_id, f"offboarded:{person_id}", shown, IGNORED)
+            answered = answer_click(store, request.user_id, f"offboarded:{person_id}", shown, IGNORED, named(person))
             return answered if request.kind == "block_actions" else closed()
 
         return handle

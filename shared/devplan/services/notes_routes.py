@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from devplan.domain.outbox import named
 from devplan.messages.catalog import text
 from devplan.messages.meeting_notes import NOTE_ACTION_DONE, NOTES_FORM, parse_action_ref
 from devplan.services import meeting_notes
@@ -31,7 +32,8 @@ def notes_routes(store: Store, view_answer: ViewAnswer) -> dict[tuple[str, str],
             shown = text(lang, "notes.already_done")
         else:
             shown = text(lang, "notes.not_yours", employee=pair[0].name, lead=pair[1].name)
-        return answer_click(store, request.user_id, f"note:{outcome}:{employee_id}:{item_id}", shown, outcome)
+        key, about = f"note:{outcome}:{employee_id}:{item_id}", named(*pair) if pair else ()
+        return answer_click(store, request.user_id, key, shown, outcome, about)
 
     def submitted(request: SlackRequest) -> dict[str, Any]:
         return view_answer(meeting_notes.submit(store, request.user_id, request.payload))

@@ -144,28 +144,29 @@ def _decide(store: Store, click: Click, action: str) -> dict[str, Any]:
         coach = uow.employee(click.coach_id)
         lead = lead_of(uow, coach) if coach else None  # only a lead certifies, never the coach
         if coach is None or lead is None or lead.employee_id == coach.employee_id:
-            return _answer(uow, click, action, "unknown_coach", text(clicker_lang, "advancement.unknown_coach"))
-        names = {"coach": coach.name, "lead": lead.name}
+            return _answer((), uow, click, action, "unknown_coach", text(clicker_lang, "advancement.unknown_coach"))
+        names, about = {"coach": coach.name, "lead": lead.name}, named(coach, lead)
         if lead.slack_user_id != click.slack_user_id:
-            return _answer(uow, click, action, "not_yours", text(clicker_lang, "advancement.not_yours", **names))
+            return _answer(about, uow, click, action, "not_yours", text(clicker_lang, "advancement.not_yours", **names))
         if coach.level == SENIOR_COACH:
-            return _answer(
-                uow, click, action, "already_senior", text(lead.language, "advancement.already_senior", **names)
-            )
+            shown = text(lead.language, "advancement.already_senior", **names)
+            return _answer(about, uow, click, action, "already_senior", shown)
         if action == "not_yet":
             if coach.senior_coach_not_yet is not None and click.round != ask_round(coach.senior_coach_not_yet):
                 shown = text(lead.language, "advancement.already_not_yet", **names)
-                return _answer(uow, click, action, "already_not_yet", shown)
+                return _answer(about, uow, click, action, "already_not_yet", shown)
             _record_not_yet(uow, coach, lead, click)
-            return _answer(uow, click, action, "not_yet", text(lead.language, "advancement.not_yet_noted", **names))
+            return _answer(
+                about, uow, click, action, "not_yet", text(lead.language, "advancement.not_yet_noted", **names)
+            )
         proof = evidence(uow, coach, click.on)
         if not eligible(coach.start_date, proof.sessions, click.on, _criteria):  # e.g. a session cancelled since
             shown = text(
                 lead.language, "advancement.not_eligible", sessions=proof.sessions, months=proof.months, **names
             )
-            return _answer(uow, click, action, "not_eligible", shown)
+            return _answer(about, uow, click, action, "not_eligible", shown)
         _certify(uow, coach, lead, click)
-        return _answer(uow, click, action, "approved", text(lead.language, "advancement.approved_lead", **names))
+        return _answer(about, uow, click, action, "approved", text(lead.language, "advancement.approved_lead", **names))
 
     answer = store.atomically(work)
     log.info(
@@ -179,8 +180,10 @@ def _decide(store: Store, click: Click, action: str) -> dict[str, Any]:
     return answer
 
 
-def _answer(uow: UnitOfWork, click: Click, action: str, outcome: str, shown: str) -> dict[str, Any]:
-    tell(uow, click.slack_user_id, f"senior-coach-{action}:{click.coach_id}:{click.round}:{outcome}", shown)
+def _answer(
+    about: tuple[str, ...], uow: UnitOfWork, click: Click, action: str, outcome: str, shown: str
+) -> dict[str, Any]:
+    tell(uow, click.slack_user_id, f"senior-coach-{action}:{click.coach_id}:{click.round}:{outcome}", shown, about)
     return {"outcome": outcome, **ephemeral(shown)}
 
 

@@ -31,8 +31,9 @@ def ephemeral(text: str) -> dict[str, Any]:
     return {"response_type": "ephemeral", "text": text}
 
 
-def tell(uow: UnitOfWork, slack_user_id: str, key: str, text: str) -> None:
-    """A DM to the person who clicked (private to them, as an ephemeral message would be)."""
+def tell(uow: UnitOfWork, slack_user_id: str, key: str, text: str, about: tuple[str, ...] = ()) -> None:
+    """A DM to the person who clicked (private to them, as an ephemeral message would be).
+    `about`: the employee ids of whoever the text names (domain/outbox.named), for erasure."""
     rendered = one_section(text)
     uow.emit(
         OutboxMessage(
@@ -41,12 +42,15 @@ def tell(uow: UnitOfWork, slack_user_id: str, key: str, text: str) -> None:
             text=rendered.text,
             blocks=rendered.blocks,
             topic="answer to a click",
+            about=about,
         )
     )
 
 
-def answer_click(store: Store, slack_user_id: str, key: str, text: str, outcome: str) -> dict[str, Any]:
-    store.atomically(lambda uow: tell(uow, slack_user_id, key, text))
+def answer_click(
+    store: Store, slack_user_id: str, key: str, text: str, outcome: str, about: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    store.atomically(lambda uow: tell(uow, slack_user_id, key, text, about))
     return {"outcome": outcome, **ephemeral(text)}
 
 

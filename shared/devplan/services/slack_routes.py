@@ -21,6 +21,7 @@ from datetime import date, datetime
 from typing import Any
 
 from devplan.domain.calendar import stockholm_date
+from devplan.domain.outbox import named
 from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.messages.cycle import MARK_HELD_ACTION
@@ -245,7 +246,8 @@ def _not_yours(store: Store, slack_user_id: str, value: str, outcome: str) -> di
         return {"outcome": outcome}
     lang = clicker.language if clicker else "sv"
     shown = text(lang, "review.not_yours", employee=employee.name, lead=lead.name)
-    return answer_click(store, slack_user_id, f"review:{value.replace('|', ':')}", shown, outcome)
+    key = f"review:{value.replace('|', ':')}"
+    return answer_click(store, slack_user_id, key, shown, outcome, named(employee, lead))
 
 
 def route(request: SlackRequest, table: Mapping[tuple[str, str], SlackRoute]) -> dict[str, Any]:

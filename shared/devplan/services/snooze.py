@@ -17,6 +17,7 @@ from devplan.domain.calendar import Quarter
 from devplan.domain.cycle import Action
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.ids import is_valid_id
+from devplan.domain.outbox import named
 from devplan.domain.snooze import SNOOZED, kind_of, snoozed, used
 from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
@@ -61,7 +62,7 @@ def snooze_click(store: Store, value: str, slack_user_id: str, on: date) -> dict
                 shown = text(lang, "snooze.snoozed", what=text(lang, f"snooze.what.{kind_of(reminder_key)}"))
             else:
                 shown = text(lang, "snooze.already")
-        tell(uow, slack_user_id, f"snooze:{employee_id}:{reminder_key}:{outcome}", shown)
+        tell(uow, slack_user_id, f"snooze:{employee_id}:{reminder_key}:{outcome}", shown, named(employee))
         return {"outcome": outcome, **ephemeral(shown)}
 
     answer = store.atomically(work)

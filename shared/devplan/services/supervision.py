@@ -21,7 +21,7 @@ from devplan.domain.audit import APPROVAL, AuditEntry
 from devplan.domain.employees import Employee
 from devplan.domain.ids import is_valid_id
 from devplan.domain.metrics import MetricItem
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import InvalidEvent
 from devplan.messages import advancement as render
 from devplan.messages.catalog import text
@@ -195,7 +195,7 @@ def mark_held(store: Store, value: str, slack_user_id: str, on: date) -> dict[st
         else:
             uow.save_tally(counted)
             outcome, shown = "held", text(lang, "supervision.held_noted", month=month, held=counted.count())
-        tell(uow, slack_user_id, f"supervision:{coach_id}:{month}:{outcome}", shown)
+        tell(uow, slack_user_id, f"supervision:{coach_id}:{month}:{outcome}", shown, named(coach, supervisor))
         return {"outcome": outcome, "held": counted.count() if outcome != "not_yours" else None, **ephemeral(shown)}
 
     answer = store.atomically(work)

@@ -18,7 +18,7 @@ from typing import Any
 from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.limits import parse_day
-from devplan.domain.outbox import OutboxMessage
+from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.time_off import (
     MAX_PERIOD_DAYS,
     OTHER,
@@ -158,7 +158,7 @@ def own_request(
             period_id = _slack_id(employee.time_off, asked.start, asked.end)
             outcome = book(uow, employee, replace(asked, time_off_id=period_id))
         if reply is not None:
-            tell(uow, reply[0], reply[1], answer(employee.language, outcome, asked))
+            tell(uow, reply[0], reply[1], answer(employee.language, outcome, asked), named(employee))
         return outcome
 
     outcome: str = store.atomically(work)

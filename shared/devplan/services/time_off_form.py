@@ -67,7 +67,8 @@ def cancel_click(store: Store, slack_user_id: str, value: str, on: date) -> dict
     if not is_valid_id(employee_id) or not is_valid_id(time_off_id):
         raise InvalidEvent(f"Avboka button value is malformed: {value!r:.80}", code="malformed")
     outcome, shown = time_off.cancel_by_id(store, slack_user_id, employee_id, time_off_id, on)
-    return answer_click(store, slack_user_id, f"time-off-cancel:{employee_id}:{time_off_id}:{outcome}", shown, outcome)
+    key = f"time-off-cancel:{employee_id}:{time_off_id}:{outcome}"
+    return answer_click(store, slack_user_id, key, shown, outcome, (employee_id,))
 
 
 def time_off_routes(

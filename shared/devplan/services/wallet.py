@@ -18,6 +18,7 @@ from devplan.domain.calendar import stockholm_date
 from devplan.domain.employees import Employee
 from devplan.domain.ids import is_valid_id
 from devplan.domain.limits import MAX_TITLE_LENGTH, is_text
+from devplan.domain.outbox import named
 from devplan.domain.wallet import PENDING, RECORDED, REFUSED, TrainingRequest, Wallet, cost_problem
 from devplan.errors import InvalidEvent
 from devplan.messages import wallet as render
@@ -170,7 +171,7 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
             return _answer(uow, click, "own_request", text(lang, "wallet.own_request"))
         if lead is None or lead.slack_user_id != click.slack_user_id:
             shown = text(lang, "wallet.not_yours", lead=_name(lead) or employee.lead_id or "", employee=employee.name)
-            return _answer(uow, click, "not_yours", shown)
+            return _answer(uow, click, "not_yours", shown, named(employee, lead))
         wallet = uow.wallet(employee.employee_id, click.year, employee.training_budget_sek)
         act = wallet.approve if approve else wallet.refuse
         changed, outcome = act(click.request_id, lead.employee_id, click.at)
@@ -194,7 +195,9 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
             "wallet decision",
             about=(employee, lead),
         )
-        return _answer(uow, click, outcome, text(lang, f"wallet.{outcome}_lead", employee=employee.name))
+        return _answer(
+            uow, click, outcome, text(lang, f"wallet.{outcome}_lead", employee=employee.name), named(employee)
+        )
 
     answer = store.atomically(work)
     log.info(
@@ -209,6 +212,8 @@ def decide(store: Store, click: WalletClick, *, approve: bool) -> dict[str, Any]
     return answer
 
 
-def _answer(uow: UnitOfWork, click: WalletClick, outcome: str, shown: str) -> dict[str, Any]:
-    tell(uow, click.slack_user_id, f"wallet:{click.employee_id}:{click.request_id}:{outcome}", shown)
+def _answer(
+    uow: UnitOfWork, click: WalletClick, outcome: str, shown: str, about: tuple[str, ...] = ()
+) -> dict[str, Any]:
+    tell(uow, click.slack_user_id, f"wallet:{click.employee_id}:{click.request_id}:{outcome}", shown, about)
     return {"outcome": outcome, **ephemeral(shown)}

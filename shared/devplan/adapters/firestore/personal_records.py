@@ -7,9 +7,14 @@ Found, and how:
 - outbox messages to them by their Slack id (`users` array-contains) and about them by their id
   (`about` array-contains: a notice to their lead, a post in #general, a digest of their team);
 - outbox messages written before `about` existed, by their whole name or Slack id (a mention) in
-  the text, among the oldest LEGACY_SCAN messages (those are the oldest; a bounded read, as the
-  platform webhook runs on a small instance): beyond them one is not found (README);
+  the text: the outbox read in `createdAt` order, a page at a time, up to the first message that
+  carries `about` (the release that wrote it wrote `about` on every message naming someone, so
+  nothing after it needs the text searched). The read costs the legacy messages and one page;
 - the group DMs the sender kept with their Slack id (`slackConversations`, `users`).
+
+Someone rehired has a new, active record with the same Slack id: erasing the old one then finds
+messages by `about` only (and the legacy text by name only), and leaves the kept group DMs, all
+of which may be the current record's.
 
 Erasure rewrites each document as mapping/privacy.py says, and deletes what is theirs entirely
 (held events, kept group DMs) or a mere delivery record to them (Home publications and answers
@@ -23,7 +28,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
 
@@ -35,10 +40,11 @@ from devplan.adapters.firestore.mapping.dead_letters import DEAD_LETTERS
 from devplan.adapters.firestore.mapping.goals import METRIC_ITEMS
 from devplan.adapters.firestore.mapping.lifecycle import USERS
 from devplan.adapters.firestore.mapping.outbox import ABOUT
+from devplan.domain.employees import ACTIVE
 from devplan.domain.outbox import PENDING
 
 Found = dict[str, dict[str, Document]]  # section → path → document
-LEGACY_SCAN = 2_000  # the oldest outbox messages searched for the name (those before `about`)
+LEGACY_PAGE = 300  # outbox messages per read of the legacy scan (the webhook's instance is small)
 DELETED = ("heldEvents", "conversations")  # theirs entirely: deleted, not rewritten
 
 
@@ -50,7 +56,7 @@ class PersonalRecords:
         employee = self.documents.get(m.employee_path(employee_id))
         if employee is None:
             return None
-        slack_user_id = (employee.get("slack") or {}).get("userId")
+        slack_user_id = self._own_slack_id(employee_id, employee)
         own = m.employee_path(employee_id)
         by_id = [("employeeId", "==", employee_id)]
         audit = self._all(m.AUDIT, by_id) | self._all(m.AUDIT, [("actorId", "==", employee_id)])
@@ -78,27 +84,62 @@ class PersonalRecords:
             "deadLetters": self._all(DEAD_LETTERS, [("record", "==", own)]),
         }
 
+    def _own_slack_id(self, employee_id: str, employee: Document) -> str | None:
+        """Their Slack id, unless an active record (theirs, rehired) holds it too: then what it
+        finds may be that record's, and the old record is erased by its id alone."""
+        slack_user_id = (employee.get("slack") or {}).get("userId")
+        if not slack_user_id:
+            return None
+        sharing = self.documents.query(m.EMPLOYEES, [("slack.userId", "==", slack_user_id)])
+        if any(i != employee_id and doc.get("status") == ACTIVE for i, doc in sharing):
+            return None
+        return slack_user_id
+
     def _written_before_about(self, name: Any, slack_user_id: str | None) -> dict[str, Document]:
-        """Messages naming them in their text (the whole name, or the Slack id as a mention) among
-        the oldest LEGACY_SCAN: written before `about` said whom a message speaks of, they are the
-        oldest of all. Not after erasure: the name is "(raderad)" and the Slack id gone."""
+        """Messages naming them in their text (the whole name, or the Slack id as a mention) written
+        before `about` said whom a message speaks of: the oldest, up to the first with `about`.
+        Not after erasure: the name is "(raderad)" and the Slack id gone."""
         needles = [re.escape(n) for n in (name, slack_user_id) if isinstance(n, str) and n and n != p.ERASED]
         if not needles:
             return {}
         named = re.compile(rf"(?<!\w)(?:{'|'.join(needles)})(?!\w)")
-        newest = self.documents.query(m.OUTBOX, [], limit=LEGACY_SCAN, order_by=("createdAt", "asc"))
         return {
             f"{m.OUTBOX}/{i}": doc
-            for i, doc in newest
+            for i, doc in self._legacy()
             if named.search(json.dumps([doc.get("text"), doc.get("blocks")], ensure_ascii=False))
         }
+
+    def _legacy(self) -> Iterator[tuple[str, Document]]:
+        """The outbox in `createdAt` order up to the first message carrying `about`, paged by a
+        cursor on `createdAt` (one transaction's messages share it: a page of ties alone is read
+        whole by that time, then the cursor moves past it)."""
+        order: Any = ("createdAt", "asc")
+        seen: set[str] = set()
+        after: tuple[str, Any] | None = None
+        while True:
+            cursor = [("createdAt", after[0], after[1])] if after else []
+            page = self.documents.query(m.OUTBOX, cursor, limit=LEGACY_PAGE, order_by=order)
+            fresh = [(i, doc) for i, doc in page if i not in seen]
+            if page and not fresh:  # a page of ties only: that instant whole, then past it
+                at = page[-1][1]["createdAt"]
+                fresh = [(i, d) for i, d in self.documents.query(m.OUTBOX, [("createdAt", "==", at)]) if i not in seen]
+                after = (">", at)
+            elif page:
+                after = (">=", page[-1][1]["createdAt"])
+            for i, doc in fresh:
+                if doc.get(ABOUT):
+                    return
+                seen.add(i)
+                yield i, doc
+            if len(page) < LEGACY_PAGE:
+                return
 
     def erase(self, employee_id: str) -> dict[str, int] | None:
         """How many documents of each section were changed (0 everywhere: erased already)."""
         found = self.gather(employee_id)
         if found is None:
             return None
-        slack_user_id = (found["employee"][m.employee_path(employee_id)].get("slack") or {}).get("userId")
+        slack_user_id = self._own_slack_id(employee_id, found["employee"][m.employee_path(employee_id)])
         now = self.clock()
         rewrite: dict[str, Callable[[Document], Document]] = {
             "reflections": p.erased_reflection,

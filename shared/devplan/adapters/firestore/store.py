@@ -206,8 +206,8 @@ class Store:
     ) -> None:
         self.documents.set(m.outbox_path(message_id), m.sent_update(SENT, at, channel, ts, forget_users=forget_users))
 
-    def mark_failed(self, message_id: str, *, at: datetime, error: str) -> None:
-        self.documents.set(m.outbox_path(message_id), m.failed_update(FAILED, at, error))
+    def mark_failed(self, message_id: str, *, at: datetime, error: str, forget_users: bool = False) -> None:
+        self.documents.set(m.outbox_path(message_id), m.failed_update(FAILED, at, error, forget_users=forget_users))
 
     def unfinished_outbox(self, *, created_before: datetime, limit: int) -> list[str]:
         return [

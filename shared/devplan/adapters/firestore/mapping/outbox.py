@@ -79,8 +79,9 @@ def sent_update(
     }
 
 
-def failed_update(state: str, at: datetime, error: str) -> Document:
-    return {"state": state, "error": error, "failedAt": at}
+def failed_update(state: str, at: datetime, error: str, *, forget_users: bool = False) -> Document:
+    """`forget_users`: as for sent_update (a Home that failed for good keeps no Slack id either)."""
+    return {"state": state, "error": error, "failedAt": at, **({"users": []} if forget_users else {})}
 
 
 # An operator's answer to a `failed` message (`devplan outbox retry|dismiss`).

@@ -110,6 +110,8 @@ def erased_outbox(doc: Document, slack_user_id: str, employee_id: str) -> Docume
     pending is cancelled, never sent with its text gone."""
     out = copy.deepcopy(doc)
     out["users"] = [ERASED_ACTOR if u == slack_user_id else u for u in out.get("users") or []]
+    if out.get("kind") == HOME and out.get("state") != "pending":
+        out["users"] = []  # a Home not pending needs no recipient (one kept by an older version)
     _blank(out, ("text",))  # a Home publication has none: it stays as it is
     out["blocks"] = []
     chart = out.get("chart")
