@@ -42,4 +42,7 @@ def test_the_opening_is_counted_per_function_and_a_quiet_day_reads_only_the_due_
     quiet = year.meter.counts[date(2026, 1, 9)]
     assert "employee-tick" not in quiet  # nobody due: no chunk at all
     assert quiet["daily-tick"][READS] == 3  # the day's tick record, the index's marker, the due query's one read
-    assert cost.summarise(year, days)["tick"]["reads_on_quiet_days"] == 3
+    summary = cost.summarise(year, days)
+    assert summary["tick"]["reads_on_quiet_days"] == 3
+    # Each quota against its own busiest day: the opening writes most, the digest's day reads most.
+    assert summary["peaks"][WRITES]["day"] == "2026-01-02" and summary["peaks"][READS]["day"] == "2026-01-05"
