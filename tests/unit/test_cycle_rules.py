@@ -19,7 +19,7 @@ VETERAN = EmployeeFacts(
     "anna", date(2023, 9, 1), has_lead=True, first_goals_deadline=date(2023, 9, 15), first_goals_set=True
 )
 Q2_2026 = Quarter(2026, 2)
-OPENED = frozenset({"open", "quarter-digest"})  # what the opening's turn records as done
+OPENED = frozenset({"open", "quarter-digest"})  # done once the opening and the next business day ran
 
 
 def kinds(person, quarter, cycle, day):
@@ -40,8 +40,19 @@ def test_the_quarter_opens_on_its_first_swedish_business_day(quarter, opening):
     day_before = date.fromordinal(opening.toordinal() - 1)
     if Quarter.of(day_before) == quarter:
         assert kinds(VETERAN, quarter, CycleFacts(), day_before) == []
-    # With every opening, last quarter's digest is looked at (sent only to whoever led someone).
-    assert kinds(VETERAN, quarter, CycleFacts(), opening) == ["open_quarter", "quarter_digest"]
+    assert kinds(VETERAN, quarter, CycleFacts(), opening) == ["open_quarter"]
+
+
+def test_last_quarters_digest_is_due_the_business_day_after_the_opening_not_on_it():
+    # The opening reads everyone; the digest's reads (the teams' figures) fall on a day of their own.
+    # A catch-up opening on skärtorsdag 2 April 2026: långfredag, the weekend and annandag påsk follow.
+    opened = CycleFacts(opened_on=date(2026, 4, 2), revision_deadline=date(2026, 4, 17), done_keys=frozenset({"open"}))
+    assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 2)) == ["open_quarter"]
+    for day in (date(2026, 4, 3), date(2026, 4, 4), date(2026, 4, 5), date(2026, 4, 6)):
+        assert kinds(VETERAN, Q2_2026, opened, day) == []
+    assert kinds(VETERAN, Q2_2026, opened, date(2026, 4, 7)) == ["quarter_digest"]
+    sent = replace(opened, done_keys=OPENED)  # sent once: its key is done
+    assert kinds(VETERAN, Q2_2026, sent, date(2026, 4, 8)) == []
 
 
 def test_revision_deadline_skips_easter_and_epiphany():
@@ -53,7 +64,7 @@ def test_revision_deadline_skips_easter_and_epiphany():
 
 def test_a_missed_opening_is_caught_up_by_a_later_tick_but_not_on_a_weekend():
     assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 4)) == []  # Saturday
-    assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 7)) == ["open_quarter", "quarter_digest"]
+    assert kinds(VETERAN, Q2_2026, CycleFacts(), date(2026, 4, 7)) == ["open_quarter"]
 
 
 def test_an_opened_quarter_is_not_opened_again():
@@ -65,8 +76,8 @@ def test_a_new_starter_revises_nothing_and_keeps_the_onboarding_deadline():
     new = EmployeeFacts("erik", date(2026, 3, 16), has_lead=True, first_goals_deadline=date(2026, 3, 30))
     actions = due_actions(new, Q2_2026, CycleFacts(), date(2026, 4, 1))
     # Overdue first goals are reported with the opening, no revision deadline is set.
-    assert [a.kind for a in actions] == ["open_quarter", "quarter_digest", "goal_overdue"]
-    assert actions[2].deadline == date(2026, 3, 30) and actions[2].key == "goal-overdue:first"
+    assert [a.kind for a in actions] == ["open_quarter", "goal_overdue"]
+    assert actions[1].deadline == date(2026, 3, 30) and actions[1].key == "goal-overdue:first"
 
 
 def test_someone_starting_after_the_opening_gets_no_opening():

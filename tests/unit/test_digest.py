@@ -23,6 +23,7 @@ from tests.fakes import FakeSlack
 from tests.unit.goal_support import Q2, give_goals, live_goal, workspace
 
 Q3_OPENING = date(2025, 7, 1)
+Q3_DIGEST = date(2025, 7, 2)  # the business day after the opening
 
 
 def at(day: str) -> datetime:
@@ -143,23 +144,31 @@ def open_q3(store, *ids, day=Q3_OPENING, message="m1"):
     return quarterly_cycle.run_chunk(EmployeeChunk(day, ids, message), store)
 
 
-def test_the_lead_gets_last_quarters_digest_once_at_the_opening(team):
-    assert "quarter_digest" in str(open_q3(team, "bo", "anna", "erik"))
+def digest_q3(store, *ids):
+    """The opening's tick, then the next business day's, which sends the digest."""
+    open_q3(store, *ids)
+    return open_q3(store, *ids, day=Q3_DIGEST, message="d1")
+
+
+def test_the_lead_gets_last_quarters_digest_once_the_business_day_after_the_opening(team):
+    assert "quarter_digest" not in str(open_q3(team, "bo", "anna", "erik"))
+    assert not [k for k in team.docs if k.startswith("outbox/digest:")]
+    assert "quarter_digest" in str(open_q3(team, "bo", "anna", "erik", day=Q3_DIGEST, message="d1"))
     doc = team.get("outbox/digest:bo:2025-Q2")
     assert doc["users"] == ["U_BO"] and doc["chart"]["quarter"] == "2025-Q2" and doc["chart"]["language"] == "sv"
     assert "*Anna Lindqvist*: mål satta 3," in doc["text"]
-    assert doc["text"].endswith("får då förra kvartalets siffror för sitt team. · Skickat den 1 juli 2025_")  # why
-    # Everyone's opening ran in the same tick: Anna's open goal is carried over by now, still
+    assert doc["text"].endswith("förra kvartalet siffrorna för sitt team. · Skickat den 2 juli 2025_")  # why
+    # Everyone's opening ran the day before: Anna's open goal is carried over by now, still
     # counted as missed or carried over, as the digest read it.
     assert digest.team_digest_of(team, bo(team), Q2).total == TeamDigest.from_data(doc["chart"]).total
     # The same day again, a later day, another delivery: nothing new.
-    open_q3(team, "bo", message="m2")
-    open_q3(team, "bo", day=date(2025, 7, 2), message="m3")
+    open_q3(team, "bo", day=Q3_DIGEST, message="m2")
+    open_q3(team, "bo", day=date(2025, 7, 3), message="m3")
     assert [k for k in team.docs if k.startswith("outbox/digest:")] == ["outbox/digest:bo:2025-Q2"]
 
 
 def test_the_digest_is_sent_as_a_chart_file_once_even_when_delivered_twice(team):
-    open_q3(team, "bo")
+    digest_q3(team, "bo")
     slack = FakeSlack()
     assert delivery.deliver("digest:bo:2025-Q2", "ev1", team, slack, Q3_AT) == "sent"
     assert delivery.deliver("digest:bo:2025-Q2", "ev2", team, slack, Q3_AT) == "nothing_to_do"
@@ -170,11 +179,11 @@ def test_the_digest_is_sent_as_a_chart_file_once_even_when_delivered_twice(team)
     assert team.get("outbox/digest:bo:2025-Q2")["slack"]["ts"] == shared["id"]
 
 
-Q3_AT = datetime(2025, 7, 1, 6, tzinfo=UTC)
+Q3_AT = datetime(2025, 7, 2, 6, tzinfo=UTC)
 
 
 def test_a_crash_after_the_upload_is_found_by_the_retry_not_uploaded_again(team):
-    open_q3(team, "bo")
+    digest_q3(team, "bo")
     slack = FakeSlack()
     team.fail_next_set = lambda path, data: data.get("state") == "sent"
     with pytest.raises(ConnectionError):
@@ -223,14 +232,15 @@ def test_the_report_refuses_a_quarter_it_cannot_read(capsys):
     assert "2025-Q2" in capsys.readouterr().err
 
 
-def test_the_digest_is_due_at_everyones_opening_once():
+def test_the_digest_is_due_for_everyone_the_business_day_after_their_opening_once():
     """Anyone may lead: whether someone led anyone is asked by the digest's handler, once a quarter."""
     from devplan.domain.cycle import CycleFacts, EmployeeFacts, due_actions
 
     q3 = Quarter.parse("2025-Q3")
     anyone = EmployeeFacts("anna", date(2025, 1, 7), has_lead=True)
     kinds = [a.kind for a in due_actions(anyone, q3, CycleFacts(), Q3_OPENING)]
-    assert kinds[:2] == ["open_quarter", "quarter_digest"]
+    assert kinds[:1] == ["open_quarter"] and "quarter_digest" not in kinds
+    assert "quarter_digest" in [a.kind for a in due_actions(anyone, q3, CycleFacts(opened_on=Q3_OPENING), Q3_DIGEST)]
     later = date(2025, 7, 8)
     assert "quarter_digest" in [a.kind for a in due_actions(anyone, q3, CycleFacts(opened_on=Q3_OPENING), later)]
     done = CycleFacts(opened_on=Q3_OPENING, done_keys=frozenset({"quarter-digest"}))

@@ -92,7 +92,8 @@ def test_a_member_who_moved_to_another_lead_stays_in_the_old_leads_closed_quarte
 def test_whoever_leads_someone_gets_the_digest_whatever_their_role():
     store = workspace()
     store.set("employees/erik", {**store.get("employees/erik"), "leadId": "anna"})  # Anna, a coach, leads Erik
-    outcome = open_on(store, Q3_OPENING)
+    open_on(store, Q3_OPENING)
+    outcome = open_on(store, date(2025, 7, 2))  # the business day after the opening
     anna = store.get("outbox/digest:anna:2025-Q2")
     assert anna["users"] == ["U_ANNA"] and [p["employeeId"] for p in anna["chart"]["people"]] == ["erik"]
     bo = store.get("outbox/digest:bo:2025-Q2")
@@ -101,7 +102,7 @@ def test_whoever_leads_someone_gets_the_digest_whatever_their_role():
     assert "outbox/digest:erik:2025-Q2" not in store.docs
     assert "quarter-digest" in store.get("cycles/erik:2025-Q3")["done"]
     assert sum(outcome.values()) == 3
-    assert open_on(store, date(2025, 7, 2)) == {"nothing_due": 3}
+    assert open_on(store, date(2025, 7, 3)) == {"nothing_due": 3}
 
 
 def test_csv_cells_a_spreadsheet_would_run_as_formulas_stay_text():

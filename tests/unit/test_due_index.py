@@ -211,6 +211,7 @@ def test_a_day_is_never_later_than_the_first_day_the_rules_act():
 
 
 OPENING = date(2026, 4, 1)
+DIGEST_DAY = date(2026, 4, 2)  # the business day after the opening: last quarter's digest
 
 
 def _legacy_store() -> InMemoryStore:
@@ -227,10 +228,12 @@ def _legacy_store() -> InMemoryStore:
 
 
 def _opened(store: InMemoryStore) -> None:
-    publisher = FakePublisher()
-    daily_tick.fan_out(Tick(OPENING, False, "t1"), store, publisher)
-    for _, message in publisher.published:
-        quarterly_cycle.run_chunk(EmployeeChunk(OPENING, tuple(message["employeeIds"]), "m"), store)
+    """The opening's tick and the next business day's (last quarter's digest)."""
+    for day in (OPENING, DIGEST_DAY):
+        publisher = FakePublisher()
+        daily_tick.fan_out(Tick(day, False, f"t-{day}"), store, publisher)
+        for _, message in publisher.published:
+            quarterly_cycle.run_chunk(EmployeeChunk(day, tuple(message["employeeIds"]), f"m-{day}"), store)
 
 
 def test_employees_from_before_the_index_are_due_once_then_only_when_due():
@@ -240,14 +243,20 @@ def test_employees_from_before_the_index_are_due_once_then_only_when_due():
     assert store.get("employees/anna")["nextCheckOn"] == DUE_NOW.isoformat()
     assert "nextCheckOn" not in store.get("employees/gone")
     quarterly_cycle.run_chunk(EmployeeChunk(OPENING, ("anna", "bo", "erik"), "m"), store)
+    # Last quarter's digest: the business day after the opening, not with it.
+    assert store.get("employees/anna")["nextCheckOn"] == DIGEST_DAY.isoformat()
+    publisher.published.clear()
+    daily_tick.fan_out(Tick(DIGEST_DAY, False, "t2"), store, publisher)
+    assert [m["employeeIds"] for _, m in publisher.published] == [["anna", "bo", "erik"]]
+    quarterly_cycle.run_chunk(EmployeeChunk(DIGEST_DAY, ("anna", "bo", "erik"), "m2"), store)
     due_on = store.get("employees/anna")["nextCheckOn"]
     # The revision nudge: two business days before its deadline, ten after the opening (Easter off).
     assert due_on == store.get("employees/bo")["nextCheckOn"] == "2026-04-15"
     publisher.published.clear()
-    daily_tick.fan_out(Tick(OPENING + timedelta(days=1), False, "t2"), store, publisher)
+    daily_tick.fan_out(Tick(date(2026, 4, 7), False, "t3"), store, publisher)
     assert publisher.published == []  # a quiet day reads nobody
     later = date.fromisoformat(due_on) + timedelta(days=1)  # the tick of the due day was missed
-    daily_tick.fan_out(Tick(later, False, "t3"), store, publisher)
+    daily_tick.fan_out(Tick(later, False, "t4"), store, publisher)
     assert [m["employeeIds"] for _, m in publisher.published] == [["anna", "bo", "erik"]]  # caught up
 
 
@@ -278,8 +287,9 @@ def test_a_person_set_aside_stays_due_and_a_repeated_chunk_writes_nothing():
     daily_tick.fan_out(Tick(OPENING, False, "t1"), store, FakePublisher())
     store.set("cycles/erik:2026-Q1", {"lastReflection": {"on": "x"}})  # a record no rule can read
     outcome = quarterly_cycle.run_chunk(EmployeeChunk(OPENING, ("anna", "bo", "erik"), "m"), store)
-    assert outcome == {"open_quarter+quarter_digest": 2, "invalid_employee": 1}  # each asks if they led anyone
-    assert store.due_employee_ids(OPENING + timedelta(days=1)) == ["erik"]  # tried again by the next tick
+    assert outcome == {"open_quarter": 2, "invalid_employee": 1}
+    # Erik is tried again by the next tick (the others are due then for last quarter's digest).
+    assert store.due_employee_ids(DIGEST_DAY) == ["anna", "bo", "erik"]
     versions = dict(store.versions)
     assert quarterly_cycle.run_chunk(EmployeeChunk(OPENING, ("anna", "bo"), "m"), store) == {"nothing_due": 2}
     assert store.versions == versions

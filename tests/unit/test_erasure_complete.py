@@ -81,7 +81,8 @@ def test_a_celebration_in_general_is_erased_with_her():
 
 def test_erasing_the_lead_or_a_member_blanks_their_name_in_the_digest():
     store = workspace()
-    quarterly_cycle.run_chunk(EmployeeChunk(date(2025, 7, 1), ("bo", "anna", "erik"), "m1"), store)
+    for day in (date(2025, 7, 1), date(2025, 7, 2)):  # the opening, then the digest the business day after
+        quarterly_cycle.run_chunk(EmployeeChunk(day, ("bo", "anna", "erik"), f"m-{day}"), store)
     digest = store.docs["outbox/digest:bo:2025-Q2"]
     assert set(digest["about"]) == {"bo", "anna", "erik"}
     names = {p["employeeId"]: p["name"] for p in digest["chart"]["people"]}

@@ -64,9 +64,7 @@ def test_fan_out_publishes_chunks_once_per_day_and_not_on_days_off():
 
 def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
     outcome = quarterly_cycle.run_chunk(chunk(OPENING, "bo", "anna"), store)
-    # Everyone's opening asks whether they led anyone last quarter: Bo did, Anna gets no digest.
-    assert outcome == {"open_quarter+quarter_digest": 2}
-    assert "outbox/digest:bo:2026-Q1" in store.docs and "outbox/digest:anna:2026-Q1" not in store.docs
+    assert outcome == {"open_quarter": 2}
     cycle = store.get("cycles/anna:2026-Q2")
     assert cycle["openedOn"] == "2026-04-01" and cycle["revision"] == {"deadline": "2026-04-17", "done": False}
     invite = store.get("outbox/review-invite:anna:2026-Q2")
@@ -80,6 +78,10 @@ def test_opening_invites_employee_and_lead_with_the_agenda_once(store):
     before = dict(store.docs)
     assert quarterly_cycle.run_chunk(chunk(OPENING, "bo", "anna"), store) == {"nothing_due": 2}
     assert store.docs == before
+    # The business day after, everyone asks whether they led anyone last quarter: Bo did, Anna
+    # gets no digest.
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 2), "bo", "anna"), store) == {"quarter_digest": 2}
+    assert "outbox/digest:bo:2026-Q1" in store.docs and "outbox/digest:anna:2026-Q1" not in store.docs
 
 
 def test_sender_fills_the_huddle_link(store):
@@ -92,7 +94,9 @@ def test_sender_fills_the_huddle_link(store):
 def test_ticks_out_of_order_send_nothing_stale(store):
     store.set("employees/anna", {"goals": {"setAt": None}})
     quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store)
-    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 20), "anna"), store) == {"goal_overdue+review_reminder": 1}
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 20), "anna"), store) == {
+        "quarter_digest+goal_overdue+review_reminder": 1
+    }
     assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 15), "anna"), store) == {"out_of_order": 1}
     assert "outbox/goal-nudge:revision:anna:2026-Q2" not in store.docs
     assert "outbox/goal-overdue:revision:anna:2026-Q2" in store.docs
@@ -162,9 +166,12 @@ def test_without_a_slack_account_the_opening_waits_and_happens_once_the_account_
     assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"waiting_for_slack": 1}
     assert store.get("cycles/anna:2026-Q2") is None  # nothing recorded as done
     store.set("employees/anna", {"slack": {"userId": "U_ANNA"}})
-    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 2), "anna"), store) == {"open_quarter+quarter_digest": 1}
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 2), "anna"), store) == {"open_quarter": 1}
     assert store.get("cycles/anna:2026-Q2")["revision"]["deadline"] == "2026-04-17"  # from the opening day
     assert store.get("outbox/review-invite:anna:2026-Q2")["users"] == ["U_ANNA", "U_BO"]
+    # Her digest the business day after her own opening: past Easter (3 and 6 April off).
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 3), "anna"), store) == {"nothing_due": 1}
+    assert quarterly_cycle.run_chunk(chunk(date(2026, 4, 7), "anna"), store) == {"quarter_digest": 1}
 
 
 def test_first_goal_reminders_are_sent_once_even_across_a_quarter_boundary():
@@ -236,7 +243,7 @@ def stored_goals(store, employee_id):
 
 def test_the_opening_carries_last_quarters_open_goals_over_once_and_the_agenda_shows_how_each_ended(store):
     with_goals(store, "anna", last_quarters_goals())
-    assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"open_quarter+quarter_digest": 1}
+    assert quarterly_cycle.run_chunk(chunk(OPENING, "anna"), store) == {"open_quarter": 1}
     assert stored_goals(store, "anna") == {
         ("g-ach", "2026-Q1"): "achieved",
         ("g-wait", "2026-Q1"): "awaiting_confirmation",

@@ -23,7 +23,8 @@ nyårsafton off):
   escalated after REVIEW_ESCALATION_BUSINESS_DAYS.
 - No reflection logged in the quarter: from three weeks before the quarter ends, a gentle
   nudge at most once a week, none once one is logged.
-- A project lead gets last quarter's digest of their team once the quarter has opened.
+- A project lead gets last quarter's digest of their team from the business day after their
+  quarter opened (not on the opening day, which already reads everyone).
 - A funding application still a draft: reminded 14 and 3 days before its deadline, once each
   (domain/funding.py; recorded on the application, so a quarter's turn never repeats one).
 Messages go out on business days only; a weekend's due reminder goes out on Monday.
@@ -136,11 +137,11 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
         opened_on = today
         if not is_new_starter(person.start_date, quarter):
             cycle = CycleFacts(**{**cycle.__dict__, "revision_deadline": revision_deadline(quarter)})
-    if opened_on is not None:  # once the quarter opened, last quarter is closed
+    if opened_on is not None and today >= digest_day(opened_on):  # last quarter is closed
         # Any role may lead, and who leads whom is on the others' records, which the person's
-        # facts do not read: so everyone's opening asks once, in the digest's handler (two
-        # queries a quarter, services/digest.team_digest_of), and someone who led nobody is
-        # sent nothing, the key done all the same. Not a flag kept on the lead's record: every
+        # facts do not read: so everyone asks once a quarter, in the digest's handler (two
+        # queries, services/digest.team_digest_of), and someone who led nobody is sent
+        # nothing, the key done all the same. Not a flag kept on the lead's record: every
         # onboarding, lead change and offboarding of someone else would have to keep it right.
         actions.append(Action("quarter_digest", "quarter-digest"))
     actions += _goal_reminders(person, cycle, today)
@@ -169,6 +170,12 @@ PAUSED_WHILE_AWAY = frozenset(
 
 def _paused(person: EmployeeFacts, action: Action, today: date) -> bool:
     return action.kind in PAUSED_WHILE_AWAY and away(person.time_off, today) is not None
+
+
+def digest_day(opened_on: date) -> date:
+    """The business day after the person's quarter opened: the opening already reads everyone
+    (bench/cost.py), so the digest's ~4 reads a person fall on a day of their own."""
+    return next_business_day(opened_on, include_today=False)
 
 
 def review_due(quarter: Quarter, time_off: TimeOffBook, business_days: int = REVIEW_REMINDER_BUSINESS_DAYS) -> date:

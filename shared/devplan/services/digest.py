@@ -1,6 +1,6 @@
 """The quarterly digest: a lead's team in figures (domain/digest.py), read through the Store.
 
-At a quarter's opening whoever led someone (any role) gets last quarter's digest
+The business day after a quarter opens whoever led someone (any role) gets last quarter's digest
 (services/cycle_actions.py: one outbox message `digest:{lead}:{quarter}`, so it is sent once),
 as a chart file with the same figures as its comment. The message keeps the figures; the PNG is drawn only when the
 sender sends it (`chart_file`), so no bytes are stored in Firestore. `devplan report` reads the
@@ -31,7 +31,7 @@ def team_digest_of(store: Store, lead: Employee, quarter: Quarter) -> TeamDigest
     """Whoever was on `lead`'s team in the quarter, with their quarter's cycle and wallet: those
     whose record of the quarter names `lead` (their lead at its opening), and those `lead` leads
     now whose record names nobody (not opened, or opened before the lead was kept). Two queries
-    however small the team: every person's opening asks once a quarter (services/cycle_actions.py)."""
+    however small the team: every person asks once a quarter (services/cycle_actions.py)."""
     lead_id = lead.employee_id
     recorded = {c.employee_id: c for c in store.cycles_led_by(lead_id, quarter)}
     led_now = {e.employee_id: e for e in store.employees_led_by(lead_id)}

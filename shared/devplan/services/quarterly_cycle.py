@@ -119,7 +119,7 @@ def _run_all(uow: UnitOfWork, store: Store, ids: list[str], quarter: Quarter, to
             result.outcome["nothing_due"] += 1
             result.processed.append(employee_id)
     leads, unreadable = _leads(uow, list(due), result)
-    # Last quarter's figures of the team each one opening led: a closed quarter's records, read
+    # Last quarter's figures of the team each one due for the digest led: a closed quarter's records, read
     # from the store (not the transaction: none of them decides anything here; the digest's
     # outbox id keeps it to one message whatever a re-run reads).
     digests = {

@@ -1,9 +1,9 @@
 """The quarterly digests the demo's Slack received, written where a reader can open them.
 
-At each quarter's opening the lead's digest of the quarter that closed is uploaded to the Slack
-stand-in (files.completeUploadExternal); the demo reads the bytes back from the stand-in and
-writes them to `.devplan/demo/digest-2025-Q2.png` (and so on), and shows the upload in the
-timeline with its comment: the same figures as text.
+The business day after each quarter's opening the lead's digest of the quarter that closed is
+uploaded to the Slack stand-in (files.completeUploadExternal); the demo reads the bytes back from
+the stand-in and writes them to `.devplan/demo/digest-2025-Q2.png` (and so on), and shows the
+upload in the timeline with its comment: the same figures as text.
 """
 
 from __future__ import annotations
