@@ -12,9 +12,9 @@ published) pauses that method or channel for the Retry-After Slack gave (`pause`
 
 A call reserves its turn (GCRA, the token bucket's virtual-time twin): the reservation is
 booked at once, so concurrent callers queue in order instead of racing; a turn further away
-than the caller can wait (`max_wait`) is not booked and raises `TooLong`. A post books its
-channel's turn first and the workspace's when that turn has come, so one busy or paused
-channel delays only its own posts.
+than the caller can wait (`max_wait`) is not booked and raises `TooLong`. A post queues in its
+channel, then goes at the first moment both the workspace and the channel's sends allow
+(`_post`), so one busy or paused channel delays only its own posts.
 """
 
 from __future__ import annotations
@@ -105,35 +105,79 @@ class Pace:
         return lane
 
     def _lanes_of(self, method: str, channel: str | None) -> list[_Lane]:
-        """The lanes a call passes, in order: a post its channel's, then the workspace's."""
+        """The lane a call queues in: a post its channel's (the workspace's without a channel)."""
         if method == POST:
-            workspace = self._lane("post#workspace", *POSTS_PER_WORKSPACE)
-            return [self._lane(f"post#{channel}", *POSTS_PER_CHANNEL), workspace] if channel else [workspace]
+            return [self._lane(f"post#{channel}", *POSTS_PER_CHANNEL) if channel else self._workspace()]
         tier = METHOD_TIER.get(method, 3)
         return [self._lane(method, TIER_PER_MINUTE[tier], TIER_BURST[tier])]
 
-    def turn(self, method: str, channel: str | None = None, *, max_wait: float | None = None) -> float:
-        """Wait for this call's turn (seconds waited); TooLong when it is more than `max_wait` away.
+    def _workspace(self) -> _Lane:
+        return self._lane("post#workspace", *POSTS_PER_WORKSPACE)
 
-        A post takes its lanes one after the other: it books its channel's turn, sleeps until
-        then, and only then takes the workspace's turn. Booking both at the later of the two
-        would move the workspace's lane to the end of one busy or paused channel's queue, and
-        every post to every other channel would wait behind it, which Slack does not ask."""
-        lanes = self._lanes_of(method, channel)
-        waited = 0.0
-        for i, lane in enumerate(lanes):
+    def turn(self, method: str, channel: str | None = None, *, max_wait: float | None = None) -> float:
+        """Wait for this call's turn (seconds waited); TooLong when it is more than `max_wait` away."""
+        if method != POST or not channel:
+            return self._one_lane(self._lanes_of(method, channel)[0], max_wait)
+        return self._post(channel, max_wait)
+
+    def _one_lane(self, lane: _Lane, max_wait: float | None) -> float:
+        with self._lock:
+            now = self._clock()
+            at = lane.earliest(now)
+            if max_wait is not None and at - now > max_wait:
+                raise TooLong(at - now)
+            lane.tat = max(lane.tat, at) + lane.interval
+        if at > now:
+            self._sleep(at - now)
+        return max(0.0, at - now)
+
+    def _post(self, channel: str, max_wait: float | None) -> float:
+        """A post to a channel: its queue in the channel, then the moment both buckets allow.
+
+        Three lanes: the channel's queue (`post#C`, so the channel's posts go in order and a
+        post knows its wait), what went out to the channel (`sent#C`, the bucket Slack counts)
+        and the workspace's. Step 1 takes the channel's turn and sleeps until then. Step 2 goes
+        when the workspace has a token AND the channel's sends allow that same moment, booking
+        both at it: a busy workspace delays a channel's queued posts, and without the second
+        check they would all go out together once it frees (10 posts within 50 ms, a 429).
+        The workspace is only ever booked at its own next turn: when the channel's sends are
+        what holds the post, it sleeps without booking, because a workspace turn booked at
+        the end of one busy or paused channel's backlog would hold every other channel's posts."""
+        queue = self._lane(f"post#{channel}", *POSTS_PER_CHANNEL)
+        sent = self._lane(f"sent#{channel}", *POSTS_PER_CHANNEL)
+        workspace = self._workspace()
+        with self._lock:
+            start = self._clock()
+            queue.tat = max(queue.tat, sent.tat)  # sends the workspace delayed push the queue too
+            at = queue.earliest(start)
+            expected = max(at, sent.earliest(at), workspace.earliest(at))
+            if max_wait is not None and expected - start > max_wait:
+                raise TooLong(expected - start)
+            before = queue.tat
+            queue.tat = booked = max(queue.tat, at) + queue.interval
+        if at > start:
+            self._sleep(at - start)
+        reached = at  # what this call slept until (a fake clock in tests may not show it)
+        while True:
             with self._lock:
                 now = self._clock()
-                at = lane.earliest(now)
-                # the whole wait as far as known now: this lane's turn, the next lanes' at that moment
-                expected = max([at] + [later.earliest(at) for later in lanes[i + 1 :]])
-                if max_wait is not None and waited + expected - now > max_wait:
-                    raise TooLong(waited + expected - now)
-                lane.tat = max(lane.tat, at) + lane.interval
-            if at > now:
-                self._sleep(at - now)
-                waited += at - now
-        return waited
+                local = max(now, reached)
+                send, free = sent.earliest(local), workspace.earliest(now)
+                go = max(send, free)
+                if max_wait is not None and go - start > max_wait:
+                    if queue.tat == booked:  # nobody queued behind: give the turn back
+                        queue.tat = before
+                    raise TooLong(go - start)
+                if send <= max(free, local):
+                    # both at `go`: the workspace's own turn, which the channel's sends allow
+                    workspace.tat = max(workspace.tat, free) + workspace.interval
+                    sent.tat = max(sent.tat, go) + sent.interval
+                    break
+            reached = send  # the channel's sends hold the post: wait for them, book nothing
+            self._sleep(send - local)
+        if go > local:
+            self._sleep(go - local)
+        return max(0.0, go - start)
 
     def pause(self, method: str, channel: str | None, seconds: float) -> None:
         """Slack answered 429 with Retry-After `seconds`: nothing of that kind before then
