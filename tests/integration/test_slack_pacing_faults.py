@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import requests
 
-from devplan.adapters import slack as slack_adapter
+from devplan.adapters import slack_client
 from devplan.adapters.firestore.mapping import outbox_document
 from devplan.adapters.slack import SlackGateway, web_client
 from devplan.adapters.slack_pace import Pace
@@ -35,7 +35,7 @@ K = 20.0  # Slack's limits × 20
 def short_times(monkeypatch):
     monkeypatch.setattr(delivery, "SEND_BUDGET", timedelta(seconds=2.5))
     monkeypatch.setattr(delivery, "SETTLE", timedelta(seconds=0.3))
-    monkeypatch.setattr(slack_adapter, "CALL_RESERVE", 0.5)
+    monkeypatch.setattr(slack_client, "CALL_RESERVE", 0.5)  # the reserve and the cap live in the client
 
 
 @pytest.fixture()
@@ -114,7 +114,7 @@ def test_a_tier_tighter_than_published(stand_in, world):
 
 @pytest.mark.parametrize("header", ["86400", "soon", "-5", "1e309"])
 def test_huge_or_malformed_retry_after(stand_in, world, monkeypatch, header):
-    monkeypatch.setattr(slack_adapter, "RETRY_AFTER_CAP", 1.0)  # production: 300 s
+    monkeypatch.setattr(slack_client, "RETRY_AFTER_CAP", 1.0)  # production: 300 s
     store, gateway, ids = world
     fault(stand_in, method="chat.postMessage", status=429, count=6, retry_after=header)
     durations = drain(store, gateway, ids)
