@@ -9,9 +9,10 @@ import logging
 
 from devplan.domain.employees import Employee
 from devplan.domain.goals import LEAD, SmartGoal
-from devplan.domain.outbox import OutboxMessage, named
+from devplan.domain.outbox import OutboxMessage
 from devplan.messages import goals as render
 from devplan.messages.blocks import Rendered
+from devplan.services import money_notices
 from devplan.services.ports import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -36,19 +37,7 @@ def confirmer(employee: Employee, lead: Employee | None) -> Employee:
 
 def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, *about: Employee) -> bool:
     """`about`: whose goal it is and who else the text names (erasure finds the message by them)."""
-    if not to.slack_user_id:
-        log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
-        return False
-    return uow.emit(
-        OutboxMessage(
-            message_id,
-            users=(to.slack_user_id,),
-            text=rendered.text,
-            blocks=rendered.blocks,
-            topic=topic,
-            about=named(*about),
-        )
-    )
+    return money_notices.dm(uow, message_id, to, rendered, topic, about=about)
 
 
 def proposal(uow: UnitOfWork, employee: Employee, lead: Employee | None, goal: SmartGoal) -> bool:
