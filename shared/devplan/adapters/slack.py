@@ -22,7 +22,6 @@ from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 from slack_sdk.web import SlackResponse
 
 from devplan.adapters.slack_client import (  # web_client, retry_after, the reserves: imported from here too
@@ -30,6 +29,7 @@ from devplan.adapters.slack_client import (  # web_client, retry_after, the rese
     MAX_WAIT,
     RATE_LIMITED_ATTEMPTS,
     RateLimited,
+    guarded,
     left_for_calls,
     retry_after,
     web_client,
@@ -41,29 +41,6 @@ from devplan.services.ports import ConversationGone, SlackRefused
 __all__ = ["CALL_RESERVE", "MAX_WAIT", "OUTBOX_EVENT_TYPE", "SlackGateway", "retry_after", "web_client"]
 log = logging.getLogger(__name__)
 OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as one outbox message
-# Slack errors about the message itself, which no retry can mend: the message is marked failed.
-# Credential and scope errors (invalid_auth, missing_scope, …) are ours to fix, so they stay
-# transient: the messages wait and go out once the token or the app is repaired.
-_PERMANENT = {
-    "not_in_channel",
-    "user_not_found",
-    "users_not_found",
-    "invalid_blocks",
-    "msg_too_long",
-    "no_text",
-    "cant_invite_self",
-    "user_is_restricted",
-    "message_not_found",
-    "invalid_arguments",  # e.g. views.publish of a view over Slack's limits: the view itself is wrong
-}
-
-# Permanent too, and the conversation itself is gone: a kept group DM id is then dropped.
-_GONE = {"channel_not_found", "is_archived"}
-
-
-# Error codes with which Slack says it may have done part of the call before failing ("It's
-# possible some aspect of the operation succeeded"): not a refusal.
-_MAYBE_DONE = {"fatal_error", "internal_error"}
 UPLOAD = "files.upload_url"  # step 2 of an upload: bytes to the URL Slack gave, no Web API method
 
 
@@ -98,7 +75,7 @@ class SlackGateway:
         for _ in range(RATE_LIMITED_ATTEMPTS):
             waited += self._wait_turn(method, channel, MAX_WAIT - waited)
             try:
-                return self._guarded(method, call)
+                return guarded(method, call)
             except RateLimited as limited:
                 self._pace.pause(method, channel, limited.seconds)
         raise SlackRefused(f"slack {method}: ratelimited {RATE_LIMITED_ATTEMPTS} times in a row")
@@ -114,27 +91,6 @@ class SlackGateway:
             return self._pace.turn(method, channel, max_wait=max(0.0, max_wait))
         except TooLong as exc:
             raise SlackRefused(f"slack {method}: paced, next turn in {exc.seconds:.0f} s") from exc
-
-    def _guarded(self, method: str, call: Callable[[], SlackResponse | None]) -> dict[str, Any]:
-        """The call's data; Slack's errors as our error types (a 429 as RateLimited)."""
-        try:
-            response = call()
-            data = response.data if response is not None else None
-            return data if isinstance(data, dict) else {}
-        except SlackApiError as exc:
-            error = exc.response.get("error") if exc.response is not None else None
-            status = exc.response.status_code if exc.response is not None else None
-            if status == 429 or error == "ratelimited":
-                raise RateLimited(retry_after(getattr(exc.response, "headers", None))) from exc
-            if error in _GONE:
-                raise ConversationGone(f"slack {method}: {error}") from exc
-            if error in _PERMANENT:
-                raise PermanentError(f"slack {method}: {error}") from exc
-            if error and error not in _MAYBE_DONE and (status is None or status < 500):
-                raise SlackRefused(f"slack {method}: {error}") from exc
-            raise TransientError(f"slack {method}: {error or status}") from exc
-        except Exception as exc:  # connection errors after slack-sdk's own retries
-            raise TransientError(f"slack {method}: {exc}") from exc
 
     def lookup_user_id(self, email: str) -> str | None:
         """None while the person has no Slack account (Slack answers users_not_found)."""
@@ -242,7 +198,7 @@ class SlackGateway:
                 raise TransientError(f"HTTP {sent.status}")
 
         left_for_calls(UPLOAD)  # no tier paces it (not a Web API method): only the budget's check
-        self._guarded(UPLOAD, upload)
+        guarded(UPLOAD, upload)
         response = self._paced(
             "files.completeUploadExternal",
             None,

@@ -1,5 +1,6 @@
 """The HTTP client under adapters/slack.py: slack-sdk's WebClient with our retry handlers, how a
-429's Retry-After is read, and how much of an invocation's budget one call needs.
+429's Retry-After is read, how much of an invocation's budget one call needs, and how Slack's
+answers become our error types (`guarded`).
 
 Server errors and connection errors are retried here on purpose (slack-sdk retries only
 connection errors by default), except that chat.postMessage and files.completeUploadExternal
@@ -12,17 +13,21 @@ from __future__ import annotations
 
 import logging
 import math
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from slack_sdk.http_retry.builtin_handlers import ConnectionErrorRetryHandler, ServerErrorRetryHandler
 from slack_sdk.http_retry.handler import RetryHandler
 from slack_sdk.http_retry.request import HttpRequest
 from slack_sdk.http_retry.response import HttpResponse
 from slack_sdk.http_retry.state import RetryState
+from slack_sdk.web import SlackResponse
 
+from devplan.errors import PermanentError, TransientError
 from devplan.services import deadline
-from devplan.services.ports import SlackRefused
+from devplan.services.ports import ConversationGone, SlackRefused
 
 log = logging.getLogger("devplan.adapters.slack")  # one logger for the Slack adapter's lines
 
@@ -139,3 +144,50 @@ class RateLimited(Exception):
     def __init__(self, seconds: float):
         super().__init__(f"rate limited for {seconds} s")
         self.seconds = seconds
+
+
+# Slack errors about the message itself, which no retry can mend: the message is marked failed.
+# Credential and scope errors (invalid_auth, missing_scope, …) are ours to fix, so they stay
+# transient: the messages wait and go out once the token or the app is repaired.
+_PERMANENT = {
+    "not_in_channel",
+    "user_not_found",
+    "users_not_found",
+    "invalid_blocks",
+    "msg_too_long",
+    "no_text",
+    "cant_invite_self",
+    "user_is_restricted",
+    "message_not_found",
+    "invalid_arguments",  # e.g. views.publish of a view over Slack's limits: the view itself is wrong
+}
+
+# Permanent too, and the conversation itself is gone: a kept group DM id is then dropped.
+_GONE = {"channel_not_found", "is_archived"}
+
+
+# Error codes with which Slack says it may have done part of the call before failing ("It's
+# possible some aspect of the operation succeeded"): not a refusal.
+_MAYBE_DONE = {"fatal_error", "internal_error"}
+
+
+def guarded(method: str, call: Callable[[], SlackResponse | None]) -> dict[str, Any]:
+    """The call's data; Slack's errors as our error types (a 429 as RateLimited)."""
+    try:
+        response = call()
+        data = response.data if response is not None else None
+        return data if isinstance(data, dict) else {}
+    except SlackApiError as exc:
+        error = exc.response.get("error") if exc.response is not None else None
+        status = exc.response.status_code if exc.response is not None else None
+        if status == 429 or error == "ratelimited":
+            raise RateLimited(retry_after(getattr(exc.response, "headers", None))) from exc
+        if error in _GONE:
+            raise ConversationGone(f"slack {method}: {error}") from exc
+        if error in _PERMANENT:
+            raise PermanentError(f"slack {method}: {error}") from exc
+        if error and error not in _MAYBE_DONE and (status is None or status < 500):
+            raise SlackRefused(f"slack {method}: {error}") from exc
+        raise TransientError(f"slack {method}: {error or status}") from exc
+    except Exception as exc:  # connection errors after slack-sdk's own retries
+        raise TransientError(f"slack {method}: {exc}") from exc
