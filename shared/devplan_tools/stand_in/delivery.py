@@ -132,84 +132,25 @@ class AppDelivery(StandInState):
                 raise SlackError("action_not_found")
             block, element = found[0]
             trigger_id = self.workspace.issue_trigger(user)
-        action_ts = action_ts or f"{time.time():.6f}"
-        payload = {
-            "type": "block_actions",
-            "api_app_id": APP_ID,
-            "token": "local-verification-token",
-            "user": {"id": user, "username": clicker["name"], "name": clicker["name"], "team_id": TEAM_ID},
-            "team": {"id": TEAM_ID, "domain": "innerjourney"},
-            "trigger_id": trigger_id,
+        where = {
             "container": {"type": "message", "message_ts": ts, "channel_id": conv["id"], "is_ephemeral": False},
             "channel": {"id": conv["id"], "name": self.workspace.label(conv)},
             "message": message,
             "response_url": f"{self.url}/_stand-in/response_url/{conv['id']}/{ts}",
-            "actions": [
-                {
-                    "type": element.get("type"),
-                    "action_id": action_id,
-                    "block_id": block.get("block_id"),
-                    "text": element.get("text"),
-                    "value": element.get("value"),
-                    "action_ts": action_ts,
-                }
-            ],
         }
-        return self._deliver_signed(
-            urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
-        )
+        return self._deliver_click(user, clicker, trigger_id, where, block, element, action_ts)
 
-    def open_home(self, user: str, event_ts: str | None = None, *, tab: str = "home") -> tuple[int, bytes]:
-        """A person opens the app's Home tab: Slack's signed app_home_opened event_callback, with
-        the view last published for them (Slack includes it once there is one). `event_ts` may be
-        set to simulate time."""
-        if not (self.events_url and self.signing_secret):
-            raise SlackError("no_interactivity_url")
-        with self._lock:
-            self.workspace.user(user)
-            view = self.workspace.home(user)
-        now = time.time()
-        event = {"type": "app_home_opened", "user": user, "tab": tab, "event_ts": event_ts or f"{now:.6f}"}
-        envelope = {
-            "token": "local-verification-token",
-            "team_id": TEAM_ID,
-            "api_app_id": APP_ID,
-            "event": {**event, **({"view": view} if view else {})},
-            "type": "event_callback",
-            "event_id": "Ev" + secrets.token_hex(5).upper(),
-            "event_time": int(now),
-            "authorizations": [{"team_id": TEAM_ID, "user_id": BOT_USER_ID, "is_bot": True}],
-        }
-        return self._deliver_signed(json.dumps(envelope), "application/json")
-
-    def _post_home_opened(self, request: Request) -> Response:
-        """{"user", "event_ts"?, "tab"?} → the app's HTTP answer."""
-        body: Any = request.get_json(silent=True) or {}
-        return self._answered(
-            lambda: self.open_home(body.get("user"), body.get("event_ts"), tab=body.get("tab", "home"))
-        )
-
-    def click_home(
-        self, user: str, action_id: str, action_ts: str | None = None, *, value: str | None = None
+    def _deliver_click(
+        self,
+        user: str,
+        clicker: dict,
+        trigger_id: str,
+        where: dict[str, Any],
+        block: dict,
+        element: dict,
+        action_ts: str | None,
     ) -> tuple[int, bytes]:
-        """A person clicks a button on their Home tab (the view last published for them, a button
-        of an actions block or a section's accessory): Slack's signed block_actions with a "view"
-        container and the view, and a trigger_id for views.open."""
-        if not (self.events_url and self.signing_secret):
-            raise SlackError("no_interactivity_url")
-        with self._lock:
-            clicker = self.workspace.user(user)
-            view = self.workspace.home(user)
-            found = [
-                (b, e)
-                for b in (view or {}).get("blocks") or []
-                for e in [*b.get("elements", []), *([b["accessory"]] if b.get("accessory") else [])]
-                if e.get("type") == "button" and e.get("action_id") == action_id and value in (None, e.get("value"))
-            ]
-            if not found:
-                raise SlackError("action_not_found")
-            block, element = found[0]
-            trigger_id = self.workspace.issue_trigger(user)
+        """Slack's signed block_actions for one button, `where` it was clicked (a message or a view)."""
         payload = {
             "type": "block_actions",
             "api_app_id": APP_ID,
@@ -217,12 +158,11 @@ class AppDelivery(StandInState):
             "user": {"id": user, "username": clicker["name"], "name": clicker["name"], "team_id": TEAM_ID},
             "team": {"id": TEAM_ID, "domain": "innerjourney"},
             "trigger_id": trigger_id,
-            "container": {"type": "view", "view_id": (view or {}).get("id")},
-            "view": view,
+            **where,
             "actions": [
                 {
-                    "type": "button",
-                    "action_id": action_id,
+                    "type": element.get("type"),
+                    "action_id": element.get("action_id"),
                     "block_id": block.get("block_id"),
                     "text": element.get("text"),
                     "value": element.get("value"),
@@ -233,20 +173,6 @@ class AppDelivery(StandInState):
         return self._deliver_signed(
             urllib.parse.urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
         )
-
-    def _post_click_home(self, request: Request) -> Response:
-        """{"user", "action_id", "action_ts"?, "value"?} → the app's HTTP answer."""
-        body: Any = request.get_json(silent=True) or {}
-        return self._answered(
-            lambda: self.click_home(
-                body.get("user"), body.get("action_id"), body.get("action_ts"), value=body.get("value")
-            )
-        )
-
-    def _get_home(self, request: Request) -> Response:
-        """?user=U…: the Home tab that user sees now (the view last published), or null."""
-        with self._lock:
-            return json_response({"ok": True, "view": self.workspace.home(request.args.get("user", ""))})
 
     def _answered(self, deliver: Any) -> Response:
         try:

@@ -32,6 +32,7 @@ from werkzeug.wrappers import Request, Response
 
 from devplan_tools.stand_in.files import UPLOAD_PATH
 from devplan_tools.stand_in.forms import AppForms
+from devplan_tools.stand_in.home_tab import HomeTab
 from devplan_tools.stand_in.http import QuietHandler, json_response
 from devplan_tools.stand_in.limits import FaultsAndLimits, Limits, TierLimits
 from devplan_tools.stand_in.web_api import WebApi
@@ -40,7 +41,7 @@ from devplan_tools.stand_in.workspace import Workspace
 MESSAGE_METHODS = ("chat.postMessage", "chat.update", "chat.postEphemeral")
 
 
-class SlackStandIn(WebApi, FaultsAndLimits, Limits, AppForms):
+class SlackStandIn(WebApi, FaultsAndLimits, Limits, AppForms, HomeTab):
     def __init__(
         self,
         host="127.0.0.1",
