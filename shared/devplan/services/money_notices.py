@@ -1,6 +1,6 @@
-"""How the wallet and funding steps send: a DM to one person, or a post in a channel, each with
-a deterministic id (a step run twice sends once). Someone without a Slack account yet is
-logged and waits; the record is written anyway and `/utveckling` shows it."""
+"""How a step sends (the wallet, funding, goals, Senior Coach, a lead change): a DM to one person,
+or a post in a channel, each with a deterministic id (a step run twice sends once). Someone
+without a Slack account yet is logged and waits; the record is written anyway and `/utveckling` shows it."""
 
 from __future__ import annotations
 

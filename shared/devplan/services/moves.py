@@ -23,11 +23,11 @@ from devplan.domain.lifecycle import (
     Change,
 )
 from devplan.domain.meeting_notes import held_with
-from devplan.domain.outbox import OutboxMessage, named
+from devplan.domain.outbox import OutboxMessage
 from devplan.domain.wallet import PENDING as WALLET_PENDING
 from devplan.messages import lifecycle as render
 from devplan.messages.blocks import Rendered
-from devplan.services import goal_notices, senior_coach, wallet
+from devplan.services import goal_notices, money_notices, senior_coach, wallet
 from devplan.services.cycle_actions import Turn, open_quarter
 from devplan.services.leads import active_lead
 from devplan.services.ports import UnitOfWork
@@ -125,11 +125,7 @@ def _move_review(uow: UnitOfWork, person: Employee, lead: Employee, today: date)
 def _dm(
     uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, topic: str, *about: Employee | None
 ) -> None:
-    if not to.slack_user_id:
-        log.warning("%s for %s waits: no Slack account", topic, to.employee_id, extra={"employeeId": to.employee_id})
-        return
-    message = OutboxMessage(message_id, users=(to.slack_user_id,), text=rendered.text, blocks=rendered.blocks)
-    uow.emit(replace(message, topic=topic, about=named(*about)))
+    money_notices.dm(uow, message_id, to, rendered, topic, about=about)
 
 
 class _Readdressed:

@@ -39,6 +39,7 @@ from devplan.errors import InvalidEvent
 from devplan.messages import advancement as render
 from devplan.messages.blocks import Rendered
 from devplan.messages.catalog import text
+from devplan.services import money_notices
 from devplan.services.goal_notices import GENERAL
 from devplan.services.goals import lead_of
 from devplan.services.language import speaker_language
@@ -92,18 +93,7 @@ def consider(uow: UnitOfWork, coach_id: str, today: date, sessions: int | None =
 
 
 def _dm(uow: UnitOfWork, message_id: str, to: Employee, rendered: Rendered, *about: Employee) -> bool:
-    if not to.slack_user_id:
-        return False
-    return uow.emit(
-        OutboxMessage(
-            message_id,
-            users=(to.slack_user_id,),
-            text=rendered.text,
-            blocks=rendered.blocks,
-            topic="senior coach",
-            about=named(*about),
-        )
-    )
+    return money_notices.dm(uow, message_id, to, rendered, "senior coach", about=about)
 
 
 @dataclass(frozen=True)
