@@ -12,7 +12,7 @@ import pytest
 from devplan.domain.calendar import Quarter
 from devplan.messages.cycle import MARK_HELD_ACTION
 from devplan.messages.meeting_notes import NOTE_ACTION_DONE
-from devplan.services import meeting_notes, platform_events, quarterly_cycle
+from devplan.services import meeting_notes, notes_reading, platform_events, quarterly_cycle
 from devplan.services.inputs import EmployeeChunk
 from tests.unit.goal_support import event
 from tests.unit.slack_forms_support import ANNA_SLACK, BO, BO_SLACK, Team
@@ -79,8 +79,8 @@ def test_notes_written_before_the_lead_was_recorded_stay_with_the_old_pair(team)
     doc["notes"] = {"text": SECRET, "writtenBy": "bo", "writtenOn": "2025-04-07"}  # no leadId: older records
     moves_to_carl(team)
     assert team.store.docs["cycles/anna:2025-Q2"]["notes"]["leadId"] == "bo"  # kept as Anna moved on
-    assert meeting_notes.show(team.store, CARL_SLACK, f"<@{ANNA_SLACK}>", date(2025, 5, 5))["outcome"] == "refused"
-    assert meeting_notes.show(team.store, BO_SLACK, f"<@{ANNA_SLACK}>", date(2025, 5, 5))["outcome"] == "shown"
+    assert notes_reading.show(team.store, CARL_SLACK, f"<@{ANNA_SLACK}>", date(2025, 5, 5))["outcome"] == "refused"
+    assert notes_reading.show(team.store, BO_SLACK, f"<@{ANNA_SLACK}>", date(2025, 5, 5))["outcome"] == "shown"
 
 
 def open_notes(t: Team, user: str) -> str:
@@ -122,7 +122,7 @@ def test_the_actions_carried_into_the_next_quarter_are_the_new_pairs(team):
     quarterly_cycle.run_chunk(EmployeeChunk(date(2025, 7, 1), ("anna", "bo", "carl"), "m-q3"), team.store)
     (invite,) = team.outbox(f"review-invite:anna:{Q3.key}").values()
     assert sorted(invite["users"]) == sorted([ANNA_SLACK, CARL_SLACK]) and "Boka lönesamtal" in str(invite)
-    carl = meeting_notes.show(team.store, CARL_SLACK, f"<@{ANNA_SLACK}>", date(2025, 7, 2))
+    carl = notes_reading.show(team.store, CARL_SLACK, f"<@{ANNA_SLACK}>", date(2025, 7, 2))
     assert carl["outcome"] == "shown" and "☐ Boka lönesamtal" in carl["text"] and SECRET not in carl["text"]
     klar = next(
         e["value"]

@@ -14,7 +14,7 @@ from devplan.errors import InvalidEvent
 from devplan.messages.cycle import MARK_HELD_ACTION
 from devplan.messages.goals import GOAL_AGREE, OPEN_GOAL_FORM
 from devplan.messages.meeting_notes import NOTE_ACTION_DONE
-from devplan.services import home, meeting_notes, platform_events, quarterly_cycle
+from devplan.services import home, notes_reading, platform_events, quarterly_cycle
 from devplan.services.inputs import EmployeeChunk, PlatformEvent
 from devplan.services.responsibility import assigned_event
 from tests.unit.goal_support import event, workspace
@@ -63,7 +63,7 @@ def test_a_lead_who_left_reads_no_1_1_notes_of_their_former_team():
         "notes": {"text": "Hemligt om Anna", "writtenBy": "anna", "writtenOn": "2025-04-07"},
     }
     offboard(t.store)
-    answer = meeting_notes.show(t.store, BO_SLACK, f"<@{ANNA_SLACK}>", date(2025, 4, 10))
+    answer = notes_reading.show(t.store, BO_SLACK, f"<@{ANNA_SLACK}>", date(2025, 4, 10))
     assert answer["outcome"] == "refused" and "Hemligt" not in answer["text"]
 
 

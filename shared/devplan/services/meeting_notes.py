@@ -30,7 +30,6 @@ from devplan.domain.meeting_notes import (
     written,
 )
 from devplan.domain.outbox import OutboxMessage, named
-from devplan.domain.responsibility import parse_mention
 from devplan.errors import InvalidEvent
 from devplan.messages import meeting_notes as render
 from devplan.messages.blocks import Rendered, one_section
@@ -39,7 +38,7 @@ from devplan.messages.dates import quarter_label
 from devplan.services import home_refresh
 from devplan.services.leads import active
 from devplan.services.ports import Slack, Store, UnitOfWork
-from devplan.services.slack_replies import ephemeral, open_modal, own_form
+from devplan.services.slack_replies import open_modal, own_form
 
 log = logging.getLogger(__name__)
 MAX_QUARTERS_CARRIED = 4  # a tick looks this many quarters ahead for copies of the item
@@ -52,11 +51,11 @@ def pair_of(
     their lead today (an agenda's carried actions: the new pair's). None without a lead in the
     plan (none, or they have left: services/leads.py)."""
     employee = uow_or_store.employee(employee_id)
-    lead = active(uow_or_store, _lead_id_of(employee, cycle)) if employee else None
+    lead = active(uow_or_store, lead_id_of(employee, cycle)) if employee else None
     return (employee, lead) if employee is not None and lead is not None else None
 
 
-def _lead_id_of(employee: Employee, cycle: CycleRecord | None) -> str | None:
+def lead_id_of(employee: Employee, cycle: CycleRecord | None) -> str | None:
     """The lead recorded on the quarter's notes when they were written, so a new lead never reads
     what the person agreed with the one before. A 1:1 marked held without notes is the lead's who
     held it, whoever leads the person now: the one who clicked "held" if not the employee (only
@@ -216,52 +215,3 @@ def tick(store: Store, value: str, slack_user_id: str, on: date) -> str:
         extra={"employeeId": employee_id, "outcome": outcome},
     )
     return outcome
-
-
-def show(store: Store, slack_user_id: str, words: str, today: date) -> dict[str, Any]:
-    """`/utveckling anteckningar` (your own) or `… @person` (someone you lead): the latest notes
-    of this or last quarter, and the open actions. Anyone else is refused and sees nothing."""
-    asker = store.employee_with_slack_user(slack_user_id)
-    lang = asker.language if asker else "sv"
-    if asker is None:
-        return {"outcome": "unknown", **ephemeral(text(lang, "status.unknown"))}
-    mention = parse_mention(words)
-    subject = store.employee_with_slack_user(mention.slack_user_id) if mention else asker
-    refused = {"outcome": "refused", **ephemeral(text(lang, "notes.show_refused"))}
-    if subject is None:
-        return refused
-    quarters = (Quarter.of(today), Quarter.of(today).previous())
-    loaded = store.load(cycles=[(subject.employee_id, q) for q in quarters])
-    records = [c for c in (loaded.cycle(subject.employee_id, q) for q in quarters) if c is not None]
-
-    def theirs(cycle: CycleRecord | None) -> bool:  # the asker is one of the pair of this record
-        pair = pair_of(store, subject.employee_id, cycle)
-        return pair is not None and asker.employee_id in (p.employee_id for p in pair)
-
-    newest = records[0] if records else None  # its open actions are the ones shown
-    if asker.employee_id != subject.employee_id:  # a lead reads only the 1:1 records of their pair
-        held = [c for c in records if theirs(c)]
-        if not held and (records or not theirs(None)):  # another pair's, or not their lead
-            return refused
-        records = held
-    latest = next((c for c in records if c.notes is not None), None)
-    open_now = tuple(a for a in newest.actions if a.open) if newest in records and newest else ()
-    if latest is None and not open_now:
-        return {"outcome": "none", **ephemeral(text(lang, "notes.show_none"))}
-    parts = []
-    if latest is not None and latest.notes is not None:
-        label = quarter_label(lang, latest.quarter)
-        lead = _held_with(store, subject, latest)
-        parts.append(text(lang, "notes.show_title", quarter=label, employee=subject.name, lead=lead))
-        if latest.notes.text:
-            parts.append(text(lang, "notes.saved_notes") + "\n" + latest.notes.text)
-    if open_now:
-        parts.append(text(lang, "notes.show_open") + "\n" + "\n".join(f"☐ {a.text}" for a in open_now))
-    return {"outcome": "shown", **ephemeral("\n\n".join(parts))}
-
-
-def _held_with(store: Store, employee: Employee, cycle: CycleRecord) -> str:
-    """The name of the lead of the pair who wrote the notes (one who has left, too: history)."""
-    lead_id = _lead_id_of(employee, cycle)
-    lead = store.employee(lead_id) if lead_id else None
-    return lead.name if lead else lead_id or ""

@@ -50,6 +50,7 @@ from devplan.services import (
     home_refresh,
     lifecycle,
     meeting_notes,
+    notes_reading,
     reflection_forms,
     responsibility,
     reviews,
@@ -117,7 +118,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         if words[0] in TIME_OFF_WORDS:
             return time_off.command(store, request.user_id, words[1:], clock())
         if words[0] in NOTES_WORDS:
-            return meeting_notes.show(store, request.user_id, rest, today())
+            return notes_reading.show(store, request.user_id, rest, today())
         if words[0] in COURSE_WORDS and trigger_id:
             return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
         lang = speaker_language(store, request.user_id, request.payload)
