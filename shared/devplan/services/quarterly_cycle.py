@@ -25,6 +25,7 @@ from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
 from devplan.services.leads import active
 from devplan.services.ports import DeadLetters, Store, UnitOfWork
+from devplan.services.set_aside import SetAside
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def run_chunk(chunk: EmployeeChunk, store: Store, dead_letters: DeadLetters | No
     today, quarter = chunk.as_of, Quarter.of(chunk.as_of)
     ids = list(chunk.employee_ids)
     outcome: Counter[str] = Counter()
-    set_aside = _SetAside(today, outcome, dead_letters)
+    set_aside = SetAside(today, outcome, dead_letters)
     while True:
         try:
             day = store.atomically(lambda uow: _run_all(uow, store, ids, quarter, today))
@@ -185,28 +186,6 @@ class _PersonFailed(Exception):
     def __init__(self, employee_id: str, cause: Exception):
         super().__init__(f"{employee_id}: {cause!r}")
         self.employee_id, self.cause = employee_id, cause
-
-
-class _SetAside:
-    """One person (or lead) set aside: counted, logged, kept as a dead letter; raises again
-    what is worth a retry of the whole chunk. And who was handled (`processed`)."""
-
-    def __init__(self, today: date, outcome: Counter[str], dead_letters: DeadLetters | None):
-        self.today, self.outcome, self.dead_letters = today, outcome, dead_letters
-
-    def __call__(self, employee_id: str, exc: Exception, counted_as: str | None) -> None:
-        if not can_never_succeed(exc):
-            raise exc
-        log.error("tick %s: %s cannot be handled: %r", self.today, employee_id, exc, extra={"employeeId": employee_id})
-        if counted_as:
-            self.outcome[counted_as] += 1
-        if self.dead_letters is not None:
-            self.dead_letters.set_aside("employee", employee_id, exc)
-
-    def processed(self, employee_id: str) -> None:
-        """Their day is decided and written: a replay of their letter is settled."""
-        if self.dead_letters is not None:
-            self.dead_letters.processed("employee", employee_id)
 
 
 def _leads(uow: UnitOfWork, due: list[str], result: _Day) -> tuple[dict[str, Employee | None], set[str]]:
