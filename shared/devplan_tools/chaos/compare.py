@@ -5,7 +5,8 @@ ticks (the day's state); and what is left over: held events (type, employee, dat
 letters (function, reason, event type, record, state), each as a count under what it is, since
 their ids and times are how a delivery went: a dead letter or a held event left only after
 chaos is a difference. Left out, as bookkeeping of how a delivery went rather than what the
-system decided: processedEvents (event ids), the ticks' chunks (per-delivery counts), and the
+system decided: processedEvents (event ids), the ticks' chunks (per-delivery counts), what
+follows the due index (DUE_INDEX: how many a tick looked at, the next day to look), and the
 fields in BOOKKEEPING wherever they appear: when things were claimed, sent or written
 (wall-clock times), attempt counters, claim and event ids, Slack's own `ts`.
 """
@@ -34,6 +35,13 @@ BOOKKEEPING = frozenset(
         "messageId",
     }
 )
+
+
+# Per collection, top-level fields that follow the due index (domain/next_check.py): how many
+# people a day's tick looked at, and the day it next looks at someone. Both move with the day an
+# outside write (a delayed or reordered event) landed, which is what chaos changes; what the rules
+# decided on those days is compared in cycles and the outbox.
+DUE_INDEX = {"ticks": ("employees", "chunks"), "employees": ("nextCheckOn",)}
 
 
 def _clean(value: Any) -> Any:
@@ -65,7 +73,8 @@ def snapshot(db: Any) -> dict[str, Any]:
             state.setdefault(key, {"count": 0})["count"] += 1
     for name in COLLECTIONS:
         for doc in db.collection(name).stream():
-            state[f"{name}/{doc.id}"] = _clean(doc.to_dict())
+            data = {k: v for k, v in (doc.to_dict() or {}).items() if k not in DUE_INDEX.get(name, ())}
+            state[f"{name}/{doc.id}"] = _clean(data)
             for sub in SUBCOLLECTIONS.get(name, ()):
                 for child in doc.reference.collection(sub).stream():
                     state[f"{name}/{doc.id}/{sub}/{child.id}"] = _clean(child.to_dict())
