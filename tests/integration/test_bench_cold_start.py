@@ -53,7 +53,11 @@ def test_the_verdict_follows_the_vcpu_the_manifest_gives_slack_events(measured, 
     before, after = measured["load"]
     rows, met = cold_start.report(measured["results"], before, after, manifest_with(tmp_path, cpu="1"))
     slack = [r for r in rows if r["function"] == "slack-events" and not r["entry"].startswith("floor")]
-    assert met and all(r["vcpu"] == 1.0 and r["modelled_wall_s"] == round(r["cpu_total_s"], 2) for r in slack)
+    # On one full vCPU the modelled wall time is the CPU time; the two are rounded to 2 and 3
+    # places from the same figure, so they agree within half a hundredth (0.6549 → 0.65 and 0.655).
+    assert met
+    for row in slack:
+        assert row["vcpu"] == 1.0 and row["modelled_wall_s"] == pytest.approx(row["cpu_total_s"], abs=0.0051)
     starved = manifest_with(tmp_path, memory="128Mi", cpu="0.001")
     assert not cold_start.report(measured["results"], before, after, starved)[1]
 
