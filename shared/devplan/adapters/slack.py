@@ -35,13 +35,13 @@ from devplan.adapters.slack_client import (  # web_client, retry_after, the rese
     web_client,
 )
 from devplan.adapters.slack_pace import POST, Pace, TooLong
+from devplan.adapters.slack_upload import upload_external
 from devplan.errors import PermanentError, TransientError
 from devplan.services.ports import ConversationGone, SlackRefused
 
 __all__ = ["CALL_RESERVE", "MAX_WAIT", "OUTBOX_EVENT_TYPE", "SlackGateway", "retry_after", "web_client"]
 log = logging.getLogger(__name__)
 OUTBOX_EVENT_TYPE = "devplan_outbox"  # message metadata that marks a post as one outbox message
-UPLOAD = "files.upload_url"  # step 2 of an upload: bytes to the URL Slack gave, no Web API method
 
 
 class SlackGateway:
@@ -173,40 +173,9 @@ class SlackGateway:
         return self._search_history(channel, oldest, posted, outbox_id)
 
     def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
-        """Slack's external upload flow (files.upload is retired), as slack-sdk's files_upload_v2
-        makes it but each of its three calls paced and started within the budget on its own:
-        as one, the three together could outlast the budget by up to three HTTP time-outs."""
         if _is_user(channel):  # a file is shared in a conversation: the DM's id, not the user's
             channel = self._open((channel,))
-        client = self._client
-        where = self._paced(
-            "files.getUploadURLExternal",
-            None,
-            lambda: client.files_getUploadURLExternal(filename=filename, length=len(content)),
-        )
-
-        def upload() -> None:
-            sent = client._upload_file(  # slack-sdk's own step 2 of files_upload_v2
-                url=where["upload_url"],
-                data=content,
-                logger=log,
-                timeout=client.timeout,
-                proxy=client.proxy,
-                ssl=client.ssl,
-            )
-            if sent.status != 200:
-                raise TransientError(f"HTTP {sent.status}")
-
-        left_for_calls(UPLOAD)  # no tier paces it (not a Web API method): only the budget's check
-        guarded(UPLOAD, upload)
-        response = self._paced(
-            "files.completeUploadExternal",
-            None,
-            lambda: client.files_completeUploadExternal(
-                files=[{"id": where["file_id"], "title": title}], channel_id=channel, initial_comment=comment
-            ),
-        )
-        return str(response["files"][0]["id"])
+        return upload_external(self._client, self._paced, channel, filename, content, title, comment)
 
     def find_uploaded(self, channel: str, filename: str, oldest: float) -> str | None:
         def shared(message: dict[str, Any]) -> str | None:

@@ -45,39 +45,29 @@ from devplan.services import (
     funding_approval,
     goal_agreement,
     goal_forms,
-    history,
     home,
     home_refresh,
     lifecycle,
     meeting_notes,
-    notes_reading,
     reflection_forms,
-    responsibility,
     reviews,
     snooze,
-    supervision,
-    time_off,
     wallet,
     wallet_forms,
 )
 from devplan.services.advancement_routes import advancement_routes
 from devplan.services.goal_revision import GOAL_MISSED, mark_missed_route
 from devplan.services.inputs import SlackRequest, SlackRoute
-from devplan.services.language import request_language, speaker_language
+from devplan.services.language import request_language
 from devplan.services.leads import active_lead
 from devplan.services.notes_routes import notes_routes
-from devplan.services.plan_status import plan_status_for
 from devplan.services.ports import Slack, Store
 from devplan.services.slack_accounts import link_account
+from devplan.services.slack_command import utveckling_route
 from devplan.services.slack_replies import answer_click, clicked_at, clicked_on, ephemeral
 from devplan.services.time_off_form import time_off_routes
 
 log = logging.getLogger(__name__)
-GOAL_WORDS, REFLECTION_WORDS = ("mål", "mal", "goal", "goals"), ("reflektera", "reflektion", "reflect")
-NOMINATE_WORDS, HISTORY_WORDS = ("utse", "nominate"), ("historik", "history")
-SUPERVISOR_WORDS = ("handledare", "supervisor")
-COURSE_WORDS = ("kurs", "utbildning", "course", "training")
-TIME_OFF_WORDS, NOTES_WORDS = ("ledig", "ledighet", "away", "time-off"), ("anteckningar", "protokoll", "notes")
 
 
 class ViewAnswer(dict[str, Any]):
@@ -92,37 +82,11 @@ def view_answer(errors: Mapping[str, str]) -> ViewAnswer:
 
 
 def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tuple[str, str], SlackRoute]:
-    """`clock`: when a command is typed (a command carries no time of its own; a click carries
-    Slack's action_ts, a modal the day it was opened in its private_metadata)."""
+    """`clock`: when a command is typed or Home opened without a day (a click carries Slack's
+    action_ts, a modal the day it was opened in its private_metadata)."""
 
     def today() -> date:
         return stockholm_date(clock())
-
-    def utveckling(request: SlackRequest) -> dict[str, Any]:
-        words = (request.payload.get("text") or "").strip().lower().split()
-        trigger_id = request.payload.get("trigger_id") or ""
-        if not words:
-            status = plan_status_for(request.user_id, store, today(), request_language(request.payload))
-            return {"response_type": "ephemeral", "text": status.text, "blocks": list(status.blocks)}
-        if words[0] in GOAL_WORDS and trigger_id:
-            return goal_forms.open_new(store, slack, request.user_id, trigger_id, today())
-        if words[0] in SUPERVISOR_WORDS:  # the mentions' ids are upper case: the text as typed
-            return supervision.assign_command(store, request.user_id, request.payload.get("text") or "")
-        if words[0] in REFLECTION_WORDS and trigger_id:
-            return reflection_forms.open_form(store, slack, request.user_id, trigger_id, today())
-        rest = (request.payload.get("text") or "").strip()[len(words[0]) :]  # as typed: ids and names keep case
-        if words[0] in NOMINATE_WORDS:
-            return responsibility.nominate_command(store, request.user_id, rest, clock())
-        if words[0] in HISTORY_WORDS:
-            return history.history_command(store, request.user_id, rest)
-        if words[0] in TIME_OFF_WORDS:
-            return time_off.command(store, request.user_id, words[1:], clock())
-        if words[0] in NOTES_WORDS:
-            return notes_reading.show(store, request.user_id, rest, today())
-        if words[0] in COURSE_WORDS and trigger_id:
-            return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
-        lang = speaker_language(store, request.user_id, request.payload)
-        return ephemeral(text(lang, "slack_answers.unknown_command"))
 
     def app_home_opened(request: SlackRequest) -> dict[str, Any]:
         event = request.payload["event"]  # the decoder checked user and, if present, tab and event_ts
@@ -209,7 +173,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         return handle
 
     table: dict[tuple[str, str], SlackRoute] = {
-        ("command", "/utveckling"): utveckling,
+        ("command", "/utveckling"): utveckling_route(store, slack, clock),
         ("block_actions", WALLET_APPROVE): wallet_click(approve=True),
         ("block_actions", WALLET_REFUSE): wallet_click(approve=False),
         ("block_actions", FUNDING_LARGER_APPROVE): larger_click(approve=True),
