@@ -153,7 +153,7 @@ class Employee(NewEmployee):
 
     status: str = ACTIVE
     language: str = DEFAULT_LANGUAGE
-    language_from: str | None = None  # "platform" | "slack" once decided (domain/language.py)
+    language_from: str | None = None  # "platform" | "slack" | "person" once decided (domain/language.py)
     slack_user_id: str | None = None
     onboarding: str = PENDING
     welcomed_at: datetime | None = None

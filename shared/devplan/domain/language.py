@@ -7,13 +7,15 @@ Two sources, in this order:
    read once when the account is linked: a setting the person chose in Slack.
 Any English locale means English; every other locale (Swedish, and languages the catalog does not
 have, e.g. "de-DE") means Swedish, the plan's language. Without either, Swedish.
+3. The person's own choice (`/utveckling språk en|sv`, services/language_choice.py) wins over both
+   from the moment they make it: Slack has no Swedish interface, so a Swede's locale is often English.
 """
 
 from __future__ import annotations
 
 LANGUAGES = ("sv", "en")
 DEFAULT_LANGUAGE = "sv"
-FROM_PLATFORM, FROM_SLACK = "platform", "slack"  # where a person's language came from (Employee.language_from)
+FROM_PLATFORM, FROM_SLACK, FROM_PERSON = "platform", "slack", "person"  # where Employee.language came from
 
 
 def language_of_locale(locale: object) -> str:

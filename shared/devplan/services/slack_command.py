@@ -17,6 +17,7 @@ from devplan.messages.catalog import text
 from devplan.services import (
     goal_forms,
     history,
+    language_choice,
     notes_reading,
     reflection_forms,
     responsibility,
@@ -65,6 +66,8 @@ def utveckling_route(store: Store, slack: Slack, clock: Callable[[], datetime]) 
             return time_off.command(store, request.user_id, words[1:], clock())
         if words[0] in NOTES_WORDS:
             return notes_reading.show(store, request.user_id, rest, today())
+        if words[0] in language_choice.LANGUAGE_WORDS:
+            return language_choice.command(store, request.user_id, words[1:], today())
         if words[0] in COURSE_WORDS and trigger_id:
             return wallet_forms.open_form(store, slack, request.user_id, trigger_id, today())
         lang = speaker_language(store, request.user_id, request.payload)
