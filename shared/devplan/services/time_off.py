@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from devplan.domain.calendar import stockholm_date
@@ -53,14 +53,16 @@ def away(employee: Employee, day: date) -> TimeOff | None:
     return away_on(employee.time_off, day)
 
 
-def book(uow: UnitOfWork, employee: Employee, period: TimeOff) -> str:
-    """In the caller's transaction: `recorded` (kept, the lead told), `unchanged`, `stale`, `already_cancelled`."""
+def book(uow: UnitOfWork, employee: Employee, period: TimeOff, on: date | None = None) -> str:
+    """In the caller's transaction: `recorded` (kept, the lead told), `unchanged`, `stale`,
+    `already_cancelled`. `on`: the business day of a request from Slack (App Home is refreshed
+    as of it, a simulated one's own); default: the transaction's. Never the event's own day: a
+    platform event may arrive a quarter late, and Home would then show that quarter again."""
     time_off, outcome = employee.time_off.booked(period)
     if outcome == "recorded":
         uow.save_employee(replace(employee, time_off=time_off))
         _tell_lead(uow, employee, period, cancelled=False)
-        # App Home: the person's periods, the lead's "away"; as of the day it was said (a simulated one's own)
-        home_refresh.refresh(uow, employee, stockholm_date(period.occurred_at))
+        home_refresh.refresh(uow, employee, on)  # App Home: the person's periods, the lead's "away"
     return outcome
 
 
@@ -82,7 +84,10 @@ def _tell_lead(uow: UnitOfWork, employee: Employee, period: TimeOff, *, cancelle
     if lead is None or not lead.slack_user_id:
         return  # the agenda and App Home still show it
     shown = render.lead_notice(lead.language, employee.name, period, cancelled=cancelled)
-    what = "cancelled" if cancelled else f"{period.start.isoformat()}:{period.end.isoformat()}"
+    # Once per booking event: its days and moment, so a change back to days told before (July,
+    # August, July again) is told again, and the same event handled twice is told once.
+    said_at = f"{period.occurred_at.astimezone(UTC):%Y%m%dT%H%M%S%f}"
+    what = "cancelled" if cancelled else f"{period.start.isoformat()}:{period.end.isoformat()}:{said_at}"
     uow.emit(
         OutboxMessage(
             f"time-off:{employee.employee_id}:{period.time_off_id}:{what}",
@@ -120,7 +125,7 @@ def cancelled_event(event: PlatformEvent, store: Store) -> str:
             return UNKNOWN_EMPLOYEE
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        return cancel(uow, employee, time_off_id, stockholm_date(event.occurred_at))
+        return cancel(uow, employee, time_off_id)  # Home as of today, not the event's (maybe past) day
 
     return event.logged(log, employee_id, store.atomically(work), time_off_id)
 
@@ -149,14 +154,13 @@ def own_request(
         employee = uow.employee(employee_id)
         if employee is None:
             return "unknown"
+        on = stockholm_date(asked.occurred_at)  # asked in Slack just now (or on a simulated day)
         if cancelling:  # any period of exactly these days, booked here or on the platform
             found = next((p for p in employee.time_off.active if (p.start, p.end) == (asked.start, asked.end)), None)
-            outcome = (
-                cancel(uow, employee, found.time_off_id, stockholm_date(asked.occurred_at)) if found else "not_found"
-            )
+            outcome = cancel(uow, employee, found.time_off_id, on) if found else "not_found"
         else:
             period_id = _slack_id(employee.time_off, asked.start, asked.end)
-            outcome = book(uow, employee, replace(asked, time_off_id=period_id))
+            outcome = book(uow, employee, replace(asked, time_off_id=period_id), on)
         if reply is not None:
             tell(uow, reply[0], reply[1], answer(employee.language, outcome, asked), named(employee))
         return outcome
