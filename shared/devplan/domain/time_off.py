@@ -10,13 +10,16 @@ Pure rules over a person's periods of time off (`TimeOffBook`, kept on the emplo
 
 Events arrive at least once and in any order: a period is known by its id, the newest event
 about it wins (by the platform's `occurredAt`), and a cancellation is final for that id (a new
-booking is a new id), so the book is the same whatever order the same events come in.
+booking is a new id), so the book is the same whatever order the same events come in. Only the
+newest MAX_CANCELLED cancellations are kept (the document must stay far inside Firestore's
+1 MiB whatever is sent): one forgotten lets at worst a very late booking of that id through.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from devplan.domain.calendar import is_business_day
@@ -28,6 +31,7 @@ VACATION, PARENTAL_LEAVE, OTHER = "vacation", "parental_leave", "other"
 KINDS = (VACATION, PARENTAL_LEAVE, OTHER)
 MAX_PERIOD_DAYS = 550  # parental leave: 480 days, spread out; longer is not one period of ours
 MAX_PERIODS = 100  # kept per person (a document holds them all); the oldest ended go first
+MAX_CANCELLED = 200  # cancelled ids kept per person (≤128 characters each: ~30 KB); the oldest said go first
 _DAY = timedelta(days=1)
 
 
@@ -44,11 +48,21 @@ class TimeOff:
 
 
 @dataclass(frozen=True)
+class Cancellation:
+    time_off_id: str
+    occurred_at: datetime  # when it was said: the newest MAX_CANCELLED are kept
+
+
+@dataclass(frozen=True)
 class TimeOffBook:
     periods: tuple[TimeOff, ...] = ()  # by id
-    cancelled: frozenset[str] = field(default_factory=frozenset)  # ids cancelled, whatever came first
+    cancellations: tuple[Cancellation, ...] = ()  # by id; ids cancelled, whatever came first
 
-    @property
+    @cached_property
+    def cancelled(self) -> frozenset[str]:
+        return frozenset(c.time_off_id for c in self.cancellations)
+
+    @cached_property
     def active(self) -> tuple[TimeOff, ...]:
         return tuple(p for p in self.periods if p.time_off_id not in self.cancelled)
 
@@ -69,11 +83,19 @@ class TimeOffBook:
         others = tuple(p for p in self.periods if p.time_off_id != period.time_off_id)
         return replace(self, periods=_kept((*others, period))), "recorded"
 
-    def cancel(self, time_off_id: str) -> tuple[TimeOffBook, str]:
-        """`cancelled` (also before the booking arrives: it then never counts) or `already_cancelled`."""
+    def cancel(self, time_off_id: str, at: datetime) -> tuple[TimeOffBook, str]:
+        """`cancelled` (also before the booking arrives: it then never counts) or `already_cancelled`.
+        Beyond MAX_CANCELLED the oldest said are forgotten, and their periods with them (a
+        cancelled period must not count again once its cancellation is let go)."""
         if time_off_id in self.cancelled:
             return self, "already_cancelled"
-        return replace(self, cancelled=self.cancelled | {time_off_id}), "cancelled"
+        said = sorted(
+            (*self.cancellations, Cancellation(time_off_id, at)), key=lambda c: (c.occurred_at, c.time_off_id)
+        )
+        forgotten = {c.time_off_id for c in said[:-MAX_CANCELLED]}
+        periods = tuple(p for p in self.periods if p.time_off_id not in forgotten)
+        kept = tuple(sorted(said[-MAX_CANCELLED:], key=lambda c: c.time_off_id))
+        return TimeOffBook(periods, kept), "cancelled"
 
 
 def away(book: TimeOffBook, day: date) -> TimeOff | None:

@@ -66,12 +66,21 @@ def book(uow: UnitOfWork, employee: Employee, period: TimeOff, on: date | None =
     return outcome
 
 
-def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, on: date | None = None) -> str:
-    """In the caller's transaction: `cancelled` or `already_cancelled`. `on`: the business day of
-    the cancellation (App Home is refreshed as of it; default: the transaction's)."""
-    time_off, outcome = employee.time_off.cancel(time_off_id)
+def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, at: datetime, on: date | None = None) -> str:
+    """In the caller's transaction: `cancelled` or `already_cancelled`. `at`: when it was said.
+    `on`: the business day of a request from Slack (App Home is refreshed as of it; default:
+    the transaction's)."""
+    time_off, outcome = employee.time_off.cancel(time_off_id, at)
     if outcome == "cancelled":
         uow.save_employee(replace(employee, time_off=time_off))
+        forgotten = employee.time_off.cancelled - time_off.cancelled
+        if forgotten:  # bounded (domain/time_off.MAX_CANCELLED): a very late booking of these counts
+            log.warning(
+                "time off of %s: the oldest cancellations forgotten: %s",
+                employee.employee_id,
+                ", ".join(sorted(forgotten))[:300],
+                extra={"employeeId": employee.employee_id},
+            )
         known = employee.time_off.period(time_off_id)
         if known is not None:  # a cancellation that came first: the lead was never told of it
             _tell_lead(uow, employee, known, cancelled=True)
@@ -125,7 +134,7 @@ def cancelled_event(event: PlatformEvent, store: Store) -> str:
             return UNKNOWN_EMPLOYEE
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        return cancel(uow, employee, time_off_id)  # Home as of today, not the event's (maybe past) day
+        return cancel(uow, employee, time_off_id, event.occurred_at)  # Home as of today, not the event's day
 
     return event.logged(log, employee_id, store.atomically(work), time_off_id)
 
@@ -157,7 +166,7 @@ def own_request(
         on = stockholm_date(asked.occurred_at)  # asked in Slack just now (or on a simulated day)
         if cancelling:  # any period of exactly these days, booked here or on the platform
             found = next((p for p in employee.time_off.active if (p.start, p.end) == (asked.start, asked.end)), None)
-            outcome = cancel(uow, employee, found.time_off_id, on) if found else "not_found"
+            outcome = cancel(uow, employee, found.time_off_id, asked.occurred_at, on) if found else "not_found"
         else:
             period_id = _slack_id(employee.time_off, asked.start, asked.end)
             outcome = book(uow, employee, replace(asked, time_off_id=period_id), on)
@@ -215,7 +224,7 @@ def cancel_by_id(store: Store, slack_user_id: str, employee_id: str, time_off_id
         known = employee.time_off.period(time_off_id) if employee else None
         if employee is None or known is None:
             return "not_found", None
-        return cancel(uow, employee, time_off_id, on), known
+        return cancel(uow, employee, time_off_id, uow.now, on), known
 
     outcome, known = store.atomically(work)
     log.info("time off %s cancelled on App Home: %s", time_off_id, outcome, extra={"employeeId": employee_id})
