@@ -20,6 +20,7 @@ from devplan.domain.employees import Employee
 from devplan.domain.limits import parse_day
 from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.time_off import (
+    MAX_MOVE,
     MAX_PERIOD_DAYS,
     OTHER,
     PARENTAL_LEAVE,
@@ -63,6 +64,7 @@ def book(uow: UnitOfWork, employee: Employee, period: TimeOff, on: date | None =
         uow.save_employee(replace(employee, time_off=time_off))
         _tell_lead(uow, employee, period, cancelled=False)
         home_refresh.refresh(uow, employee, on)  # App Home: the person's periods, the lead's "away"
+        _log_beyond_horizon(employee.employee_id, time_off, period)
     return outcome
 
 
@@ -75,17 +77,23 @@ def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, at: datetime, 
         uow.save_employee(replace(employee, time_off=time_off))
         forgotten = employee.time_off.cancelled - time_off.cancelled
         if forgotten:  # bounded (domain/time_off.MAX_CANCELLED): a very late booking of these counts
-            log.warning(
-                "time off of %s: the oldest cancellations forgotten: %s",
-                employee.employee_id,
-                ", ".join(sorted(forgotten))[:300],
-                extra={"employeeId": employee.employee_id},
-            )
+            _warn(employee.employee_id, "the oldest cancellations forgotten: %.300s", ", ".join(sorted(forgotten)))
         known = employee.time_off.period(time_off_id)
         if known is not None:  # a cancellation that came first: the lead was never told of it
             _tell_lead(uow, employee, known, cancelled=True)
             home_refresh.refresh(uow, employee, on)  # App Home: the period gone from both Homes
     return outcome
+
+
+def _log_beyond_horizon(employee_id: str, time_off: TimeOffBook, period: TimeOff) -> None:
+    """Periods end to end longer than MAX_MOVE (the horizon) move a deadline only that far: said once, when booked."""
+    for first, last in time_off.runs:
+        if first <= period.start <= last and last - first >= MAX_MOVE:
+            _warn(employee_id, "away %s to %s end to end: deadlines move at most to the horizon", first, last)
+
+
+def _warn(employee_id: str, what: str, *args: object) -> None:
+    log.warning("time off of %s: " + what, employee_id, *args, extra={"employeeId": employee_id})
 
 
 def _tell_lead(uow: UnitOfWork, employee: Employee, period: TimeOff, *, cancelled: bool) -> None:
