@@ -37,7 +37,7 @@ def test_time_off_round_trips_on_the_employee(store):
     add(store, ANNA)
     book, _ = TimeOffBook().booked(TimeOff("t1", date(2025, 7, 1), date(2025, 7, 31), VACATION, AT))
     book, _ = book.booked(TimeOff("t2", date(2026, 1, 5), date(2026, 9, 30), PARENTAL_LEAVE, AT))
-    book, _ = book.cancel("t0")
+    book, _ = book.cancel("t0", AT)
     store.atomically(lambda uow: uow.save_employee(replace(uow.employee("anna"), time_off=book)))
     read = store.atomically(lambda uow: uow.employee("anna"))
     assert read is not None and read.time_off == book and read.name == "Anna Lindqvist"

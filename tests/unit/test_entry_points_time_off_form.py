@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from urllib.parse import quote
 
+import pytest
+
 from devplan.messages.time_off_form import TIME_OFF_CANCEL, TIME_OFF_FORM, TIME_OFF_OPEN
 from tests.unit.entry_support import fixture_bytes
 from tests.unit.test_entry_points_http import ANNA_SLACK, BO_SLACK, FORM, post_slack, seed_team
@@ -66,4 +68,35 @@ def test_avboka_on_the_home_cancels_the_persons_own_period(env):
     assert post_slack(env, click(env, TIME_OFF_CANCEL, value, BO_SLACK), FORM).get_json()["outcome"] == "not_yours"
     answer = post_slack(env, click(env, TIME_OFF_CANCEL, value), FORM).get_json()
     assert answer["outcome"] == "cancelled" and "avbokad" in answer["text"]
-    assert env.store.docs["employees/anna"]["timeOff"]["cancelled"] == ["slack-2025-07-01-2025-07-31"]
+    cancelled = env.store.docs["employees/anna"]["timeOff"]["cancelled"]
+    assert [c["id"] for c in cancelled] == ["slack-2025-07-01-2025-07-31"]
+
+
+def raw_submission(view: dict, state: dict) -> bytes:
+    """A submission with the element states as given (not as Slack would build them)."""
+    payload = {"type": "view_submission", "user": {"id": ANNA_SLACK}, "view": {**view, "id": "V0RAW", "state": state}}
+    return ("payload=" + quote(json.dumps(payload))).encode()
+
+
+def picked(day: str) -> dict:
+    return {"value": {"type": "datepicker", "selected_date": day}}
+
+
+@pytest.mark.parametrize(
+    "forged",
+    [
+        {"from": {"value": {"type": "plain_text_input", "value": "2025-07-01"}}},  # typed where a datepicker is
+        {"kind": {"value": {"type": "datepicker", "selected_date": "2025-07-01"}}},  # a date where the select is
+        {"kind": None},  # a block of the modal missing
+    ],
+)
+def test_a_submission_slack_would_never_send_is_refused_as_malformed_and_writes_nothing(env, forged):
+    seed_team(env)
+    post_slack(env, click(env, TIME_OFF_OPEN, "anna"), FORM)
+    (view,) = env.slack.views
+    kind = {"value": {"type": "static_select", "selected_option": {"value": "vacation"}}}
+    state = {"from": picked("2025-07-01"), "to": picked("2025-07-31"), "kind": kind, **forged}
+    before = env.snapshot()
+    refused = post_slack(env, raw_submission(view, {"values": {k: v for k, v in state.items() if v}}), FORM)
+    assert refused.status_code == 400 and refused.get_json()["error"]
+    assert env.store.docs == before

@@ -90,9 +90,9 @@ def test_the_newest_event_wins_and_a_cancellation_is_final_in_any_order():
     one, outcome = book(JULY).booked(later)
     two, stale = book(later).booked(JULY)
     assert one == two and (outcome, stale) == ("recorded", "stale")
-    cancelled_first, _ = TimeOffBook().cancel("t1")
+    cancelled_first, _ = TimeOffBook().cancel("t1", AT)
     assert cancelled_first.booked(JULY) == (cancelled_first, "already_cancelled")
-    cancelled_after, outcome = book(JULY).cancel("t1")
+    cancelled_after, outcome = book(JULY).cancel("t1", AT)
     assert outcome == "cancelled" and away(cancelled_after, date(2025, 7, 10)) is None
     assert away(cancelled_first, date(2025, 7, 10)) is None
     assert book(JULY).booked(JULY) == (book(JULY), "unchanged")

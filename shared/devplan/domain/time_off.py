@@ -6,17 +6,21 @@ Pure rules over a person's periods of time off (`TimeOffBook`, kept on the emplo
 - `moved(deadline, since, book)`: a deadline whose clock started on `since` (the business days
   after it count, as calendar.add_business_days counts them) moves by the Swedish business days
   the person is away in (since, moved deadline], so they get as many working business days as
-  without the time off. Never earlier; unchanged when nothing was missed.
+  without the time off. Never earlier; unchanged when nothing was missed; at most MAX_MOVE later
+  (periods booked end to end could otherwise push it to the end of the calendar).
 
 Events arrive at least once and in any order: a period is known by its id, the newest event
 about it wins (by the platform's `occurredAt`), and a cancellation is final for that id (a new
-booking is a new id), so the book is the same whatever order the same events come in.
+booking is a new id), so the book is the same whatever order the same events come in. Only the
+newest MAX_CANCELLED cancellations are kept (the document must stay far inside Firestore's
+1 MiB whatever is sent): one forgotten lets at worst a very late booking of that id through.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
+from functools import cached_property
 from typing import Any
 
 from devplan.domain.calendar import is_business_day
@@ -28,6 +32,8 @@ VACATION, PARENTAL_LEAVE, OTHER = "vacation", "parental_leave", "other"
 KINDS = (VACATION, PARENTAL_LEAVE, OTHER)
 MAX_PERIOD_DAYS = 550  # parental leave: 480 days, spread out; longer is not one period of ours
 MAX_PERIODS = 100  # kept per person (a document holds them all); the oldest ended go first
+MAX_MOVE = timedelta(days=2 * MAX_PERIOD_DAYS)  # the furthest time off moves a deadline: two long leaves
+MAX_CANCELLED = 200  # cancelled ids kept per person (≤128 characters each: ~30 KB); the oldest said go first
 _DAY = timedelta(days=1)
 
 
@@ -44,13 +50,35 @@ class TimeOff:
 
 
 @dataclass(frozen=True)
+class Cancellation:
+    time_off_id: str
+    occurred_at: datetime  # when it was said: the newest MAX_CANCELLED are kept
+
+
+@dataclass(frozen=True)
 class TimeOffBook:
     periods: tuple[TimeOff, ...] = ()  # by id
-    cancelled: frozenset[str] = field(default_factory=frozenset)  # ids cancelled, whatever came first
+    cancellations: tuple[Cancellation, ...] = ()  # by id; ids cancelled, whatever came first
 
-    @property
+    @cached_property
+    def cancelled(self) -> frozenset[str]:
+        return frozenset(c.time_off_id for c in self.cancellations)
+
+    @cached_property
     def active(self) -> tuple[TimeOff, ...]:
         return tuple(p for p in self.periods if p.time_off_id not in self.cancelled)
+
+    @cached_property
+    def runs(self) -> tuple[tuple[date, date], ...]:
+        """The days away as (first, last) runs by first day, overlapping or adjacent periods joined:
+        what `moved` steps over (asked some 180 times a tick per person: computed once per book)."""
+        joined: list[tuple[date, date]] = []
+        for p in sorted(self.active, key=lambda p: p.start):
+            if joined and p.start <= joined[-1][1] + _DAY:
+                joined[-1] = (joined[-1][0], max(joined[-1][1], p.end))
+            else:
+                joined.append((p.start, p.end))
+        return tuple(joined)
 
     def period(self, time_off_id: str) -> TimeOff | None:
         return next((p for p in self.periods if p.time_off_id == time_off_id), None)
@@ -69,11 +97,19 @@ class TimeOffBook:
         others = tuple(p for p in self.periods if p.time_off_id != period.time_off_id)
         return replace(self, periods=_kept((*others, period))), "recorded"
 
-    def cancel(self, time_off_id: str) -> tuple[TimeOffBook, str]:
-        """`cancelled` (also before the booking arrives: it then never counts) or `already_cancelled`."""
+    def cancel(self, time_off_id: str, at: datetime) -> tuple[TimeOffBook, str]:
+        """`cancelled` (also before the booking arrives: it then never counts) or `already_cancelled`.
+        Beyond MAX_CANCELLED the oldest said are forgotten, and their periods with them (a
+        cancelled period must not count again once its cancellation is let go)."""
         if time_off_id in self.cancelled:
             return self, "already_cancelled"
-        return replace(self, cancelled=self.cancelled | {time_off_id}), "cancelled"
+        said = sorted(
+            (*self.cancellations, Cancellation(time_off_id, at)), key=lambda c: (c.occurred_at, c.time_off_id)
+        )
+        forgotten = {c.time_off_id for c in said[:-MAX_CANCELLED]}
+        periods = tuple(p for p in self.periods if p.time_off_id not in forgotten)
+        kept = tuple(sorted(said[-MAX_CANCELLED:], key=lambda c: c.time_off_id))
+        return TimeOffBook(periods, kept), "cancelled"
 
 
 def away(book: TimeOffBook, day: date) -> TimeOff | None:
@@ -88,28 +124,36 @@ def upcoming(book: TimeOffBook, start: date, end: date) -> tuple[TimeOff, ...]:
 
 
 def days_off(book: TimeOffBook, start: date, end: date) -> int:
-    """Business days in [start, end] on which the person is away."""
-    periods = upcoming(book, start, end)
-    count, day = 0, start
-    while day <= end and periods:
-        count += is_business_day(day) and any(p.covers(day) for p in periods)
-        day += _DAY
+    """Business days in [start, end] on which the person is away (each day of it looked at once)."""
+    count = 0
+    for first, last in book.runs:
+        day = max(first, start)
+        while day <= min(last, end):
+            count += is_business_day(day)
+            day += _DAY
     return count
 
 
 def moved(deadline: date, since: date, book: TimeOffBook) -> date:
     """The deadline moved past the business days away in (since, moved]: from the deadline on,
     one more working business day for each one missed (days away after the deadline are
-    skipped, not counted), so the time to do it is the same as without the time off."""
+    skipped, not counted), so the time to do it is the same as without the time off. A run of
+    days away is stepped over at once (periods end to end reach years ahead), and the deadline
+    moves at most MAX_MOVE (services/time_off.py logs a booking reaching further)."""
     owed = days_off(book, since + _DAY, deadline)
     if owed == 0:
         return deadline
+    horizon, runs, i = min(deadline + MAX_MOVE, LAST_SUPPORTED_DAY), book.runs, 0
     day = deadline
-    while owed > 0 and day < LAST_SUPPORTED_DAY:
+    while owed > 0 and day < horizon:
         day += _DAY
-        if is_business_day(day) and away(book, day) is None:
+        while i < len(runs) and runs[i][1] < day:
+            i += 1
+        if i < len(runs) and runs[i][0] <= day:
+            day = runs[i][1]  # away until then: not one of the days owed
+        elif is_business_day(day):
             owed -= 1
-    return day
+    return max(deadline, min(day, horizon))
 
 
 def parse_time_off(data: dict[str, Any], occurred_at: datetime) -> tuple[str, TimeOff]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from devplan.domain.calendar import stockholm_date
@@ -20,6 +20,7 @@ from devplan.domain.employees import Employee
 from devplan.domain.limits import parse_day
 from devplan.domain.outbox import OutboxMessage, named
 from devplan.domain.time_off import (
+    MAX_MOVE,
     MAX_PERIOD_DAYS,
     OTHER,
     PARENTAL_LEAVE,
@@ -53,23 +54,30 @@ def away(employee: Employee, day: date) -> TimeOff | None:
     return away_on(employee.time_off, day)
 
 
-def book(uow: UnitOfWork, employee: Employee, period: TimeOff) -> str:
-    """In the caller's transaction: `recorded` (kept, the lead told), `unchanged`, `stale`, `already_cancelled`."""
+def book(uow: UnitOfWork, employee: Employee, period: TimeOff, on: date | None = None) -> str:
+    """In the caller's transaction: `recorded` (kept, the lead told), `unchanged`, `stale`,
+    `already_cancelled`. `on`: the business day of a request from Slack (App Home is refreshed
+    as of it, a simulated one's own); default: the transaction's. Never the event's own day: a
+    platform event may arrive a quarter late, and Home would then show that quarter again."""
     time_off, outcome = employee.time_off.booked(period)
     if outcome == "recorded":
         uow.save_employee(replace(employee, time_off=time_off))
         _tell_lead(uow, employee, period, cancelled=False)
-        # App Home: the person's periods, the lead's "away"; as of the day it was said (a simulated one's own)
-        home_refresh.refresh(uow, employee, stockholm_date(period.occurred_at))
+        home_refresh.refresh(uow, employee, on)  # App Home: the person's periods, the lead's "away"
+        _log_beyond_horizon(employee.employee_id, time_off, period)
     return outcome
 
 
-def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, on: date | None = None) -> str:
-    """In the caller's transaction: `cancelled` or `already_cancelled`. `on`: the business day of
-    the cancellation (App Home is refreshed as of it; default: the transaction's)."""
-    time_off, outcome = employee.time_off.cancel(time_off_id)
+def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, at: datetime, on: date | None = None) -> str:
+    """In the caller's transaction: `cancelled` or `already_cancelled`. `at`: when it was said.
+    `on`: the business day of a request from Slack (App Home is refreshed as of it; default:
+    the transaction's)."""
+    time_off, outcome = employee.time_off.cancel(time_off_id, at)
     if outcome == "cancelled":
         uow.save_employee(replace(employee, time_off=time_off))
+        forgotten = employee.time_off.cancelled - time_off.cancelled
+        if forgotten:  # bounded (domain/time_off.MAX_CANCELLED): a very late booking of these counts
+            _warn(employee.employee_id, "the oldest cancellations forgotten: %.300s", ", ".join(sorted(forgotten)))
         known = employee.time_off.period(time_off_id)
         if known is not None:  # a cancellation that came first: the lead was never told of it
             _tell_lead(uow, employee, known, cancelled=True)
@@ -77,12 +85,26 @@ def cancel(uow: UnitOfWork, employee: Employee, time_off_id: str, on: date | Non
     return outcome
 
 
+def _log_beyond_horizon(employee_id: str, time_off: TimeOffBook, period: TimeOff) -> None:
+    """Periods end to end longer than MAX_MOVE (the horizon) move a deadline only that far: said once, when booked."""
+    for first, last in time_off.runs:
+        if first <= period.start <= last and last - first >= MAX_MOVE:
+            _warn(employee_id, "away %s to %s end to end: deadlines move at most to the horizon", first, last)
+
+
+def _warn(employee_id: str, what: str, *args: object) -> None:
+    log.warning("time off of %s: " + what, employee_id, *args, extra={"employeeId": employee_id})
+
+
 def _tell_lead(uow: UnitOfWork, employee: Employee, period: TimeOff, *, cancelled: bool) -> None:
     lead = active_lead(uow, employee)
     if lead is None or not lead.slack_user_id:
         return  # the agenda and App Home still show it
     shown = render.lead_notice(lead.language, employee.name, period, cancelled=cancelled)
-    what = "cancelled" if cancelled else f"{period.start.isoformat()}:{period.end.isoformat()}"
+    # Once per booking event: its days and moment, so a change back to days told before (July,
+    # August, July again) is told again, and the same event handled twice is told once.
+    said_at = f"{period.occurred_at.astimezone(UTC):%Y%m%dT%H%M%S%f}"
+    what = "cancelled" if cancelled else f"{period.start.isoformat()}:{period.end.isoformat()}:{said_at}"
     uow.emit(
         OutboxMessage(
             f"time-off:{employee.employee_id}:{period.time_off_id}:{what}",
@@ -120,7 +142,7 @@ def cancelled_event(event: PlatformEvent, store: Store) -> str:
             return UNKNOWN_EMPLOYEE
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        return cancel(uow, employee, time_off_id, stockholm_date(event.occurred_at))
+        return cancel(uow, employee, time_off_id, event.occurred_at)  # Home as of today, not the event's day
 
     return event.logged(log, employee_id, store.atomically(work), time_off_id)
 
@@ -149,14 +171,13 @@ def own_request(
         employee = uow.employee(employee_id)
         if employee is None:
             return "unknown"
+        on = stockholm_date(asked.occurred_at)  # asked in Slack just now (or on a simulated day)
         if cancelling:  # any period of exactly these days, booked here or on the platform
             found = next((p for p in employee.time_off.active if (p.start, p.end) == (asked.start, asked.end)), None)
-            outcome = (
-                cancel(uow, employee, found.time_off_id, stockholm_date(asked.occurred_at)) if found else "not_found"
-            )
+            outcome = cancel(uow, employee, found.time_off_id, asked.occurred_at, on) if found else "not_found"
         else:
             period_id = _slack_id(employee.time_off, asked.start, asked.end)
-            outcome = book(uow, employee, replace(asked, time_off_id=period_id))
+            outcome = book(uow, employee, replace(asked, time_off_id=period_id), on)
         if reply is not None:
             tell(uow, reply[0], reply[1], answer(employee.language, outcome, asked), named(employee))
         return outcome
@@ -211,7 +232,7 @@ def cancel_by_id(store: Store, slack_user_id: str, employee_id: str, time_off_id
         known = employee.time_off.period(time_off_id) if employee else None
         if employee is None or known is None:
             return "not_found", None
-        return cancel(uow, employee, time_off_id, on), known
+        return cancel(uow, employee, time_off_id, uow.now, on), known
 
     outcome, known = store.atomically(work)
     log.info("time off %s cancelled on App Home: %s", time_off_id, outcome, extra={"employeeId": employee_id})

@@ -39,6 +39,7 @@ def open_form(store: Store, slack: Slack, slack_user_id: str, trigger_id: str, o
 
 def submit(store: Store, slack_user_id: str, payload: dict[str, Any], now: datetime) -> dict[str, str]:
     """{block_id: problem} shown in the modal, or {} once booked (the answer comes as a DM)."""
+    _check_elements(payload)
     form = own_form(store, slack_user_id, payload, "time off form")
     values, lang, me = form.values, form.lang, form.owner
     if me is None:
@@ -60,6 +61,20 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any], now: datet
     reply = (slack_user_id, f"time-off:{me.employee_id}:{form_id}")
     outcome = time_off.own_request(store, me.employee_id, asked, reply=reply)
     return {"from": text(lang, "status.unknown")} if outcome == "unknown" else {}
+
+
+# What Slack sends for each block of the modal (messages/time_off_form.py): its element's state.
+_ELEMENT_STATES = {"from": "selected_date", "to": "selected_date", "kind": "selected_option"}
+
+
+def _check_elements(payload: dict[str, Any]) -> None:
+    """Every block of the modal, each with its own element's state: anything else (a text typed
+    where the date picker is, a block missing) was not sent by Slack for this modal."""
+    values = payload["view"]["state"]["values"]
+    for block_id, state_key in _ELEMENT_STATES.items():
+        states = values.get(block_id) or {}
+        if not states or any(state_key not in state for state in states.values()):
+            raise InvalidEvent(f"time off form: {block_id!r} is not the modal's {state_key}", code="malformed")
 
 
 def cancel_click(store: Store, slack_user_id: str, value: str, on: date) -> dict[str, Any]:

@@ -1,12 +1,13 @@
 """A person's time off ↔ the employee document's `timeOff` map: `periods` (a list, replaced
-whole on a merge) and `cancelled` (the ids cancelled, kept so a late booking never counts)."""
+whole on a merge) and `cancelled` (the ids cancelled and when it was said, kept so a late
+booking never counts)."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 from devplan.adapters.firestore.mapping.common import Document
-from devplan.domain.time_off import TimeOff, TimeOffBook
+from devplan.domain.time_off import Cancellation, TimeOff, TimeOffBook
 
 
 def time_off_from(doc: Document) -> TimeOffBook:
@@ -21,8 +22,15 @@ def time_off_from(doc: Document) -> TimeOffBook:
             )
             for p in doc.get("periods") or ()
         ),
-        frozenset(str(i) for i in doc.get("cancelled") or ()),
+        tuple(_cancellation(c) for c in doc.get("cancelled") or ()),
     )
+
+
+def _cancellation(c: str | Document) -> Cancellation:
+    """{id, occurredAt}; a document from before kept the ids alone: the first to be forgotten."""
+    if isinstance(c, str):
+        return Cancellation(c, datetime.min.replace(tzinfo=UTC))
+    return Cancellation(str(c["id"]), c["occurredAt"])
 
 
 def time_off_document(book: TimeOffBook) -> Document | None:
@@ -39,5 +47,5 @@ def time_off_document(book: TimeOffBook) -> Document | None:
             }
             for p in book.periods
         ],
-        "cancelled": sorted(book.cancelled),
+        "cancelled": [{"id": c.time_off_id, "occurredAt": c.occurred_at} for c in book.cancellations],
     }
