@@ -87,8 +87,9 @@ class PersonalRecords:
     def _own_slack_id(self, employee_id: str, employee: Document) -> str | None:
         """Their Slack id, unless an active record (theirs, rehired) holds it too: then what it
         finds may be that record's, and the old record is erased by its id alone."""
-        slack_user_id = (employee.get("slack") or {}).get("userId")
-        if not slack_user_id:
+        slack = employee.get("slack")
+        slack_user_id = slack.get("userId") if isinstance(slack, dict) else None
+        if not isinstance(slack_user_id, str) or not slack_user_id:  # none, or a damaged record's
             return None
         sharing = self.documents.query(m.EMPLOYEES, [("slack.userId", "==", slack_user_id)])
         if any(i != employee_id and doc.get("status") == ACTIVE for i, doc in sharing):
