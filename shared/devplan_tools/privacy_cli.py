@@ -3,9 +3,10 @@ person as JSON on stdout, or their personal data removed (services/privacy.py, s
 platform's employee.export_requested / employee.erasure_requested).
 
 Both act on the running local stack (.devplan/local.json) or a real project (`--project P`, with
-the caller's Google credentials), as `devplan tick` does. Exit codes: 0 done (erase: also when
-the person was erased already, said so), 1 no employee with that id, 2 no local stack and no
---project.
+the caller's Google credentials), as `devplan tick` does. Someone not onboarded yet: the events
+held for them are exported or erased, and the erasure is kept until their onboarding. Exit codes:
+0 done (erase: also when the person was erased already, said so), 1 nothing stored for that id
+(no employee, no held event), 2 no local stack and no --project.
 """
 
 from __future__ import annotations
@@ -56,21 +57,36 @@ def export_command(args: argparse.Namespace) -> int:
 
 
 def erase_command(args: argparse.Namespace) -> int:
+    from devplan.errors import InvalidEvent
     from devplan.services import privacy
+    from devplan.services.inputs import PlatformEvent
 
     found = _records(args.project)
     if found is None:
         return 2
     project, records, store = found
-    changed = privacy.erase(args.employee, records, store)
+    # As the platform's request would be, so that someone not onboarded yet is erased when they are.
+    request = PlatformEvent(
+        f"devplan-erase:{args.employee}", privacy.ERASURE_EVENT, _now(), {"employeeId": args.employee}, ""
+    )
+    try:
+        outcome, changed = privacy.erase_or_hold(request, records, store, hold_if_nothing=False)
+    except InvalidEvent as exc:
+        print(f"{exc}: nothing to erase.", file=sys.stderr)
+        return 1
     if changed is None:
         print(f"No employee {args.employee!r} in {project}: nothing to erase.", file=sys.stderr)
         return 1
-    if not any(changed.values()):
-        print(f"{args.employee}: erased already; nothing changed.")
-        return 0
     shown = ", ".join(f"{section} {n}" for section, n in changed.items() if n)
-    print(f"{args.employee}: personal data erased, counts kept (documents changed: {shown}).")
+    if outcome == privacy.HELD:
+        print(
+            f"{args.employee}: not onboarded yet; events held for them erased ({shown or 'none'}), and the"
+            " erasure is kept until they are onboarded (then their record is erased at once)."
+        )
+    elif not any(changed.values()):
+        print(f"{args.employee}: erased already; nothing changed.")
+    else:
+        print(f"{args.employee}: personal data erased, counts kept (documents changed: {shown}).")
     return 0
 
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from typing import TypeGuard
 
 from devplan.domain.employees import MENTORING_CHANNELS, WAITING_FOR_SLACK, WELCOMED, Employee
 from devplan.domain.goals import first_goal_deadline
+from devplan.domain.lifecycle import is_offboarded
 
 NOTHING_TO_DO = "nothing_to_do"
 
@@ -32,6 +34,12 @@ class OnboardingDecision:
     actions: tuple[OnboardingAction, ...] = ()
 
 
+def needs_onboarding(employee: Employee | None) -> TypeGuard[Employee]:
+    """Not welcomed yet, and still here: someone offboarded before their welcome (or erased as
+    they were onboarded, services/privacy.py) is never welcomed nor looked for in Slack."""
+    return employee is not None and employee.onboarding != WELCOMED and not is_offboarded(employee)
+
+
 def goal_deadline(employee: Employee) -> date:
     """The first goals' deadline: once set at onboarding it stays, even if rules change."""
     return employee.goals.deadline or first_goal_deadline(employee.start_date)
@@ -41,7 +49,7 @@ def decide(
     employee: Employee | None, *, slack_user_id: str | None, lead_slack_user_id: str | None, now: datetime
 ) -> OnboardingDecision:
     """`slack_user_id`: the person's account if Slack knows it now; `lead_slack_user_id` likewise."""
-    if employee is None or employee.onboarding == WELCOMED:
+    if not needs_onboarding(employee):
         return OnboardingDecision(NOTHING_TO_DO, None)
     planned = replace(employee, goals=replace(employee.goals, deadline=goal_deadline(employee)))
     who = employee.employee_id

@@ -7,6 +7,8 @@ When the employee is onboarded, their held events go through the normal handlers
 `platform:{id}`, so applying one twice is harmless) and are removed; `release_all` does the
 same daily for anything a crash left. An event whose employee never comes stays held and is
 reported once it is older than `OVERDUE_AFTER`: an operator decides, nothing is dropped silently.
+An erasure requested before the onboarding is held too (services/privacy.py), applied after
+everything else held for them, and events about them meanwhile are acknowledged and ignored.
 """
 
 from __future__ import annotations
@@ -18,13 +20,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from devplan.errors import InvalidEvent, PermanentError
-from devplan.services import funding, goals, journal, lifecycle, metrics, responsibility, supervision, time_off, wallet
+from devplan.services import (
+    funding,
+    goals,
+    journal,
+    lifecycle,
+    metrics,
+    privacy,
+    responsibility,
+    supervision,
+    time_off,
+    wallet,
+)
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
 log = logging.getLogger(__name__)
 
-UNKNOWN_EMPLOYEE, HELD = "unknown_employee", "held"
+UNKNOWN_EMPLOYEE, HELD, ERASED = "unknown_employee", "held", "erased"
 # Events that name an employee and may come before them; employee.onboarded is never held.
 APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
     "journal.reflection_logged": journal.log_reflection,
@@ -44,6 +57,8 @@ APPLY: dict[str, Callable[[PlatformEvent, Store], str]] = {
 }
 # The field naming the person: employeeId, but a coach's events name the coach (coachId).
 NAMED_BY = {kind: metrics.KINDS[kind].person for kind in metrics.KINDS} | {"coaching.supervisor_assigned": "coachId"}
+# Released, not handled on arrival: an erasure for someone not onboarded yet (services/privacy.py).
+ONLY_RELEASED = {privacy.ERASURE_EVENT: privacy.erase_held}
 OVERDUE_AFTER = timedelta(days=30)  # longer than any onboarding race: someone should look
 RELEASE_LIMIT = 500  # held events looked at per daily run (they are rare; the count is logged)
 
@@ -68,10 +83,19 @@ def apply_or_hold(
     outcome = apply(event, store)
     if outcome != UNKNOWN_EMPLOYEE:
         return outcome
+    employee_id = named_employee(event)
+    if _erasure_waits(employee_id, store):  # held, it would only be erased at their onboarding
+        log.info(
+            "%s for %s acknowledged and ignored: %s is erased (the erasure waits for the onboarding)",
+            event.type,
+            employee_id,
+            employee_id,
+            extra={"eventId": event.id, "employeeId": employee_id, "outcome": ERASED},
+        )
+        return ERASED
     held = store.atomically(lambda uow: _hold(uow, event))
     if held is None:  # onboarded between the two transactions: it applies now
         return apply(event, store)
-    employee_id = named_employee(event)
     log.info(
         "%s for %s: %s until they are onboarded",
         event.type,
@@ -80,6 +104,12 @@ def apply_or_hold(
         extra={"eventId": event.id, "employeeId": employee_id, "outcome": held},
     )
     return held
+
+
+def _erasure_waits(employee_id: str, store: Store) -> bool:
+    """An erasure of theirs is held (services/privacy.py): nothing about them is kept any more."""
+    held = store.held_events(employee_id=employee_id, limit=RELEASE_LIMIT)
+    return any(h.event.type == privacy.ERASURE_EVENT for h in held)
 
 
 def named_employee(event: PlatformEvent) -> str:
@@ -153,8 +183,9 @@ def _bounded(held: list[HeldEvent], which: str) -> list[HeldEvent]:
 
 def _apply(held: list[HeldEvent], store: Store) -> dict[str, int]:
     outcome: Counter[str] = Counter()
-    for h in sorted(held, key=lambda h: (h.event.occurred_at, h.event.id)):
-        apply = APPLY.get(h.event.type)
+    # An erasure last, whenever it was asked for: nothing applied after it brings data back.
+    for h in sorted(held, key=lambda h: (h.event.type == privacy.ERASURE_EVENT, h.event.occurred_at, h.event.id)):
+        apply = APPLY.get(h.event.type) or ONLY_RELEASED.get(h.event.type)
         try:
             if apply is None:
                 raise InvalidEvent(f"held event of type {h.event.type!r} has no handler", code="unknown_type")

@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 
-from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, WELCOMED, Employee
+from devplan.domain.employees import PENDING, WAITING_FOR_SLACK, Employee
 from devplan.domain.language import chosen_language
-from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline
+from devplan.domain.onboarding import OnboardingAction, decide, goal_deadline, needs_onboarding
 from devplan.domain.outbox import OutboxMessage, named
 from devplan.errors import can_never_succeed
 from devplan.messages import onboarding as render
@@ -39,7 +39,7 @@ def _slack_user(person: Employee | None, slack: Slack) -> str | None:
 
 def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -> str:
     after = written.employee
-    if after is None or after.onboarding == WELCOMED:
+    if not needs_onboarding(after):
         return "nothing_to_do"
     user_id = _slack_user(after, slack)
     lead = active_lead(store, after)

@@ -171,6 +171,9 @@ class Store(Protocol):
 
     def forget_held_event(self, event_id: str) -> None: ...
     def note_held_problem(self, event_id: str, problem: str) -> None: ...
+    def personal_records(self) -> PersonalRecords:
+        """A person's documents over the same documents: an erasure held until an onboarding is
+        applied where the onboarding is (services/privacy.py)."""
 
 
 class Slack(Protocol):

@@ -9,7 +9,15 @@ entry someone else's action names them in keeps its kind with the actor "erased"
 person is offboarded first, while their Slack id is still known (services/lifecycle.py):
 pending messages to them cancelled, their App Home cleared and their lead's refreshed; nothing
 is sent to or about them again. What is found how: adapters/firestore/personal_records.py.
-Both are idempotent, and an unknown id says so.
+Both are idempotent, and an id with nothing stored says so.
+
+Someone not onboarded yet may have events held for them (services/held_events.py): those are
+exported and erased by their id. An erasure for an id with no record is itself held like any
+event about someone not onboarded yet, and applied when the onboarding comes, after whatever
+else was held (held_events): the platform asked once and does not ask again, so it must not be
+lost, and the onboarding's name and e-mail are then erased at once. A tombstone the onboarding
+honours would need every onboarding to read it in its transaction; the held erasure reuses the
+path every early event takes, and keeps nothing personal (the id alone).
 """
 
 from __future__ import annotations
@@ -22,10 +30,10 @@ from devplan.domain.ids import is_valid_id
 from devplan.errors import InvalidEvent
 from devplan.services import lifecycle
 from devplan.services.inputs import PlatformEvent
-from devplan.services.ports import PersonalRecords, Store
+from devplan.services.ports import PersonalRecords, Store, UnitOfWork
 
 log = logging.getLogger(__name__)
-UNKNOWN_EMPLOYEE = "unknown_employee"
+UNKNOWN_EMPLOYEE, HELD = "unknown_employee", "held"
 EXPORT_EVENT, ERASURE_EVENT = "employee.export_requested", "employee.erasure_requested"
 
 
@@ -75,12 +83,58 @@ def export_requested(event: PlatformEvent, records: PersonalRecords, store: Stor
 
 
 def erasure_requested(event: PlatformEvent, records: PersonalRecords, store: Store) -> dict[str, Any]:
-    employee_id = _person(event)
+    """`erased` / `already_erased` for someone onboarded; `held` (and their held events erased)
+    for an id with no record yet: the erasure waits for the onboarding."""
+    outcome, changed = erase_or_hold(event, records, store, hold_if_nothing=True)
+    return {"status": event.logged(log, _person(event), outcome), "erased": changed}
+
+
+def erase_or_hold(
+    request: PlatformEvent, records: PersonalRecords, store: Store, *, hold_if_nothing: bool
+) -> tuple[str, dict[str, int] | None]:
+    """The outcome and the documents changed per section. Someone not onboarded: their held
+    events erased and the request held; with nothing stored at all, held only if
+    `hold_if_nothing` (the platform's request: it names someone coming; an operator's typo
+    leaves nothing behind), else UNKNOWN_EMPLOYEE."""
+    employee_id = _person(request)
     changed = erase(employee_id, records, store)
-    if changed is None:
-        return {"status": event.logged(log, employee_id, UNKNOWN_EMPLOYEE)}
-    outcome = "erased" if any(changed.values()) else "already_erased"
-    return {"status": event.logged(log, employee_id, outcome), "erased": changed}
+    if changed is None and not hold_if_nothing:
+        return UNKNOWN_EMPLOYEE, None
+    if not is_onboarded(changed):
+        if hold_erasure(request, store):
+            return HELD, changed or {"heldEvents": 0}
+        changed = erase(employee_id, records, store)  # onboarded meanwhile: erased now
+    assert changed is not None  # a record exists now
+    return ("erased" if any(changed.values()) else "already_erased"), changed
+
+
+def is_onboarded(changed: dict[str, int] | None) -> bool:
+    """Whether an erasure found a record (not only events held for someone not onboarded)."""
+    return changed is not None and "employee" in changed
+
+
+def hold_erasure(event: PlatformEvent, store: Store) -> bool:
+    """Keep the erasure until the person is onboarded (applied by erase_held); False if they are
+    by now (erase them then). The same request again is held once (by its event id)."""
+
+    def work(uow: UnitOfWork) -> bool:
+        if uow.employee_exists(str(event.data["employeeId"])):  # read in this transaction
+            return False
+        uow.hold(event, str(event.data["employeeId"]))
+        return True
+
+    return store.atomically(work)
+
+
+def erase_held(event: PlatformEvent, store: Store) -> str:
+    """A held erasure, released after the person's onboarding (services/held_events.py applies it
+    after anything else held for them, so nothing it erases comes back)."""
+    employee_id = _person(event)
+    changed = erase(employee_id, store.personal_records(), store)
+    if not is_onboarded(changed):
+        return UNKNOWN_EMPLOYEE  # still waiting
+    assert changed is not None
+    return event.logged(log, employee_id, "erased" if any(changed.values()) else "already_erased")
 
 
 REQUESTS = {EXPORT_EVENT: export_requested, ERASURE_EVENT: erasure_requested}

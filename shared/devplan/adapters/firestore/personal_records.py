@@ -42,6 +42,7 @@ from devplan.adapters.firestore.mapping.lifecycle import USERS
 from devplan.adapters.firestore.mapping.outbox import ABOUT
 from devplan.domain.employees import ACTIVE
 from devplan.domain.outbox import PENDING
+from devplan.services.privacy import ERASURE_EVENT
 
 Found = dict[str, dict[str, Document]]  # section → path → document
 LEGACY_PAGE = 300  # outbox messages per read of the legacy scan (the webhook's instance is small)
@@ -54,8 +55,9 @@ class PersonalRecords:
 
     def gather(self, employee_id: str) -> Found | None:
         employee = self.documents.get(m.employee_path(employee_id))
-        if employee is None:
-            return None
+        if employee is None:  # not onboarded (yet): events about them may be held all the same
+            held = self._held(employee_id)
+            return {"heldEvents": held} if held else None
         slack_user_id = self._own_slack_id(employee_id, employee)
         own = m.employee_path(employee_id)
         by_id = [("employeeId", "==", employee_id)]
@@ -76,7 +78,7 @@ class PersonalRecords:
             "outbox": (self._all(m.OUTBOX, by_slack) if slack_user_id else {})
             | self._all(m.OUTBOX, [(ABOUT, "array_contains", employee_id)])
             | self._written_before_about(employee.get("name"), slack_user_id),
-            "heldEvents": self._all(m.HELD, by_id),
+            "heldEvents": self._held(employee_id),
             "metricItems": self._all(METRIC_ITEMS, by_id),
             "conversations": self._all(CONVERSATIONS, by_slack) if slack_user_id else {},
             # A batch's letters about their record (ids and errors: shown, not erased). A webhook's
@@ -84,11 +86,21 @@ class PersonalRecords:
             "deadLetters": self._all(DEAD_LETTERS, [("record", "==", own)]),
         }
 
+    def _held(self, employee_id: str) -> dict[str, Document]:
+        """Events held until they are onboarded; not an erasure held for that moment (it names
+        nobody but the id, and must outlive the erasure of what is held before it)."""
+        return {
+            path: doc
+            for path, doc in self._all(m.HELD, [("employeeId", "==", employee_id)]).items()
+            if doc.get("type") != ERASURE_EVENT
+        }
+
     def _own_slack_id(self, employee_id: str, employee: Document) -> str | None:
         """Their Slack id, unless an active record (theirs, rehired) holds it too: then what it
         finds may be that record's, and the old record is erased by its id alone."""
-        slack_user_id = (employee.get("slack") or {}).get("userId")
-        if not slack_user_id:
+        slack = employee.get("slack")
+        slack_user_id = slack.get("userId") if isinstance(slack, dict) else None
+        if not isinstance(slack_user_id, str) or not slack_user_id:  # none, or a damaged record's
             return None
         sharing = self.documents.query(m.EMPLOYEES, [("slack.userId", "==", slack_user_id)])
         if any(i != employee_id and doc.get("status") == ACTIVE for i, doc in sharing):
@@ -139,6 +151,8 @@ class PersonalRecords:
         found = self.gather(employee_id)
         if found is None:
             return None
+        if "employee" not in found:  # their held events alone
+            return self._deleted(found, ("heldEvents",))
         slack_user_id = self._own_slack_id(employee_id, found["employee"][m.employee_path(employee_id)])
         now = self.clock()
         rewrite: dict[str, Callable[[Document], Document]] = {
@@ -150,12 +164,8 @@ class PersonalRecords:
             "outbox": lambda d: p.erased_outbox(d, slack_user_id or "", employee_id),
             "employee": lambda d: p.erased_employee(d, now),  # last: see the module's note
         }
-        changed = dict.fromkeys(rewrite, 0)
+        changed = dict.fromkeys(rewrite, 0) | self._deleted(found, DELETED)
         found["confirmed"] = {path: doc for path in found["confirmed"] if (doc := self.documents.get(path))}
-        for section in DELETED:
-            for path in found[section]:
-                self.documents.delete(path)
-            changed[section] = len(found[section])
         for path, doc in list(found["outbox"].items()):
             if doc.get("state") == PENDING and doc.get("kind") == p.HOME:
                 del found["outbox"][path]  # a pending Home is what clears theirs: left to be sent
@@ -170,6 +180,12 @@ class PersonalRecords:
                     self.documents.set(path, new, merge=False)
                     changed[section] += 1
         return changed
+
+    def _deleted(self, found: Found, sections: tuple[str, ...]) -> dict[str, int]:
+        for section in sections:
+            for path in found[section]:
+                self.documents.delete(path)
+        return {section: len(found[section]) for section in sections}
 
     def _all(self, collection: str, filters: list[tuple[str, str, Any]]) -> dict[str, Document]:
         return {f"{collection}/{doc_id}": doc for doc_id, doc in self.documents.query(collection, filters)}

@@ -17,6 +17,7 @@ from devplan.adapters.firestore.documents import BATCH_LIMIT, Contention, Docume
 from devplan.adapters.firestore.mapping import conversations as conversation_mapping
 from devplan.adapters.firestore.mapping import cycles as cycle_mapping
 from devplan.adapters.firestore.mapping import due
+from devplan.adapters.firestore.personal_records import PersonalRecords
 from devplan.adapters.firestore.unit_of_work import Loaded, UnitOfWork
 from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
@@ -252,6 +253,9 @@ class Store:
 
     def forget_held_event(self, event_id: str) -> None:
         self.documents.delete(m.held_path(event_id))
+
+    def personal_records(self) -> PersonalRecords:
+        return PersonalRecords(self.documents, self._clock)
 
     def note_held_problem(self, event_id: str, problem: str) -> None:
         """On the held event if it is still there (a write to a removed one would leave a stub)."""
