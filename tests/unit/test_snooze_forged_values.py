@@ -1,4 +1,4 @@
-""""Inte nu" values Slack would never send (messages/why.snooze_value writes the employee, the
+""" "Inte nu" values Slack would never send (messages/why.snooze_value writes the employee, the
 quarter and the reminder's key, "reflection-nudge:" and a day of that quarter) are refused as
 malformed, 400, before anything is read or written: no dead letter, no cycle record of year 0."""
 
