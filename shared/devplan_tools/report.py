@@ -16,6 +16,7 @@ from typing import TextIO
 
 from devplan.domain.calendar import Quarter
 from devplan.domain.digest import FIGURES, Figures, TeamDigest
+from devplan.domain.limits import FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY
 from devplan.messages.catalog import format_sek, text
 
 
@@ -33,7 +34,8 @@ def run(args: argparse.Namespace) -> int:
     try:
         quarter = Quarter.parse(args.quarter)
     except ValueError:
-        print(f"Not a quarter: {args.quarter!r} (write it as 2025-Q2).", file=sys.stderr)
+        years = f"{FIRST_SUPPORTED_DAY.year}–{LAST_SUPPORTED_DAY.year}"
+        print(f"Not a quarter: {args.quarter!r} (write it as 2025-Q2, a year {years}).", file=sys.stderr)
         return 2
     from google.cloud import firestore
 

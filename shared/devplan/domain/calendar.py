@@ -21,6 +21,8 @@ import holidays
 from holidays.constants import DE_FACTO, PUBLIC
 from holidays.countries.sweden import Sweden
 
+from devplan.domain.limits import FIRST_SUPPORTED_DAY, LAST_SUPPORTED_DAY
+
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 _ONE_DAY = timedelta(days=1)
@@ -37,7 +39,11 @@ def stockholm_date(moment: datetime) -> date:
 
 # --- Quarters ----------------------------------------------------------------
 
-_QUARTER_KEY = re.compile(r"(\d{4})-Q([1-4])")
+# ASCII digits only: \d also matches "٢٠٢٥", which int() reads as 2025 and the key writes back as
+# another text. The years are the supported days' (limits.py, within the holiday tables' range):
+# year 0 or 9999 has no quarter start or next quarter, and no one has a cycle in 1999 or 2101.
+_QUARTER_KEY = re.compile(r"([0-9]{4})-Q([1-4])")
+_QUARTER_YEARS = range(FIRST_SUPPORTED_DAY.year, LAST_SUPPORTED_DAY.year + 1)
 
 
 @dataclass(frozen=True, order=True)
@@ -57,10 +63,11 @@ class Quarter:
 
     @classmethod
     def parse(cls, key: str) -> Quarter:
-        """Inverse of `.key`: "2025-Q2" -> Quarter(2025, 2)."""
+        """Inverse of `.key`: "2025-Q2" -> Quarter(2025, 2), for a supported year only."""
         match = _QUARTER_KEY.fullmatch(key) if isinstance(key, str) else None
-        if match is None:
-            raise ValueError(f"invalid quarter {key!r}: expected 'YYYY-QN' (N 1-4), e.g. '2025-Q2'")
+        if match is None or int(match[1]) not in _QUARTER_YEARS:
+            years = f"{_QUARTER_YEARS[0]}-{_QUARTER_YEARS[-1]}"
+            raise ValueError(f"invalid quarter {key!r:.40}: expected 'YYYY-QN' (N 1-4, year {years}), e.g. '2025-Q2'")
         return cls(int(match[1]), int(match[2]))
 
     @property

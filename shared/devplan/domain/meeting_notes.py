@@ -118,6 +118,12 @@ def ticked(cycle: CycleRecord, key: str, by: str, on: date) -> tuple[CycleRecord
     return replace(cycle, actions=tuple(done if a.item_id == key else a for a in cycle.actions)), "done"
 
 
+def writable_on(quarter: Quarter, day: date) -> bool:
+    """A quarter's notes are written in it, or in the next one until that opens (the opening
+    carries the open actions and closes the notes); no other day can date them."""
+    return quarter.start <= day <= quarter.next().end
+
+
 def notes_problem(text: str | None) -> str | None:
     if text is not None and not is_text(text, MAX_NOTES_LENGTH, multiline=True):
         return "notes_too_long"

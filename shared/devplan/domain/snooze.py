@@ -23,6 +23,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from devplan.domain.calendar import Quarter
+from devplan.domain.limits import parse_day
+
 # The kinds a person can snooze, and the prefix of their once-only keys (domain/cycle.py).
 SNOOZABLE = {"reflection_nudge": "reflection-nudge:"}
 SKIPPED = "snoozed"  # the action kind of a reminder skipped by a snooze
@@ -44,6 +47,14 @@ class Snooze:
 def kind_of(key: str) -> str | None:
     """The snoozable kind of a reminder's key, None for any other key."""
     return next((kind for kind, prefix in SNOOZABLE.items() if key.startswith(prefix)), None)
+
+
+def sent_in(key: str, quarter: Quarter) -> bool:
+    """True for a snoozable reminder's key as the tick writes it: the kind's prefix and the day it
+    was sent, a day of `quarter` (domain/cycle.py sends a quarter's reminders in it only)."""
+    kind = kind_of(key)
+    day = parse_day(key.removeprefix(SNOOZABLE[kind])) if kind is not None else None
+    return day is not None and Quarter.of(day) == quarter
 
 
 def snoozed(snoozes: tuple[Snooze, ...], reminder_key: str, on: date) -> tuple[tuple[Snooze, ...], str]:

@@ -27,6 +27,7 @@ from devplan.domain.meeting_notes import (
     action_lines,
     notes_problem,
     ticked,
+    writable_on,
     written,
 )
 from devplan.domain.outbox import OutboxMessage, named
@@ -41,6 +42,7 @@ from devplan.services.ports import Slack, Store, UnitOfWork
 from devplan.services.slack_replies import open_modal, own_form
 
 log = logging.getLogger(__name__)
+NOTES_FIELDS = frozenset({"actions", "notes"})  # the modal's input blocks (messages/meeting_notes.py)
 MAX_QUARTERS_CARRIED = 4  # a tick looks this many quarters ahead for copies of the item
 
 
@@ -118,8 +120,12 @@ def submit(store: Store, slack_user_id: str, payload: dict[str, Any]) -> dict[st
         quarter = Quarter.parse(quarter_key)  # type: ignore[arg-type]
     except ValueError:
         raise InvalidEvent("1:1 notes form: private_metadata is not ours", code="malformed") from None
-    if not is_valid_id(employee_id):
+    if not is_valid_id(employee_id) or not writable_on(quarter, form.on):
         raise InvalidEvent("1:1 notes form: private_metadata is not ours", code="malformed")
+    # Slack sends every input block of the modal, an empty one as None: without them the
+    # submission is not Slack's, and read as empty it would clear the saved notes.
+    if not NOTES_FIELDS.issubset(form.values):
+        raise InvalidEvent("1:1 notes form: the modal's fields are missing", code="malformed")
     lang, me = form.lang, form.owner
     lines, problem = action_lines(form.values.get("actions"))
     notes_text = form.values.get("notes")

@@ -18,7 +18,7 @@ from devplan.domain.cycle import Action
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.ids import is_valid_id
 from devplan.domain.outbox import named
-from devplan.domain.snooze import SNOOZED, kind_of, snoozed, used
+from devplan.domain.snooze import SNOOZED, kind_of, sent_in, snoozed, used
 from devplan.errors import InvalidEvent
 from devplan.messages.catalog import text
 from devplan.services.language import speaker_language
@@ -32,14 +32,16 @@ log = logging.getLogger(__name__)
 
 
 def read_value(value: str) -> tuple[str, Quarter, str]:
-    """(employee id, quarter, reminder key) of the button's value (messages/why.snooze_value)."""
+    """(employee id, quarter, reminder key) of the button's value (messages/why.snooze_value).
+    Every part is checked before anything is read: a forged value must not reach a record's id
+    (a cycle of year 0) or a transaction that can only fail (a dead letter)."""
     employee_id, _, rest = value.partition("|")
     quarter_key, _, reminder_key = rest.partition("|")
     try:
         quarter = Quarter.parse(quarter_key)
     except ValueError:
         quarter = None
-    if not is_valid_id(employee_id) or quarter is None or kind_of(reminder_key) is None or len(reminder_key) > 80:
+    if not is_valid_id(employee_id) or quarter is None or not sent_in(reminder_key, quarter):
         raise InvalidEvent(f"snooze button value is malformed: {value!r:.80}", code="malformed")
     return employee_id, quarter, reminder_key
 
