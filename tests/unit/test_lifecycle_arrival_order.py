@@ -124,3 +124,43 @@ def test_any_arrival_order_with_duplicates_ends_in_the_same_record_and_audit_as_
     as_delivered = end_state(delivered)
     assert as_delivered[0] == in_order[0]
     assert _comparable(as_delivered[1]) == _comparable(in_order[1])
+
+
+def test_the_record_of_a_developer_waiting_for_a_lead_is_still_one_the_employee_trigger_reads():
+    """Every write to their record fires the onboarding trigger: a lead still to come is not a
+    broken record to reject (and dead-letter) on each write."""
+    from devplan.adapters.decoding.firestore import DocumentChange, employee_change
+
+    _, _, t = end_state([updated(at=TEN, leadId=None)])
+    path, kind = "employees/anna", "google.cloud.firestore.document.v1.written"
+    written = employee_change(DocumentChange("fs-1", kind, t.store.now, path, None, t.store.docs[path]))
+    assert written.employee is not None and written.employee.lead_id is None
+
+
+def test_an_entry_written_with_what_it_was_before_keeps_it_in_the_history():
+    from devplan.domain.audit import LIFECYCLE, AuditEntry
+    from devplan.domain.lifecycle import trail
+
+    at = datetime.fromisoformat(NINE)
+    old = AuditEntry(
+        "lifecycle:anna:role_changed:e0",
+        "anna",
+        LIFECYCLE,
+        "role_changed",
+        None,
+        at,
+        None,
+        {"from": "coach", "to": "coach"},
+    )
+    new = AuditEntry(
+        "lifecycle:anna:role_changed:e1",
+        "anna",
+        LIFECYCLE,
+        "role_changed",
+        None,
+        at + timedelta(hours=1),
+        None,
+        {"to": "developer"},
+    )
+    shown = trail([old, new], end_state([])[2].store.employee("anna"))
+    assert [e.detail for e in shown] == [{"from": "coach", "to": "coach"}, {"from": "coach", "to": "developer"}]
