@@ -22,11 +22,12 @@ def test_changed_facts_are_read_back_and_the_plans_own_fields_stay(store):
     add(store, BO, ANNA)
     store.atomically(lambda uow: uow.link_slack_account("anna", "U_ANNA"))
     times = {"role": NOW, "name": NOW}
+    was = {"role": "developer"}
     moved = replace(store.employee("anna"), role="coach", name="Anna Lind", lifecycle_at=NOW, lifecycle_field_at=times)
-    store.atomically(lambda uow: uow.change_employee(moved))
+    store.atomically(lambda uow: uow.change_employee(replace(moved, lifecycle_was=was)))
     read = store.employee("anna")
     assert (read.role, read.name, read.lifecycle_at, read.slack_user_id) == ("coach", "Anna Lind", NOW, "U_ANNA")
-    assert read.lifecycle_field_at == times
+    assert (read.lifecycle_field_at, read.lifecycle_was) == (times, was)
     store.atomically(lambda uow: uow.change_employee(offboard(read, NOW)))
     assert not store.employee("anna").active and "anna" not in store.active_employee_ids()
 

@@ -39,7 +39,7 @@ def test_an_update_applies_only_the_facts_it_is_newer_for_and_acts_only_on_those
     both = updated(at=NINE, leadId="bo", role="coach")  # the lead is older than Carl's, the role is new
     assert handle(t, both) == ["updated"]
     assert facts(t)[2:] == ("coach", "carl")
-    assert audit_actions(t) == ["lead_changed", "role_changed"]  # no second lead change
+    assert audit_actions(t) == ["lead_changed", "lead_changed", "role_changed"]  # Bo's too, as said at nine
     assert not any(k.endswith(":lead-bo") for k in t.outbox())  # nothing moved back to Bo
     assert t.outbox("invite:coaching:anna")
 
@@ -48,16 +48,23 @@ def test_stale_only_when_every_fact_named_is_as_old_as_or_older_than_its_own():
     t = team()
     handle(t, updated(at=TEN, name="Anna Berg", role="coach"))
     before = t.snapshot()
-    older, as_old = updated(at=NINE, name="Anna Gammal"), updated(at=TEN, role="funding_manager")
+    older, as_old = updated(at=NINE, name="Anna Gammal"), updated(at=TEN, name="Anna Alm")  # "Alm" < "Berg"
     assert handle(t, older, as_old) == ["stale", "stale"]
     changed = {k for k in t.snapshot() if t.snapshot()[k] != before.get(k)}
-    assert all(k.startswith("processedEvents/") for k in changed)
+    assert {k.split("/")[0] for k in changed} == {"processedEvents", "audit"}  # the claims, what was said
+
+
+def test_two_updates_as_old_are_decided_by_value_not_by_which_came_first():
+    t = team()
+    handle(t, updated(at=TEN, role="funding_manager"))
+    assert handle(t, updated(at=TEN, role="coach")) == ["stale"]  # "coach" < "funding_manager"
+    assert handle(t, updated(at=TEN, role="project_lead")) == ["updated"]
 
 
 def test_an_update_newer_for_a_fact_with_the_same_value_is_unchanged_and_moves_that_facts_time():
     t = team()
     assert handle(t, updated(at=TEN, role="developer")) == ["unchanged"]
-    assert audit_actions(t) == []
+    assert audit_actions(t) == ["role_changed"]  # what the platform said; the history leaves it out
     assert handle(t, updated(at=NINE, role="coach")) == ["stale"]  # ten o'clock's developer stands
     assert facts(t)[2] == "developer"
 
@@ -75,8 +82,10 @@ def test_a_record_from_before_facts_had_their_own_times_reads_its_one_time_as_ea
 def test_offboarding_stays_final_even_when_older_than_an_update_applied():
     t = team()
     assert handle(t, updated(at=ELEVEN, name="Anna Berg"), offboarded(at=NINE)) == ["updated", "offboarded"]
-    assert handle(t, updated(at=TEN, leadId="carl")) == ["offboarded"]
-    assert facts(t)[3] == "bo" and t.store.docs["employees/anna"]["status"] == "offboarded"
+    assert handle(t, updated(at=TEN, leadId="carl")) == ["offboarded"]  # recorded, nobody woken
+    assert facts(t)[3] == "carl" and t.store.docs["employees/anna"]["status"] == "offboarded"
+    assert not to(t, CARL_SLACK)
+    assert t.store.docs["employees/anna"]["lifecycle"]["at"] == datetime.fromisoformat(NINE)  # when she left
 
 
 # --- any order, any duplicates: the same record as in occurredAt order -----------------------

@@ -82,11 +82,14 @@ def parse_new_employee(data: dict[str, Any]) -> NewEmployee:
     return NewEmployee(employee_id, name.strip(), email.lower(), role, lead_id or None, start_date, language)
 
 
-def employee_problems(employee: Employee) -> list[str]:
+def employee_problems(employee: Employee, *, lead_required: bool = True) -> list[str]:
     """What in a stored employee record (maybe written by someone else) the plan cannot work with:
     the platform's facts as parse_new_employee requires them, and what the plan added of the right
-    types (the mapping reads fields as they are stored)."""
+    types (the mapping reads fields as they are stored). `lead_required=False`: a lead the
+    platform has still to name is not a problem (it may come after the role: domain/lifecycle.py)."""
     problems = _problems(employee.employee_id, employee.name, employee.email, employee.role, employee.lead_id)
+    if not lead_required:
+        problems = [p for p in problems if p != _LEAD_REQUIRED]
     if not isinstance(employee.start_date, date) or not is_supported_day(employee.start_date):
         problems.append(f"startDate must be in {_SUPPORTED_YEARS}")
     if employee.slack_user_id is not None and not is_slack_id(employee.slack_user_id):
@@ -135,11 +138,18 @@ def _problems(employee_id: object, name: object, email: object, role: object, le
         problems.append(f"role must be one of {', '.join(ROLES)}")
     if lead_id is not None and not is_valid_id(lead_id):
         problems.append("leadId must be an employee id or null")
-    if role != "project_lead" and not lead_id:
-        problems.append("leadId is required for everyone but a project lead")
+    if is_lead_missing(role, lead_id):
+        problems.append(_LEAD_REQUIRED)
     if lead_id is not None and lead_id == employee_id:
         problems.append("leadId cannot be the employee themself")
     return problems
+
+
+_LEAD_REQUIRED = "leadId is required for everyone but a project lead"
+
+
+def is_lead_missing(role: object, lead_id: object) -> bool:
+    return role != "project_lead" and not lead_id
 
 
 # Onboarding states of an employee record (services/onboarding.py moves them on).
@@ -166,10 +176,13 @@ class Employee(NewEmployee):
     funding: FundingBook = field(default_factory=FundingBook)  # a funding manager's applications
     home_opened: bool = False  # they opened their App Home: it is kept fresh (services/home_refresh.py)
     time_off: TimeOffBook = field(default_factory=TimeOffBook)  # periods away (domain/time_off.py)
-    lifecycle_at: datetime | None = None  # the newest employee.updated/offboarded applied (domain/lifecycle.py)
+    # The newest employee.updated applied, or when they were offboarded (domain/lifecycle.py).
+    lifecycle_at: datetime | None = None
     # When each platform fact (name, email, role, leadId) was last set by employee.updated; None
     # on a record from before facts had their own times: lifecycle_at stands for each (domain/lifecycle.py).
     lifecycle_field_at: Mapping[str, datetime] | None = None
+    # A role's and lead's value from before the first employee.updated that set it (domain/lifecycle.py).
+    lifecycle_was: Mapping[str, str] | None = None
 
     @property
     def active(self) -> bool:

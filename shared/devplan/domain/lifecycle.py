@@ -2,25 +2,37 @@
 
 The platform sends each change as the person's new facts at `occurredAt`, often only some of
 them (a new name, a new lead). Changes race each other and may come twice, so each fact keeps
-the time it was last set and the newest wins fact by fact: an update sets the facts it is newer
-for and leaves the others; one older than (or as old as) every fact it names changes nothing
-("stale"). So a newer name change arriving first cannot swallow an older lead change, and the
-record ends the same whatever the order. Someone offboarded stays offboarded: what comes after
-about them is acknowledged and ignored, their history is kept as it is.
+the time it was last set and the newest wins fact by fact; two of the same moment: the greater
+value (as time off's tiebreak), so the record ends the same whatever the order. An update sets
+the facts it wins and leaves the others; one that wins none changes nothing ("stale").
+
+A role and the lead it needs may come as two events, in either order, so the record holds the
+facts as the platform said them, even when they do not fit together yet: a developer without a
+lead is then as one whose lead is not onboarded yet (services/leads.py: what needs the lead
+waits, logged, and moves when the lead comes). Holding such an update instead would make the
+end depend on the order (the fact that completes it may never come, or be older). Only what no
+other fact can mend is the event's fault: someone named as their own lead.
+
+Someone offboarded stays offboarded, and an update about them is still a fact (one older than
+the offboarding may arrive after it): it is recorded, and wakes nothing. Their `lifecycle_at`
+is when they left.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
+from devplan.domain.audit import LIFECYCLE, AuditEntry
 from devplan.domain.employees import (
     MENTORING_CHANNELS,
     ROLES,
     Employee,
     employee_problems,
     is_email,
+    is_lead_missing,
 )
 from devplan.domain.ids import is_valid_id
 from devplan.domain.limits import MAX_NAME_LENGTH, is_text
@@ -29,6 +41,8 @@ from devplan.errors import InvalidEvent
 OFFBOARDED = "offboarded"
 # What an update may change, by the platform's field names; the rest of the record is the plan's.
 FIELDS = ("name", "email", "role", "leadId")
+# The facts whose audit entries say what they became, by the entry's action (ids, no personal data).
+_TRAILED = {"role_changed": "role", "lead_changed": "leadId"}
 
 
 @dataclass(frozen=True)
@@ -84,6 +98,8 @@ def parse_update(data: dict[str, Any], occurred_at: datetime) -> EmployeeUpdate:
         problems.append(f"role must be one of {', '.join(ROLES)}")
     if "leadId" in changes and changes["leadId"] is not None and not is_valid_id(changes["leadId"]):
         problems.append("leadId must be an employee id or null")
+    if "leadId" in changes and changes["leadId"] == employee_id:
+        problems.append("leadId cannot be the employee themself")
     if problems or not isinstance(employee_id, str):
         raise InvalidEvent("employee.updated: " + "; ".join(problems), code="invalid_data")
     if isinstance(changes.get("name"), str):
@@ -108,21 +124,46 @@ def fact_at(employee: Employee, fact: str) -> datetime | None:
     return employee.lifecycle_field_at.get(fact)
 
 
+def facts(employee: Employee) -> dict[str, Any]:
+    """The person's platform facts by the platform's field names."""
+    return {"name": employee.name, "email": employee.email, "role": employee.role, "leadId": employee.lead_id}
+
+
+def _rank(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
 def newer_changes(employee: Employee, update: EmployeeUpdate) -> dict[str, Any]:
-    """The update's facts that are newer than the ones kept (a tie keeps what is there: the same
-    event again, or another one as old, changes nothing)."""
-    return {k: v for k, v in update.changes.items() if (at := fact_at(employee, k)) is None or update.occurred_at > at}
+    """The update's facts that win over the ones kept: newer, or as new with the greater value
+    (the same event again, or another as old with the same value, changes nothing)."""
+    kept = facts(employee)
+    return {
+        k: v
+        for k, v in update.changes.items()
+        if (at := fact_at(employee, k)) is None or (update.occurred_at, _rank(v)) > (at, _rank(kept[k]))
+    }
 
 
 def is_stale(employee: Employee, update: EmployeeUpdate) -> bool:
-    """Every fact the update names was set by an update as new or newer."""
+    """Every fact the update names was set by an update that wins over it."""
     return not newer_changes(employee, update)
 
 
+def stored_problems(employee: Employee) -> list[str]:
+    """What in the stored record itself the plan cannot work with (ours to mend, not the event's);
+    a lead still to come is not one of them."""
+    return employee_problems(employee, lead_required=False)
+
+
+def waits_for_lead(employee: Employee) -> bool:
+    """Their role needs a lead the platform has not named yet: what needs the lead waits."""
+    return is_lead_missing(employee.role, employee.lead_id)
+
+
 def apply_update(employee: Employee, update: EmployeeUpdate) -> Change:
-    """The record with the update's newer facts and their time (the caller checked it is not
-    stale or offboarded). The combination must still be a usable employee (a developer needs a
-    lead, nobody leads themself): otherwise InvalidEvent, nothing changes."""
+    """The record with the update's winning facts and their time (the caller checked it is not
+    stale and the stored record is usable). For someone offboarded `lifecycle_at` stays when
+    they left."""
     c = newer_changes(employee, update)
     at = update.occurred_at
     after = replace(
@@ -131,16 +172,41 @@ def apply_update(employee: Employee, update: EmployeeUpdate) -> Change:
         email=c.get("email", employee.email),
         role=c.get("role", employee.role),
         lead_id=c.get("leadId", employee.lead_id),
-        lifecycle_at=max(at, employee.lifecycle_at or at),  # the newest event applied (offboarding's floor)
+        lifecycle_at=employee.lifecycle_at if is_offboarded(employee) else max(at, employee.lifecycle_at or at),
         lifecycle_field_at={**_field_times(employee), **dict.fromkeys(c, at)},
+        lifecycle_was=_was(employee, c),
     )
-    problems = employee_problems(after)
-    if problems:
-        raise InvalidEvent("employee.updated leaves an unusable employee: " + "; ".join(problems), code="invalid_data")
-    before_facts = {"name": employee.name, "email": employee.email, "role": employee.role, "leadId": employee.lead_id}
-    after_facts = {"name": after.name, "email": after.email, "role": after.role, "leadId": after.lead_id}
+    before_facts, after_facts = facts(employee), facts(after)
     moved = tuple(k for k in FIELDS if before_facts[k] != after_facts[k])
     return Change(employee, after, moved)
+
+
+def _was(employee: Employee, won: dict[str, Any]) -> dict[str, str]:
+    """A role's or lead's value from before any update, kept when an update first sets it: the
+    first to set it sees it whatever the order, and `trail` starts from it."""
+    was = dict(employee.lifecycle_was or {})
+    kept = facts(employee)
+    for k in won:
+        if k in _TRAILED.values() and k not in was and fact_at(employee, k) is None:
+            was[k] = kept[k] or ""
+    return was
+
+
+def trail(entries: Sequence[AuditEntry], employee: Employee) -> list[AuditEntry]:
+    """The audit trail as read: a role or lead entry with what it was before (the entry before it
+    in time, ties as the facts break them, or the value from before the first update), one that
+    changed nothing left out. Entries are written for each fact the platform said, in whatever
+    order they came (services/lifecycle.py); read in time order they tell the same history."""
+    was: dict[str, Any] = dict(employee.lifecycle_was or {})
+    read: dict[str, AuditEntry | None] = {}
+    trailed = [e for e in entries if e.kind == LIFECYCLE and e.action in _TRAILED]
+    for e in sorted(trailed, key=lambda e: (e.at, _rank(e.detail.get("to")), e.key)):
+        fact, to = _TRAILED[e.action], e.detail.get("to")
+        before = e.detail.get("from", was.get(fact))
+        unchanged = "from" not in e.detail and before == to
+        read[e.key] = None if unchanged else e if before is None else replace(e, detail={**e.detail, "from": before})
+        was[fact] = to
+    return [shown for e in entries if (shown := read.get(e.key, e)) is not None]
 
 
 def _field_times(employee: Employee) -> dict[str, datetime]:
@@ -149,4 +215,6 @@ def _field_times(employee: Employee) -> dict[str, datetime]:
 
 
 def offboard(employee: Employee, occurred_at: datetime) -> Employee:
-    return replace(employee, status=OFFBOARDED, lifecycle_at=occurred_at)
+    """Offboarded at `occurred_at` (when they left, whatever came before). Each fact keeps its own
+    time from now on, so `lifecycle_at` no longer stands for them."""
+    return replace(employee, status=OFFBOARDED, lifecycle_at=occurred_at, lifecycle_field_at=_field_times(employee))

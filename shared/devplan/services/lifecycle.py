@@ -1,19 +1,22 @@
 """`employee.updated` and `employee.offboarded`: one transaction each, claimed once.
 
-An update writes the facts it is newer for (each fact keeps its own time: domain/lifecycle.py)
-and one audit entry per fact that moved; what follows happens only for a role or lead that
-moved. A new role invites them to its mentoring channels (the advancement path is read from
-the role, so it follows by itself). A new lead takes over from now on: this quarter's 1:1 invite (if not held
-yet) and everything waiting for the lead (goals to agree, achievements to confirm, training
+An update writes the facts it wins (each keeps its own time: domain/lifecycle.py) and one audit
+entry per fact it names, won or not: what the platform said, by its time, the same whatever the
+order (history reads it with domain/lifecycle.py's `trail`). What follows happens only for a role
+or lead that moved, and only for someone still here (for someone offboarded the facts are
+recorded and nothing wakes). A new role invites them to its mentoring channels (the advancement
+path follows the role). A new lead takes over from now on: this quarter's 1:1 invite (if not
+held yet) and everything waiting for the lead (goals to agree, achievements to confirm, training
 requests over budget, the Senior Coach question) are sent again to the new lead, under ids
 naming that lead (so each is sent once per lead); the old lead's buttons then answer that
 they are not theirs, as the lead is read at the click. History stays as it was.
 
 Offboarding stops everything: the daily tick skips anyone not active, their pending outbox
-messages are cancelled, clicks on buttons about them and later platform events naming them
-are acknowledged and ignored with a log line, and their own commands, clicks and modals are
-answered politely and change nothing. As a lead they are nobody's from then on
-(services/leads.py). Nothing of their history is removed (erasure is services/privacy.py).
+messages are cancelled, clicks on buttons about them and later platform events naming them are
+acknowledged and ignored with a log line (an update still records their facts), and their own
+commands, clicks and modals are answered politely and change nothing. As a lead they are
+nobody's from then on (services/leads.py). Nothing of their history is removed (erasure is
+services/privacy.py).
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ from devplan.domain.audit import LIFECYCLE, AuditEntry
 from devplan.domain.employees import Employee
 from devplan.domain.ids import is_valid_id
 from devplan.domain.lifecycle import (
-    Change,
+    EmployeeUpdate,
     apply_update,
     is_offboarded,
     is_stale,
     offboard,
     parse_offboarding,
     parse_update,
+    stored_problems,
+    waits_for_lead,
 )
 from devplan.domain.outbox import named
 from devplan.errors import UnusableRecord
@@ -58,14 +63,19 @@ def update_employee(event: PlatformEvent, store: Store) -> str:
             return UNKNOWN_EMPLOYEE
         if not uow.claim(f"platform:{event.id}"):
             return "duplicate"
-        if is_offboarded(employee):
-            return IGNORED
-        if is_stale(employee, update):
-            return "stale"  # every fact it names was set by an update as new or newer: they stand
+        problems = stored_problems(employee)
+        if problems:  # ours to mend, not the event's: 422 unusable_record, set aside (adapters/entry.py)
+            raise UnusableRecord(f"stored employee {employee.employee_id} is not usable: {'; '.join(problems)}")
+        for field in update.changes:
+            uow.record(_audit(event, employee, _ACTIONS[field], _detail(update, field)))
+        if is_stale(employee, update):  # every fact it names was set by one that wins over it: they stand
+            return IGNORED if is_offboarded(employee) else "stale"
         change = apply_update(employee, update)
         uow.change_employee(change.after)
-        for field in change.fields:
-            uow.record(_audit(event, change.after, _ACTIONS[field], _detail(change, field)))
+        if is_offboarded(employee):
+            return IGNORED  # a fact about someone who left: recorded, nobody woken
+        if change.fields and waits_for_lead(change.after):
+            log.warning("%s has no lead yet: what needs the lead waits for one", employee.employee_id)
         if change.role_moved:
             moves.moved_role(uow, change, event.occurred_at)
         if change.lead_moved:
@@ -91,8 +101,8 @@ def offboard_employee(event: PlatformEvent, store: Store) -> str:
             return "duplicate"
         if is_offboarded(employee):
             return "already_offboarded"
-        # Final whatever its time: a later update cannot bring someone back.
-        cancelled = _leave(uow, employee, max(event.occurred_at, employee.lifecycle_at or event.occurred_at))
+        # Final whatever its time: a later update cannot bring someone back (it is recorded as a fact).
+        cancelled = _leave(uow, employee, event.occurred_at)
         uow.record(_audit(event, employee, "offboarded", {"cancelledMessages": len(cancelled)}))
         return "offboarded"
 
@@ -142,11 +152,13 @@ def _leave(uow: UnitOfWork, employee: Employee, at: datetime) -> list[str]:
 
 
 def _ignored(event: PlatformEvent, employee_id: str) -> str:
+    done = "recorded as facts only" if event.type == "employee.updated" else "acknowledged and ignored"
     log.info(
-        "%s %s for %s acknowledged and ignored: %s is offboarded",
+        "%s %s for %s %s: %s is offboarded",
         event.type,
         event.id,
         employee_id,
+        done,
         employee_id,
         extra={"eventId": event.id, "employeeId": employee_id, "outcome": IGNORED},
     )
@@ -169,13 +181,9 @@ def is_about_offboarded(event: PlatformEvent, field: str, store: Store) -> bool:
 _ACTIONS = {"name": "name_changed", "email": "email_changed", "role": "role_changed", "leadId": "lead_changed"}
 
 
-def _detail(change: Change, field: str) -> dict[str, Any]:
+def _detail(update: EmployeeUpdate, field: str) -> dict[str, Any]:
     """Roles and leads by value (ids, no personal data); a name or e-mail only as "changed"."""
-    if field == "role":
-        return {"from": change.before.role, "to": change.after.role}
-    if field == "leadId":
-        return {"from": change.before.lead_id or "", "to": change.after.lead_id or ""}
-    return {}
+    return {"to": update.changes[field] or ""} if field in ("role", "leadId") else {}
 
 
 def _audit(event: PlatformEvent, employee: Employee, action: str, detail: dict[str, Any]) -> AuditEntry:

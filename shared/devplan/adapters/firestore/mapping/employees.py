@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from devplan.adapters.firestore.mapping.common import Document, compact, employee_path
 from devplan.adapters.firestore.mapping.goals import goal_plan_document, goal_plan_from
-from devplan.adapters.firestore.mapping.lifecycle import lifecycle_field_at_from
+from devplan.adapters.firestore.mapping.lifecycle import lifecycle_field_at_from, lifecycle_was_from
 from devplan.adapters.firestore.mapping.money import funding_book_document, funding_book_from
 from devplan.adapters.firestore.mapping.time_off import time_off_document, time_off_from
 from devplan.domain.employees import DEFAULT_LANGUAGE, PENDING, Employee
@@ -40,6 +40,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             time_off=time_off_from(doc.get("timeOff") or {}),
             lifecycle_at=(doc.get("lifecycle") or {}).get("at"),
             lifecycle_field_at=lifecycle_field_at_from(doc.get("lifecycle") or {}),
+            lifecycle_was=lifecycle_was_from(doc.get("lifecycle") or {}),
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None

@@ -1,5 +1,6 @@
-"""An employee's lifecycle ↔ employees/{id} (their platform facts, status, `lifecycle.at` and
-each fact's time in `lifecycle.fieldAt`) and the outbox messages cancelled when they leave."""
+"""An employee's lifecycle ↔ employees/{id} (their platform facts, status, `lifecycle.at`, each
+fact's time in `lifecycle.fieldAt`, the role and lead from before any update in `lifecycle.was`)
+and the outbox messages cancelled when they leave."""
 
 from __future__ import annotations
 
@@ -20,7 +21,13 @@ def lifecycle_update(employee: Employee) -> Document:
         "role": employee.role,
         "leadId": employee.lead_id,
         "status": employee.status,
-        "lifecycle": compact({"at": employee.lifecycle_at, "fieldAt": lifecycle_field_at_document(employee)}),
+        "lifecycle": compact(
+            {
+                "at": employee.lifecycle_at,
+                "fieldAt": lifecycle_field_at_document(employee),
+                "was": dict(employee.lifecycle_was) if employee.lifecycle_was else None,
+            }
+        ),
     }
 
 
@@ -40,3 +47,10 @@ def lifecycle_field_at_from(lifecycle: Document) -> dict[str, datetime] | None:
     if times is not None and not all(isinstance(at, datetime) for at in times.values()):
         raise ValueError("lifecycle.fieldAt must map facts to times")
     return dict(times) if times is not None else None
+
+
+def lifecycle_was_from(lifecycle: Document) -> dict[str, str] | None:
+    was = lifecycle.get("was")
+    if was is not None and not all(isinstance(v, str) for v in was.values()):
+        raise ValueError("lifecycle.was must map facts to text")
+    return dict(was) if was is not None else None
