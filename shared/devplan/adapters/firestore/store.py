@@ -123,7 +123,7 @@ class Store(HeldEventRecords):
         return found
 
     def employees_led_by(self, lead_id: str) -> list[Employee]:
-        return self.employees_led_by_any([lead_id])
+        return self._employees("leadId", "==", lead_id)
 
     def employees_led_by_any(self, lead_ids: Sequence[str]) -> list[Employee]:
         return [e for group in m.in_groups(lead_ids) for e in self._employees("leadId", "in", group)]
