@@ -33,8 +33,8 @@ sys.path[:0] = [str(REPO / "shared"), str(REPO), str(REPO / "bench")]
 from costing.counting import CALLS, DELETES, READS, WRITES  # noqa: E402
 from costing.year import Year  # noqa: E402
 
-from devplan.domain.calendar import is_business_day  # noqa: E402
-from devplan.domain.cycle import digest_day  # noqa: E402
+from devplan.domain.calendar import Quarter, is_business_day  # noqa: E402
+from devplan.domain.cycle import digest_day, opening_day  # noqa: E402
 
 # Firestore's free quota per day (cloud.google.com/firestore/pricing) and Cloud Run's (2nd gen
 # functions run on it) free requests per month (cloud.google.com/run/pricing).
@@ -78,6 +78,12 @@ def summarise(year: Year, days: list[date]) -> dict:
         # Each quota is per day and per kind: the day most read need not be the day most written
         # (the opening writes most, the quarterly digest's day after reads most).
         "peaks": {k: _peak(per_day, days, k) for k in QUOTA},
+        "quarters": {  # every opening and its digest's day (the first also keeps the pairs' group DMs)
+            d.isoformat(): {k: per_day[d][k] for k in (READS, WRITES)}
+            for q in sorted({Quarter.of(d) for d in days})
+            for d in (opening_day(q), digest_day(opening_day(q)))
+            if d in per_day
+        },
         "average_day": {
             k: round(sum(per_day[d][k] for d in days) / len(days), 1) for k in (READS, WRITES, DELETES, CALLS)
         },
@@ -133,6 +139,11 @@ def table(f: dict) -> str:
         + ", ".join(f"{key} {p['count']:,} on {p['day']}" for key, p in f["peaks"].items()),
         f"  busiest month's invocations: {f['busiest_month_invocations']:,} (free: {FREE_INVOCATIONS_PER_MONTH:,})",
     ]
+    if f.get("quarters"):
+        lines.append(
+            "  each opening and its digest's day (reads / writes): "
+            + "; ".join(f"{d} {c[READS]:,} / {c[WRITES]:,}" for d, c in f["quarters"].items())
+        )
     if "per_employee_quarter" in f:
         p, t = f["per_employee_quarter"], f["tick"]
         lines += [

@@ -19,7 +19,7 @@ from devplan.services import daily_tick, quarterly_cycle
 from devplan.services.inputs import EmployeeChunk, Tick
 from tests.fakes import FakePublisher
 
-DAYS = (date(2026, 1, 2), date(2026, 1, 5), date(2026, 1, 16), date(2026, 1, 19))  # opening, quiet, nudges
+DAYS = (date(2026, 1, 2), date(2026, 1, 5), date(2026, 1, 16), date(2026, 1, 19))  # opening, digest, nudges
 
 
 def _tick(store: Store, meter: Meter, day: date) -> None:

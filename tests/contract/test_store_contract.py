@@ -189,11 +189,26 @@ def test_a_quarters_records_are_found_by_the_lead_their_opening_recorded(store):
         replace(opened, employee_id="bo", lead_id=None),  # recorded: nobody
     ]
     store.atomically(lambda uow: [uow.save_cycle(c) for c in records])
-    assert sorted(c.employee_id for c in store.cycles_led_by("bo", Q2)) == ["anna", "maja"]
+    assert sorted(c.employee_id for c in store.cycles_led_by(["bo"], Q2)) == ["anna", "maja"]
     assert store.load(cycles=[("anna", Q2)]).cycle("anna", Q2) == opened
     nobody = store.load(cycles=[("bo", Q2)]).cycle("bo", Q2)
     assert nobody.lead_recorded and nobody.lead_id is None
     assert sorted(store.employee_ids()) == ["anna", "bo", "erik", "maja"]  # the offboarded too
+
+
+def test_the_teams_of_many_leads_are_found_with_queries_of_at_most_30_leads(store):
+    """The digest's day asks for a chunk's teams at once: Firestore's `in` takes 30 values."""
+    add(store, ANNA, BO, replace(ANNA, employee_id="erik", lead_id="carl"))
+    opened = CycleRecord("anna", Q2, opened_on=date(2025, 4, 1), lead_id="bo", lead_recorded=True)
+    store.atomically(
+        lambda uow: [uow.save_cycle(c) for c in (opened, replace(opened, employee_id="erik", lead_id="carl"))]
+    )
+    leads = ["bo", *(f"nobody{i}" for i in range(30)), "carl", "bo"]
+    assert sorted(c.employee_id for c in store.cycles_led_by(leads, Q2)) == ["anna", "erik"]
+    assert sorted(e.employee_id for e in store.employees_led_by_any(leads)) == ["anna", "erik"]
+    assert store.employees_led_by_any([]) == [] and store.cycles_led_by([], Q2) == []
+    with pytest.raises(TypeError):
+        store.cycles_led_by("bo", Q2)  # one id as a string would be asked letter by letter
 
 
 def test_reflections_are_recorded_once(store):

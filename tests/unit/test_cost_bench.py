@@ -46,3 +46,6 @@ def test_the_opening_is_counted_per_function_and_a_quiet_day_reads_only_the_due_
     assert summary["tick"]["reads_on_quiet_days"] == 3
     # Each quota against its own busiest day: the opening writes most, the digest's day reads most.
     assert summary["peaks"][WRITES]["day"] == "2026-01-02" and summary["peaks"][READS]["day"] == "2026-01-05"
+    # Each opening and its digest's day on a line of their own: the first after the seed is not the others.
+    assert list(summary["quarters"]) == ["2026-01-02", "2026-01-05"]
+    assert summary["quarters"]["2026-01-02"][WRITES] == sum(c[WRITES] for c in opening.values())

@@ -126,3 +126,28 @@ def test_csv_cells_a_spreadsheet_would_run_as_formulas_stay_text():
     ]
     assert {r[0] for r in rows[1:]} == {"'=1+1"}
     assert [r[2] for r in rows[1:]] == ["0", "1", "2", "3", "4", "5", "15"]  # figures stay numbers
+
+
+def test_the_digests_day_asks_the_store_two_queries_for_a_chunk_not_two_per_person():
+    """Firestore charges a read per query even when it finds nobody, and most people lead nobody:
+    the whole chunk's teams are asked at once (one `in` query per 30 leads and kind)."""
+    store = workspace()
+    store.set("employees/carl", person("Carl Ek", "carl@innerjourney.se", "project_lead", None, "U_CARL"))
+    store.set("employees/erik", {**store.get("employees/erik"), "leadId": "carl"})
+    chunk = (*EVERYONE, "carl")
+    open_on(store, Q2_OPENING, chunk)
+    open_on(store, Q3_OPENING, chunk)
+    asked: list[tuple[str, list]] = []
+    query = store.memory.query
+
+    def counted(collection, filters, **kwargs):
+        asked.append((collection, list(filters)))
+        return query(collection, filters, **kwargs)
+
+    store.memory.query = counted
+    open_on(store, date(2025, 7, 2), chunk)  # the digest's day: everyone asks about last quarter
+    assert sorted(c for c, f in asked if any(field == "leadId" for field, _, _ in f)) == ["cycles", "employees"]
+    bo, carl = store.get("outbox/digest:bo:2025-Q2"), store.get("outbox/digest:carl:2025-Q2")
+    assert [p["employeeId"] for p in bo["chart"]["people"]] == ["anna"]
+    assert [p["employeeId"] for p in carl["chart"]["people"]] == ["erik"]
+    assert "outbox/digest:anna:2025-Q2" not in store.docs and "outbox/digest:erik:2025-Q2" not in store.docs

@@ -139,8 +139,8 @@ def due_actions(person: EmployeeFacts, quarter: Quarter, cycle: CycleFacts, toda
             cycle = CycleFacts(**{**cycle.__dict__, "revision_deadline": revision_deadline(quarter)})
     if opened_on is not None and today >= digest_day(opened_on):  # last quarter is closed
         # Any role may lead, and who leads whom is on the others' records, which the person's
-        # facts do not read: so everyone asks once a quarter, in the digest's handler (two
-        # queries, services/digest.team_digest_of), and someone who led nobody is sent
+        # facts do not read: so everyone asks once a quarter, in the digest's handler (a chunk's
+        # people at once, services/digest.team_digests_of), and someone who led nobody is sent
         # nothing, the key done all the same. Not a flag kept on the lead's record: every
         # onboarding, lead change and offboarding of someone else would have to keep it right.
         actions.append(Action("quarter_digest", "quarter-digest"))

@@ -10,7 +10,7 @@ same figures for HR (`team_digests`).
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from devplan.domain.calendar import Quarter
@@ -28,19 +28,31 @@ LANGUAGE = "language"  # kept with the figures: the chart's labels follow the le
 
 
 def team_digest_of(store: Store, lead: Employee, quarter: Quarter) -> TeamDigest:
-    """Whoever was on `lead`'s team in the quarter, with their quarter's cycle and wallet: those
-    whose record of the quarter names `lead` (their lead at its opening), and those `lead` leads
-    now whose record names nobody (not opened, or opened before the lead was kept). Two queries
-    however small the team: every person asks once a quarter (services/cycle_actions.py)."""
-    lead_id = lead.employee_id
-    recorded = {c.employee_id: c for c in store.cycles_led_by(lead_id, quarter)}
-    led_now = {e.employee_id: e for e in store.employees_led_by(lead_id)}
+    return team_digests_of(store, [lead], quarter)[lead.employee_id]
+
+
+def team_digests_of(store: Store, leads: Sequence[Employee], quarter: Quarter) -> dict[str, TeamDigest]:
+    """Whoever was on each lead's team in the quarter, with their quarter's cycle and wallet: those
+    whose record of the quarter names the lead (their lead at its opening), and those the lead
+    leads now whose record names nobody (not opened, or opened before the lead was kept). Two
+    queries for up to 30 leads, not two per lead: everyone is asked once a quarter
+    (services/cycle_actions.py) and most lead nobody, and a query costs a read even when it
+    finds nobody. A lead who led nobody gets a digest of nobody."""
+    ids = [lead.employee_id for lead in leads]
+    recorded = {c.employee_id: c for c in store.cycles_led_by(ids, quarter)}
+    led_now = {e.employee_id: e for e in store.employees_led_by_any(ids)}
     unrecorded = [i for i in led_now if i not in recorded]
     moved_since = [i for i in recorded if i not in led_now]  # led by someone else (or nobody) now
     loaded = store.load(employees=moved_since, cycles=[(i, quarter) for i in unrecorded])
     cycles: dict[str, CycleRecord | None] = {**recorded, **{i: _cycle(loaded, i, quarter) for i in unrecorded}}
     candidates = [*led_now.values(), *(e for e in (_employee(loaded, i) for i in moved_since) if e is not None)]
-    return _digest(store, lead, quarter, [e for e in candidates if _lead_in(e, cycles) == lead_id], cycles)
+    teams: dict[str, list[Employee]] = {i: [] for i in ids}
+    for person in candidates:
+        if (led_by := _lead_in(person, cycles)) in teams:
+            teams[led_by].append(person)
+    members = [e for team in teams.values() for e in team if was_here(e, quarter)]
+    wallets = store.wallets(members, quarter.year) if members else {}  # one round trip for all teams
+    return {lead.employee_id: team_digest(lead, quarter, teams[lead.employee_id], cycles, wallets) for lead in leads}
 
 
 def team_digests(store: Store, quarter: Quarter, lead_id: str | None = None) -> list[TeamDigest]:

@@ -114,13 +114,17 @@ class Store(Protocol):
     def employee_ids(self) -> list[str]:
         """Everyone, offboarded too (the HR report of a past quarter)."""
 
-    def cycles_led_by(self, lead_id: str, quarter: Quarter) -> list[CycleRecord]:
-        """The quarter's records whose opening recorded `lead_id` as the person's lead."""
+    def cycles_led_by(self, lead_ids: Sequence[str], quarter: Quarter) -> list[CycleRecord]:
+        """The quarter's records whose opening recorded one of `lead_ids` as the person's lead
+        (one query per 30 leads: a query costs a read even when it finds nobody)."""
 
     def due_employee_ids(self, day: date) -> list[str]:
         """Employees whose next check day (domain/next_check.py) is `day` or earlier, or not written yet."""
 
     def employees_led_by(self, lead_id: str) -> list[Employee]: ...
+    def employees_led_by_any(self, lead_ids: Sequence[str]) -> list[Employee]:
+        """Whoever one of `lead_ids` leads now (one query per 30 leads)."""
+
     def wallets(self, employees: Sequence[Employee], year: int) -> dict[str, Wallet]:
         """The year's training wallets of these people, in one round trip (new ones where none yet)."""
 

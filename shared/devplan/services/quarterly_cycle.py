@@ -120,14 +120,14 @@ def _run_all(uow: UnitOfWork, store: Store, ids: list[str], quarter: Quarter, to
             result.outcome["nothing_due"] += 1
             result.processed.append(employee_id)
     leads, unreadable = _leads(uow, list(due), result)
-    # Last quarter's figures of the team each one due for the digest led: a closed quarter's records, read
-    # from the store (not the transaction: none of them decides anything here; the digest's
-    # outbox id keeps it to one message whatever a re-run reads).
-    digests = {
-        e: digest.team_digest_of(store, employee, quarter.previous())
+    # Last quarter's figures of the teams those due for the digest led, for the chunk at once: closed
+    # records, read from the store (not the transaction: they decide nothing; the outbox id keeps one).
+    asking = [
+        employee
         for e, actions in due.items()
         if any(a.kind == "quarter_digest" for a in actions) and (employee := uow.employee(e)) is not None
-    }
+    ]
+    digests = digest.team_digests_of(store, asking, quarter.previous()) if asking else {}
     # Everything the actions may read, in one round trip; the unit of work caches it. No digest
     # entry for someone who led nobody: nothing is sent them.
     uow.prefetch(

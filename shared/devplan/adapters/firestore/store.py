@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import BATCH_LIMIT, Contention, Documents, DocumentTransaction
+from devplan.adapters.firestore.held_event_records import HeldEventRecords
 from devplan.adapters.firestore.mapping import conversations as conversation_mapping
 from devplan.adapters.firestore.mapping import cycles as cycle_mapping
 from devplan.adapters.firestore.mapping import due
@@ -27,7 +28,6 @@ from devplan.domain.next_check import DUE_NOW
 from devplan.domain.outbox import FAILED, SENDING, SENT, Claim, OutboxEntry
 from devplan.domain.wallet import Wallet
 from devplan.errors import TransientError, UnusableRecord
-from devplan.services.held_events import HeldEvent
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ CONTENTION_ATTEMPTS = 8
 CONTENTION_PAUSE = (0.1, 1.6)  # first pause's ceiling, cap (seconds)
 
 
-class Store:
+class Store(HeldEventRecords):
     def __init__(
         self, documents: Documents, clock: Callable[[], datetime], *, pause: Callable[[float], None] = time.sleep
     ):
@@ -79,13 +79,14 @@ class Store:
     def employee_ids(self) -> list[str]:
         return [i for i, _ in self.documents.query(m.EMPLOYEES, [], ids_only=True)]
 
-    def cycles_led_by(self, lead_id: str, quarter: Quarter) -> list[CycleRecord]:
+    def cycles_led_by(self, lead_ids: Sequence[str], quarter: Quarter) -> list[CycleRecord]:
         found = []
-        for cycle_id, doc in self.documents.query(m.CYCLES, cycle_mapping.led_by(lead_id, quarter)):
-            try:
-                found.append(m.cycle_from(cycle_mapping.employee_of(cycle_id), quarter, doc))
-            except UnusableRecord as exc:
-                log.error("skipped: %s", exc, extra={"employeeId": cycle_mapping.employee_of(cycle_id)})
+        for group in m.in_groups(lead_ids):  # one query for up to IN_LIMIT leads
+            for cycle_id, doc in self.documents.query(m.CYCLES, cycle_mapping.led_by(group, quarter)):
+                try:
+                    found.append(m.cycle_from(cycle_mapping.employee_of(cycle_id), quarter, doc))
+                except UnusableRecord as exc:
+                    log.error("skipped: %s", exc, extra={"employeeId": cycle_mapping.employee_of(cycle_id)})
         return found
 
     def due_employee_ids(self, day: date) -> list[str]:
@@ -124,6 +125,9 @@ class Store:
 
     def employees_led_by(self, lead_id: str) -> list[Employee]:
         return self._employees("leadId", "==", lead_id)
+
+    def employees_led_by_any(self, lead_ids: Sequence[str]) -> list[Employee]:
+        return [e for group in m.in_groups(lead_ids) for e in self._employees("leadId", "in", group)]
 
     def wallets(self, employees: Sequence[Employee], year: int) -> dict[str, Wallet]:
         paths = {e.employee_id: m.wallet_path(e.employee_id, year) for e in employees}
@@ -221,45 +225,5 @@ class Store:
             )
         ]
 
-    # platform events waiting for their employee
-    def held_events(
-        self,
-        *,
-        employee_id: str | None = None,
-        received_since: datetime | None = None,
-        received_before: datetime | None = None,
-        limit: int,
-    ) -> list[HeldEvent]:
-        """Of one employee (in no order: they are few), or of everyone; by when they were received
-        if asked: since a moment oldest first, before it newest first (a range and an order on one
-        field: no composite index)."""
-        filters: list[tuple[str, str, Any]] = []
-        order: tuple[str, str] | None = None
-        if employee_id is not None:
-            if received_since or received_before:
-                raise ValueError("held events of one employee are not asked by when they were received")
-            filters.append(("employeeId", "==", employee_id))
-        elif received_since is not None:
-            filters, order = [("received", ">=", received_since)], ("received", "asc")
-        elif received_before is not None:
-            filters, order = [("received", "<", received_before)], ("received", "desc")
-        held = []
-        for doc_id, doc in self.documents.query(m.HELD, filters, limit=limit, order_by=order):
-            try:
-                held.append(m.held_event_from(doc_id, doc))
-            except UnusableRecord as exc:
-                log.error("skipped: %s", exc, extra={"heldEventId": doc_id})
-        return held
-
-    def forget_held_event(self, event_id: str) -> None:
-        self.documents.delete(m.held_path(event_id))
-
     def personal_records(self) -> PersonalRecords:
         return PersonalRecords(self.documents, self._clock)
-
-    def note_held_problem(self, event_id: str, problem: str) -> None:
-        """On the held event if it is still there (a write to a removed one would leave a stub)."""
-        path = m.held_path(event_id)
-        doc, version = self.documents.snapshot(path)
-        if doc is not None:
-            self.documents.update_if_unchanged(path, m.held_problem_update(problem, self._clock()), version)

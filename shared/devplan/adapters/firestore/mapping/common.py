@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import date, timedelta
 from typing import Any
 
@@ -14,6 +15,15 @@ HELD = "heldEvents"  # platform events that named an employee not onboarded yet
 # Ledger entries carry expireAt; a Firestore TTL policy (infra/main.tf) deletes them later.
 LEDGER_RETENTION = timedelta(days=30)
 MAX_ID_BYTES = 1500  # Firestore's limit for a document id
+IN_LIMIT = 30  # values in one `in` filter (Firestore's limit): longer lists are asked in groups
+
+
+def in_groups(values: Sequence[str]) -> list[list[str]]:
+    """`values` (each once, in order) in groups one `in` filter takes."""
+    if isinstance(values, str):  # a str is a sequence of letters: one id passed where several go
+        raise TypeError(f"ids expected, not one string: {values!r}")
+    unique = list(dict.fromkeys(values))
+    return [unique[i : i + IN_LIMIT] for i in range(0, len(unique), IN_LIMIT)]
 
 
 def employee_path(employee_id: str) -> str:

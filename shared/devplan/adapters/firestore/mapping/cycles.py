@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from devplan.adapters.firestore.mapping.common import Document, compact, cycle_path, day, iso
 from devplan.adapters.firestore.mapping.meeting_notes import actions_from, notes_fields, notes_from
@@ -103,10 +105,11 @@ def _revision(cycle: CycleRecord) -> Document | None:
     return written
 
 
-def led_by(lead_id: str, quarter: Quarter) -> list[tuple[str, str, str]]:
-    """The filters of the quarter's records whose opening recorded `lead_id` (two equalities:
-    Firestore merges its single-field indexes, no composite index needed)."""
-    return [("quarter", "==", quarter.key), (LEAD, "==", lead_id)]
+def led_by(lead_ids: Sequence[str], quarter: Quarter) -> list[tuple[str, Any, Any]]:
+    """The filters of the quarter's records whose opening recorded one of `lead_ids` (at most
+    IN_LIMIT; an equality and an `in`: Firestore merges its single-field indexes, no composite
+    index needed)."""
+    return [("quarter", "==", quarter.key), (LEAD, "in", list(lead_ids))]
 
 
 def employee_of(cycle_id: str) -> str:
