@@ -25,7 +25,7 @@ sys.path.insert(0, str(REPO / "shared"))  # harmless when devplan is installed i
 from google.cloud import firestore  # noqa: E402
 from opening import OPENING, err  # noqa: E402
 from opening.floor import floor_posts, floor_writes  # noqa: E402
-from opening.profile import HostArrivals, RpcCounter, latencies  # noqa: E402
+from opening.profile import FunctionAttempts, HostArrivals, RpcCounter, latencies  # noqa: E402
 from opening.report import report  # noqa: E402
 from opening.seed import quiet_logs, seed  # noqa: E402
 from opening.system import run_system, timeline, written_by_system  # noqa: E402
@@ -79,11 +79,16 @@ def main(argv: list[str] | None = None) -> int:
 
             rpcs = RpcCounter() if args.profile else None
             arrivals = HostArrivals() if args.profile else None
+            attempts = FunctionAttempts() if args.profile else None
+            if attempts:
+                attempts.enabled = True
             system = run_system(stack, db, n, args.timeout, rpcs)
+            if attempts:
+                attempts.enabled = False
             stack.wait_quiet(timeout=120, settle=0.5)  # trailing trigger events (our own `sent` writes)
             wrote = written_by_system(db, n)
             tl = timeline(db, system["t0_wall"])
-            lat = latencies(db, n, arrivals) if args.profile else None
+            lat = latencies(db, n, arrivals, attempts) if args.profile else None
             err(f"system done; floor: {wrote['writes']} batched writes, {n - 1} posts …")
             t_writes = floor_writes(wrote["writes"])
             t_posts = floor_posts(stack.stand_in, n - 1, seeded["lead_user"])

@@ -134,7 +134,10 @@ def report(
             + ", ".join(f"{k} {v}" for k, v in prof["rpc_seconds"].items())
         )
         for k, v in lat.items():
-            print(f"  {k}: " + ", ".join(f"{q} {x}" for q, x in v.items()))
+            show = lambda x: ", ".join(f"{q} {y}" for q, y in x.items()) if isinstance(x, dict) else x  # noqa: E731
+            print(
+                f"  {k}: " + "; ".join(f"{q} ({show(x)})" if isinstance(x, dict) else f"{q} {x}" for q, x in v.items())
+            )
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     return 0 if figures["target_met"] else 1

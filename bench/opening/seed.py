@@ -21,6 +21,7 @@ def quiet_logs() -> None:
     root = logging.getLogger()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.setLevel(logging.WARNING)  # also for a logger --profile turns to INFO (profile.py)
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
 
