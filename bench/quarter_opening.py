@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import tempfile
 import time
@@ -24,7 +25,7 @@ sys.path.insert(0, str(REPO / "shared"))  # harmless when devplan is installed i
 from google.cloud import firestore  # noqa: E402
 from opening import OPENING, err  # noqa: E402
 from opening.floor import floor_posts, floor_writes  # noqa: E402
-from opening.profile import HostArrivals, RpcCounter, latencies  # noqa: E402
+from opening.profile import FunctionAttempts, HostArrivals, RpcCounter, latencies  # noqa: E402
 from opening.report import report  # noqa: E402
 from opening.seed import quiet_logs, seed  # noqa: E402
 from opening.system import run_system, timeline, written_by_system  # noqa: E402
@@ -47,9 +48,18 @@ def main(argv: list[str] | None = None) -> int:
 
     quiet_logs()
     from devplan.services.daily_tick import CHUNK_SIZE
+    from devplan_tools.local.function_host import CONCURRENT_TRIGGERS_ENV
     from devplan_tools.local.stack import LocalStack
 
-    figures: dict = {"employees": n, "chunk_size": CHUNK_SIZE}
+    # Delivered as production delivers (Eventarc and Pub/Sub push side by side, bounded by the
+    # manifest), not one Firestore event at a time and two pushes per subscription as the
+    # emulators do: what is measured is the product, not the emulators' queues. "0" measures those.
+    os.environ.setdefault(CONCURRENT_TRIGGERS_ENV, "1")
+    figures: dict = {
+        "employees": n,
+        "chunk_size": CHUNK_SIZE,
+        "concurrent_delivery": os.environ[CONCURRENT_TRIGGERS_ENV] == "1",
+    }
     stack = None
     with tempfile.TemporaryDirectory(prefix="devplan-bench-") as tmp:
         try:
@@ -69,11 +79,16 @@ def main(argv: list[str] | None = None) -> int:
 
             rpcs = RpcCounter() if args.profile else None
             arrivals = HostArrivals() if args.profile else None
+            attempts = FunctionAttempts() if args.profile else None
+            if attempts:
+                attempts.enabled = True
             system = run_system(stack, db, n, args.timeout, rpcs)
+            if attempts:
+                attempts.enabled = False
             stack.wait_quiet(timeout=120, settle=0.5)  # trailing trigger events (our own `sent` writes)
             wrote = written_by_system(db, n)
             tl = timeline(db, system["t0_wall"])
-            lat = latencies(db, n, arrivals) if args.profile else None
+            lat = latencies(db, n, arrivals, attempts) if args.profile else None
             err(f"system done; floor: {wrote['writes']} batched writes, {n - 1} posts …")
             t_writes = floor_writes(wrote["writes"])
             t_posts = floor_posts(stack.stand_in, n - 1, seeded["lead_user"])

@@ -4,6 +4,7 @@ latencies read back from the data. Counting adds a little overhead of its own.""
 from __future__ import annotations
 
 import itertools
+import logging
 import os
 import threading
 import time
@@ -83,6 +84,32 @@ class HostArrivals:
         EventFunction.__call__ = call
 
 
+class FunctionAttempts(logging.Handler):
+    """Each attempt's seconds and outcome per function, from the host's own log line
+    (devplan_tools/local/attempts.py), while `enabled`: where the functions' time goes."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.enabled = False
+        self.seconds: dict[str, list[float]] = {}
+        self.retries: dict[str, int] = {}
+        host = logging.getLogger("devplan_tools.local.host")
+        host.setLevel(logging.INFO)  # the bench's stderr handler still passes WARNING and up only
+        host.addHandler(self)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        name, seconds = getattr(record, "function", None), getattr(record, "seconds", None)
+        if self.enabled and name and seconds is not None:
+            self.seconds.setdefault(name, []).append(seconds)
+            self.retries[name] = self.retries.get(name, 0) + int(getattr(record, "outcome", "") == "retry")
+
+    def summary(self) -> dict[str, dict]:
+        return {
+            name: {"attempts": len(v), "retried": self.retries.get(name, 0), **percentiles(v)}
+            for name, v in sorted(self.seconds.items())
+        }
+
+
 def _proc_cpu(pid: int) -> tuple[int, float]:
     """(process group id, user+system CPU seconds) of one process, from /proc."""
 
@@ -124,7 +151,7 @@ def percentiles(values: list[float]) -> dict[str, float]:
     return {"p50": pick(0.5), "p90": pick(0.9), "max": round(values[-1], 3)}
 
 
-def latencies(db, n: int, arrivals: HostArrivals) -> dict:
+def latencies(db, n: int, arrivals: HostArrivals, attempts: FunctionAttempts | None = None) -> dict:
     """From the data: per-chunk transaction spacing (consecutive cycle writes of one chunk), and per
     outbox doc: created → first trigger event at the host (the emulator's dispatch) → the sender's
     start (claim.at is the `now` taken on entry) → the sent mark (snapshot read, claim write,
@@ -153,9 +180,10 @@ def latencies(db, n: int, arrivals: HostArrivals) -> dict:
             "peak_answered_at_once": arrivals.peak_concurrent,
             **{f"answer_{q}_s": x for q, x in answer.items()},
         },
+        **({"function_attempt_s": attempts.summary()} if attempts else {}),
         "tx_spacing_in_chunk_s": percentiles(gaps),
         "chunk_span_s": percentiles(chunk_spans),
         "outbox_created_to_host_s (emulator dispatch)": percentiles(dispatch),
-        "outbox_host_to_sender_start_s (host thread start)": percentiles(claim),
+        "outbox_host_to_sender_start_s (waiting for a free instance)": percentiles(claim),
         "outbox_sender_start_to_sent_s (read, claim, open, post, mark)": percentiles(send),
     }

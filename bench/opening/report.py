@@ -33,7 +33,16 @@ def report(
             "writes": wrote["writes"],
             "write_breakdown": {
                 k: wrote[k]
-                for k in ("cycles_docs", "outbox_docs", "claims", "sent_marks", "tick_record", "chunk_records")
+                for k in (
+                    "cycles_docs",
+                    "outbox_docs",
+                    "claims",
+                    "sent_marks",
+                    "tick_record",
+                    "chunk_records",
+                    "next_checks",
+                    "conversations",
+                )
             },
             "chunks": wrote["tick"].get("chunks"),
             "system_invites_per_s": round((n - 1) / t_system, 1) if t_system else None,
@@ -57,6 +66,10 @@ def report(
         ("employees (N)", n),
         ("chunk size (daily_tick.CHUNK_SIZE)", f"{chunk_size}  → {figures['chunks']} chunks"),
         (
+            "event delivery (DEVPLAN_HOST_CONCURRENT_TRIGGERS)",
+            "side by side, as production" if figures["concurrent_delivery"] else "the emulators' queues (=0)",
+        ),
+        (
             "invites posted / cycles opened / outbox sent",
             f"{system['posts']} / {system['cycles']} / {system['sent']}"
             + (f"  ({system['post_calls']} post calls)" if system["post_calls"] != system["posts"] else ""),
@@ -65,7 +78,8 @@ def report(
             "Firestore writes by the system",
             f"{wrote['writes']} = cycles {w['cycles_docs']} + outbox docs {w['outbox_docs']}"
             f" + claims {w['claims']} + sent marks {w['sent_marks']} + tick record {w['tick_record']}"
-            f" + chunk records {w['chunk_records']}",
+            f" + chunk records {w['chunk_records']} + next check days {w['next_checks']}"
+            f" + kept conversations {w['conversations']}",
         ),
         ("T_system", f"{t_system:.2f} s" if t_system else "TIMEOUT"),
         ("T_floor_writes", f"{t_writes:.2f} s  ({figures['floor_writes_per_s']} writes/s, WriteBatch ≤{BATCH_LIMIT})"),
@@ -92,7 +106,8 @@ def report(
     print(
         "  writes formula: cycles (N) + outbox docs (N−1) + claims Σattempts (N−1: pending→sending)"
         " + sent marks (N−1) + 1 tick record + chunk progress records (⌈N/chunk⌉ if written)"
-        f" = 4N−2 (+{w['chunk_records']})"
+        " + employees whose next check day moved (N) + group DMs kept (slackConversations, if kept)"
+        f" = 5N−2 (+{w['chunk_records']} + {w['conversations']})"
     )
     print(
         f"target: ≤ {TARGET_RATIO:.1f}× the floor — {'MET' if figures['target_met'] else 'NOT MET'}"
@@ -119,7 +134,10 @@ def report(
             + ", ".join(f"{k} {v}" for k, v in prof["rpc_seconds"].items())
         )
         for k, v in lat.items():
-            print(f"  {k}: " + ", ".join(f"{q} {x}" for q, x in v.items()))
+            show = lambda x: ", ".join(f"{q} {y}" for q, y in x.items()) if isinstance(x, dict) else x  # noqa: E731
+            print(
+                f"  {k}: " + "; ".join(f"{q} ({show(x)})" if isinstance(x, dict) else f"{q} {x}" for q, x in v.items())
+            )
     if args.json:
         print(json.dumps(figures, ensure_ascii=False))
     return 0 if figures["target_met"] else 1

@@ -9,8 +9,9 @@ from datetime import UTC, datetime
 
 from google.cloud import firestore
 
+from devplan.adapters.firestore.mapping import due
 from devplan.logs import JsonFormatter
-from opening import BATCH_LIMIT
+from opening import BATCH_LIMIT, OPENING
 
 
 def quiet_logs() -> None:
@@ -20,12 +21,16 @@ def quiet_logs() -> None:
     root = logging.getLogger()
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
+    handler.setLevel(logging.WARNING)  # also for a logger --profile turns to INFO (profile.py)
     root.addHandler(handler)
     root.setLevel(logging.WARNING)
 
 
 def seed(stack, db: firestore.Client, n: int) -> dict:
-    """One project lead and n-1 developers reporting to the lead, all welcomed, goals set."""
+    """One project lead and n-1 developers reporting to the lead, all welcomed, goals set, and due
+    on the opening day as the product's due index (domain/next_check.py) leaves them: without it
+    the tick would first stamp everyone (the index's one-off migration), N more employee writes
+    and N more employee-written events that a running product never makes."""
     started = time.monotonic()
     # add_user() would POST a team_join per user to the app (1000 HTTP calls the function host
     # does not count as in flight, so wait_quiet could not wait for them); linking accounts is
@@ -56,6 +61,7 @@ def seed(stack, db: firestore.Client, n: int) -> dict:
                             "items": [{"goalId": "g1", "title": f"Bli bättre på något, del {i}"}],
                         },
                         "slack": {"userId": user_id},
+                        **due.next_check_update(OPENING),
                     },
                 )
             )
@@ -67,6 +73,7 @@ def seed(stack, db: firestore.Client, n: int) -> dict:
         for eid, doc in people[start : start + BATCH_LIMIT]:
             batch.set(db.document(f"employees/{eid}"), doc)
         batch.commit()
+    db.document(due.DUE_INDEX).set(due.due_index_document(OPENING, n))
     t_written = time.monotonic() - started
     # Every employee write fires on_employee_written (a no-op for welcomed employees).
     stack.wait_quiet(timeout=300, settle=1.0)

@@ -8,6 +8,8 @@ import time
 import requests
 from google.cloud.firestore_v1.base_query import FieldFilter
 
+from devplan.adapters.firestore.mapping.conversations import CONVERSATIONS
+from devplan.adapters.firestore.mapping.due import NEXT_CHECK
 from opening import INVITE_PREFIX, OPENING, err
 from opening.profile import RpcCounter, cores, cpu_snapshot, percentiles
 
@@ -137,13 +139,18 @@ def run_system(stack, db, n: int, timeout: float, rpcs: RpcCounter | None = None
 def written_by_system(db, n: int) -> dict:
     """Firestore document writes of the opening, counted from the data it left:
     cycles docs + outbox docs created + claims (attempts: pending→sending) + `sent` marks + the tick
-    record + the per-chunk progress records ticks/{day}/chunks/{n} (when the code writes them)."""
+    record + the per-chunk progress records ticks/{day}/chunks/{n} (when the code writes them) + the
+    employees' next check days moved + the group DMs kept."""
     cycles = opened_cycles(db)
     outbox = [s.to_dict() for s in db.collection("outbox").select(["state", "attempts"]).stream()]
     claims = sum(int(d.get("attempts") or 0) for d in outbox)
     marks = sum(1 for d in outbox if d.get("state") in ("sent", "failed"))
     ticks = 1 if db.document(f"ticks/{OPENING.isoformat()}").get().exists else 0
     chunk_records = count(db.collection(f"ticks/{OPENING.isoformat()}/chunks"))
+    # Each turn writes the person's next check day (domain/next_check.py) when it moves (seeded
+    # as the opening day); the sender keeps each pair's group DM once opened.
+    next_checks = count(db.collection("employees").where(filter=FieldFilter(NEXT_CHECK, ">", OPENING.isoformat())))
+    conversations = count(db.collection(CONVERSATIONS))
     return {
         "cycles_docs": cycles,
         "outbox_docs": len(outbox),
@@ -151,7 +158,9 @@ def written_by_system(db, n: int) -> dict:
         "sent_marks": marks,
         "tick_record": ticks,
         "chunk_records": chunk_records,
-        "writes": cycles + len(outbox) + claims + marks + ticks + chunk_records,
+        "next_checks": next_checks,
+        "conversations": conversations,
+        "writes": cycles + len(outbox) + claims + marks + ticks + chunk_records + next_checks + conversations,
         "tick": db.document(f"ticks/{OPENING.isoformat()}").get().to_dict() or {},
     }
 

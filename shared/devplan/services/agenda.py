@@ -7,7 +7,9 @@ manager. Each figure is read in the opening's transaction; a figure whose record
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+from typing import Any
 
 from devplan.domain.advancement import SENIOR_COACH, full_months
 from devplan.domain.employees import Employee
@@ -30,10 +32,23 @@ def applications_in_flight(uow: UnitOfWork, employee: Employee) -> int | None:
     return sum(1 for a in employee.funding.applications.values() if a.status in (DRAFT, SUBMITTED))
 
 
+def records_read(employees: Iterable[Employee], today: date) -> dict[str, list[Any]]:
+    """What `agenda_facts` will read for these people, as `UnitOfWork.prefetch` arguments: a
+    chunk's openings read them all in one round trip instead of one each."""
+    return {
+        "wallets": [(e.employee_id, today.year) for e in employees],
+        "tallies": [(e.employee_id, COACHING_SESSIONS) for e in employees if _toward_senior(e)],
+    }
+
+
+def _toward_senior(employee: Employee) -> bool:
+    return employee.role == "coach" and employee.level != SENIOR_COACH
+
+
 def agenda_facts(uow: UnitOfWork, employee: Employee, today: date) -> AgendaFacts:
     wallet = facts_of_wallet(uow, employee, today.year)
     toward = None
-    if employee.role == "coach" and employee.level != SENIOR_COACH:
+    if _toward_senior(employee):
         sessions = uow.tally(employee.employee_id, COACHING_SESSIONS).count()
         rule = senior_coach.criteria()
         toward = TowardSenior(sessions, full_months(employee.start_date, today), rule.sessions, rule.months)

@@ -45,9 +45,16 @@ class UnitOfWork(Protocol):
         """Add a message to the outbox unless one with its id exists (never reset one)."""
 
     def prefetch(
-        self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (), outbox: Iterable[str] = ()
+        self,
+        *,
+        employees: Iterable[str] = (),
+        cycles: Iterable[tuple[str, Quarter]] = (),
+        outbox: Iterable[str] = (),
+        wallets: Iterable[tuple[str, int]] = (),
+        tallies: Iterable[tuple[str, str]] = (),
     ) -> None:
-        """Read all of these in one round trip; later reads come from the cache."""
+        """Read all of these in one round trip; later reads come from the cache. `wallets`:
+        (employee, year); `tallies`: (employee, source)."""
 
     def employee(self, employee_id: str) -> Employee | None: ...
     def employee_exists(self, employee_id: str) -> bool:

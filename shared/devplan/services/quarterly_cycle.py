@@ -20,7 +20,7 @@ from devplan.domain.employees import Employee
 from devplan.domain.next_check import next_check_on
 from devplan.domain.quarter_close import keeps_goals, revised_in
 from devplan.errors import can_never_succeed
-from devplan.services import advancement_actions, digest
+from devplan.services import advancement_actions, agenda, digest
 from devplan.services.cycle_actions import ACTIONS, Turn, outbox_id
 from devplan.services.inputs import EmployeeChunk
 from devplan.services.leads import active
@@ -90,9 +90,7 @@ def run_chunk(chunk: EmployeeChunk, store: Store, dead_letters: DeadLetters | No
 
 
 @dataclass
-class _Day:
-    """What one run of the chunk's transaction decided: kept apart until it commits (it may run again)."""
-
+class _Day:  # what one run of the chunk's transaction decided, kept apart until it commits (it may run again)
     outcome: Counter[str] = field(default_factory=Counter)
     processed: list[str] = field(default_factory=list)  # decided (and, if due, applied): letters settled
     set_aside: list[tuple[str, Exception, str | None]] = field(default_factory=list)
@@ -122,21 +120,18 @@ def _run_all(uow: UnitOfWork, store: Store, ids: list[str], quarter: Quarter, to
     leads, unreadable = _leads(uow, list(due), result)
     # Last quarter's figures of the teams those due for the digest led, for the chunk at once: closed
     # records, read from the store (not the transaction: they decide nothing; the outbox id keeps one).
-    asking = [
-        employee
-        for e, actions in due.items()
-        if any(a.kind == "quarter_digest" for a in actions) and (employee := uow.employee(e)) is not None
-    ]
+    asking = _due(uow, due, "quarter_digest")
     digests = digest.team_digests_of(store, asking, quarter.previous()) if asking else {}
-    # Everything the actions may read, in one round trip; the unit of work caches it. No digest
-    # entry for someone who led nobody: nothing is sent them.
+    # All the actions may read in one round trip (cached): their outbox entries (none for a digest to
+    # someone who led nobody) and an opening's agenda records (one trip each was the chunk's long pole).
     uow.prefetch(
         outbox=[
             outbox_id(a, e, quarter)
             for e, actions in due.items()
             for a in actions
             if a.kind != "quarter_digest" or (e in digests and digests[e].people)
-        ]
+        ],
+        **agenda.records_read(_due(uow, due, "open_quarter"), today),
     )
     for employee_id in due:
         employee = uow.employee(employee_id)
@@ -155,6 +150,10 @@ def _run_all(uow: UnitOfWork, store: Store, ids: list[str], quarter: Quarter, to
             raise
         result.processed.append(employee_id)
     return result
+
+
+def _due(uow: UnitOfWork, due: dict[str, list[Action]], kind: str) -> list[Employee]:
+    return [e for i, actions in due.items() if any(a.kind == kind for a in actions) and (e := uow.employee(i))]
 
 
 def _decide(uow: UnitOfWork, employee_id: str, quarter: Quarter, today: date) -> list[Action] | None:

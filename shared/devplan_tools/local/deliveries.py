@@ -1,12 +1,11 @@
-"""What the event functions of one host share: a delivery's attempts, the pool, the instance
-slots, the counts, the journal and the retry timers still to fire."""
+"""What the event functions of one host share: a delivery's attempts, the counts, the journal
+and the retry timers still to fire."""
 
 from __future__ import annotations
 
 import threading
 from collections import Counter
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 from devplan_tools.local.journal import Entry, Journal
@@ -25,18 +24,13 @@ class Delivery:
 
 
 class Shared:
-    """What every event function of one host shares: the pool, the instance slots, the
-    counts (one lock for them), the journal and the retry timers still to fire."""
+    """What every event function of one host shares: the counts (one lock for them), the
+    journal and the retry timers still to fire (each function runs its deliveries on its own
+    instances, instances.py)."""
 
-    def __init__(
-        self,
-        pool: ThreadPoolExecutor,
-        slots: threading.BoundedSemaphore,
-        journal: Journal | None,
-        concurrent_triggers: bool = False,
-    ):
-        self.pool, self.slots, self.journal = pool, slots, journal
-        self.concurrent_triggers = concurrent_triggers  # Firestore triggers run at once (event_functions.py)
+    def __init__(self, journal: Journal | None, concurrent_triggers: bool = False):
+        self.journal = journal
+        self.concurrent_triggers = concurrent_triggers  # delivered at once, as in production (event_functions.py)
         self.counts: Counter[str] = Counter()
         self.lock = threading.Lock()
         self.timers: set[threading.Timer] = set()
@@ -47,16 +41,17 @@ class Shared:
             self.counts.update(increments)
 
     def later(self, seconds: float, work: Callable[[], None]) -> None:
-        """`work` in the pool after `seconds`, unless the host closes first."""
+        """`work` (quick: it hands the delivery to a function's threads) after `seconds`, unless
+        the host closes first."""
 
-        def submit() -> None:
+        def fire() -> None:
             with self.lock:
                 self.timers.discard(timer)
                 if self.closed:
                     return
-                self.pool.submit(work)
+            work()
 
-        timer = threading.Timer(max(0.0, seconds), submit)
+        timer = threading.Timer(max(0.0, seconds), fire)
         timer.daemon = True
         with self.lock:
             if self.closed:
@@ -70,4 +65,3 @@ class Shared:
             timers, self.timers = self.timers, set()
         for timer in timers:
             timer.cancel()
-        self.pool.shutdown(wait=False, cancel_futures=True)

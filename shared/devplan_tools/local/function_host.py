@@ -5,7 +5,8 @@ Routes:  /functions/projects/P/triggers/NAME   Firestore triggers (the emulator'
          /_host/status                         events in flight and the attempt counts (JSON)
 
 Like Cloud Run, the host answers every delivery with the function's own status, once the
-function has run, and a delivery beyond the function's max_instances × concurrency 429; how
+function has run, and a delivery beyond the function's max_instances × concurrency 429 (after
+Cloud Run's queue, instances.py); how
 event functions are answered, retried and journaled, and what the emulators do on their own,
 is event_functions.py's.
 """
@@ -15,9 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import os
-import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -31,8 +30,8 @@ from devplan_tools.manifest import Manifest
 
 log = logging.getLogger("devplan_tools.local.host")
 FIRESTORE_TRIGGER_PREFIX = "/functions/projects/"
-WORKERS = int(os.environ.get("DEVPLAN_HOST_WORKERS", "16"))  # functions running at once, like instances
-CONCURRENT_TRIGGERS_ENV = "DEVPLAN_HOST_CONCURRENT_TRIGGERS"  # "1": Eventarc's concurrency (event_functions.py)
+# "1": events delivered side by side as Eventarc and Pub/Sub push do, not as the emulators do (event_functions.py)
+CONCURRENT_TRIGGERS_ENV = "DEVPLAN_HOST_CONCURRENT_TRIGGERS"
 SOURCE = Path(__file__).resolve().parents[3] / "functions" / "main.py"
 
 __all__ = ["EventFunction", "FunctionHost", "RetryPolicy"]
@@ -44,17 +43,13 @@ class FunctionHost:
         manifest: Manifest,
         source: Path = SOURCE,
         policy: RetryPolicy | None = None,
-        workers: int = WORKERS,
         journal: Journal | None = None,
     ):
         """`journal`: where accepted Firestore-trigger deliveries are kept until finished, so a
-        host started again on it redelivers them (`replay()`); None keeps them in memory only."""
+        host started again on it redelivers them (`replay()`); None keeps them in memory only.
+        Each event function runs at most its manifest bound at once (instances.py)."""
         self.policy = policy or RetryPolicy.from_env()
-        pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="function-retry")
-        # Like a function's instances: a bounded number run at once, the rest wait. A thread per
-        # event would have hundreds of threads fight over two cores during a fan-out.
-        concurrent = os.environ.get(CONCURRENT_TRIGGERS_ENV) == "1"
-        self.shared = Shared(pool, threading.BoundedSemaphore(workers), journal, concurrent)
+        self.shared = Shared(journal, concurrent_triggers=os.environ.get(CONCURRENT_TRIGGERS_ENV) == "1")
         self.counts = self.shared.counts
         self.http_in_flight = 0  # HTTP functions answering now (the Slack stand-in's events, webhooks)
         self.apps: dict[str, Callable] = {}
@@ -89,6 +84,8 @@ class FunctionHost:
     def close(self) -> None:
         """Stop: retries not yet due are cancelled (their journal records stay for the next host)."""
         self.shared.close()
+        for function in self.events.values():
+            function.close()
 
     def _counted(self, app: Callable) -> Callable:
         def counted(environ: dict[str, Any], start_response: Callable) -> Iterable[bytes]:

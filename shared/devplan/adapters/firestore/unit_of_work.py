@@ -83,12 +83,20 @@ class UnitOfWork(_Records):
             self._put(path, due.next_check_update(day))
 
     def prefetch(
-        self, *, employees: Iterable[str] = (), cycles: Iterable[tuple[str, Quarter]] = (), outbox: Iterable[str] = ()
+        self,
+        *,
+        employees: Iterable[str] = (),
+        cycles: Iterable[tuple[str, Quarter]] = (),
+        outbox: Iterable[str] = (),
+        wallets: Iterable[tuple[str, int]] = (),
+        tallies: Iterable[tuple[str, str]] = (),
     ) -> None:
         paths = (
             [m.employee_path(e) for e in employees]
             + [m.cycle_path(e, q) for e, q in cycles]
             + [m.outbox_path(o) for o in outbox]
+            + [m.wallet_path(e, year) for e, year in wallets]
+            + [m.tally_path(e, source) for e, source in tallies]
         )
         missing = [p for p in dict.fromkeys(paths) if p not in self._reads]
         if missing:
