@@ -21,8 +21,10 @@ from devplan.domain.metrics import Tally
 from devplan.domain.outbox import Claim, OutboxEntry, OutboxMessage
 from devplan.domain.reflections import Reflection
 from devplan.domain.wallet import Wallet
-from devplan.errors import PermanentError, TransientError
 from devplan.services.inputs import PlatformEvent
+from devplan.services.slack_port import ConversationGone as ConversationGone  # re-exported
+from devplan.services.slack_port import Slack as Slack
+from devplan.services.slack_port import SlackRefused as SlackRefused
 
 if TYPE_CHECKING:  # held_events uses these ports: imported for the types only
     from devplan.services.held_events import HeldEvent
@@ -187,40 +189,6 @@ class Store(Protocol):
         applied where the onboarding is (services/privacy.py)."""
 
 
-class Slack(Protocol):
-    """The Slack Web API operations the product uses; errors arrive as our error types."""
-
-    def lookup_user_id(self, email: str) -> str | None:
-        """None while the person has no Slack account."""
-
-    def user_locale(self, user_id: str) -> str | None:
-        """The account's locale ("en-US", "sv-SE"), from users.info with include_locale; None if
-        Slack says none or the account is gone. Asked once, when the account is linked."""
-
-    def conversation_for(self, users: tuple[str, ...]) -> str:
-        """Where to post to `users`: one person's user id as is (no call), a group DM opened."""
-
-    def channel_id(self, name: str) -> str: ...
-    def team_id(self) -> str: ...
-    def post(self, channel: str, text: str, blocks: list[dict[str, Any]], outbox_id: str) -> str: ...
-    def find_posted(self, channel: str, outbox_id: str, oldest: float) -> str | None: ...
-    def invite(self, channel: str, user: str) -> None: ...
-    def upload_file(self, channel: str, filename: str, content: bytes, title: str, comment: str) -> str:
-        """Upload `content` and share it in `channel` with `comment` (Slack's external upload:
-        files.getUploadURLExternal, the bytes, files.completeUploadExternal); the file's id."""
-
-    def find_uploaded(self, channel: str, filename: str, oldest: float) -> str | None:
-        """The id of a file named `filename` shared in `channel` since `oldest`, if one got through
-        before a crash (a file's message carries no metadata: the outbox gives each its own name)."""
-
-    def open_view(self, trigger_id: str, view: dict[str, Any]) -> None:
-        """Open a modal for the person whose command or click carried `trigger_id` (usable once,
-        within 3 s: the one Slack call made while answering a request, never in a transaction)."""
-
-    def publish_home(self, user_id: str, view: dict[str, Any]) -> None:
-        """views.publish: `view` becomes the Home tab `user_id` sees (the outbox sender's, kind "home")."""
-
-
 class Publisher(Protocol):
     def publish_many(self, topic: str, messages: list[dict[str, Any]], **attributes: str) -> list[str]: ...
 
@@ -249,14 +217,3 @@ class PersonalRecords(Protocol):
     def erase(self, employee_id: str) -> dict[str, int] | None:
         """Remove the person's personal data, keep the counts; documents changed per section
         (all 0 when erased already); None if nobody has that id."""
-
-
-class SlackRefused(TransientError):
-    """Slack answered a call with an error code (rate limited, a scope missing, …): it did
-    nothing, so a post that fails this way was not posted. A time-out, a connection reset or
-    a 5xx are plain TransientErrors: whether a post got through is then unknown."""
-
-
-class ConversationGone(PermanentError):
-    """Slack does not (or no longer) know the conversation: channel_not_found, is_archived.
-    Permanent for the message, unless its id was one the sender kept: opened again, it works."""
