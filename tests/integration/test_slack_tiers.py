@@ -84,7 +84,9 @@ def test_posts_are_limited_per_channel_and_per_workspace(stand_in):
     codes = [call(stand_in, "chat.postMessage", channel=anna, text=f"hej {i}").status_code for i in range(4)]
     assert codes == [200, 200, 200, 429]  # 1 a second per channel, bursts of 3
     assert call(stand_in, "chat.postMessage", channel=bo, text="hej").status_code == 200  # another channel
-    stand_in.set_tiers(True, k=1.0)
+    # The workspace's bucket refills at 525/min × k: at k = 1 a token comes back every 0.11 s, so
+    # on a busy machine the 25 posts below would meet a refilled one; at k = 0.01 it takes 11 s.
+    stand_in.set_tiers(True, k=0.01)
     people = users(stand_in, 30)
     codes = [call(stand_in, "chat.postMessage", channel=p, text="hej").status_code for p in people[:25]]
     assert codes.count(200) == tiers.POST_BURST_PER_WORKSPACE and codes[-1] == 429  # the workspace ceiling
