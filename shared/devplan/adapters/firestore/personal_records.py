@@ -103,7 +103,7 @@ class PersonalRecords:
         wherever it sits, or their group DMs and messages would outlive the erasure."""
         slack = employee.get("slack")
         slack_user_id = slack.get("userId") if isinstance(slack, dict) else slack
-        if not is_slack_id(slack_user_id) or not slack_user_id:  # none, or not an id at all
+        if not is_slack_id(slack_user_id):  # none, or not an id at all
             return None
         sharing = self.documents.query(m.EMPLOYEES, [("slack.userId", "==", slack_user_id)])
         if any(i != employee_id and doc.get("status") == ACTIVE for i, doc in sharing):
