@@ -8,9 +8,10 @@ held events before it welcomes anyone."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 
-from devplan.services import held_events, onboarding
-from devplan.services.inputs import EmployeeWritten
+from devplan.services import held_events, onboarding, privacy
+from devplan.services.inputs import EmployeeWritten, PlatformEvent
 from tests.unit.test_entry_points_http import seed_team
 from tests.unit.test_privacy_before_onboarding import onboard_newp, post
 
@@ -59,3 +60,27 @@ def test_the_record_erased_at_its_onboarding_is_never_welcomed(env, monkeypatch)
     before, lookups = env.snapshot(), env.slack.lookups
     assert trigger(env, written[0]) == "nothing_to_do"
     assert env.store.docs == before and env.slack.lookups == lookups
+
+
+def test_the_trigger_reads_the_record_again_before_it_asks_slack(env):
+    """A write's trigger may come after the person was erased: its payload is the record before."""
+    seed_team(env)
+    onboard_newp(env)
+    snapshot = env.store.employee("newp")
+    assert post(env, "employee.erasure_requested", {"employeeId": "newp"}, "x2").get_json()["status"] == "erased"
+    before, lookups = env.snapshot(), env.slack.lookups
+    assert trigger(env, snapshot) == "nothing_to_do"
+    assert env.slack.lookups == lookups and env.store.docs == before
+
+
+def test_the_catch_up_applies_a_held_erasure_before_it_welcomes(env):
+    """An erasure the onboarding did not see (held beside a record already there, by a release
+    before the onboarding read it): the daily catch-up erases before it welcomes."""
+    seed_team(env)
+    onboard_newp(env)
+    now = datetime(2025, 4, 9, 7, tzinfo=UTC)
+    request = PlatformEvent("x3", privacy.ERASURE_EVENT, now, {"employeeId": "newp"}, "")
+    env.store.atomically(lambda uow: uow.hold(request, "newp"))
+    onboarding.catch_up(env.store, env.slack, now, run_id="d1")
+    assert env.store.docs["employees/newp"]["name"] == "(raderad)"
+    assert not about_newp(env) and not [p for p in env.store.docs if p.startswith("heldEvents/")]
