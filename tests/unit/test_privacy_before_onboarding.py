@@ -10,8 +10,7 @@ import json
 from datetime import UTC, datetime
 
 from devplan.adapters.firestore.personal_records import PersonalRecords
-from devplan.services import onboarding
-from devplan.services.inputs import EmployeeWritten, PlatformEvent
+from devplan.services.inputs import PlatformEvent
 from devplan_tools import privacy_cli
 from tests.unit.entry_support import client, fixture_bytes, platform_headers
 from tests.unit.test_entry_points_http import seed_team
@@ -77,16 +76,6 @@ def test_the_onboarding_after_an_erasure_is_followed_at_once_by_the_erasure(env)
     late = {"employeeId": "newp", "entryId": "e2", "wentWell": SECRET}
     assert post(env, "journal.reflection_logged", late, "r2").get_json()["status"] == "offboarded"
     assert SECRET not in stored_text(env)
-
-
-def test_the_record_erased_at_its_onboarding_is_never_welcomed(env):
-    seed_team(env)
-    post(env, "employee.erasure_requested", {"employeeId": "newp"}, "x5")
-    onboard_newp(env)
-    before = env.snapshot()
-    written = EmployeeWritten("fs-newp", "newp", env.store.employee("newp"))  # the record's trigger
-    assert onboarding.welcome_new_employee(written, env.store, env.slack) == "nothing_to_do"
-    assert env.store.docs == before  # no welcome, no notice to the lead, no Slack lookup to wait for
 
 
 def test_events_after_a_held_erasure_are_acknowledged_and_ignored(env):

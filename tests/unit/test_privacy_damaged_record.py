@@ -55,3 +55,16 @@ def test_damaged_documents_beside_the_record_are_erased_field_by_field(env):
     assert post(env, "employee.export_requested", "ex").get_json()["status"] == "exported"
     assert post(env, "employee.erasure_requested", "er").get_json()["status"] == "erased"
     assert "Hemlig" not in json.dumps(env.store.docs, default=str, ensure_ascii=False)
+
+
+def test_a_slack_id_stored_as_a_bare_string_still_finds_their_slack_data(env):
+    """`slack: "U…"` (the id without its map): a valid Slack id is theirs all the same, so the
+    group DMs kept with it and the messages naming it are erased too."""
+    seed_team(env)
+    env.store.docs["employees/anna"]["slack"] = ANNA_SLACK
+    env.store.docs["slackConversations/x"] = {"users": [ANNA_SLACK, "U_BO"], "channelId": "D1"}
+    env.store.docs["outbox/old"] = {"users": [ANNA_SLACK], "text": "Hej Anna Lindqvist", "state": "sent"}
+    assert post(env, "employee.erasure_requested", "er").get_json()["status"] == "erased"
+    text = json.dumps(env.store.docs, default=str, ensure_ascii=False)
+    assert ANNA_SLACK not in text and "Anna Lindqvist" not in text
+    assert "slackConversations/x" not in env.store.docs

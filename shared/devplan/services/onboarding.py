@@ -38,7 +38,12 @@ def _slack_user(person: Employee | None, slack: Slack) -> str | None:
 
 
 def welcome_new_employee(written: EmployeeWritten, store: Store, slack: Slack) -> str:
-    after = written.employee
+    # The write's payload first (most writes are of people welcomed long ago: no read), then the
+    # record as it is now: the payload may predate an erasure or offboarding, and Slack is asked
+    # about no one who has gone since.
+    if not needs_onboarding(written.employee):
+        return "nothing_to_do"
+    after = store.employee(written.employee_id)
     if not needs_onboarding(after):
         return "nothing_to_do"
     user_id = _slack_user(after, slack)
@@ -146,9 +151,10 @@ def catch_up(
     can never succeed (an unreadable record, a value no date can hold) is set aside as a dead
     letter (`dead_letters`, once per person), what may pass (Slack or Firestore unavailable)
     is tried again tomorrow. Each person handled is reported `processed`: a replay of their
-    letter is settled only when the sample included them."""
+    letter is settled only when the sample included them.
+    Held events first: an erasure among them must be applied before anyone is welcomed."""
+    outcome = {f"held_{result}": count for result, count in held_events.release_all(store, now).items()}
     candidates = store.employees_onboarding([PENDING, WAITING_FOR_SLACK])
-    outcome: dict[str, int] = {}
     for employee in random.sample(candidates, min(len(candidates), CATCH_UP_LIMIT)):
         try:
             if employee.onboarding == WAITING_FOR_SLACK:
@@ -171,8 +177,6 @@ def catch_up(
             if result == "unusable" and dead_letters is not None:
                 dead_letters.set_aside("employee", employee.employee_id, exc)
         outcome[result] = outcome.get(result, 0) + 1
-    for result, count in held_events.release_all(store, now).items():
-        outcome[f"held_{result}"] = count
     if outcome:
         log.info("onboarding catch-up: %s", outcome, extra=outcome)
     return outcome

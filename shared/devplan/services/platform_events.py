@@ -12,7 +12,7 @@ from functools import partial
 from devplan.domain.employees import Employee, parse_new_employee
 from devplan.domain.funding import GRANTS_FOR_LARGER
 from devplan.errors import InvalidEvent
-from devplan.services import funding, held_events, metrics
+from devplan.services import funding, held_events, metrics, privacy
 from devplan.services.inputs import PlatformEvent
 from devplan.services.ports import Store, UnitOfWork
 
@@ -27,7 +27,10 @@ def onboard_employee(event: PlatformEvent, store: Store) -> str:
             return "duplicate"
         if uow.employee(employee.employee_id) is not None:
             return "already_onboarded"  # a second onboarding event for the same person: keep the first
-        uow.add_employee(employee, event_id=event.id, occurred_at=event.occurred_at)
+        # Their erasure waits for this moment: stored erased already, so the record's trigger,
+        # the catch-up and a crash before the release below never see someone to welcome.
+        erased = uow.is_held(privacy.held_erasure_id(employee.employee_id))
+        uow.add_employee(employee, event_id=event.id, occurred_at=event.occurred_at, erased=erased)
         return "accepted"
 
     outcome = store.atomically(work)

@@ -62,7 +62,7 @@ class UnitOfWork(Protocol):
     def employee_exists(self, employee_id: str) -> bool:
         """Whether the record exists, without reading it as an Employee."""
 
-    def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None: ...
+    def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime, erased: bool = ...) -> None: ...
     def save_employee(self, employee: Employee) -> None: ...
     def cycle(self, employee_id: str, quarter: Quarter) -> CycleRecord:
         """The quarter's record; an empty one if nothing happened yet."""
@@ -98,6 +98,7 @@ class UnitOfWork(Protocol):
         """Read in the transaction: two concurrent links of one account cannot both see it unlinked."""
 
     def link_slack_account(self, employee_id: str, slack_user_id: str) -> None: ...
+    def is_held(self, event_id: str) -> bool: ...
     def hold(self, event: PlatformEvent, employee_id: str) -> bool:
         """Keep an event until its employee exists; False if it is already held."""
 

@@ -15,14 +15,18 @@ Someone not onboarded yet may have events held for them (services/held_events.py
 exported and erased by their id. An erasure for an id with no record is itself held like any
 event about someone not onboarded yet, and applied when the onboarding comes, after whatever
 else was held (held_events): the platform asked once and does not ask again, so it must not be
-lost, and the onboarding's name and e-mail are then erased at once. A tombstone the onboarding
-honours would need every onboarding to read it in its transaction; the held erasure reuses the
-path every early event takes, and keeps nothing personal (the id alone).
+lost. It is held under an id of the person's (`held_erasure_id`), not the request's, so the
+onboarding's own transaction reads it (one document, read by key beside the record it reads
+anyway) and stores the record already erased: no trigger, catch-up or crash between the
+onboarding and the release ever sees their name, e-mail or a reason to welcome them. A key read
+rather than a query of held events: both transactions then read the same two documents, and
+Firestore's document locks alone order them. It keeps nothing personal (the id alone).
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
@@ -113,14 +117,21 @@ def is_onboarded(changed: dict[str, int] | None) -> bool:
     return changed is not None and "employee" in changed
 
 
+def held_erasure_id(employee_id: str) -> str:
+    """The id a held erasure is kept by: the person's, so the onboarding finds it by key."""
+    return f"{ERASURE_EVENT}:{employee_id}"
+
+
 def hold_erasure(event: PlatformEvent, store: Store) -> bool:
     """Keep the erasure until the person is onboarded (applied by erase_held); False if they are
-    by now (erase them then). The same request again is held once (by its event id)."""
+    by now (erase them then). Any number of requests for one person are held once."""
+    employee_id = str(event.data["employeeId"])
+    held = replace(event, id=held_erasure_id(employee_id))
 
     def work(uow: UnitOfWork) -> bool:
-        if uow.employee_exists(str(event.data["employeeId"])):  # read in this transaction
+        if uow.employee_exists(employee_id):  # read in this transaction
             return False
-        uow.hold(event, str(event.data["employeeId"]))
+        uow.hold(held, employee_id)
         return True
 
     return store.atomically(work)

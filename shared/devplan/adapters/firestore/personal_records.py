@@ -41,6 +41,7 @@ from devplan.adapters.firestore.mapping.goals import METRIC_ITEMS
 from devplan.adapters.firestore.mapping.lifecycle import USERS
 from devplan.adapters.firestore.mapping.outbox import ABOUT
 from devplan.domain.employees import ACTIVE
+from devplan.domain.ids import is_slack_id
 from devplan.domain.outbox import PENDING
 from devplan.services.privacy import ERASURE_EVENT
 
@@ -97,10 +98,12 @@ class PersonalRecords:
 
     def _own_slack_id(self, employee_id: str, employee: Document) -> str | None:
         """Their Slack id, unless an active record (theirs, rehired) holds it too: then what it
-        finds may be that record's, and the old record is erased by its id alone."""
+        finds may be that record's, and the old record is erased by its id alone. A damaged
+        record's id stored bare (`slack: "U…"`) is theirs all the same: a valid Slack id is used
+        wherever it sits, or their group DMs and messages would outlive the erasure."""
         slack = employee.get("slack")
-        slack_user_id = slack.get("userId") if isinstance(slack, dict) else None
-        if not isinstance(slack_user_id, str) or not slack_user_id:  # none, or a damaged record's
+        slack_user_id = slack.get("userId") if isinstance(slack, dict) else slack
+        if not is_slack_id(slack_user_id):  # none, or not an id at all
             return None
         sharing = self.documents.query(m.EMPLOYEES, [("slack.userId", "==", slack_user_id)])
         if any(i != employee_id and doc.get("status") == ACTIVE for i, doc in sharing):

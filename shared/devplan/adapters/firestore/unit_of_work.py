@@ -13,6 +13,7 @@ from devplan.adapters.firestore import mapping as m
 from devplan.adapters.firestore.documents import Document, DocumentTransaction
 from devplan.adapters.firestore.mapping import due
 from devplan.adapters.firestore.mapping import lifecycle as lifecycle_mapping
+from devplan.adapters.firestore.mapping.privacy import erased_employee
 from devplan.domain.audit import AuditEntry
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
@@ -116,12 +117,11 @@ class UnitOfWork(_Records):
         self._reads[path] = doc
         return True
 
-    def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime) -> None:
-        self._put(
-            m.employee_path(employee.employee_id),
-            m.new_employee_document(employee, event_id=event_id, occurred_at=occurred_at),
-            merge=False,
-        )
+    def add_employee(self, employee: Employee, *, event_id: str, occurred_at: datetime, erased: bool = False) -> None:
+        """`erased`: stored as an erasure leaves a record (mapping/privacy.py), so nothing
+        personal of someone whose erasure waited for this onboarding is ever written."""
+        doc = m.new_employee_document(employee, event_id=event_id, occurred_at=occurred_at)
+        self._put(m.employee_path(employee.employee_id), erased_employee(doc, self.now) if erased else doc, merge=False)
 
     def save_employee(self, employee: Employee) -> None:
         self._put(m.employee_path(employee.employee_id), m.employee_update(employee))
@@ -189,6 +189,9 @@ class UnitOfWork(_Records):
     def hold(self, event: PlatformEvent, employee_id: str) -> bool:
         path = m.held_path(event.id)
         return self._get(path) is None and self._create(path, m.held_document(event, employee_id, self.now))
+
+    def is_held(self, event_id: str) -> bool:
+        return self._get(m.held_path(event_id)) is not None
 
     def change_employee(self, employee: Employee) -> None:
         self._put(m.employee_path(employee.employee_id), lifecycle_mapping.lifecycle_update(employee))
