@@ -165,6 +165,24 @@ def test_a_missed_team_join_and_a_trigger_that_gave_up_are_caught_up_daily(store
     assert onboarding.welcome_new_employee(change_of(store, "employees/erik", "fs-3"), store, slack) == "welcomed"
 
 
+def test_the_catch_up_leaves_people_who_left_before_their_welcome_out_of_its_sample(store, slack, monkeypatch):
+    """Offboarded (or erased) before their welcome, they keep their onboarding status for the
+    record; the daily sample of CATCH_UP_LIMIT must not spend its places on them nor ask Slack."""
+    onboard(store, slack, BO, "e-bo")
+    for i in range(5):
+        store.set(
+            f"employees/gone{i}",
+            {**store.get("employees/bo"), "name": f"Gone {i}", "email": f"gone{i}@innerjourney.se",
+             "status": "offboarded", "onboarding": {"status": "waiting_for_slack"}, "slack": None},
+        )  # fmt: skip
+    erik = {**ANNA, "employeeId": "erik", "name": "Erik Holm", "email": "erik@innerjourney.se"}
+    onboard(store, slack, erik, "e-erik")
+    monkeypatch.setattr(onboarding, "CATCH_UP_LIMIT", 5)  # before the fix: 5 of the 6, 4 leavers at least
+    asked = slack.lookups
+    assert onboarding.catch_up(store, slack, NOW, run_id="d1") == {"still_waiting": 1}
+    assert slack.lookups == asked + 1  # Erik's, never a leaver's
+
+
 @pytest.mark.parametrize(
     "bad",
     [

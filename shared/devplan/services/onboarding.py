@@ -154,7 +154,9 @@ def catch_up(
     letter is settled only when the sample included them.
     Held events first: an erasure among them must be applied before anyone is welcomed."""
     outcome = {f"held_{result}": count for result, count in held_events.release_all(store, now).items()}
-    candidates = store.employees_onboarding([PENDING, WAITING_FOR_SLACK])
+    # Someone who left before their welcome keeps that status: never welcomed, never looked for
+    # in Slack, and not worth a place in the sample, which would crowd out people still arriving.
+    candidates = [e for e in store.employees_onboarding([PENDING, WAITING_FOR_SLACK]) if e.active]
     for employee in random.sample(candidates, min(len(candidates), CATCH_UP_LIMIT)):
         try:
             if employee.onboarding == WAITING_FOR_SLACK:
