@@ -94,3 +94,47 @@ def test_concurrent_triggers_are_acknowledged_at_once_and_run_on_the_pool():
         time.sleep(0.02)
     assert sorted(ran) == ["a", "b", "c"] and shared.counts["throttled"] >= 1
     shared.close()
+
+
+def test_a_burst_beyond_the_bound_waits_for_an_instance_instead_of_every_delivery_backing_off():
+    """Pub/Sub pushes about as many as succeed: after the first 429 the rest of a burst is held
+    back while the instances are busy and pushed as each attempt ends, so the instances never
+    idle while deliveries wait (each in its own doubling backoff, in step: a herd and a pause)."""
+    ran, running, most = [], [0], [0]
+    lock = threading.Lock()
+
+    def app(environ, start_response):
+        with lock:
+            running[0] += 1
+            most[0] = max(most[0], running[0])
+        time.sleep(0.02)
+        with lock:
+            running[0] -= 1
+            ran.append(environ["HTTP_CE_ID"])
+        start_response("200 OK", [])
+        return [b"{}"]
+
+    function = Function(
+        "employee-written",
+        "on_employee_written",
+        "",
+        "firestore",
+        retry=True,
+        firestore=FirestoreTrigger("employees/{id}", "written"),
+        resources=Resources(max_instances=1, concurrency=2),
+    )
+    shared = Shared(ThreadPoolExecutor(8), threading.BoundedSemaphore(8), None, concurrent_triggers=True)
+    # production's backoff at a tenth: 1 s, 2 s, 4 s, ... (the herd would take many seconds)
+    host = EventFunction(function, app, RetryPolicy(time_factor=0.1), shared)
+    started = time.monotonic()
+    for i in range(40):
+        environ = {"HTTP_CE_ID": f"e{i}", "wsgi.input": io.BytesIO(b"{}"), "CONTENT_LENGTH": "2"}
+        host(environ, lambda status, headers: None)
+    deadline = time.monotonic() + 20
+    while host.in_flight and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert sorted(ran) == sorted(f"e{i}" for i in range(40)) and host.in_flight == 0
+    assert most[0] <= 2  # never beyond the bound
+    assert shared.counts["throttled"] <= 8  # the window shut after the first 429s, not 40 × attempts
+    assert time.monotonic() - started < 0.02 * 40 / 2 + 3  # the instances kept busy, not idle in backoff
+    shared.close()

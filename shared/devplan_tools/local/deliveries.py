@@ -4,7 +4,7 @@ slots, the counts, the journal and the retry timers still to fire."""
 from __future__ import annotations
 
 import threading
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -48,6 +48,11 @@ class Shared:
 
     def later(self, seconds: float, work: Callable[[], None]) -> None:
         """`work` in the pool after `seconds`, unless the host closes first."""
+        if seconds <= 0:  # due now (a concurrent trigger's first attempt): no timer thread to start
+            with self.lock:
+                if not self.closed:
+                    self.pool.submit(work)
+            return
 
         def submit() -> None:
             with self.lock:
@@ -71,3 +76,44 @@ class Shared:
         for timer in timers:
             timer.cancel()
         self.pool.shutdown(wait=False, cancel_futures=True)
+
+
+class PushWindow:
+    """One event function's push window (event_functions.py): shut by a 429, a delivery is held
+    back while every instance is busy and pushed when an attempt ends; open once none is held."""
+
+    def __init__(self, bound: int, shared: Shared):
+        self.bound, self.shared = bound, shared
+        self._held: deque[Callable[[], None]] = deque()
+        self._shut = False
+        self._running = 0
+        self._lock = threading.Lock()
+
+    def hold(self, push: Callable[[], None]) -> bool:
+        """True: held back (`push` runs when an attempt ends)."""
+        with self._lock:
+            if self._shut and self._running >= self.bound:
+                self._held.append(push)
+                return True
+            return False
+
+    def shut(self) -> None:
+        with self._lock:
+            self._shut = True
+
+    def started(self) -> None:
+        with self._lock:
+            self._running += 1
+
+    def ended(self) -> None:
+        """An attempt ended: the oldest held delivery goes, on the pool."""
+        with self._lock:
+            self._running -= 1
+            push = self._held.popleft() if self._held else None
+            if not self._held:
+                self._shut = False
+        if push is not None:
+            with self.shared.lock:
+                if self.shared.closed:
+                    return
+                self.shared.pool.submit(push)
