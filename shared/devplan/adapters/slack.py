@@ -100,7 +100,8 @@ class SlackGateway:
         listed once and answers them (slack_directory.py); whoever is not in the listing is
         looked up by itself."""
         if self._directory.fresh() or self._pace.waits("users.lookupByEmail"):
-            found = self._listed(email)
+            left = left_for_calls("users.list")
+            found = self._directory.find(email, self._users_page, MAX_WAIT if left is None else min(MAX_WAIT, left))
             if found is not None:
                 return found
         try:
@@ -110,20 +111,8 @@ class SlackGateway:
                 return None
             raise
 
-    def _listed(self, email: str) -> str | None:
-        """The member from a fresh listing of the workspace (listed now if need be); None when
-        not in it or when listing fails (the look-up by itself then answers, or fails, as ever)."""
-        left = left_for_calls("users.list")
-
-        def page(cursor: str | None) -> dict[str, Any]:
-            more = {"cursor": cursor} if cursor else {}
-            return self._call("users.list", limit=PAGE_SIZE, include_locale=True, **more)
-
-        try:
-            self._directory.list_members(page, MAX_WAIT if left is None else min(MAX_WAIT, left))
-        except Exception as exc:  # the look-up by itself still answers
-            log.warning("slack users.list failed, looking up by e-mail: %s", exc)
-        return self._directory.user_id(email)
+    def _users_page(self, cursor: str | None) -> dict[str, Any]:
+        return self._call("users.list", limit=PAGE_SIZE, include_locale=True, **({"cursor": cursor} if cursor else {}))
 
     def user_locale(self, user_id: str) -> str | None:
         """users.info is Tier 4 (about 100 a minute); asked once per person (services/onboarding.py),

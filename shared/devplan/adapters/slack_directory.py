@@ -50,6 +50,15 @@ class Directory:
         """The member's locale as the fresh listing gave it; None: ask users.info."""
         return self._locales.get(user_id) if self.fresh() else None
 
+    def find(self, email: str, page: Callable[[str | None], dict[str, Any]], wait: float) -> str | None:
+        """The member with that e-mail, the workspace listed first if need be (`list_members`);
+        None when not in it or when listing fails (logged: the look-up by itself then answers)."""
+        try:
+            self.list_members(page, wait)
+        except Exception as exc:
+            log.warning("slack users.list failed, looking up by e-mail: %s", exc)
+        return self.user_id(email)
+
     def list_members(self, page: Callable[[str | None], dict[str, Any]], wait: float) -> bool:
         """List the workspace (`page(cursor)`: one users.list page) unless a fresh listing exists
         or another caller's listing takes longer than `wait` to finish; True when one is fresh.
