@@ -28,11 +28,11 @@ requests based on the rate at which it receives success responses"
 (https://cloud.google.com/pubsub/docs/push): after a 429 it does not push the whole backlog
 into the full function again and again. So once a delivery of the host's own redelivery
 (concurrent triggers, retries) is answered 429, the host holds the next ones back while every
-instance is busy (the push window shut, `_held`) and pushes the oldest held one as soon as an
-attempt ends; the window opens again when nothing is held. Without it every delivery of a
-burst beyond the bound waits out its own doubling backoff, in step with the others: at each
-step a herd finds the instances full, and in between they idle (a batch of 600 outbox
-messages: 6,000 429s, the sender's lanes idle half the time).
+instance is busy (the push window shut: deliveries.PushWindow) and pushes the oldest held one
+as soon as an attempt ends; the window opens again when nothing is held. Without it every
+delivery of a burst beyond the bound waits out its own doubling backoff, in step with the
+others: at each step a herd finds the instances full, and in between they idle (a batch of
+600 outbox messages: 6,000 429s, the sender's lanes idle half the time).
 Every attempt is logged as one JSON line with the function and the event id (ce-id for
 Firestore events, the message id for Pub/Sub).
 """
