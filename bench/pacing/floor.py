@@ -5,8 +5,10 @@ perfect client runs the buckets side by side, so the floor is the slowest bucket
 
 What is needed comes from the state the phase starts from (`Before`), not from what the product
 happened to call: a group DM already kept needs no `conversations.open`, a person already linked
-no `users.lookupByEmail`, a message or a file is posted once. Calls beyond that are the product's
-waste: they lengthen T, never the floor, so a regression that wastes calls shows as floor/T."""
+no `users.lookupByEmail` (one not linked needs a look-up, or a page of the product's listing of
+the workspace for a batch: every `users.list` page counts), a message or a file is posted once.
+Calls beyond that are the product's waste: they lengthen T, never the floor, so a regression
+that wastes calls shows as floor/T."""
 
 from __future__ import annotations
 

@@ -126,6 +126,24 @@ def test_post_to_a_user_id_lands_in_their_dm(slack, anna, bo):
     assert error_of(lambda: slack.conversations_open(users="U99999999")).response["error"] == "user_not_found"
 
 
+def test_users_list_pages_through_every_member_with_their_locale(stand_in, slack, anna, bo):
+    """users.list as Slack answers it: pages of `limit` joined by next_cursor, the bot too."""
+    members, cursor, pages = [], None, 0
+    while True:
+        page = slack.users_list(limit=1, include_locale=True, **({"cursor": cursor} if cursor else {}))
+        members += page["members"]
+        pages += 1
+        cursor = page["response_metadata"]["next_cursor"]
+        if not cursor:
+            break
+    by_email = {m["profile"].get("email"): m for m in members}
+    assert pages == len(members) >= 3 and len({m["id"] for m in members}) == len(members)
+    assert by_email[anna["profile"]["email"]]["id"] == anna["id"] and by_email[bo["profile"]["email"]]["locale"]
+    assert any(m["is_bot"] for m in members)
+    assert "locale" not in slack.users_list()["members"][0]  # only with include_locale, as users.info
+    assert error_of(lambda: slack.users_list(cursor="bm9wZQ==")).response["error"] == "invalid_cursor"
+
+
 def test_users_lookup_and_registration(stand_in, slack, anna):
     found = slack.users_lookupByEmail(email="Anna.Svensson@innerjourney.se")["user"]
     assert found["id"] == anna["id"] and found["id"].startswith("U")

@@ -236,3 +236,14 @@ def test_no_channel_and_not_the_workspace_ever_goes_over_its_bucket(posts, busy,
         if s.channel == "C1" and paused or any(o.channel == s.channel for o in before):
             continue  # not idle
         assert s.at - s.arrived <= busy + len(before) * interval + 1e-6
+
+
+def test_waits_tells_when_the_burst_is_used_up_and_books_nothing(clock):
+    p = pace(clock)
+    for _ in range(5):
+        assert not p.waits("users.lookupByEmail")
+        p.turn("users.lookupByEmail")
+    assert p.waits("users.lookupByEmail") and p.waits("users.lookupByEmail")
+    assert not p.waits("users.list")  # a lane of its own (Tier 2)
+    clock.now += 60 / (50 * MARGIN)
+    assert not p.waits("users.lookupByEmail") and p.turn("users.lookupByEmail") == 0

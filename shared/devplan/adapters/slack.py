@@ -34,6 +34,7 @@ from devplan.adapters.slack_client import (  # web_client, retry_after, the rese
     retry_after,
     web_client,
 )
+from devplan.adapters.slack_directory import PAGE_SIZE, Directory
 from devplan.adapters.slack_pace import POST, Pace, TooLong
 from devplan.adapters.slack_upload import upload_external
 from devplan.errors import PermanentError, TransientError
@@ -52,6 +53,7 @@ class SlackGateway:
         self._channels: dict[str, str] = {}
         self._team_id: str | None = None
         self._lock = threading.Lock()
+        self._directory = Directory()
 
     def _call(self, method: str, **args: Any) -> dict[str, Any]:
         call = (lambda: self._client.api_call(method, json=args)) if args else (lambda: self._client.api_call(method))
@@ -93,7 +95,15 @@ class SlackGateway:
             raise SlackRefused(f"slack {method}: paced, next turn in {exc.seconds:.0f} s") from exc
 
     def lookup_user_id(self, email: str) -> str | None:
-        """None while the person has no Slack account (Slack answers users_not_found)."""
+        """None while the person has no Slack account (Slack answers users_not_found). When more
+        look-ups come at once than Slack's burst lets through (a bulk import), the workspace is
+        listed once and answers them (slack_directory.py); whoever is not in the listing is
+        looked up by itself."""
+        if self._directory.fresh() or self._pace.waits("users.lookupByEmail"):
+            left = left_for_calls("users.list")
+            found = self._directory.find(email, self._users_page, MAX_WAIT if left is None else min(MAX_WAIT, left))
+            if found is not None:
+                return found
         try:
             return str(self._call("users.lookupByEmail", email=email)["user"]["id"])
         except PermanentError as exc:
@@ -101,8 +111,15 @@ class SlackGateway:
                 return None
             raise
 
+    def _users_page(self, cursor: str | None) -> dict[str, Any]:
+        return self._call("users.list", limit=PAGE_SIZE, include_locale=True, **({"cursor": cursor} if cursor else {}))
+
     def user_locale(self, user_id: str) -> str | None:
-        """users.info is Tier 4 (about 100 a minute); asked once per person (services/onboarding.py)."""
+        """users.info is Tier 4 (about 100 a minute); asked once per person (services/onboarding.py),
+        unless a fresh listing of the workspace has it."""
+        listed = self._directory.locale(user_id)
+        if listed is not None:
+            return listed
         try:
             locale = self._call("users.info", user=user_id, include_locale=True)["user"].get("locale")
         except PermanentError as exc:

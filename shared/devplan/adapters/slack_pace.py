@@ -34,6 +34,7 @@ METHOD_TIER = {  # from https://docs.slack.dev/reference/methods/<method>
     "auth.test": 4,  # Special, generous
     "users.lookupByEmail": 3,
     "users.info": 4,
+    "users.list": 2,  # the workspace listed for a batch (adapters/slack_directory.py)
     "conversations.open": 3,
     "conversations.invite": 3,
     "conversations.history": 3,
@@ -113,6 +114,13 @@ class Pace:
 
     def _workspace(self) -> _Lane:
         return self._lane("post#workspace", *POSTS_PER_WORKSPACE)
+
+    def waits(self, method: str) -> bool:
+        """Whether a call of `method` (not a post) would wait for its turn now: its burst is used
+        up, more calls come at once than Slack lets through together. Books nothing."""
+        with self._lock:
+            now = self._clock()
+            return self._lanes_of(method, None)[0].earliest(now) > now
 
     def turn(self, method: str, channel: str | None = None, *, max_wait: float | None = None) -> float:
         """Wait for this call's turn (seconds waited); TooLong when it is more than `max_wait` away."""

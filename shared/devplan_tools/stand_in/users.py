@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import time
 from zoneinfo import ZoneInfo
@@ -64,7 +65,7 @@ DEFAULT_LOCALE = "sv-SE"
 class Users(WorkspaceState):
     """Part of Workspace (see workspace.py): owns `users`, `_by_email` and the users' locales."""
 
-    METHODS: tuple[str, ...] = ("users.lookupByEmail", "users.info")
+    METHODS: tuple[str, ...] = ("users.lookupByEmail", "users.info", "users.list")
 
     @property
     def locales(self) -> dict[str, str]:
@@ -103,3 +104,25 @@ class Users(WorkspaceState):
         if str(args.get("include_locale", "")).lower() in ("true", "1"):  # JSON true or a form's "true"
             return {"ok": True, "user": {**user, "locale": self.locales.get(user["id"], DEFAULT_LOCALE)}}
         return {"ok": True, "user": user}
+
+    def users_list(self, args):
+        """Every member, bots and deactivated included, in pages of `limit` (Slack's cursor:
+        base64 "user:<id>" of the next page's first member); locales with include_locale."""
+        members = list(self.users.values())
+        start = 0
+        if args.get("cursor"):
+            try:
+                after = base64.b64decode(str(args["cursor"])).decode().removeprefix("user:")
+                start = next(i for i, u in enumerate(members) if u["id"] == after)
+            except (ValueError, StopIteration):
+                raise SlackError("invalid_cursor") from None
+        try:
+            limit = min(max(int(args.get("limit") or 0), 1), 1000) if args.get("limit") else len(members) or 1
+        except ValueError:
+            limit = 100
+        page = members[start : start + limit]
+        if str(args.get("include_locale", "")).lower() in ("true", "1"):
+            page = [{**u, "locale": self.locales.get(u["id"], DEFAULT_LOCALE)} for u in page]
+        more = start + limit < len(members)
+        cursor = base64.b64encode(f"user:{members[start + limit]['id']}".encode()).decode() if more else ""
+        return {"ok": True, "members": page, "cache_ts": int(time.time()), "response_metadata": {"next_cursor": cursor}}
