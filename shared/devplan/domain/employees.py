@@ -183,6 +183,8 @@ class Employee(NewEmployee):
     lifecycle_field_at: Mapping[str, datetime] | None = None
     # A role's and lead's value from before the first employee.updated that set it (domain/lifecycle.py).
     lifecycle_was: Mapping[str, str] | None = None
+    # When their personal data was erased (services/privacy.py): no fact of theirs is taken after it.
+    erased_at: datetime | None = None
 
     @property
     def active(self) -> bool:

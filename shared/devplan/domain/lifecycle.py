@@ -83,6 +83,12 @@ def is_offboarded(employee: Employee) -> bool:
     return employee.status == OFFBOARDED
 
 
+def is_erased(employee: Employee) -> bool:
+    """Their personal data was erased: an update would bring back a name or an e-mail, so none is
+    taken any more (offboarded as well, so nothing else of theirs wakes either)."""
+    return employee.erased_at is not None
+
+
 def parse_update(data: dict[str, Any], occurred_at: datetime) -> EmployeeUpdate:
     """Validate the data of `employee.updated`; every problem is named in one InvalidEvent."""
     employee_id = data.get("employeeId")
