@@ -36,3 +36,21 @@ def test_an_update_from_before_the_erasure_arriving_after_it_changes_nothing_eit
     before = t.snapshot()
     assert handle(t, updated(at="2025-04-08T09:00:00+02:00", name="Anna Ny", role="coach")) == ["erased"]
     assert t.snapshot() == before
+
+
+def test_the_erasure_removes_the_digests_a_name_or_email_entry_kept():
+    import json
+
+    from devplan.domain.lifecycle import said
+
+    t = team()
+    handle(t, updated(at="2025-04-08T09:00:00+02:00", name="Anna Berg", email="anna.berg@ij.se"))
+    kept = [
+        said("anna", fact, value)["digest"]
+        for fact, value in (("name", "Anna Berg"), ("name", "Anna Lindqvist"), ("email", "anna.berg@ij.se"))
+    ]
+    stored = json.dumps(t.store.docs, default=str)
+    assert all(d in stored for d in kept)
+    assert privacy.erase("anna", PersonalRecords(t.store.documents, lambda: ERASED_AT), t.store)
+    stored = json.dumps(t.store.docs, default=str)
+    assert not any(d in stored for d in kept)

@@ -30,7 +30,7 @@ from devplan.domain.audit import LIFECYCLE, AuditEntry
 from devplan.domain.employees import Employee
 from devplan.domain.ids import is_valid_id
 from devplan.domain.lifecycle import (
-    EmployeeUpdate,
+    ACTIONS,
     apply_update,
     is_erased,
     is_offboarded,
@@ -38,6 +38,7 @@ from devplan.domain.lifecycle import (
     offboard,
     parse_offboarding,
     parse_update,
+    said,
     stored_problems,
     waits_for_lead,
 )
@@ -67,8 +68,8 @@ def update_employee(event: PlatformEvent, store: Store) -> str:
         problems = stored_problems(employee)
         if problems:  # ours to mend, not the event's: 422 unusable_record, set aside (adapters/entry.py)
             raise UnusableRecord(f"stored employee {employee.employee_id} is not usable: {'; '.join(problems)}")
-        for field in update.changes:
-            uow.record(_audit(event, employee, _ACTIONS[field], _detail(update, field)))
+        for field, value in update.changes.items():
+            uow.record(_audit(event, employee, ACTIONS[field], said(employee.employee_id, field, value)))
         if is_stale(employee, update):  # every fact it names was set by one that wins over it: they stand
             return IGNORED if is_offboarded(employee) else "stale"
         change = apply_update(employee, update)
@@ -179,14 +180,6 @@ def is_about_offboarded(event: PlatformEvent, field: str, store: Store) -> bool:
         return False
     _ignored(event, employee.employee_id)
     return True
-
-
-_ACTIONS = {"name": "name_changed", "email": "email_changed", "role": "role_changed", "leadId": "lead_changed"}
-
-
-def _detail(update: EmployeeUpdate, field: str) -> dict[str, Any]:
-    """Roles and leads by value (ids, no personal data); a name or e-mail only as "changed"."""
-    return {"to": update.changes[field] or ""} if field in ("role", "leadId") else {}
 
 
 def _audit(event: PlatformEvent, employee: Employee, action: str, detail: dict[str, Any]) -> AuditEntry:
