@@ -20,10 +20,8 @@ def history(t, asker: str = BO_SLACK) -> str:
 def test_a_role_change_names_the_role_before_it_after_more_than_two_hundred_other_entries():
     t = team()
     first = datetime.fromisoformat("2025-05-01T00:00:00+02:00")
-    names = [
-        event("employee.updated", {"employeeId": "anna", "name": f"Anna {i:03d}"}, at=(first + timedelta(hours=i)).isoformat())
-        for i in range(200)
-    ]
+    hours = [(i, (first + timedelta(hours=i)).isoformat()) for i in range(200)]
+    names = [event("employee.updated", {"employeeId": "anna", "name": f"Anna {i:03d}"}, at=at) for i, at in hours]
     handle(t, updated(at="2025-04-01T09:00:00+02:00", role="coach"), *names)
     handle(t, updated(at="2025-06-20T09:00:00+02:00", role="funding_manager"))
     shown = history(t)

@@ -139,7 +139,7 @@ def test_the_record_of_a_developer_waiting_for_a_lead_is_still_one_the_employee_
 
 def test_an_entry_written_with_what_it_was_before_keeps_it_in_the_history():
     from devplan.domain.audit import LIFECYCLE, AuditEntry
-    from devplan.domain.lifecycle import trail
+    from devplan.domain.lifecycle_trail import trail
 
     at = datetime.fromisoformat(NINE)
     old = AuditEntry(

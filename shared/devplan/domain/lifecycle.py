@@ -20,13 +20,10 @@ is when they left.
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from devplan.domain.audit import LIFECYCLE, AuditEntry
 from devplan.domain.employees import (
     MENTORING_CHANNELS,
     ROLES,
@@ -36,21 +33,13 @@ from devplan.domain.employees import (
     is_lead_missing,
 )
 from devplan.domain.ids import is_valid_id
+from devplan.domain.lifecycle_trail import facts, rank, was_before
 from devplan.domain.limits import MAX_NAME_LENGTH, is_text
 from devplan.errors import InvalidEvent
 
 OFFBOARDED = "offboarded"
 # What an update may change, by the platform's field names; the rest of the record is the plan's.
 FIELDS = ("name", "email", "role", "leadId")
-# Each fact's audit entry by its action, and the detail saying what the fact became: a role or a
-# lead by value (ids), a name or an e-mail by its digest (never the value: nothing for an erasure to find).
-TRAILED = {
-    "role_changed": ("role", "to"),
-    "lead_changed": ("leadId", "to"),
-    "name_changed": ("name", "digest"),
-    "email_changed": ("email", "digest"),
-}
-ACTIONS = {fact: action for action, (fact, _) in TRAILED.items()}
 
 
 @dataclass(frozen=True)
@@ -138,15 +127,6 @@ def fact_at(employee: Employee, fact: str) -> datetime | None:
     return employee.lifecycle_field_at.get(fact)
 
 
-def facts(employee: Employee) -> dict[str, Any]:
-    """The person's platform facts by the platform's field names."""
-    return {"name": employee.name, "email": employee.email, "role": employee.role, "leadId": employee.lead_id}
-
-
-def _rank(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def newer_changes(employee: Employee, update: EmployeeUpdate) -> dict[str, Any]:
     """The update's facts that win over the ones kept: newer, or as new with the greater value
     (the same event again, or another as old with the same value, changes nothing)."""
@@ -154,7 +134,7 @@ def newer_changes(employee: Employee, update: EmployeeUpdate) -> dict[str, Any]:
     return {
         k: v
         for k, v in update.changes.items()
-        if (at := fact_at(employee, k)) is None or (update.occurred_at, _rank(v)) > (at, _rank(kept[k]))
+        if (at := fact_at(employee, k)) is None or (update.occurred_at, rank(v)) > (at, rank(kept[k]))
     }
 
 
@@ -188,57 +168,11 @@ def apply_update(employee: Employee, update: EmployeeUpdate) -> Change:
         lead_id=c.get("leadId", employee.lead_id),
         lifecycle_at=employee.lifecycle_at if is_offboarded(employee) else max(at, employee.lifecycle_at or at),
         lifecycle_field_at={**_field_times(employee), **dict.fromkeys(c, at)},
-        lifecycle_was=_was(employee),
+        lifecycle_was=was_before(employee),
     )
     before_facts, after_facts = facts(employee), facts(after)
     moved = tuple(k for k in FIELDS if before_facts[k] != after_facts[k])
     return Change(employee, after, moved)
-
-
-def said(employee_id: str, fact: str, value: Any) -> dict[str, str]:
-    """An audit entry's detail for a fact the platform said: a role or lead as its id, a name or
-    e-mail as a short digest of the person's value, enough to tell whether it moved."""
-    if TRAILED[ACTIONS[fact]][1] == "to":
-        return {"to": value or ""}
-    return {"digest": hashlib.sha256(f"{employee_id}\n{fact}\n{value}".encode()).hexdigest()[:16]}
-
-
-def _was(employee: Employee) -> dict[str, str]:
-    """What each fact was before any update set it, as its entries say it (`said`), kept by the
-    first change of the record that sees it unset: the record before any update is the same
-    whatever the order, and `trail` starts from it. A record from before facts had their own
-    times is seeded from what it holds at its first change now: its older entries name their own
-    "from" (or say nothing of a name), so the history goes on from there."""
-    was = dict(employee.lifecycle_was or {})
-    times, kept = employee.lifecycle_field_at or {}, facts(employee)
-    for k in FIELDS:
-        if k not in was and k not in times:
-            was[k] = next(iter(said(employee.employee_id, k, kept[k]).values()))
-    return was
-
-
-def trail(entries: Sequence[AuditEntry], employee: Employee) -> list[AuditEntry]:
-    """The audit trail as read: a role or lead entry with what it was before (the entry before it
-    in time, ties by what it said, or the value from before the first update), a fact's entry that
-    moved nothing left out, a name's or e-mail's digest not shown. Entries are written for each
-    fact the platform said, in whatever order they came (services/lifecycle.py); read in time
-    order they tell the same history. `entries` must hold all of the person's lifecycle entries:
-    each is read against the one before it, however old."""
-    was: dict[str, Any] = dict(employee.lifecycle_was or {})
-    read: dict[str, AuditEntry | None] = {}
-    trailed = [e for e in entries if e.kind == LIFECYCLE and e.action in TRAILED]
-    for e in sorted(trailed, key=lambda e: (e.at, _rank(e.detail.get(TRAILED[e.action][1])), e.key)):
-        fact, field = TRAILED[e.action]
-        now = e.detail.get(field)
-        if now is None:  # a name or e-mail written without its digest (or erased): it cannot tell
-            continue
-        before = e.detail.get("from", was.get(fact))
-        shown = {k: v for k, v in e.detail.items() if k != "digest"}
-        if field == "to" and before is not None:
-            shown["from"] = before
-        read[e.key] = None if "from" not in e.detail and before == now else replace(e, detail=shown)
-        was[fact] = now
-    return [shown for e in entries if (shown := read.get(e.key, e)) is not None]
 
 
 def _field_times(employee: Employee) -> dict[str, datetime]:
@@ -254,5 +188,5 @@ def offboard(employee: Employee, occurred_at: datetime) -> Employee:
         status=OFFBOARDED,
         lifecycle_at=occurred_at,
         lifecycle_field_at=_field_times(employee),
-        lifecycle_was=_was(employee),  # before its times stand for each fact (an old record's)
+        lifecycle_was=was_before(employee),  # before its times stand for each fact (an old record's)
     )

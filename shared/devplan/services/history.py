@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
-from devplan.domain.lifecycle import trail
+from devplan.domain.lifecycle_trail import trail
 from devplan.domain.responsibility import parse_mention
 from devplan.errors import UnusableRecord
 from devplan.messages import history as render

@@ -30,7 +30,6 @@ from devplan.domain.audit import LIFECYCLE, AuditEntry
 from devplan.domain.employees import Employee
 from devplan.domain.ids import is_valid_id
 from devplan.domain.lifecycle import (
-    ACTIONS,
     apply_update,
     is_erased,
     is_offboarded,
@@ -38,10 +37,10 @@ from devplan.domain.lifecycle import (
     offboard,
     parse_offboarding,
     parse_update,
-    said,
     stored_problems,
     waits_for_lead,
 )
+from devplan.domain.lifecycle_trail import ACTIONS, said
 from devplan.errors import UnusableRecord
 from devplan.services import home_refresh, moves
 from devplan.services.inputs import PlatformEvent
