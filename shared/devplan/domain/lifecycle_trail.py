@@ -76,9 +76,9 @@ def trail(entries: Sequence[AuditEntry], employee: Employee) -> list[AuditEntry]
         if now is None:  # a name or e-mail written without its digest (or erased): it cannot tell
             continue
         before = e.detail.get("from", was.get(fact))
-        shown = {k: v for k, v in e.detail.items() if k != "digest"}
+        detail = {k: v for k, v in e.detail.items() if k != "digest"}
         if field == "to" and before is not None:
-            shown["from"] = before
-        read[e.key] = None if "from" not in e.detail and before == now else replace(e, detail=shown)
+            detail["from"] = before
+        read[e.key] = None if "from" not in e.detail and before == now else replace(e, detail=detail)
         was[fact] = now
     return [shown for e in entries if (shown := read.get(e.key, e)) is not None]
