@@ -56,3 +56,13 @@ def test_a_record_from_before_facts_had_their_own_times_names_the_role_before_in
     shown = history(t)
     assert "Ny roll: coach (tidigare developer)" in shown
     assert "role changed" not in shown and "Systemet:" not in shown
+
+
+def test_an_old_record_offboarded_first_still_names_the_role_before_a_later_change():
+    from tests.unit.test_lifecycle import offboarded
+
+    t = team()
+    t.store.docs["employees/anna"]["lifecycle"] = {"at": datetime(2025, 3, 1, tzinfo=UTC)}
+    handle(t, offboarded(at=NINE), updated(at=TEN, role="coach"))
+    was = t.store.docs["employees/anna"]["lifecycle"]["was"]
+    assert (was["role"], was["leadId"]) == ("developer", "bo")

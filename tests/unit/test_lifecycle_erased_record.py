@@ -55,3 +55,14 @@ def test_the_erasure_removes_the_digests_a_name_or_email_entry_kept():
     assert privacy.erase("anna", PersonalRecords(t.store.documents, lambda: ERASED_AT), t.store)
     stored = json.dumps(t.store.docs, default=str)
     assert not any(d in stored for d in kept)
+
+
+def test_through_the_webhook_the_update_is_answered_erased_and_acknowledged(env):
+    from tests.unit.test_entry_points_http import seed_team
+    from tests.unit.test_privacy_before_onboarding import post
+
+    seed_team(env)
+    assert post(env, "employee.erasure_requested", {"employeeId": "anna"}, "x1").get_json()["status"] == "erased"
+    answered = post(env, "employee.updated", {"employeeId": "anna", "leadId": "bo", "name": "Anna Ny"}, "u9")
+    assert answered.status_code == 200 and answered.get_json()["status"] == "erased"
+    assert env.store.docs["employees/anna"]["name"] == "(raderad)"
