@@ -15,7 +15,8 @@ other fact can mend is the event's fault: someone named as their own lead.
 
 Someone offboarded stays offboarded, and an update about them is still a fact (one older than
 the offboarding may arrive after it): it is recorded, and wakes nothing. Their `lifecycle_at`
-is when they left.
+is when they left. Someone erased takes no fact any more (`is_erased`): it would bring back what
+the erasure removed.
 """
 
 from __future__ import annotations

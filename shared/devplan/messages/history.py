@@ -5,7 +5,8 @@ Coach (20 sessioner, 6 månader)". An action with its own catalog text (history.
 filled from the entry's detail) reads as a sentence, one whose detail lacks a figure the text
 names as its shorter sentence (history.partly.<action>); any other action (written by a newer
 step) gets the generic line: who and the kind, and in English the action and its figures, so a
-Swedish history never shows the code's English names. Nothing here edits an entry: the footer says so."""
+Swedish history never shows the code's English names. Nothing here edits an entry: the footer
+says so."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 An update writes the facts it wins (each keeps its own time: domain/lifecycle.py) and one audit
 entry per fact it names, won or not: what the platform said, by its time, the same whatever the
-order (history reads it with domain/lifecycle_trail.py's `trail`). What follows happens only for a role
-or lead that moved, and only for someone still here (for someone offboarded the facts are
+order (history reads it with domain/lifecycle_trail.py's `trail`). What follows happens only for
+a role or lead that moved, and only for someone still here (for someone offboarded the facts are
 recorded and nothing wakes). A new role invites them to its mentoring channels (the advancement
 path follows the role). A new lead takes over from now on: this quarter's 1:1 invite (if not
 held yet) and everything waiting for the lead (goals to agree, achievements to confirm, training
