@@ -58,6 +58,7 @@ def test_a_persons_records_are_found_and_erased_alike(store):
     assert records.gather("nobody") is None
     assert records.erase("anna")["employee"] == 1
     assert store.employee("anna").name == "(raderad)" and store.employee("anna").slack_user_id is None
+    assert store.employee("anna").erased_at is not None  # no later update takes a fact (services/lifecycle.py)
     assert store.outbox_entry("to-anna")[0].message.text == "(raderad)"
     assert not any(records.erase("anna").values())
 

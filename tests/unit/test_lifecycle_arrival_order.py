@@ -126,6 +126,28 @@ def test_any_arrival_order_with_duplicates_ends_in_the_same_record_and_audit_as_
     assert _comparable(as_delivered[1]) == _comparable(in_order[1])
 
 
+@settings(max_examples=60, deadline=None)
+@given(deliveries(), st.integers(0, 10))
+def test_an_erasure_anywhere_among_them_leaves_no_name_or_email_any_update_said(drawn, position):
+    """Updates before the erasure are erased with the rest; none after it brings one back."""
+    import json
+
+    from devplan.adapters.firestore.personal_records import PersonalRecords
+    from devplan.domain.lifecycle_trail import said
+    from devplan.services import privacy
+
+    _, delivered = drawn
+    position = min(position, len(delivered))
+    t = team()
+    handle(t, *delivered[:position])
+    assert privacy.erase("anna", PersonalRecords(t.store.documents, lambda: t.store.now), t.store)
+    handle(t, *delivered[position:])
+    stored = json.dumps(t.store.docs, default=str)
+    for fact in ("name", "email"):
+        for value in {e.data[fact] for e in delivered if fact in e.data} | {"Anna Lindqvist", "anna@innerjourney.se"}:
+            assert value not in stored and said("anna", fact, value)["digest"] not in stored, (fact, value)
+
+
 def test_the_record_of_a_developer_waiting_for_a_lead_is_still_one_the_employee_trigger_reads():
     """Every write to their record fires the onboarding trigger: a lead still to come is not a
     broken record to reject (and dead-letter) on each write."""
@@ -139,7 +161,7 @@ def test_the_record_of_a_developer_waiting_for_a_lead_is_still_one_the_employee_
 
 def test_an_entry_written_with_what_it_was_before_keeps_it_in_the_history():
     from devplan.domain.audit import LIFECYCLE, AuditEntry
-    from devplan.domain.lifecycle import trail
+    from devplan.domain.lifecycle_trail import trail
 
     at = datetime.fromisoformat(NINE)
     old = AuditEntry(

@@ -1,6 +1,6 @@
 """Someone offboarded has left the plan in every role: as a lead they are told nothing, asked
 nothing and shown nothing of the team they led (services/leads.py), and whatever they type, click
-or submit in Slack is answered politely and changes nothing (services/lifecycle.stop_offboarded)."""
+or submit in Slack is answered politely and changes nothing (services/offboarded.stop_offboarded)."""
 
 from __future__ import annotations
 

@@ -181,8 +181,11 @@ class Employee(NewEmployee):
     # When each platform fact (name, email, role, leadId) was last set by employee.updated; None
     # on a record from before facts had their own times: lifecycle_at stands for each (domain/lifecycle.py).
     lifecycle_field_at: Mapping[str, datetime] | None = None
-    # A role's and lead's value from before the first employee.updated that set it (domain/lifecycle.py).
+    # Each fact from before the first employee.updated that set it, as its audit entry says it
+    # (a name or e-mail by digest: domain/lifecycle.py `said`).
     lifecycle_was: Mapping[str, str] | None = None
+    # When their personal data was erased (services/privacy.py): no fact of theirs is taken after it.
+    erased_at: datetime | None = None
 
     @property
     def active(self) -> bool:

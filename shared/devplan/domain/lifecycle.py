@@ -15,17 +15,16 @@ other fact can mend is the event's fault: someone named as their own lead.
 
 Someone offboarded stays offboarded, and an update about them is still a fact (one older than
 the offboarding may arrive after it): it is recorded, and wakes nothing. Their `lifecycle_at`
-is when they left.
+is when they left. Someone erased takes no fact any more (`is_erased`): it would bring back what
+the erasure removed.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
-from devplan.domain.audit import LIFECYCLE, AuditEntry
 from devplan.domain.employees import (
     MENTORING_CHANNELS,
     ROLES,
@@ -35,14 +34,13 @@ from devplan.domain.employees import (
     is_lead_missing,
 )
 from devplan.domain.ids import is_valid_id
+from devplan.domain.lifecycle_trail import facts, rank, was_before
 from devplan.domain.limits import MAX_NAME_LENGTH, is_text
 from devplan.errors import InvalidEvent
 
 OFFBOARDED = "offboarded"
 # What an update may change, by the platform's field names; the rest of the record is the plan's.
 FIELDS = ("name", "email", "role", "leadId")
-# The facts whose audit entries say what they became, by the entry's action (ids, no personal data).
-_TRAILED = {"role_changed": "role", "lead_changed": "leadId"}
 
 
 @dataclass(frozen=True)
@@ -81,6 +79,12 @@ class Change:
 def is_offboarded(employee: Employee) -> bool:
     """Offboarded: no reminders, no approvals, no App Home (what the views and ticks ask)."""
     return employee.status == OFFBOARDED
+
+
+def is_erased(employee: Employee) -> bool:
+    """Their personal data was erased: an update would bring back a name or an e-mail, so none is
+    taken any more (offboarded as well, so nothing else of theirs wakes either)."""
+    return employee.erased_at is not None
 
 
 def parse_update(data: dict[str, Any], occurred_at: datetime) -> EmployeeUpdate:
@@ -124,15 +128,6 @@ def fact_at(employee: Employee, fact: str) -> datetime | None:
     return employee.lifecycle_field_at.get(fact)
 
 
-def facts(employee: Employee) -> dict[str, Any]:
-    """The person's platform facts by the platform's field names."""
-    return {"name": employee.name, "email": employee.email, "role": employee.role, "leadId": employee.lead_id}
-
-
-def _rank(value: Any) -> str:
-    return "" if value is None else str(value)
-
-
 def newer_changes(employee: Employee, update: EmployeeUpdate) -> dict[str, Any]:
     """The update's facts that win over the ones kept: newer, or as new with the greater value
     (the same event again, or another as old with the same value, changes nothing)."""
@@ -140,7 +135,7 @@ def newer_changes(employee: Employee, update: EmployeeUpdate) -> dict[str, Any]:
     return {
         k: v
         for k, v in update.changes.items()
-        if (at := fact_at(employee, k)) is None or (update.occurred_at, _rank(v)) > (at, _rank(kept[k]))
+        if (at := fact_at(employee, k)) is None or (update.occurred_at, rank(v)) > (at, rank(kept[k]))
     }
 
 
@@ -174,39 +169,11 @@ def apply_update(employee: Employee, update: EmployeeUpdate) -> Change:
         lead_id=c.get("leadId", employee.lead_id),
         lifecycle_at=employee.lifecycle_at if is_offboarded(employee) else max(at, employee.lifecycle_at or at),
         lifecycle_field_at={**_field_times(employee), **dict.fromkeys(c, at)},
-        lifecycle_was=_was(employee, c),
+        lifecycle_was=was_before(employee),
     )
     before_facts, after_facts = facts(employee), facts(after)
     moved = tuple(k for k in FIELDS if before_facts[k] != after_facts[k])
     return Change(employee, after, moved)
-
-
-def _was(employee: Employee, won: dict[str, Any]) -> dict[str, str]:
-    """A role's or lead's value from before any update, kept when an update first sets it: the
-    first to set it sees it whatever the order, and `trail` starts from it."""
-    was = dict(employee.lifecycle_was or {})
-    kept = facts(employee)
-    for k in won:
-        if k in _TRAILED.values() and k not in was and fact_at(employee, k) is None:
-            was[k] = kept[k] or ""
-    return was
-
-
-def trail(entries: Sequence[AuditEntry], employee: Employee) -> list[AuditEntry]:
-    """The audit trail as read: a role or lead entry with what it was before (the entry before it
-    in time, ties as the facts break them, or the value from before the first update), one that
-    changed nothing left out. Entries are written for each fact the platform said, in whatever
-    order they came (services/lifecycle.py); read in time order they tell the same history."""
-    was: dict[str, Any] = dict(employee.lifecycle_was or {})
-    read: dict[str, AuditEntry | None] = {}
-    trailed = [e for e in entries if e.kind == LIFECYCLE and e.action in _TRAILED]
-    for e in sorted(trailed, key=lambda e: (e.at, _rank(e.detail.get("to")), e.key)):
-        fact, to = _TRAILED[e.action], e.detail.get("to")
-        before = e.detail.get("from", was.get(fact))
-        unchanged = "from" not in e.detail and before == to
-        read[e.key] = None if unchanged else e if before is None else replace(e, detail={**e.detail, "from": before})
-        was[fact] = to
-    return [shown for e in entries if (shown := read.get(e.key, e)) is not None]
 
 
 def _field_times(employee: Employee) -> dict[str, datetime]:
@@ -217,4 +184,10 @@ def _field_times(employee: Employee) -> dict[str, datetime]:
 def offboard(employee: Employee, occurred_at: datetime) -> Employee:
     """Offboarded at `occurred_at` (when they left, whatever came before). Each fact keeps its own
     time from now on, so `lifecycle_at` no longer stands for them."""
-    return replace(employee, status=OFFBOARDED, lifecycle_at=occurred_at, lifecycle_field_at=_field_times(employee))
+    return replace(
+        employee,
+        status=OFFBOARDED,
+        lifecycle_at=occurred_at,
+        lifecycle_field_at=_field_times(employee),
+        lifecycle_was=was_before(employee),  # before its times stand for each fact (an old record's)
+    )

@@ -2,9 +2,11 @@
 
 A line per entry, dated in Stockholm: "den 2 april 2025 – Bo Joel Kvarnsmyr godkände Senior
 Coach (20 sessioner, 6 månader)". An action with its own catalog text (history.actions.<action>,
-filled from the entry's detail) reads as a sentence; any other action, or one whose detail lacks
-a figure the text names, gets the generic line from the action and the detail, so an entry
-written by a newer step still reads well. Nothing here edits an entry: the footer says so."""
+filled from the entry's detail) reads as a sentence, one whose detail lacks a figure the text
+names as its shorter sentence (history.partly.<action>); any other action (written by a newer
+step) gets the generic line: who and the kind, and in English the action and its figures, so a
+Swedish history never shows the code's English names. Nothing here edits an entry: the footer
+says so."""
 
 from __future__ import annotations
 
@@ -37,11 +39,13 @@ def _value(lang: str, name: str, value: Any) -> str:
 
 
 def _specific(lang: str, action: str, fields: Mapping[str, str]) -> str | None:
-    try:
-        template = entry(lang, f"history.actions.{action}")
-        return str(template).format(**fields)
-    except (KeyError, IndexError, ValueError):  # no text for it, or a figure it names is missing
-        return None
+    """The action's sentence, else its shorter one (an older entry lacking a figure)."""
+    for texts in ("history.actions", "history.partly"):
+        try:
+            return str(entry(lang, f"{texts}.{action}")).format(**fields)
+        except (KeyError, IndexError, ValueError):  # no text for it, or a figure it names is missing
+            continue
+    return None
 
 
 def _generic(lang: str, item: AuditEntry, fields: Mapping[str, str]) -> str:
@@ -49,6 +53,8 @@ def _generic(lang: str, item: AuditEntry, fields: Mapping[str, str]) -> str:
         kind = text(lang, f"history.kinds.{item.kind}")
     except KeyError:
         kind = _words(item.kind)
+    if lang != "en":  # the action's and its figures' names are the code's English words
+        return text(lang, "history.generic_kind", who=fields["who"], kind=kind)
     figures = ", ".join(f"{_words(k)}: {fields[k]}" for k in item.detail)
     what = text(lang, "history.generic", who=fields["who"], kind=kind, action=_words(item.action))
     return f"{what} ({figures})" if figures else what

@@ -10,7 +10,7 @@ import logging
 from typing import Any
 
 from devplan.domain.employees import DEFAULT_LANGUAGE, Employee
-from devplan.domain.lifecycle import trail
+from devplan.domain.lifecycle_trail import trail
 from devplan.domain.responsibility import parse_mention
 from devplan.errors import UnusableRecord
 from devplan.messages import history as render
@@ -40,7 +40,9 @@ def history_command(store: Store, slack_user_id: str, words: str) -> dict[str, A
     if not may_read(asker, person):
         log.info("historik of %s refused to %s", person.employee_id, asker.employee_id)
         return {"outcome": "refused", **ephemeral(render.refused(lang, person.name))}
-    entries = trail(store.audit_of(person.employee_id), person)  # a role's or lead's change with what it was
+    # All of them: each lifecycle entry is read against the one before it, however old (the query
+    # reads them all anyway; the answer shows the newest).
+    entries = trail(store.audit_of(person.employee_id, limit=None), person)
     own = person.employee_id == asker.employee_id
     shown = render.history(lang, person.name, entries, _names(store, {e.actor_id for e in entries}), own)
     return {"outcome": "shown", "entries": len(entries), **ephemeral(shown)}

@@ -138,9 +138,9 @@ class Store(Protocol):
     def wallets(self, employees: Sequence[Employee], year: int) -> dict[str, Wallet]:
         """The year's training wallets of these people, in one round trip (new ones where none yet)."""
 
-    def audit_of(self, employee_id: str, *, limit: int = 200) -> list[AuditEntry]:
-        """The newest `limit` entries of the person's audit trail, oldest first (unreadable entries
-        are logged and left out)."""
+    def audit_of(self, employee_id: str, *, limit: int | None = 200) -> list[AuditEntry]:
+        """The newest `limit` entries of the person's audit trail (None: all), oldest first
+        (unreadable entries are logged and left out)."""
 
     def reflection_goal_ids(self, employee_id: str, *, limit: int = 500) -> list[tuple[str, ...]]:
         """The goals each of the person's reflections is about (the lead sees counts, never the text)."""

@@ -47,8 +47,8 @@ from devplan.services import (
     goal_forms,
     home,
     home_refresh,
-    lifecycle,
     meeting_notes,
+    offboarded,
     reflection_forms,
     reviews,
     snooze,
@@ -199,7 +199,7 @@ def routes(store: Store, slack: Slack, clock: Callable[[], datetime]) -> dict[tu
         **time_off_routes(store, slack, clock, view_answer),
     }
     # someone who left, asking; buttons about someone who left
-    return lifecycle.stop_offboarded(store, table, lambda: view_answer({}))
+    return offboarded.stop_offboarded(store, table, lambda: view_answer({}))
 
 
 def _not_yours(store: Store, slack_user_id: str, value: str, outcome: str) -> dict[str, Any]:

@@ -137,7 +137,7 @@ class Store(HeldEventRecords):
             for e in employees
         }
 
-    def audit_of(self, employee_id: str, *, limit: int = 200) -> list[AuditEntry]:
+    def audit_of(self, employee_id: str, *, limit: int | None = 200) -> list[AuditEntry]:
         entries = []
         # All of one person's (a few a quarter), sorted here: the newest `limit` by time, not by id.
         for doc_id, doc in self.documents.query(m.AUDIT, [("employeeId", "==", employee_id)]):
@@ -145,7 +145,7 @@ class Store(HeldEventRecords):
                 entries.append(m.audit_entry_from(doc))
             except (KeyError, TypeError, ValueError) as exc:  # one bad entry must not hide the others
                 log.error("audit/%s is not a usable entry: %r", doc_id, exc, extra={"employeeId": employee_id})
-        return sorted(entries, key=lambda e: (e.at, e.key))[-limit:]
+        return sorted(entries, key=lambda e: (e.at, e.key))[-limit if limit else None :]
 
     def reflection_goal_ids(self, employee_id: str, *, limit: int = 500) -> list[tuple[str, ...]]:
         found = self.documents.query(m.reflections_collection(employee_id), [], limit=limit)

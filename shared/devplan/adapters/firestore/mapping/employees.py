@@ -41,6 +41,7 @@ def employee_from(employee_id: str, doc: Document) -> Employee:
             lifecycle_at=(doc.get("lifecycle") or {}).get("at"),
             lifecycle_field_at=lifecycle_field_at_from(doc.get("lifecycle") or {}),
             lifecycle_was=lifecycle_was_from(doc.get("lifecycle") or {}),
+            erased_at=doc.get("erasedAt"),  # set by the erasure (mapping/privacy.py), never written here
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise UnusableRecord(f"{employee_path(employee_id)} is not a usable employee: {exc!r}") from None

@@ -1,5 +1,6 @@
 """An employee's lifecycle ↔ employees/{id} (their platform facts, status, `lifecycle.at`, each
-fact's time in `lifecycle.fieldAt`, the role and lead from before any update in `lifecycle.was`)
+fact's time in `lifecycle.fieldAt`, each fact from before any update in `lifecycle.was`: a role
+and lead by id, a name and e-mail by digest, as their audit entries say them)
 and the outbox messages cancelled when they leave."""
 
 from __future__ import annotations

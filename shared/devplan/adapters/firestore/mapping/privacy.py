@@ -72,6 +72,8 @@ def erased_employee(doc: Document, at: datetime) -> Document:
     out.update(name=ERASED, email=ERASED_EMAIL, status="offboarded")
     out.pop("slack", None)
     out.setdefault("erasedAt", at)
+    for fact in ("name", "email"):  # a digest of the name or e-mail before any update (mapping/lifecycle.py)
+        _map(_map(out.get("lifecycle")).get("was")).pop(fact, None)
     goals = out.get("goals")
     if isinstance(goals, dict):
         if "items" in goals:
@@ -133,6 +135,7 @@ def erased_audit(doc: Document, employee_id: str) -> Document:
             out["why"] = ERASED
         if isinstance(out.get("detail"), dict):
             _blank(out["detail"], AUDIT_DETAIL_TEXTS)
+            out["detail"].pop("digest", None)  # of a name or e-mail (domain/lifecycle.py `said`)
         else:
             _blank(out, ("detail",))
     return out
