@@ -62,7 +62,7 @@ class PersonalRecords:
         slack_user_id = self._own_slack_id(employee_id, employee)
         own = m.employee_path(employee_id)
         by_id = [("employeeId", "==", employee_id)]
-        audit = self._all(m.AUDIT, by_id) | self._all(m.AUDIT, [("actorId", "==", employee_id)])
+        audit = self._audit(employee_id)
         by_slack = [(USERS, "array_contains", slack_user_id)]
         return {
             "employee": {own: employee},
@@ -86,6 +86,11 @@ class PersonalRecords:
             # letters are kept by event id, not by person: an operator deletes those (README).
             "deadLetters": self._all(DEAD_LETTERS, [("record", "==", own)]),
         }
+
+    def _audit(self, employee_id: str) -> dict[str, Document]:
+        return self._all(m.AUDIT, [("employeeId", "==", employee_id)]) | self._all(
+            m.AUDIT, [("actorId", "==", employee_id)]
+        )
 
     def _held(self, employee_id: str) -> dict[str, Document]:
         """Events held until they are onboarded; not an erasure held for that moment (it names
@@ -182,6 +187,13 @@ class PersonalRecords:
                 if new != doc:
                     self.documents.set(path, new, merge=False)
                     changed[section] += 1
+        # An employee.updated that read the record before its erasure may have committed audit
+        # entries (a name's digest) since the gather; none can after it (an update reads the
+        # record in its transaction, and an erased one takes no facts): the trail once more.
+        for path, doc in self._audit(employee_id).items():
+            if (new := rewrite["audit"](doc)) != doc:
+                self.documents.set(path, new, merge=False)
+                changed["audit"] += 1
         return changed
 
     def _deleted(self, found: Found, sections: tuple[str, ...]) -> dict[str, int]:
