@@ -1,8 +1,8 @@
 """A bulk import looks its people up in one listing of the workspace (adapters/slack_directory.py):
 users.list pages instead of one Tier 3 users.lookupByEmail (and one users.info) per person, once
 more look-ups come at once than their burst lets through. A listing only says who is there: an
-e-mail not in it is looked up by itself, a listing that fails half-way replaces nothing, and a
-listing is kept LISTING_KEPT seconds."""
+e-mail not in it is looked up by itself, a listing cut short keeps what it listed (and goes on
+from its cursor, or after a refusal waits LISTING_KEPT), and a listing is kept LISTING_KEPT seconds."""
 
 from __future__ import annotations
 
@@ -62,17 +62,50 @@ def test_a_listing_is_kept_for_a_while_then_forgotten():
     assert not directory.fresh() and directory.user_id("bo@example.se") is None and directory.locale("U1") is None
 
 
-def test_a_listing_that_fails_half_way_replaces_nothing():
-    directory = Directory(Clock())
+def test_a_listing_that_fails_half_way_keeps_what_it_listed_and_is_not_tried_again_for_a_while():
+    clock, asked = Clock(), []
+    directory = Directory(clock)
 
     def page(cursor):
+        asked.append(cursor)
         if cursor == "p2":
-            raise RuntimeError("slack users.list: 500")
+            raise RuntimeError("slack users.list: missing_argument")
         return PAGES[cursor]
 
     with pytest.raises(RuntimeError):
         directory.list_members(page, wait=1)
-    assert not directory.fresh() and directory.user_id("anna@example.se") is None
+    # What it listed is true (a listing only says who is there); the rest are looked up.
+    assert directory.user_id("anna@example.se") == "U1" and directory.user_id("bo@example.se") is None
+    assert directory.find("bo@example.se", page, wait=1) is None and asked == [None, "p2"]  # not again
+    clock.now += LISTING_KEPT + 1
+    assert directory.find("bo@example.se", page, wait=1) is None and asked == [None, "p2", None, "p2"]
+
+
+def test_a_listing_cut_short_by_the_budget_goes_on_from_its_cursor_at_the_next_caller():
+    from devplan.services.ports import SlackRefused
+
+    directory, asked, budget = Directory(Clock()), [], [1]
+
+    def page(cursor):
+        asked.append(cursor)
+        if not budget[0]:
+            raise SlackRefused("slack users.list: paced, next turn in 3 s")
+        budget[0] -= 1
+        return PAGES[cursor]
+
+    with pytest.raises(SlackRefused):
+        directory.list_members(page, wait=1)  # one page fits this invocation's budget
+    assert directory.user_id("anna@example.se") == "U1"
+    budget[0] = 5  # the next invocation
+    assert directory.list_members(page, wait=1)
+    assert asked == [None, "p2", "p2"] and directory.user_id("bo@example.se") == "U2"  # not begun again
+
+
+def test_an_invited_member_who_has_not_joined_is_not_an_account():
+    directory = Directory(Clock())
+    invited = {"members": [member("U5", "new@example.se", is_invited_user=True)], "response_metadata": {}}
+    assert directory.list_members(lambda cursor: invited, wait=1)
+    assert directory.user_id("new@example.se") is None
 
 
 def test_callers_at_once_list_the_workspace_once():

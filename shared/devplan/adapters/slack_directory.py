@@ -21,6 +21,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from devplan.services.ports import SlackRefused  # the budget or the pace: a listing goes on later
+
 log = logging.getLogger("devplan.adapters.slack")
 
 LISTING_KEPT = 300.0  # seconds a listing answers for; an account made since is looked up by itself
@@ -29,14 +31,25 @@ MAX_PAGES = 100  # 20,000 members: a bound on one listing, far above Inner Journ
 
 
 class Directory:
-    """Members by e-mail from the newest complete listing, and their locales."""
+    """Members by e-mail from the newest listing, and their locales.
+
+    A listing is built page by page and answers from its first page on: it only ever says who
+    IS there, so a part of it is as true as the whole. A listing cut short (the invocation's
+    budget ran out: Tier 2 gives about 14 pages, some 2,800 accounts, to one 45 s invocation; or
+    Slack refused a page) keeps its pages and its cursor, and the next caller goes on from there
+    instead of starting again. One that Slack refuses for another reason (a scope missing, an
+    argument an org-wide app needs) is not tried again for LISTING_KEPT: look-ups answer meanwhile.
+    """
 
     def __init__(self, clock: Callable[[], float] = time.monotonic):
         self._clock = clock
         self._by_email: dict[str, str] = {}
         self._locales: dict[str, str] = {}
-        self._listed_at: float | None = None
-        self._listing = threading.Lock()  # one listing at a time; the others wait for it
+        self._listed_at: float | None = None  # when the listing answering now was begun
+        self._cursor: str | None = None  # where an unfinished listing goes on
+        self._pages = 0
+        self._failed_at: float | None = None
+        self._listing = threading.Lock()  # one lister at a time; the others wait for it
 
     def fresh(self) -> bool:
         listed = self._listed_at
@@ -51,48 +64,74 @@ class Directory:
         return self._locales.get(user_id) if self.fresh() else None
 
     def find(self, email: str, page: Callable[[str | None], dict[str, Any]], wait: float) -> str | None:
-        """The member with that e-mail, the workspace listed first if need be (`list_members`);
-        None when not in it or when listing fails (logged: the look-up by itself then answers)."""
+        """The member with that e-mail, the workspace listed (further) first if need be; None when
+        not in what is listed (logged if listing failed: the look-up by itself then answers)."""
+        if (found := self.user_id(email)) is not None:
+            return found
         try:
             self.list_members(page, wait)
         except Exception as exc:
-            log.warning("slack users.list failed, looking up by e-mail: %s", exc)
+            log.warning("slack users.list stopped, looking up by e-mail: %s", exc)
         return self.user_id(email)
 
     def list_members(self, page: Callable[[str | None], dict[str, Any]], wait: float) -> bool:
-        """List the workspace (`page(cursor)`: one users.list page) unless a fresh listing exists
-        or another caller's listing takes longer than `wait` to finish; True when one is fresh.
-        A listing that fails half-way replaces nothing, and the error is the caller's."""
-        if self.fresh():
-            return True
+        """List the workspace (`page(cursor)`: one users.list page), or go on with an unfinished
+        listing, unless a whole fresh one exists, listing failed lately, or another caller's
+        listing takes longer than `wait`; True when a whole listing is fresh. A page's error is
+        the caller's, after what was listed before it is kept."""
+        if self._whole() or self._failed_lately():
+            return self._whole()
         if not self._listing.acquire(timeout=max(0.0, wait)):
-            return self.fresh()
+            return self._whole()
         try:
-            if self.fresh():  # listed while this caller waited
-                return True
-            started = self._clock()
-            by_email, locales = _listed(page)
-            self._by_email, self._locales, self._listed_at = by_email, locales, started
-            log.info("slack workspace listed: %d members", len(by_email), extra={"slackMembers": len(by_email)})
+            if self._whole() or self._failed_lately():  # settled while this caller waited
+                return self._whole()
+            if not self.fresh():  # begin again: a listing answers for LISTING_KEPT from its start
+                self._by_email, self._locales, self._cursor, self._pages = {}, {}, None, 0
+                self._listed_at = self._clock()
+            self._go_on(page)
+            log.info(
+                "slack workspace listed: %d members", len(self._by_email), extra={"slackMembers": len(self._by_email)}
+            )
             return True
         finally:
             self._listing.release()
 
+    def _whole(self) -> bool:
+        return self.fresh() and self._cursor is None and self._pages > 0
 
-def _listed(page: Callable[[str | None], dict[str, Any]]) -> tuple[dict[str, str], dict[str, str]]:
+    def _failed_lately(self) -> bool:
+        failed = self._failed_at
+        return failed is not None and self._clock() - failed < LISTING_KEPT
+
+    def _go_on(self, page: Callable[[str | None], dict[str, Any]]) -> None:
+        while self._pages < MAX_PAGES:
+            try:
+                answer = page(self._cursor)
+            except SlackRefused:
+                raise  # pages and cursor kept: the next caller goes on from here
+            except Exception:
+                self._failed_at = self._clock()
+                raise
+            by_email, locales = _members(answer)
+            # New dicts, swapped in whole: readers on other threads never see one half-written.
+            self._by_email, self._locales = {**self._by_email, **by_email}, {**self._locales, **locales}
+            self._pages += 1
+            self._cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
+            if self._cursor is None:
+                return
+        self._cursor = None  # what MAX_PAGES holds answers; the rest are looked up one by one
+        log.warning("slack users.list: more than %d pages, the rest looked up by e-mail", MAX_PAGES)
+
+
+def _members(answer: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     by_email: dict[str, str] = {}
     locales: dict[str, str] = {}
-    cursor: str | None = None
-    for _ in range(MAX_PAGES):
-        answer = page(cursor)
-        for member in answer.get("members") or ():
-            email = str((member.get("profile") or {}).get("email") or "").strip().lower()
-            if not email or member.get("deleted") or member.get("is_bot"):
-                continue  # as users.lookupByEmail would not answer them for a new employee
-            by_email[email] = str(member["id"])
-            if isinstance(member.get("locale"), str):
-                locales[str(member["id"])] = member["locale"]
-        cursor = (answer.get("response_metadata") or {}).get("next_cursor") or None
-        if not cursor:
-            return by_email, locales
-    raise RuntimeError(f"slack users.list: more than {MAX_PAGES} pages")
+    for member in answer.get("members") or ():
+        email = str((member.get("profile") or {}).get("email") or "").strip().lower()
+        if not email or member.get("deleted") or member.get("is_bot") or member.get("is_invited_user"):
+            continue  # as users.lookupByEmail would not answer them for a new employee
+        by_email[email] = str(member["id"])
+        if isinstance(member.get("locale"), str):
+            locales[str(member["id"])] = member["locale"]
+    return by_email, locales
