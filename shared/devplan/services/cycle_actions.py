@@ -1,7 +1,8 @@
 """What each action of the quarterly cycle sends and records, for one employee on one day.
 
-`ACTIONS` is the explicit table from an action kind (domain/cycle.py) to its handler. A
-handler returns the cycle record as changed by the action, or None when its message cannot
+`ACTIONS` is the explicit table from an action kind (domain/cycle.py) to its handler (the
+opening and the digest here, the reminders in reminder_actions.py, Senior Coach and
+supervision in advancement_actions.py). A handler returns the cycle record as changed by the action, or None when its message cannot
 be sent yet (someone has no Slack account): the action is then not recorded as done, and a
 later tick tries again.
 
@@ -18,23 +19,20 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 
-from devplan.domain.calendar import Quarter, business_days_between
-from devplan.domain.cycle import Action, is_new_starter, opening_day, revision_deadline
+from devplan.domain.calendar import Quarter
+from devplan.domain.cycle import Action, is_new_starter, revision_deadline
 from devplan.domain.cycle_record import INVITED, NO_LEAD, CycleRecord, Revision
 from devplan.domain.digest import TeamDigest
 from devplan.domain.employees import Employee
-from devplan.domain.goals import EMPLOYEE, LEAD
 from devplan.domain.meeting_notes import carried_into, on_agenda
 from devplan.domain.outbox import OutboxMessage, named
-from devplan.domain.quarter_close import carried_over, last_quarter, waiting_goals
+from devplan.domain.quarter_close import carried_over, last_quarter
 from devplan.domain.snooze import SKIPPED
 from devplan.domain.time_off import upcoming
 from devplan.messages import cycle as render
-from devplan.messages import funding as funding_render
 from devplan.messages.blocks import Rendered
-from devplan.messages.dates import quarter_label
 from devplan.messages.why import why_line, with_why
-from devplan.services import advancement_actions, digest, home_refresh, snooze
+from devplan.services import advancement_actions, digest, home_refresh, reminder_actions, snooze
 from devplan.services.agenda import agenda_facts
 from devplan.services.ports import UnitOfWork
 
@@ -154,81 +152,6 @@ def open_quarter(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord 
     )
 
 
-_NUDGE = {LEAD: "goal_nudge_proposed", EMPLOYEE: "goal_nudge_to_agree", "revise": "revision_nudge"}
-_OVERDUE = {
-    LEAD: "goal_overdue_lead_proposed",
-    EMPLOYEE: "goal_overdue_lead_to_agree",
-    "revise": "revision_overdue_lead",
-}
-
-
-def goal_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    """To the person; a proposal not agreed yet counts as not set, and the nudge says who it waits for."""
-    waiting = waiting_goals(turn.employee.goals, turn.quarter)
-    key = _NUDGE.get(waiting, "goal_nudge") if turn.lead else "goal_nudge_no_lead"
-    rendered = render.line(
-        turn.lang,
-        f"reminder.{key}",
-        first_name=turn.employee.first_name,
-        deadline=action.deadline,
-        lead=turn.lead.name if turn.lead else None,
-    )
-    return cycle if turn.send(action, (turn.me,), rendered, "goal nudge") else None
-
-
-def goal_overdue(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    if turn.lead is None:
-        return goal_nudge(turn, action, cycle)
-    key = _OVERDUE.get(waiting_goals(turn.employee.goals, turn.quarter), "goal_overdue_lead")
-    lang = turn.lead.language
-    rendered = render.line(lang, f"reminder.{key}", employee=turn.employee.name, deadline=action.deadline)
-    return cycle if turn.send(action, (turn.boss,), rendered, "goals overdue → lead", lang) else None
-
-
-def review_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    rendered = render.line(turn.lang, "reminder.review_reminder", quarter=quarter_label(turn.lang, turn.quarter))
-    return cycle if turn.send(action, (turn.me, turn.boss), rendered, "1:1 reminder") else None
-
-
-def review_escalation(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    weeks = business_days_between(opening_day(turn.quarter), turn.today) // 5
-    lang = turn.lead.language if turn.lead else turn.lang  # to the lead alone
-    rendered = render.line(
-        lang,
-        "reminder.review_escalation",
-        weeks=weeks,
-        employee=turn.employee.name,
-        quarter=quarter_label(lang, turn.quarter),
-    )
-    return cycle if turn.send(action, (turn.boss,), rendered, "1:1 escalation → lead", lang) else None
-
-
-def reflection_nudge(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    rendered = render.line(
-        turn.lang, "reminder.reflection_nudge", first_name=turn.employee.first_name, quarter_end=turn.quarter.end
-    )
-    if not turn.send(action, (turn.me,), rendered, "reflection nudge"):
-        return None
-    return replace(cycle, last_reflection_nudge=turn.today)
-
-
-def funding_reminder(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
-    """A draft's deadline is near: to the person, and recorded on the application (once each)."""
-    book = turn.employee.funding
-    reminder = next((r for r in book.reminders_due(turn.today) if r.key == action.key), None)
-    if reminder is None:
-        return cycle
-    application = book.applications[reminder.application_id]
-    rendered = funding_render.reminder(
-        turn.lang, first_name=turn.employee.first_name, application=application, days=reminder.days
-    )
-    if not turn.send(action, (turn.me,), rendered, "funding deadline reminder"):
-        return None
-    turn.employee = replace(turn.employee, funding=book.reminded(reminder))
-    turn.uow.save_funding(turn.employee.employee_id, turn.employee.funding)
-    return cycle
-
-
 def quarter_digest(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecord | None:
     """Last quarter's figures of the team the person led (whatever their role), once; nothing to
     send when they led nobody. Waits (None) while the lead has no Slack account, or when the
@@ -249,14 +172,14 @@ def quarter_digest(turn: Turn, action: Action, cycle: CycleRecord) -> CycleRecor
 
 ACTIONS: dict[str, Callable[[Turn, Action, CycleRecord], CycleRecord | None]] = {
     "open_quarter": open_quarter,
-    "goal_nudge": goal_nudge,
-    "goal_overdue": goal_overdue,
-    "review_reminder": review_reminder,
-    "review_escalation": review_escalation,
-    "reflection_nudge": reflection_nudge,
+    "goal_nudge": reminder_actions.goal_nudge,
+    "goal_overdue": reminder_actions.goal_overdue,
+    "review_reminder": reminder_actions.review_reminder,
+    "review_escalation": reminder_actions.review_escalation,
+    "reflection_nudge": reminder_actions.reflection_nudge,
     "senior_coach_check": advancement_actions.senior_coach_check,
     "supervision_nudge": advancement_actions.supervision_nudge,
-    "funding_reminder": funding_reminder,
+    "funding_reminder": reminder_actions.funding_reminder,
     "quarter_digest": quarter_digest,
     SKIPPED: snooze.skip,  # a reminder the person said "inte nu" to (domain/snooze.py)
 }
