@@ -14,6 +14,7 @@ import pytest
 from devplan.adapters.slack import SlackGateway, web_client
 from devplan.adapters.slack_directory import LISTING_KEPT, Directory
 from devplan.adapters.slack_pace import Pace
+from tests.unit.test_slack_pace import Clock
 from tests.unit.test_slack_retries import FlakySlack
 
 
@@ -28,17 +29,6 @@ PAGES = {
                        member("U4", None)],
            "response_metadata": {"next_cursor": ""}},
 }  # fmt: skip
-
-
-class Clock:
-    def __init__(self):
-        self.now = 1000.0
-
-    def __call__(self) -> float:
-        return self.now
-
-    def sleep(self, seconds: float) -> None:
-        self.now += seconds
 
 
 def test_a_listing_answers_the_active_humans_by_email_with_their_locale():
