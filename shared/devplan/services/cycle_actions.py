@@ -2,9 +2,9 @@
 
 `ACTIONS` is the explicit table from an action kind (domain/cycle.py) to its handler (the
 opening and the digest here, the reminders in reminder_actions.py, Senior Coach and
-supervision in advancement_actions.py). A handler returns the cycle record as changed by the action, or None when its message cannot
-be sent yet (someone has no Slack account): the action is then not recorded as done, and a
-later tick tries again.
+supervision in advancement_actions.py). A handler returns the cycle record as changed by the
+action, or None when its message cannot be sent yet (someone has no Slack account): the action
+is then not recorded as done, and a later tick tries again.
 
 The opening closes the earlier quarters' goals: those still proposed or agreed are carried
 over into the new quarter (idempotent, saved on the employee in the tick's transaction, also
