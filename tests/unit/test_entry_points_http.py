@@ -122,6 +122,16 @@ def interaction(name: str) -> bytes:
     return ("payload=" + quote(json.dumps(json.loads(fixture_bytes(f"slack/{name}.json"))))).encode()
 
 
+def invite_anna_to_q2(env) -> None:
+    """Anna's 2025-Q2 1:1 opened on 1 April and the invite sent: what a held click finds."""
+    env.store.docs["cycles/anna:2025-Q2"] = {
+        "employeeId": "anna",
+        "quarter": "2025-Q2",
+        "openedOn": "2025-04-01",
+        "review": {"status": "invited", "invitedOn": "2025-04-01"},
+    }
+
+
 def seed_team(env) -> None:
     env.store.docs["employees/bo"] = {**BO, "slack": {"userId": BO_SLACK}}
     env.store.docs["employees/anna"] = {
@@ -189,12 +199,7 @@ def test_team_join_links_the_waiting_employee(env):
 
 def test_the_mark_held_click_marks_the_1_1_held(env):
     seed_team(env)
-    env.store.docs["cycles/anna:2025-Q2"] = {
-        "employeeId": "anna",
-        "quarter": "2025-Q2",
-        "openedOn": "2025-04-01",
-        "review": {"status": "invited", "invitedOn": "2025-04-01"},
-    }
+    invite_anna_to_q2(env)
     response = post_slack(env, interaction("block_actions_mark_held"), FORM)
     assert response.status_code == 200 and response.get_json()["outcome"] == "held"
     review = env.store.docs["cycles/anna:2025-Q2"]["review"]

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlencode
 
 from devplan.messages.meeting_notes import NOTES_FORM
 from tests.unit.entry_support import client, fixture_bytes, platform_headers
-from tests.unit.test_entry_points_http import BO_SLACK, FORM, post_slack, seed_team
+from tests.unit.test_entry_points_http import BO_SLACK, FORM, invite_anna_to_q2, post_slack, seed_team
 from tests.unit.test_entry_points_slack_forms import submission
 
 TIME = "2025-06-02T09:00:00+02:00"
@@ -23,12 +23,7 @@ def held_click(env) -> bytes:
 
 def test_the_held_click_opens_the_notes_modal_and_its_submission_keeps_the_actions(env):
     seed_team(env)
-    env.store.docs["cycles/anna:2025-Q2"] = {
-        "employeeId": "anna",
-        "quarter": "2025-Q2",
-        "openedOn": "2025-04-01",
-        "review": {"status": "invited", "invitedOn": "2025-04-01"},
-    }
+    invite_anna_to_q2(env)
     answer = post_slack(env, held_click(env), FORM).get_json()
     assert answer == {"ok": True, "outcome": "held", "notes": "opened"}
     (view,) = env.slack.views

@@ -8,7 +8,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.unit.test_entry_points_http import BO_SLACK, FORM, post_slack, seed_team
+from tests.unit.test_entry_points_http import BO_SLACK, FORM, invite_anna_to_q2, post_slack, seed_team
 from tests.unit.test_entry_points_notes_and_time_off import held_click
 from tests.unit.test_entry_points_slack_forms import submission
 
@@ -17,12 +17,7 @@ from tests.unit.test_entry_points_slack_forms import submission
 def view(env):
     """Bo marked Anna's 2025-Q2 1:1 held (on 2025-04-08) and wrote its notes; the modal again."""
     seed_team(env)
-    env.store.docs["cycles/anna:2025-Q2"] = {
-        "employeeId": "anna",
-        "quarter": "2025-Q2",
-        "openedOn": "2025-04-01",
-        "review": {"status": "invited", "invitedOn": "2025-04-01"},
-    }
+    invite_anna_to_q2(env)
     assert post_slack(env, held_click(env), FORM).get_json()["notes"] == "opened"
     (opened,) = env.slack.views
     kept = post_slack(env, submission(opened, {"actions": "Boka kurs", "notes": "Bra"}, user=BO_SLACK), FORM)

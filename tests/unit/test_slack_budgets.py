@@ -185,18 +185,13 @@ def test_an_event_function_talks_to_slack_within_its_timeout(env):
 
 
 def test_slacks_endpoint_talks_to_slack_within_slacks_3_s(env):
-    from tests.unit.test_entry_points_http import seed_team
+    from tests.unit.test_entry_points_http import invite_anna_to_q2, seed_team
     from tests.unit.test_entry_points_notes_and_time_off import held_click
 
     env.slack.__class__ = Budgets
     env.slack.budgets = []
     seed_team(env)
-    env.store.docs["cycles/anna:2025-Q2"] = {
-        "employeeId": "anna",
-        "quarter": "2025-Q2",
-        "openedOn": "2025-04-01",
-        "review": {"status": "invited", "invitedOn": "2025-04-01"},
-    }
+    invite_anna_to_q2(env)
     post_slack(env, held_click(env), FORM)
     [(left, per_call)] = env.slack.budgets
     assert left is not None and left <= 2.0 and per_call is not None and per_call < left
