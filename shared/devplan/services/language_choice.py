@@ -16,7 +16,7 @@ from typing import Any
 
 from devplan.domain.language import FROM_PERSON
 from devplan.messages.catalog import text
-from devplan.services.home_refresh import home_message
+from devplan.services import home_refresh
 from devplan.services.language import speaker_language
 from devplan.services.ports import Store, UnitOfWork
 from devplan.services.slack_replies import ephemeral
@@ -44,9 +44,9 @@ def command(store: Store, slack_user_id: str, words: Sequence[str], on: date) ->
             return "unknown"
         if person.language == chosen and person.language_from == FROM_PERSON:
             return "unchanged"
-        uow.save_employee(replace(person, language=chosen, language_from=FROM_PERSON))
-        if person.home_opened:  # their Home, in the language they chose
-            uow.emit(home_message(slack_user_id, on, f"{uow.now:%Y%m%dT%H%M%S%f}", person.employee_id))
+        chose = replace(person, language=chosen, language_from=FROM_PERSON)
+        uow.save_employee(chose)
+        home_refresh.refresh(uow, chose, on)  # their Home (if they opened it) in the language they chose
         log.info("language of %s: %s, their own choice", person.employee_id, chosen)
         return "chosen"
 
