@@ -84,7 +84,8 @@ def apply_or_hold(
     if outcome != UNKNOWN_EMPLOYEE:
         return outcome
     employee_id = named_employee(event)
-    if _erasure_waits(employee_id, store):  # held, it would only be erased at their onboarding
+    held = store.atomically(lambda uow: _hold(uow, event))
+    if held == ERASED:  # held, it would only be erased at their onboarding
         log.info(
             "%s for %s acknowledged and ignored: %s is erased (the erasure waits for the onboarding)",
             event.type,
@@ -93,7 +94,6 @@ def apply_or_hold(
             extra={"eventId": event.id, "employeeId": employee_id, "outcome": ERASED},
         )
         return ERASED
-    held = store.atomically(lambda uow: _hold(uow, event))
     if held is None:  # onboarded between the two transactions: it applies now
         return apply(event, store)
     log.info(
@@ -104,12 +104,6 @@ def apply_or_hold(
         extra={"eventId": event.id, "employeeId": employee_id, "outcome": held},
     )
     return held
-
-
-def _erasure_waits(employee_id: str, store: Store) -> bool:
-    """An erasure of theirs is held (services/privacy.py): nothing about them is kept any more."""
-    held = store.held_events(employee_id=employee_id, limit=RELEASE_LIMIT)
-    return any(h.event.type == privacy.ERASURE_EVENT for h in held)
 
 
 def named_employee(event: PlatformEvent) -> str:
@@ -126,6 +120,8 @@ def _hold(uow: UnitOfWork, event: PlatformEvent) -> str | None:
     employee_id = named_employee(event)
     if uow.employee_exists(employee_id):  # read in this transaction: an onboarding cannot slip past
         return None
+    if uow.is_held(privacy.held_erasure_id(employee_id)):
+        return ERASED
     if not uow.claim(f"held:{event.id}") or not uow.hold(event, employee_id):
         return "duplicate"
     return HELD
