@@ -9,6 +9,7 @@ from typing import Any
 from devplan.domain.calendar import Quarter
 from devplan.domain.cycle_record import CycleRecord
 from devplan.domain.employees import Employee
+from devplan.domain.lifecycle import is_offboarded
 from devplan.domain.responsibility import parse_mention
 from devplan.messages.catalog import text
 from devplan.messages.dates import quarter_label
@@ -34,8 +35,7 @@ def show(store: Store, slack_user_id: str, words: str, today: date) -> dict[str,
     records = [c for c in (loaded.cycle(subject.employee_id, q) for q in quarters) if c is not None]
 
     def theirs(cycle: CycleRecord | None) -> bool:  # the asker is one of the pair of this record
-        pair = meeting_notes.pair_of(store, subject.employee_id, cycle)
-        return pair is not None and asker.employee_id in (p.employee_id for p in pair)
+        return meeting_notes.lead_id_of(subject, cycle) == asker.employee_id and not is_offboarded(asker)
 
     newest = records[0] if records else None  # its open actions are the ones shown
     if asker.employee_id != subject.employee_id:  # a lead reads only the 1:1 records of their pair
