@@ -173,7 +173,7 @@ class PersonalRecords:
             "employee": lambda d: p.erased_employee(d, now),  # last: see the module's note
         }
         changed = dict.fromkeys(rewrite, 0) | self._deleted(found, DELETED)
-        found["confirmed"] = {path: doc for path in found["confirmed"] if (doc := self.documents.get(path))}
+        found["confirmed"] = {p: d for p, d in self.documents.get_all(list(found["confirmed"])).items() if d}
         for path, doc in list(found["outbox"].items()):
             if doc.get("state") == PENDING and doc.get("kind") == p.HOME:
                 del found["outbox"][path]  # a pending Home is what clears theirs: left to be sent
