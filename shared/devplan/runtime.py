@@ -102,9 +102,7 @@ def dead_letters() -> DeadLetterStore:
 
 def personal_records() -> PersonalRecords:
     """A person's documents for export and erasure (services/privacy.py), over the store's documents."""
-    from devplan.adapters.firestore.personal_records import PersonalRecords as Records
-
-    return Records(store().documents, clock=now)
+    return store().personal_records()
 
 
 @lru_cache(maxsize=1)

@@ -28,7 +28,6 @@ def _records(project_arg: str | None) -> Any:
     from google.cloud import firestore
 
     from devplan.adapters.firestore.documents import FirestoreDocuments
-    from devplan.adapters.firestore.personal_records import PersonalRecords
     from devplan.adapters.firestore.store import Store
     from devplan_tools import targets
 
@@ -36,8 +35,8 @@ def _records(project_arg: str | None) -> Any:
     if where is None:
         return None
     project, _ = where
-    documents = FirestoreDocuments(firestore.Client(project=project))
-    return project, PersonalRecords(documents, _now), Store(documents, clock=_now)
+    store = Store(FirestoreDocuments(firestore.Client(project=project)), clock=_now)
+    return project, store.personal_records(), store
 
 
 def export_command(args: argparse.Namespace) -> int:
